@@ -1,0 +1,57 @@
+# DAWG AI — `make run` starts everything on a fresh machine, `make test` tests it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba-cache
+
+.PHONY: help run install install-dev migrate test lint format bench clean
+
+help:
+	@echo "make run      create .venv, install, migrate, start Redis + Celery + daphne"
+	@echo "make test     install dev deps and run the whole test suite"
+	@echo "make lint     ruff check + format check"
+	@echo "make bench    engine and assistant benchmarks (print figures)"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py ensure_demo_user
+	$(PY) manage.py run_stack --host $(HOST) --port $(PORT)
+
+test: install-dev
+	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install-dev
+	$(PY) manage.py bench_engine
+	$(PY) manage.py bench_assistant
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

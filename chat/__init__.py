@@ -1,0 +1,1 @@
+"""Conversations, messages, the assistant and the WebSocket consumer."""

@@ -1,0 +1,1 @@
+"""Beats, versions, generation jobs and assets; Celery tasks; the engine."""

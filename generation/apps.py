@@ -1,0 +1,8 @@
+"""App config for generation."""
+
+from django.apps import AppConfig
+
+
+class GenerationConfig(AppConfig):
+    name = "generation"
+    verbose_name = "Generation"

@@ -1,0 +1,171 @@
+"""Beats, their immutable versions, the jobs that render them and the stored assets."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Beat(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        "chat.Conversation", on_delete=models.CASCADE, related_name="beats"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="beats"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    current_version = models.ForeignKey(
+        "BeatVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"], name="beat_owner_updated"),
+            models.Index(fields=["conversation", "-updated_at"], name="beat_conv_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Beat {str(self.id)[:8]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("generation:beat-detail", kwargs={"beat_id": self.id})
+
+
+class BeatVersion(models.Model):
+    """One immutable state of a beat. Undo moves ``Beat.current_version``; nothing is edited."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    beat = models.ForeignKey(Beat, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    spec = models.JSONField()
+    spec_hash = models.CharField(max_length=64, db_index=True)
+    # Denormalised from the spec so lists and admin filters need no JSON queries.
+    genre = models.CharField(max_length=32, db_index=True)
+    bpm = models.FloatField()
+    key = models.CharField(max_length=16)
+    duration_s = models.FloatField()
+    change_summary = models.TextField(blank=True)
+    created_by_message = models.ForeignKey(
+        "chat.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="versions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["beat", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["beat", "number"], name="version_unique_number"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="version_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beat} v{self.number}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class GenerationJob(models.Model):
+    """The source of truth for a render's progress; realtime events only notify."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.ForeignKey(BeatVersion, on_delete=models.CASCADE, related_name="jobs")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    stage = models.CharField(max_length=64, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=128, unique=True)
+    worker = models.CharField(max_length=255, blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    preview_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="job_progress_max_100"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "queued_at"], name="job_status_queued"),
+            models.Index(fields=["owner", "status"], name="job_owner_status"),
+            models.Index(fields=["status", "finished_at"], name="job_status_finished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Job {str(self.id)[:8]} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_JOB_STATUSES
+
+
+class AssetKind(models.TextChoices):
+    MIX_WAV = "mix_wav", "Mix (WAV)"
+    MIX_MP3 = "mix_mp3", "Mix (MP3)"
+    MIDI = "midi", "MIDI"
+    STEM = "stem", "Stem"
+    STEMS_ZIP = "stems_zip", "Stems (ZIP)"
+    PEAKS = "peaks", "Waveform peaks"
+    SPEC = "spec", "Spec"
+    PREVIEW = "preview", "Preview"
+
+
+def asset_upload_to(asset: Asset, filename: str) -> str:
+    return f"beats/{asset.version.beat_id}/{asset.version_id}/{filename}"
+
+
+class Asset(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.ForeignKey(BeatVersion, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(max_length=16, choices=AssetKind.choices)
+    name = models.CharField(max_length=200)
+    file = models.FileField(upload_to=asset_upload_to, max_length=500)
+    content_type = models.CharField(max_length=100, blank=True)
+    bytes = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    duration_s = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "name"], name="asset_unique_name_per_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["version", "kind"], name="asset_version_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("generation:asset-download", kwargs={"asset_id": self.id})

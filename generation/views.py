@@ -1,0 +1,31 @@
+"""Beat pages and owner-only asset downloads."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
+from . import selectors
+from .storage_urls import asset_download_url_or_none
+
+
+@login_required
+def beat_detail(request: HttpRequest, beat_id: str) -> HttpResponse:
+    beat = selectors.beat_get(owner=request.user, beat_id=beat_id)
+    context = {"beat": beat, "versions": selectors.version_list(beat=beat)}
+    return render(request, "generation/beat.html", context)
+
+
+@login_required
+def asset_download(request: HttpRequest, asset_id: str) -> HttpResponse:
+    """Streams the file (filesystem storage) or redirects to a short-lived presigned URL (S3)."""
+    asset = selectors.asset_get(owner=request.user, asset_id=asset_id)
+    presigned = asset_download_url_or_none(asset)
+    if presigned:
+        return HttpResponseRedirect(presigned)
+    response = FileResponse(
+        asset.file.open("rb"),
+        as_attachment=request.GET.get("inline") != "1",
+        filename=asset.name,
+        content_type=asset.content_type or "application/octet-stream",
+    )
+    return response

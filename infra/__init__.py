@@ -1,0 +1,1 @@
+"""Infrastructure: realtime events, health, metrics, storage, logging and setup commands."""

@@ -1,0 +1,8 @@
+"""App config for infra."""
+
+from django.apps import AppConfig
+
+
+class InfraConfig(AppConfig):
+    name = "infra"
+    verbose_name = "Infrastructure"

@@ -1,0 +1,38 @@
+"""JSON log lines for Loki, with the request, user, conversation and job ids attached."""
+
+from __future__ import annotations
+
+import logging
+
+from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
+
+from . import request_context
+
+
+class ContextFilter(logging.Filter):
+    """Copies the current context ids onto each record (None where unknown)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, var in request_context.FIELDS.items():
+            if not hasattr(record, name):
+                setattr(record, name, var.get())
+        return True
+
+
+class JsonFormatter(_BaseJsonFormatter):
+    """One JSON object per line: timestamp, level, logger, message and the context ids."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s")
+        kwargs.setdefault(
+            "rename_fields", {"asctime": "timestamp", "levelname": "level", "name": "logger"}
+        )
+        kwargs.setdefault("timestamp", False)
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, log_record: dict, record: logging.LogRecord, message_dict: dict) -> None:
+        super().add_fields(log_record, record, message_dict)
+        for name in request_context.FIELDS:
+            value = getattr(record, name, None)
+            if value is None:
+                log_record.pop(name, None)

@@ -1,0 +1,41 @@
+"""Health and metrics endpoints."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django_prometheus.exports import ExportToDjangoView
+
+from .health import run_readiness_checks
+
+
+@never_cache
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. No database, no Redis."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def health_ready(request: HttpRequest) -> HttpResponse:
+    """Readiness: every required dependency answers; 503 names the ones that don't."""
+    report = run_readiness_checks()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def _metrics_allowed(request: HttpRequest) -> bool:
+    token = settings.METRICS_TOKEN
+    auth = request.headers.get("Authorization", "")
+    if token and auth.startswith("Bearer ") and hmac.compare_digest(auth[7:], token):
+        return True
+    return request.META.get("REMOTE_ADDR", "") in settings.METRICS_ALLOWED_IPS
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text format, for allow-listed addresses or a bearer token."""
+    if not _metrics_allowed(request):
+        return HttpResponse("forbidden\n", status=403, content_type="text/plain")
+    return ExportToDjangoView(request)
