@@ -32,6 +32,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
+	mkdir -p var
 	$(PY) manage.py migrate --noinput
 
 run: migrate
