@@ -153,10 +153,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-CHANNEL_LAYER_CAPACITY = env.int("CHANNEL_LAYER_CAPACITY", default=1000)
-CHANNEL_LAYER_EXPIRY = env.int("CHANNEL_LAYER_EXPIRY", default=60)
 # channels-redis's pub/sub layer: lower tail latency than the list-based layer here, and no
-# redis-py 8 pool-exhaustion errors under connect storms (see shared KNOWN-GOOD notes).
+# redis-py 8 pool-exhaustion errors under connect storms. It keeps no server-side queues, so
+# the list layer's capacity/expiry do not apply: a message published while a consumer is not
+# subscribed is lost, which clients detect as a seq gap and repair with `resume` (counted as
+# dawg_channel_layer_drops_total). See docs/realtime-protocol.md.
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -164,8 +165,6 @@ CHANNEL_LAYERS = {
             "hosts": [
                 {"address": env("CHANNEL_LAYER_URL", default="") or REDIS_URL, "socket_timeout": 30}
             ],
-            "capacity": CHANNEL_LAYER_CAPACITY,
-            "expiry": CHANNEL_LAYER_EXPIRY,
         },
     },
 }
