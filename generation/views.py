@@ -5,6 +5,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.shortcuts import render
 
 from . import selectors
+from .asset_storage import asset_download_name
 from .storage_urls import asset_download_url_or_none
 
 
@@ -19,13 +20,17 @@ def beat_detail(request: HttpRequest, beat_id: str) -> HttpResponse:
 def asset_download(request: HttpRequest, asset_id: str) -> HttpResponse:
     """Streams the file (filesystem storage) or redirects to a short-lived presigned URL (S3)."""
     asset = selectors.asset_get(owner=request.user, asset_id=asset_id)
-    presigned = asset_download_url_or_none(asset)
+    inline = request.GET.get("inline") == "1"
+    presigned = asset_download_url_or_none(asset, inline=inline)
     if presigned:
-        return HttpResponseRedirect(presigned)
-    response = FileResponse(
-        asset.file.open("rb"),
-        as_attachment=request.GET.get("inline") != "1",
-        filename=asset.name,
-        content_type=asset.content_type or "application/octet-stream",
-    )
+        response = HttpResponseRedirect(presigned)
+    else:
+        response = FileResponse(
+            asset.file.open("rb"),
+            as_attachment=not inline,
+            filename=asset_download_name(asset),
+            content_type=asset.content_type or "application/octet-stream",
+        )
+    # The presigned URL and the bytes are the owner's alone: no shared cache may keep them.
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -4,6 +4,15 @@ from pathlib import Path
 
 import environ
 
+from infra.redis_config import (
+    RedisConnection,
+    celery_broker_transport_options,
+    celery_broker_url,
+    celery_broker_use_ssl,
+    channel_layer_host,
+    parse_sentinels,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # FileAwareEnv reads NAME_FILE too, which is how Docker and Kubernetes mount secrets.
@@ -119,11 +128,32 @@ if DATABASE_REPLICA_URL:
 # Redis, Celery and the channel layer
 # ------------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="") or "redis://127.0.0.1:6379/0"
-# Sentinel: REDIS_SENTINELS="host1:26379,host2:26379" and REDIS_SENTINEL_MASTER="mymaster".
+# Sentinel: REDIS_SENTINELS="host1:26379,host2:26379" and REDIS_SENTINEL_MASTER="mymaster";
+# REDIS_URL then gives only the scheme (rediss = TLS), password and database number.
 REDIS_SENTINELS = env.list("REDIS_SENTINELS", default=[])
 REDIS_SENTINEL_MASTER = env("REDIS_SENTINEL_MASTER", default="mymaster")
+REDIS_SENTINEL_PASSWORD = env("REDIS_SENTINEL_PASSWORD", default="")
+# rediss:// certificate checks: required | optional | none, and an optional CA bundle file.
+REDIS_SSL_CERT_REQS = env("REDIS_SSL_CERT_REQS", default="required")
+REDIS_SSL_CA_CERTS = env("REDIS_SSL_CA_CERTS", default="")
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
+
+def redis_connection_for(url: str) -> RedisConnection:
+    """A Redis URL plus the shared Sentinel and TLS options (see infra/redis_config.py)."""
+    return RedisConnection(
+        url=url,
+        sentinels=parse_sentinels(REDIS_SENTINELS),
+        master_name=REDIS_SENTINEL_MASTER,
+        sentinel_password=REDIS_SENTINEL_PASSWORD,
+        ssl_cert_reqs=REDIS_SSL_CERT_REQS,
+        ssl_ca_certs=REDIS_SSL_CA_CERTS,
+    )
+
+
+REDIS_CONNECTION = redis_connection_for(REDIS_URL)
+_BROKER = redis_connection_for(env("CELERY_BROKER_URL", default="") or REDIS_URL)
+CELERY_BROKER_URL = celery_broker_url(_BROKER)
+CELERY_BROKER_USE_SSL = celery_broker_use_ssl(_BROKER)
 CELERY_RESULT_BACKEND = None  # GenerationJob rows are the source of truth, not results.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -143,9 +173,10 @@ CELERY_TASK_ROUTES = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
 # The visibility timeout must exceed the hard limit, or Redis redelivers running renders.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
-}
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
+CELERY_BROKER_TRANSPORT_OPTIONS = celery_broker_transport_options(
+    _BROKER, visibility_timeout=CELERY_VISIBILITY_TIMEOUT
+)
 CELERY_BEAT_SCHEDULE = {
     "reap-stuck-jobs": {
         "task": "generation.reap_stuck_jobs",
@@ -162,8 +193,12 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
+            # socket_timeout=30 in the host entry: redis-py 8's 5 s default crashes idle
+            # consumers; Sentinel and rediss:// options come from infra/redis_config.py.
             "hosts": [
-                {"address": env("CHANNEL_LAYER_URL", default="") or REDIS_URL, "socket_timeout": 30}
+                channel_layer_host(
+                    redis_connection_for(env("CHANNEL_LAYER_URL", default="") or REDIS_URL)
+                )
             ],
         },
     },
@@ -187,13 +222,23 @@ AWS_DEFAULT_ACL = "private"
 AWS_S3_FILE_OVERWRITE = False
 AWS_QUERYSTRING_AUTH = True
 AWS_S3_OBJECT_PARAMETERS = {"ServerSideEncryption": "AES256"}
+# botocore's own retries per S3 call; our writes add STORAGE_WRITE_ATTEMPTS around them.
+AWS_S3_MAX_ATTEMPTS = env.int("AWS_S3_MAX_ATTEMPTS", default=3)
+# Worker writes: attempts and the first backoff delay (doubles each time, capped at 8 s).
+STORAGE_WRITE_ATTEMPTS = env.int("STORAGE_WRITE_ATTEMPTS", default=4)
+STORAGE_RETRY_BASE_DELAY_S = env.float("STORAGE_RETRY_BASE_DELAY_S", default=0.5)
+STORAGE_RETRY_MAX_DELAY_S = 8.0
+# setup_s3 defaults: the web origin allowed by CORS, and days before previews expire.
+S3_CORS_ORIGINS = env.list("S3_CORS_ORIGINS", default=[])
+S3_PREVIEW_EXPIRE_DAYS = env.int("S3_PREVIEW_EXPIRE_DAYS", default=30)
 
 
 def storages_for(backend: str, media_root: str | None = None) -> dict:
     """The STORAGES setting for ``filesystem`` (development) or ``s3`` (production)."""
     if backend == "s3":
         default = {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            # S3Storage that forces SSE AES-256, the private ACL and no overwrites.
+            "BACKEND": "infra.storage_backends.BeatS3Storage",
             "OPTIONS": {
                 "bucket_name": AWS_STORAGE_BUCKET_NAME,
                 "region_name": AWS_S3_REGION_NAME,
@@ -208,6 +253,7 @@ def storages_for(backend: str, media_root: str | None = None) -> dict:
                 # No keys: boto3 falls back to the default credential chain (an IAM role).
                 "access_key": AWS_ACCESS_KEY_ID,
                 "secret_key": AWS_SECRET_ACCESS_KEY,
+                "max_attempts": AWS_S3_MAX_ATTEMPTS,
             },
         }
     elif backend == "filesystem":
