@@ -7,8 +7,9 @@ import hmac
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django_prometheus.exports import ExportToDjangoView
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from . import metrics as app_metrics
 from .health import run_readiness_checks
 
 
@@ -38,4 +39,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus text format, for allow-listed addresses or a bearer token."""
     if not _metrics_allowed(request):
         return HttpResponse("forbidden\n", status=403, content_type="text/plain")
-    return ExportToDjangoView(request)
+    # Built per scrape: in multiprocess mode it reads every process's files, and the state
+    # collector counts queued jobs now, not at import time.
+    body = generate_latest(app_metrics.web_registry())  # type: ignore[arg-type]
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
