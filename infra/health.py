@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections
 
+from .redis_config import redis_client
+
 CHECK_TIMEOUT_S = 2.0
 
 
@@ -21,20 +23,13 @@ def check_database() -> None:
         cursor.fetchone()
 
 
-def _redis_ping(url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(
-        url, socket_timeout=CHECK_TIMEOUT_S, socket_connect_timeout=CHECK_TIMEOUT_S
-    )
+def check_redis() -> None:
+    # REDIS_CONNECTION carries TLS (rediss://), the password and Sentinel discovery.
+    client = redis_client(settings.REDIS_CONNECTION, timeout=CHECK_TIMEOUT_S)
     try:
         client.ping()
     finally:
         client.close()
-
-
-def check_redis() -> None:
-    _redis_ping(settings.REDIS_URL)
 
 
 def check_broker() -> None:

@@ -1,7 +1,16 @@
 """Production settings: secrets have no defaults, HTTPS only, S3 storage."""
 
 from .base import *
-from .base import DATABASES, env, storages_for
+from .base import (
+    DATABASES,
+    celery_broker_transport_options,
+    celery_broker_url,
+    celery_broker_use_ssl,
+    channel_layer_host,
+    env,
+    redis_connection_for,
+    storages_for,
+)
 
 # ------------------------------------------------------------------------------------------
 # Django: a missing secret stops the boot (ImproperlyConfigured) instead of running insecure.
@@ -15,10 +24,17 @@ DATABASES["default"] = {
     "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
     "CONN_HEALTH_CHECKS": True,
 }
+# Redis has no default here either; rediss:// (TLS) and Sentinel work as in base.py.
 REDIS_URL = env("REDIS_URL")
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
+REDIS_CONNECTION = redis_connection_for(REDIS_URL)
+_BROKER = redis_connection_for(env("CELERY_BROKER_URL", default="") or REDIS_URL)
+CELERY_BROKER_URL = celery_broker_url(_BROKER)
+CELERY_BROKER_USE_SSL = celery_broker_use_ssl(_BROKER)
+CELERY_BROKER_TRANSPORT_OPTIONS = celery_broker_transport_options(
+    _BROKER, visibility_timeout=CELERY_VISIBILITY_TIMEOUT
+)
 CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [
-    {"address": env("CHANNEL_LAYER_URL", default="") or REDIS_URL, "socket_timeout": 30}
+    channel_layer_host(redis_connection_for(env("CHANNEL_LAYER_URL", default="") or REDIS_URL))
 ]
 
 STORAGE_BACKEND = env("STORAGE_BACKEND", default="s3")
