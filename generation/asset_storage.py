@@ -112,6 +112,7 @@ def asset_file_save(*, asset: Asset, filename: str, data: bytes) -> None:
         data=data,
         content_type=asset.content_type,
         download_filename=asset_download_name(asset),
+        tags={"kind": asset.kind},
     )
     asset.file.name = stored
 

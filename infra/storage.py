@@ -199,11 +199,18 @@ class UploadContent(ContentFile):
     """Bytes plus the Content-Type and Content-Disposition the S3 backend stores with them."""
 
     def __init__(
-        self, data: bytes, *, name: str, content_type: str, content_disposition: str = ""
+        self,
+        data: bytes,
+        *,
+        name: str,
+        content_type: str,
+        content_disposition: str = "",
+        tags: dict[str, str] | None = None,
     ) -> None:
         super().__init__(data, name=name)
         self.content_type = content_type
         self.content_disposition = content_disposition
+        self.tags = dict(tags or {})
 
 
 def storage_save_bytes(
@@ -212,10 +219,14 @@ def storage_save_bytes(
     data: bytes,
     content_type: str | None = None,
     download_filename: str | None = None,
+    tags: dict[str, str] | None = None,
     storage: Storage | None = None,
     policy: RetryPolicy | None = None,
 ) -> str:
     """Save ``data`` under ``name`` (retried); returns the stored name (never overwrites).
+
+    On S3 the object gets the Content-Type, an attachment Content-Disposition named
+    ``download_filename`` and the ``tags`` (which lifecycle rules select on).
 
     Raises StorageUnavailable after the last attempt; nothing is left referenced then.
     """
@@ -225,7 +236,11 @@ def storage_save_bytes(
 
     def save() -> str:
         content = UploadContent(
-            data, name=name, content_type=content_type, content_disposition=disposition
+            data,
+            name=name,
+            content_type=content_type,
+            content_disposition=disposition,
+            tags=tags,
         )
         return storage.save(name, content)
 

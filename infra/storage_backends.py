@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from botocore.config import Config
 from storages.backends.s3 import S3Storage
 
@@ -46,6 +48,10 @@ class BeatS3Storage(S3Storage):
         disposition = getattr(content, "content_disposition", None)
         if disposition:
             params["ContentDisposition"] = disposition
+        tags = getattr(content, "tags", None)
+        if tags:
+            # Lifecycle rules select objects by tag (e.g. kind=preview expires after N days).
+            params["Tagging"] = urlencode(tags)
         params["ServerSideEncryption"] = SSE_ALGORITHM
         params.setdefault("ACL", self.default_acl or "private")
         return params

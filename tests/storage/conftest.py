@@ -15,7 +15,7 @@ from infra.embedded_redis import free_port
 
 REGION = "us-east-1"
 DUMMY_KEY = "testing-access-key"
-DUMMY_SECRET = "testing-secret-key"  # noqa: S105  (moto accepts any key)
+DUMMY_SECRET = "testing-secret-key"  # moto accepts any key
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +80,14 @@ def s3_storage(settings, moto_endpoint, bucket):
     use_storages(settings, s3_storages(endpoint=moto_endpoint, bucket=bucket))
     yield bucket
     use_storages(settings, storages_for("filesystem", settings.MEDIA_ROOT))
+
+
+@pytest.fixture
+def s3_settings(settings, moto_endpoint):
+    """The S3 settings setup_s3 and s3_client read, pointed at the moto server."""
+    settings.AWS_S3_ENDPOINT_URL = moto_endpoint
+    settings.AWS_S3_ADDRESSING_STYLE = "path"
+    settings.AWS_S3_REGION_NAME = REGION
+    settings.AWS_ACCESS_KEY_ID = DUMMY_KEY
+    settings.AWS_SECRET_ACCESS_KEY = DUMMY_SECRET
+    return settings
