@@ -41,8 +41,15 @@ MOOD_PATTERN = re.compile(r"^[a-z][a-z -]{0,31}$")
 # Sharps are canonical; flats are accepted and mapped.
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 _ENHARMONIC = {
-    "DB": "C#", "EB": "D#", "GB": "F#", "AB": "G#", "BB": "A#",
-    "CB": "B", "FB": "E", "E#": "F", "B#": "C",
+    "DB": "C#",
+    "EB": "D#",
+    "GB": "F#",
+    "AB": "G#",
+    "BB": "A#",
+    "CB": "B",
+    "FB": "E",
+    "E#": "F",
+    "B#": "C",
 }
 
 
@@ -172,15 +179,29 @@ class BeatSpec:
         if not isinstance(data, dict):
             raise SpecError("spec", "must be a JSON object")
         known = {
-            "genre", "bpm", "key", "bars", "duration_s", "meter", "sections", "swing",
-            "energy", "mood", "seed", "loop", "tracks", "version",
+            "genre",
+            "bpm",
+            "key",
+            "bars",
+            "duration_s",
+            "meter",
+            "sections",
+            "swing",
+            "energy",
+            "mood",
+            "seed",
+            "loop",
+            "tracks",
+            "version",
         }
         unknown = sorted(set(data) - known)
         if unknown:
             raise SpecError(unknown[0], "unknown field")
         version = data.get("version", SPEC_VERSION)
         if version != SPEC_VERSION:
-            raise SpecError("version", f"unsupported spec version {version!r}; this is {SPEC_VERSION}")
+            raise SpecError(
+                "version", f"unsupported spec version {version!r}; this is {SPEC_VERSION}"
+            )
         genre = data.get("genre")
         if genre not in GENRES:
             raise SpecError("genre", f"{genre!r} is not one of {', '.join(GENRES)}")
@@ -194,7 +215,10 @@ class BeatSpec:
         key_data = data.get("key", {})
         if isinstance(key_data, str):
             parts = key_data.split()
-            key_data = {"tonic": parts[0] if parts else "", "mode": parts[1] if len(parts) > 1 else "minor"}
+            key_data = {
+                "tonic": parts[0] if parts else "",
+                "mode": parts[1] if len(parts) > 1 else "minor",
+            }
         if not isinstance(key_data, dict):
             raise SpecError("key", "must be an object with tonic and mode")
         tonic = normalize_tonic(key_data.get("tonic", base.key.tonic))
@@ -240,8 +264,17 @@ class BeatSpec:
             raise SpecError("loop", "must be true or false")
         tracks = _tracks(data.get("tracks", {}), base.tracks)
         return cls(
-            genre=genre, bpm=bpm, key=KeySpec(tonic, mode), bars=bars, meter=meter,
-            sections=sections, swing=swing, energy=energy, mood=mood, seed=seed, loop=loop,
+            genre=genre,
+            bpm=bpm,
+            key=KeySpec(tonic, mode),
+            bars=bars,
+            meter=meter,
+            sections=sections,
+            swing=swing,
+            energy=energy,
+            mood=mood,
+            seed=seed,
+            loop=loop,
             tracks=tracks,
         )
 
@@ -285,8 +318,14 @@ def default_spec(genre: str, *, bars: int = 32, seed: int = 1) -> BeatSpec:
             gain_db=0.0,
         )
     return BeatSpec(
-        genre=genre, bpm=preset.bpm, key=KeySpec(preset.tonic, preset.mode), bars=bars,
-        swing=preset.swing, mood=preset.mood, seed=seed, tracks=tracks,
+        genre=genre,
+        bpm=preset.bpm,
+        key=KeySpec(preset.tonic, preset.mode),
+        bars=bars,
+        swing=preset.swing,
+        mood=preset.mood,
+        seed=seed,
+        tracks=tracks,
     )
 
 
@@ -332,7 +371,9 @@ def _tracks(value: Any, defaults: dict[str, TrackSpec]) -> dict[str, TrackSpec]:
         raise SpecError("tracks", "must be an object keyed by track name")
     unknown = sorted(set(value) - set(TRACK_NAMES))
     if unknown:
-        raise SpecError(f"tracks.{unknown[0]}", f"unknown track; tracks are {', '.join(TRACK_NAMES)}")
+        raise SpecError(
+            f"tracks.{unknown[0]}", f"unknown track; tracks are {', '.join(TRACK_NAMES)}"
+        )
     tracks = {}
     for name in TRACK_NAMES:
         settings = value.get(name, {})
@@ -357,7 +398,9 @@ def _tracks(value: Any, defaults: dict[str, TrackSpec]) -> dict[str, TrackSpec]:
         rate = merged.rate
         if name == "hats":
             if rate not in HAT_RATES:
-                raise SpecError(f"{path}.rate", f"must be one of {', '.join(map(str, HAT_RATES))} notes per bar")
+                raise SpecError(
+                    f"{path}.rate", f"must be one of {', '.join(map(str, HAT_RATES))} notes per bar"
+                )
         elif rate is not None:
             raise SpecError(f"{path}.rate", "only the hats track has a note rate")
         tracks[name] = TrackSpec(merged.enabled, merged.instrument, density, rate, gain)

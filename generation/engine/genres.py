@@ -1,0 +1,483 @@
+"""Genre grammars as data: drum grids, bass rhythms, progressions, melody rhythms and mix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .presets import GENRES
+
+__all__ = [
+    "DrumGrammar",
+    "BassGrammar",
+    "HarmonyGrammar",
+    "MelodyGrammar",
+    "MixGrammar",
+    "GenreGrammar",
+    "GRAMMARS",
+    "SECTION_TRACKS",
+    "SECTION_MELODY",
+    "FILLS",
+]
+
+# Grids are one bar of 16th-note steps (16 in 4/4; other meters use the first 12 steps).
+# Drum grids: "x" hit, "o" accent, "g" ghost (kept with probability density * energy), "." rest.
+# Bass grids: "r" root, "f" fifth, "o" octave up, "-" hold, "." rest; ("kick",) follows the kick.
+# Chord and melody grids: "x" onset, "-" hold, "." rest.
+
+FILLS = ("hat-roll", "snare-roll", "kick-drop", "perc-roll")
+
+
+@dataclass(frozen=True)
+class DrumGrammar:
+    """Drum grids per track; each tuple holds bar variants that the groove plan rotates."""
+
+    kick: tuple[str, ...]
+    snare: tuple[str, ...]
+    clap: tuple[str, ...]
+    perc: tuple[str, ...]
+    hats_open: str = "................"
+    # A fixed closed-hat rhythm used when the hats play at the genre's default rate
+    # (drill's triplet feel); otherwise hats are spaced evenly at tracks.hats.rate.
+    hats_grid: str = ""
+    bar_fills: tuple[str, ...] = ()  # end of every 4th bar
+    phrase_fills: tuple[str, ...] = ("snare-roll",)  # end of every 8th bar and before a hook
+
+
+@dataclass(frozen=True)
+class BassGrammar:
+    rhythm: tuple[str, ...]
+    legato: float = 0.9  # fraction of the gap to the next note that a note sounds
+    glide: float = 0.0  # probability that a note slides in from the previous pitch
+    glide_beats: float = 0.2
+    jumps: float = 0.0  # probability of an octave or fifth jump (808 bounce)
+    register: tuple[int, int] = (33, 45)  # MIDI range for the chord root
+
+
+@dataclass(frozen=True)
+class HarmonyGrammar:
+    """Progressions as 1-based diatonic scale degrees (roman numerals) per mode."""
+
+    minor: tuple[tuple[int, ...], ...]
+    major: tuple[tuple[int, ...], ...]
+    tones: int = 3  # 3 triads, 4 sevenths, 5 ninths
+    bars_per_chord: int = 1
+    chord_rhythm: tuple[str, ...] = ("x-------x-------",)
+    chord_center: int = 62
+    pad_center: int = 57
+    pad_tones: int = 3
+
+
+@dataclass(frozen=True)
+class MelodyGrammar:
+    rhythms: tuple[str, ...]
+    center: int = 72
+    harmonic_minor: bool = False  # raise the 7th on the way back to the tonic
+    leap: float = 0.25  # probability of a leap instead of a step
+
+
+_LEVELS = {
+    "kick": 0.0,
+    "snare": -3.0,
+    "clap": -4.0,
+    "hats": -10.0,
+    "perc": -10.0,
+    "bass": -3.0,
+    "chords": -9.0,
+    "melody": -8.0,
+    "pad": -12.0,
+}
+_PANS = {
+    "kick": 0.0,
+    "snare": 0.0,
+    "clap": 0.05,
+    "hats": 0.3,
+    "perc": -0.35,
+    "bass": 0.0,
+    "chords": -0.2,
+    "melody": 0.2,
+    "pad": 0.0,
+}
+_SENDS = {
+    "kick": 0.0,
+    "snare": 0.12,
+    "clap": 0.18,
+    "hats": 0.05,
+    "perc": 0.1,
+    "bass": 0.0,
+    "chords": 0.2,
+    "melody": 0.3,
+    "pad": 0.35,
+}
+# Haas widening: the right channel of these tracks is delayed by this many milliseconds.
+_WIDTH_MS = {"pad": 11.0, "chords": 7.0}
+
+
+@dataclass(frozen=True)
+class MixGrammar:
+    levels_db: dict[str, float] = field(default_factory=dict)  # overrides of _LEVELS
+    reverb_sends: dict[str, float] = field(default_factory=dict)  # overrides of _SENDS
+    reverb_room: float = 0.5
+    reverb_damping: float = 0.5
+    # Ducking follows the genre's pulse, not the kick track, so that editing the kick
+    # never changes another stem.
+    sidechain_grid: str = "x...x...x...x..."
+    sidechain_depth: float = 0.0
+    sidechain_release_beats: float = 0.45
+    sidechain_tracks: tuple[str, ...] = ("bass", "chords", "pad")
+    master_lowpass_hz: float = 0.0  # 0 = off; the genre's colour (lo-fi is dark)
+    drive: float = 1.5  # saturation of 808 and kick voices
+    humanize_ms: float = 5.0  # timing spread (standard deviation)
+    humanize_velocity: float = 0.08
+
+    def level_db(self, track: str) -> float:
+        return self.levels_db.get(track, _LEVELS[track])
+
+    def send(self, track: str) -> float:
+        return self.reverb_sends.get(track, _SENDS[track])
+
+    @staticmethod
+    def pan(track: str) -> float:
+        return _PANS[track]
+
+    @staticmethod
+    def width_ms(track: str) -> float:
+        return _WIDTH_MS.get(track, 0.0)
+
+
+@dataclass(frozen=True)
+class GenreGrammar:
+    drums: DrumGrammar
+    bass: BassGrammar
+    harmony: HarmonyGrammar
+    melody: MelodyGrammar
+    mix: MixGrammar
+    intro_tracks: tuple[str, ...] = ("hats", "perc", "chords", "melody", "pad")
+
+
+# Which tracks play in each section (if the spec enables them).
+_ALL = ("kick", "snare", "clap", "hats", "perc", "bass", "chords", "melody", "pad")
+SECTION_TRACKS: dict[str, tuple[str, ...]] = {
+    "intro": (),  # the genre's intro_tracks
+    "verse": _ALL,
+    "hook": _ALL,
+    "drop": _ALL,
+    "bridge": ("hats", "perc", "chords", "melody", "pad"),
+    "break": ("perc", "chords", "melody", "pad"),
+    "outro": ("kick", "hats", "chords", "pad", "perc"),
+}
+# How much of the motif the melody plays per section: full, sparse (every other
+# phrase bar) or varied (the motif re-pitched).
+SECTION_MELODY: dict[str, str] = {
+    "intro": "sparse",
+    "verse": "sparse",
+    "hook": "full",
+    "drop": "full",
+    "bridge": "varied",
+    "break": "varied",
+    "outro": "sparse",
+}
+
+_FOUR = "x...x...x...x..."
+_BACKBEAT = "....x.......x..."
+_HALF = "........x......."
+
+GRAMMARS: dict[str, GenreGrammar] = {
+    "trap": GenreGrammar(
+        DrumGrammar(
+            kick=("x.......x.x.....", "x.....x...x.....", "x.......x..x..x.", "x.........x.x..."),
+            snare=(_HALF, "........x.....g."),
+            clap=(_HALF,),
+            perc=("......x.......x.",),
+            hats_open="..............o.",
+            bar_fills=("hat-roll",),
+            phrase_fills=("hat-roll", "kick-drop"),
+        ),
+        BassGrammar(("kick",), legato=1.0, glide=0.25, jumps=0.2, register=(29, 41)),
+        HarmonyGrammar(
+            minor=((1, 6, 3, 7), (1, 4, 6, 5), (1, 6, 4, 5)),
+            major=((1, 5, 6, 4), (1, 4, 6, 5)),
+            chord_rhythm=("x-------x-------",),
+            pad_center=60,
+        ),
+        MelodyGrammar(
+            ("x..x..x.x..x....", "x.x...x.x.x.....", "x..x..x...x.x..."),
+            center=76,
+            harmonic_minor=True,
+        ),
+        MixGrammar(
+            levels_db={"bass": -1.0, "hats": -11.0},
+            sidechain_grid="x.......x.......",
+            sidechain_depth=0.25,
+            sidechain_tracks=("pad", "chords"),
+            drive=2.5,
+            humanize_ms=3.0,
+        ),
+        intro_tracks=("hats", "melody", "pad", "chords"),
+    ),
+    "drill": GenreGrammar(
+        DrumGrammar(
+            kick=("x.....x...x.....", "x.....x.....x...", "x..x......x.....", "x.....x...x..x.."),
+            snare=("........x..g..x.", "........x.....x."),
+            clap=(_HALF,),
+            perc=("...x......x..x..", "....x..x......x."),
+            hats_grid="x..x..x.x..x..x.",
+            bar_fills=("hat-roll",),
+            phrase_fills=("snare-roll",),
+        ),
+        BassGrammar(
+            ("kick",), legato=1.0, glide=0.55, glide_beats=0.3, jumps=0.4, register=(29, 41)
+        ),
+        HarmonyGrammar(
+            minor=((1, 6, 7, 1), (1, 5, 6, 5), (1, 6, 1, 7)),
+            major=((1, 6, 4, 5),),
+            chord_rhythm=("x-------x-------",),
+            pad_center=62,
+        ),
+        MelodyGrammar(("x..x..x..x..x...", "x.x..x..x..x.x.."), center=74, harmonic_minor=True),
+        MixGrammar(
+            levels_db={"bass": -1.0, "perc": -12.0},
+            sidechain_grid="x.....x...x.....",
+            sidechain_depth=0.2,
+            sidechain_tracks=("pad", "chords"),
+            drive=2.5,
+            humanize_ms=3.0,
+        ),
+        intro_tracks=("melody", "pad", "perc"),
+    ),
+    "boom-bap": GenreGrammar(
+        DrumGrammar(
+            kick=("x......x..x.....", "x......x.xx.....", "x.x....x..x.....", "x......x..x...x."),
+            snare=(_BACKBEAT, "....x..g....x..g"),
+            clap=(_BACKBEAT,),
+            perc=("..g...g...g..g..", "......g...g....g"),
+            hats_open="..............o.",
+            phrase_fills=("snare-roll",),
+        ),
+        BassGrammar(("kick",), legato=0.7, register=(33, 45)),
+        HarmonyGrammar(
+            minor=((1, 4, 1, 4), (1, 6, 4, 5), (1, 4, 7, 3)),
+            major=((2, 5, 1, 1), (1, 6, 2, 5)),
+            tones=4,
+            chord_rhythm=("x------.x--x----", "x-----x-----x---"),
+        ),
+        MelodyGrammar(("x.......x.x.....", "x..x......x....."), center=72),
+        MixGrammar(
+            levels_db={"snare": -2.0},
+            reverb_room=0.35,
+            master_lowpass_hz=12000.0,
+            humanize_ms=7.0,
+            humanize_velocity=0.12,
+        ),
+        intro_tracks=("chords", "hats", "perc"),
+    ),
+    "lo-fi": GenreGrammar(
+        DrumGrammar(
+            kick=("x.......x.x.....", "x......xx.......", "x.......x..x....", "x.g.....x.x....."),
+            snare=(_BACKBEAT, "....x.......x..g"),
+            clap=(_BACKBEAT,),
+            perc=("......g.......g.",),
+            phrase_fills=("kick-drop",),
+        ),
+        BassGrammar(("r-------r-r-----", "r-------r---f---"), legato=0.9, register=(33, 45)),
+        HarmonyGrammar(
+            minor=((1, 4, 7, 3), (4, 5, 1, 1), (1, 6, 4, 5)),
+            major=((2, 5, 1, 1), (1, 6, 2, 5), (4, 3, 2, 1)),
+            tones=4,
+            chord_rhythm=("x-------x-------", "x-----x---------"),
+        ),
+        MelodyGrammar(("x---..x-x---....", "x-x---..x-----.."), center=72),
+        MixGrammar(
+            levels_db={"chords": -7.0, "melody": -9.0, "hats": -12.0},
+            reverb_room=0.55,
+            master_lowpass_hz=8000.0,
+            humanize_ms=9.0,
+            humanize_velocity=0.14,
+            drive=1.0,
+        ),
+        intro_tracks=("chords", "melody", "pad"),
+    ),
+    "house": GenreGrammar(
+        DrumGrammar(
+            kick=(_FOUR,),
+            snare=(_BACKBEAT,),
+            clap=(_BACKBEAT, "....x.......x..g"),
+            perc=("g.x.g.x.g.x.g.xg", "g.x.g.x.g.xgg.x."),
+            hats_open="..o...o...o...o.",
+            phrase_fills=("snare-roll",),
+        ),
+        BassGrammar(("..r...r...r...r.", "..r...r...r..or."), legato=0.55, register=(33, 45)),
+        HarmonyGrammar(
+            minor=((1, 7, 6, 7), (1, 6, 7, 1)),
+            major=((6, 4, 1, 5), (1, 5, 6, 4)),
+            tones=4,
+            chord_rhythm=("..x..x....x..x..", "..x...x...x..x.."),
+            chord_center=64,
+        ),
+        MelodyGrammar(("x..x..x.........", "..x..x..x..x...."), center=72),
+        MixGrammar(
+            sidechain_grid=_FOUR,
+            sidechain_depth=0.6,
+            reverb_room=0.5,
+            humanize_ms=2.0,
+        ),
+        intro_tracks=("kick", "hats", "perc"),
+    ),
+    "techno": GenreGrammar(
+        DrumGrammar(
+            kick=(_FOUR,),
+            snare=("............x...",),
+            clap=(_BACKBEAT, "............x..."),
+            perc=("..x..x....x..x.x", "x..x..x..x..x..."),
+            hats_open="..o...o...o...o.",
+            phrase_fills=("snare-roll",),
+        ),
+        BassGrammar((".rrr.rrr.rrr.rrr", ".rr..rr..rrr.rr."), legato=0.6, register=(33, 45)),
+        HarmonyGrammar(
+            minor=((1,), (1, 1, 6, 1)),
+            major=((1,), (1, 1, 4, 1)),
+            bars_per_chord=2,
+            chord_rhythm=("...x..x....x..x.",),
+            pad_center=55,
+            pad_tones=2,
+        ),
+        MelodyGrammar(("x..x..x..x..x..x",), center=69),
+        MixGrammar(
+            levels_db={"perc": -12.0},
+            sidechain_grid=_FOUR,
+            sidechain_depth=0.55,
+            reverb_room=0.7,
+            reverb_damping=0.6,
+            humanize_ms=1.5,
+        ),
+        intro_tracks=("kick", "hats", "perc"),
+    ),
+    "drum-and-bass": GenreGrammar(
+        DrumGrammar(
+            kick=("x.........x.....", "x.........x..x..", "x.x.......x.....", "x.........xx...."),
+            snare=(_BACKBEAT, "....x..g.g..x..g"),
+            clap=(_BACKBEAT,),
+            perc=("gxgxgxgxgxgxgxgx",),
+            hats_open="..o.............",
+            bar_fills=("snare-roll",),
+            phrase_fills=("snare-roll",),
+        ),
+        BassGrammar(
+            ("r---------r-----", "r-------------f-"), legato=1.0, glide=0.15, register=(33, 45)
+        ),
+        HarmonyGrammar(
+            minor=((1, 6, 7, 1), (1, 6, 3, 7)),
+            major=((1, 5, 6, 4),),
+            tones=4,
+            bars_per_chord=2,
+            chord_rhythm=("x---------------",),
+        ),
+        MelodyGrammar(("x-------x---x---",), center=74),
+        MixGrammar(
+            levels_db={"hats": -12.0},
+            sidechain_grid="x.........x.....",
+            sidechain_depth=0.3,
+            reverb_room=0.75,
+            humanize_ms=2.0,
+        ),
+        intro_tracks=("pad", "hats", "chords"),
+    ),
+    "reggaeton": GenreGrammar(
+        DrumGrammar(
+            kick=(_FOUR,),
+            snare=("...x..x....x..x.",),
+            clap=("...x..x....x..x.",),
+            perc=("x.xxx.xxx.xxx.xx", "x.x.x.xxx.x.x.xx"),
+            phrase_fills=("snare-roll",),
+        ),
+        BassGrammar(("r..r....r..r....", "r..r..r.r..r..f."), legato=0.9, register=(33, 45)),
+        HarmonyGrammar(
+            minor=((1, 6, 3, 7), (1, 4, 7, 3)),
+            major=((1, 5, 6, 4), (6, 4, 1, 5)),
+            chord_rhythm=("x..x..x...x..x..", "x..x..x.x..x..x."),
+        ),
+        MelodyGrammar(("x..x..x.x..x..x.", "x..x..x...x.x..."), center=72),
+        MixGrammar(sidechain_grid=_FOUR, sidechain_depth=0.2, humanize_ms=3.0),
+        intro_tracks=("chords", "melody", "perc"),
+    ),
+    "afrobeats": GenreGrammar(
+        DrumGrammar(
+            kick=("x..x..x...x..x..", "x..x......x..x.."),
+            snare=("....x..x....x...", "....x..x....x..x"),
+            clap=(_BACKBEAT,),
+            perc=("x..x..x...x.x...", "x.....x.x..x..x."),
+            phrase_fills=("perc-roll",),
+        ),
+        BassGrammar(("r..r..f...r.o...", "r..r....f.r..r.."), legato=0.7, register=(36, 48)),
+        HarmonyGrammar(
+            minor=((1, 6, 7, 1), (1, 4, 6, 7)),
+            major=((1, 5, 6, 4), (1, 4, 5, 4), (1, 4, 1, 5)),
+            chord_rhythm=("x..x..x...x..x..", "..x..x...x..x..."),
+            chord_center=64,
+        ),
+        MelodyGrammar(("x.x..x.x..x.x...", "x..x.x..x.x.x..."), center=74),
+        MixGrammar(levels_db={"perc": -7.0}, sidechain_depth=0.0, humanize_ms=4.0),
+        intro_tracks=("perc", "chords", "hats"),
+    ),
+    "rnb": GenreGrammar(
+        DrumGrammar(
+            kick=("x......x..x.....", "x.....x...x..x.."),
+            snare=(_BACKBEAT, "....x..g....x.g."),
+            clap=(_BACKBEAT,),
+            perc=("..g.........g...",),
+            bar_fills=("hat-roll",),
+            phrase_fills=("snare-roll",),
+        ),
+        BassGrammar(
+            ("r-------r--f----", "r-------r---r-o-"), legato=0.95, glide=0.2, register=(31, 43)
+        ),
+        HarmonyGrammar(
+            minor=((1, 4, 7, 3), (1, 6, 4, 5)),
+            major=((2, 5, 1, 1), (1, 3, 6, 6), (1, 3, 6, 2)),
+            tones=5,
+            chord_rhythm=("x---------------", "x-------x---.---"),
+        ),
+        MelodyGrammar(("x-x---x-....x---",), center=72),
+        MixGrammar(levels_db={"chords": -8.0}, reverb_room=0.6, humanize_ms=6.0),
+        intro_tracks=("chords", "pad"),
+    ),
+    "pop": GenreGrammar(
+        DrumGrammar(
+            kick=("x.......x.x.....", "x.......x.......", "x..x....x.x....."),
+            snare=(_BACKBEAT,),
+            clap=(_BACKBEAT,),
+            perc=("....x.......x...",),
+            hats_open="..............o.",
+            phrase_fills=("snare-roll",),
+        ),
+        BassGrammar(("r.r.r.r.f.f.r.r.", "r.r.r.r.r.r.f.f."), legato=0.8, register=(36, 48)),
+        HarmonyGrammar(
+            minor=((1, 6, 3, 7), (1, 4, 6, 7)),
+            major=((1, 5, 6, 4), (1, 6, 4, 5), (6, 4, 1, 5)),
+            chord_rhythm=("x---x---x---x---", "x-x-x-x-x-x-x-x-"),
+            chord_center=64,
+        ),
+        MelodyGrammar(("x-x-x-x-x---x---", "x.x.x.x---..x-x-"), center=74),
+        MixGrammar(sidechain_depth=0.15, humanize_ms=3.0),
+        intro_tracks=("chords", "hats"),
+    ),
+    "synthwave": GenreGrammar(
+        DrumGrammar(
+            kick=("x.......x.......", "x.......x..x...."),
+            snare=(_BACKBEAT,),
+            clap=(_BACKBEAT,),
+            perc=("............x.x.",),
+            phrase_fills=("snare-roll",),
+        ),
+        BassGrammar(("r.o.r.o.r.o.r.o.",), legato=0.6, register=(33, 45)),
+        HarmonyGrammar(
+            minor=((1, 6, 3, 7), (1, 7, 6, 7)),
+            major=((1, 5, 6, 4), (4, 5, 1, 1)),
+            chord_rhythm=("x-------x-------", "x-x-x-x-x-x-x-x-"),
+        ),
+        MelodyGrammar(("x---x---x-x-x---", "x-------x---x-x-"), center=74),
+        MixGrammar(sidechain_depth=0.3, reverb_room=0.8, reverb_damping=0.3, humanize_ms=2.0),
+        intro_tracks=("pad", "chords", "hats"),
+    ),
+}
+
+assert set(GRAMMARS) == set(GENRES), "every genre in presets needs a grammar"

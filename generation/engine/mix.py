@@ -1,0 +1,211 @@
+"""Synthesis of stems from the arrangement, sidechain ducking, shared reverb bus and stereo mix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pedalboard
+
+from .arrange import Arrangement
+from .genres import GRAMMARS, SECTION_TRACKS
+from .presets import DRUM_TRACKS
+from .theory import midi_to_hz
+from .voices import SAMPLE_RATE, VOICE_GAIN, drum_hit, pitched_note
+
+__all__ = [
+    "Layout",
+    "layout",
+    "synthesize_track",
+    "sidechain_curve",
+    "stereo_gains",
+    "reverb_return",
+    "mix_down",
+    "fold_loop",
+]
+
+SR = SAMPLE_RATE
+TAIL_S = 1.5  # ring-out after the last bar of a non-loop render
+LOOP_TAIL_S = 3.0  # how much of a loop's tail is wrapped back to its start
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Sample geometry of a render: ``music`` samples of bars, ``total`` with the tail."""
+
+    music: int
+    total: int  # length of the rendered audio
+    work: int  # length of the working buffers (loop renders fold work -> total)
+    samples_per_beat: float
+    loop: bool
+
+
+def layout(arrangement: Arrangement) -> Layout:
+    spec = arrangement.spec
+    samples_per_beat = 60.0 / spec.bpm * SR
+    music = round(spec.bars * spec.beats_per_bar * samples_per_beat)
+    if spec.loop:
+        return Layout(music, music, music + int(LOOP_TAIL_S * SR), samples_per_beat, True)
+    total = music + int(TAIL_S * SR)
+    return Layout(music, total, total, samples_per_beat, False)
+
+
+def _add(buffer: np.ndarray, start: int, sound: np.ndarray, gain: float) -> None:
+    end = min(buffer.size, start + sound.size)
+    if end > start:
+        buffer[start:end] += gain * sound[: end - start]
+
+
+def synthesize_track(
+    arrangement: Arrangement, name: str, geometry: Layout, out: np.ndarray
+) -> None:
+    """Render one track's notes into ``out`` (float32, ``geometry.work`` samples), in place.
+
+    One-shots and notes are synthesised once per distinct sound and added by slice; the
+    fader level (genre level + ``gain_db``) is folded into each note's gain so that the
+    full-length buffer is touched only by the notes themselves.
+    """
+    spec = arrangement.spec
+    grammar = GRAMMARS[spec.genre]
+    setting = spec.tracks[name]
+    level = 10.0 ** ((grammar.mix.level_db(name) + setting.gain_db) / 20.0) * VOICE_GAIN.get(
+        name, 1.0
+    )
+    events = arrangement.tracks.get(name, ())
+    cache: dict[tuple, np.ndarray] = {}
+    spb = geometry.samples_per_beat
+    tonic_hz = midi_to_hz(45 + (spec.key.pitch_class - 9) % 12)
+    for event in events:
+        if name in DRUM_TRACKS:
+            key = (event.voice,)
+            if key not in cache:
+                cache[key] = drum_hit(name, setting.instrument, event.voice, tonic_hz=tonic_hz)
+        else:
+            length = round(event.length_beats * spb)
+            key = (event.pitch, length, event.glide_from)
+            if key not in cache:
+                cache[key] = pitched_note(
+                    name,
+                    setting.instrument,
+                    event.pitch,
+                    length,
+                    glide_from=event.glide_from,
+                    glide_s=grammar.bass.glide_beats * 60.0 / spec.bpm,
+                    drive=grammar.mix.drive,
+                )
+        _add(out, round(event.start_beat * spb), cache[key], event.velocity * level)
+
+
+def sidechain_curve(arrangement: Arrangement, geometry: Layout) -> np.ndarray | None:
+    """Gain curve (float32, ``work`` samples) that ducks on the genre's pulse; None if off.
+
+    Triggers come from the genre's sidechain grid in sections where the kick would play,
+    not from the kick track, so that editing the kick never alters another stem.
+    """
+    spec = arrangement.spec
+    mix = GRAMMARS[spec.genre].mix
+    if mix.sidechain_depth <= 0:
+        return None
+    spb = geometry.samples_per_beat
+    release = max(8, int(mix.sidechain_release_beats * spb))
+    attack = int(0.004 * SR)
+    shape = np.ones(attack + release, dtype=np.float32)
+    shape[:attack] = 1.0 - mix.sidechain_depth * np.linspace(0.0, 1.0, attack)
+    x = np.linspace(0.0, 1.0, release)
+    shape[attack:] = 1.0 - mix.sidechain_depth * np.cos(0.5 * np.pi * x) ** 2
+    curve = np.ones(geometry.work, dtype=np.float32)
+    steps = arrangement.steps_per_bar
+    grid = (mix.sidechain_grid * 2)[:steps]
+    for bar in range(spec.bars):
+        section = arrangement.section_of_bar(bar)
+        playing = SECTION_TRACKS[section.name] or GRAMMARS[spec.genre].intro_tracks
+        if "kick" not in playing:
+            continue
+        for step, char in enumerate(grid):
+            if char == ".":
+                continue
+            start = round((bar * spec.beats_per_bar + step / 4.0) * spb) - attack
+            start = max(0, start)
+            end = min(curve.size, start + shape.size)
+            np.minimum(curve[start:end], shape[: end - start], out=curve[start:end])
+    return curve
+
+
+def stereo_gains(track: str, genre: str) -> tuple[float, float, int]:
+    """Constant-power pan gains (left, right; 1.0 each at centre) and Haas delay in samples."""
+    mix = GRAMMARS[genre].mix
+    angle = (mix.pan(track) + 1.0) * np.pi / 4.0
+    return (
+        float(np.cos(angle) * np.sqrt(2.0)),
+        float(np.sin(angle) * np.sqrt(2.0)),
+        int(mix.width_ms(track) * SR / 1000.0),
+    )
+
+
+def fold_loop(buffer: np.ndarray, length: int) -> np.ndarray:
+    """Wrap everything past ``length`` samples back onto the start (last axis); a view."""
+    work = buffer.shape[-1]
+    start = length
+    while start < work:
+        chunk = min(length, work - start)
+        buffer[..., :chunk] += buffer[..., start : start + chunk]
+        start += chunk
+    return buffer[..., :length]
+
+
+def reverb_return(send: np.ndarray, genre: str, geometry: Layout) -> np.ndarray:
+    """The shared reverb bus: mono send (float32, ``total`` samples) -> stereo return (2, total).
+
+    Runs at half the sample rate (the return is dark anyway: the reverb damps the highs)
+    and comes back up by linear interpolation, which halves the bus's cost.
+    """
+    mix = GRAMMARS[genre].mix
+    n = send.size
+    tail = int(LOOP_TAIL_S * SR) if geometry.loop else 0
+    half = np.zeros((2, (n + tail + 1) // 2 + 1), dtype=np.float32)
+    pairs = n // 2
+    half[0, :pairs] = 0.5 * (send[0 : 2 * pairs : 2] + send[1 : 2 * pairs : 2])
+    half[1] = half[0]
+    reverb = pedalboard.Reverb(
+        room_size=mix.reverb_room,
+        damping=mix.reverb_damping,
+        wet_level=1.0,
+        dry_level=0.0,
+        width=1.0,
+    )
+    wet = reverb(half, SR // 2)
+    if geometry.loop:
+        wet = fold_loop(wet, (n + 1) // 2)
+    out = np.empty((2, n), dtype=np.float32)
+    m = min(wet.shape[1], (n + 1) // 2)
+    out[:, 0 : 2 * m : 2] = wet[:, :m]
+    nxt = np.concatenate([wet[:, 1:m], wet[:, m - 1 : m]], axis=1)
+    odd = out[:, 1::2]
+    odd[:] = (0.5 * (wet[:, :m] + nxt))[:, : odd.shape[1]]
+    return out
+
+
+def mix_down(
+    stems: np.ndarray, names: list[str], genre: str, returns: np.ndarray | None
+) -> np.ndarray:
+    """Pan and sum mono stems (k, n) to stereo (2, n) float32, plus the reverb return.
+
+    The dry pan is one (2, k) @ (k, n) product; Haas-widened tracks add their delayed
+    right channel separately.
+    """
+    n = stems.shape[1]
+    gains = np.zeros((2, len(names)), dtype=np.float32)
+    delayed = []
+    for i, name in enumerate(names):
+        left, right, delay = stereo_gains(name, genre)
+        gains[0, i] = left
+        if delay:
+            delayed.append((i, right, delay))
+        else:
+            gains[1, i] = right
+    mix = gains @ stems if names else np.zeros((2, n), dtype=np.float32)
+    for i, right, delay in delayed:
+        mix[1, delay:] += right * stems[i, : n - delay]
+    if returns is not None:
+        mix += returns
+    return mix
