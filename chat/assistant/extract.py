@@ -1,0 +1,909 @@
+"""What a normalised chat turn mentions: genre, tempo, key, length, tracks, feel, and actions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .vocabulary import (
+    ARTIST_GENRES,
+    ARTISTS_NEEDING_CONTEXT,
+    DRUM_GROUP,
+    EVERYTHING_WORDS,
+    EXCEPT_WORDS,
+    EXPORT_FORMATS,
+    GENERIC_GENRE_ALIASES,
+    GENRE_ALIASES,
+    INSTRUMENT_WORDS,
+    MOODS,
+    OCCASION_GENRES,
+    TRACK_ALIASES,
+    TRACK_OFF_AFTER,
+    TRACK_OFF_WORDS,
+    TRACK_ON_AFTER,
+    TRACK_ON_WORDS,
+    TRACK_ONLY_WORDS,
+    UNSUPPORTED_TRACK_WORDS,
+    WEAK_TRACK_WORDS,
+)
+
+__all__ = ["Mentions", "extract"]
+
+
+@dataclass
+class Mentions:
+    """Everything one turn asks for, before it is applied to a spec."""
+
+    genre: str | None = None
+    genre_word: str = ""
+    artist: str = ""
+    occasion_genre: str | None = None
+    bpm: float | None = None
+    bpm_scale: float | None = None
+    bpm_delta: float | None = None
+    bpm_word: str = ""
+    tonic: str | None = None
+    mode: str | None = None
+    transpose: int = 0
+    meter: str | None = None
+    duration_s: float | None = None
+    bars: int | None = None
+    length_scale: float | None = None
+    length_delta_s: float | None = None
+    length_delta_bars: int | None = None
+    loop: bool | None = None
+    tracks_on: set[str] = field(default_factory=set)
+    tracks_off: set[str] = field(default_factory=set)
+    only_tracks: set[str] | None = None
+    from_group: set[str] = field(default_factory=set)
+    all_tracks_on: bool = False
+    gains: dict[str, float] = field(default_factory=dict)
+    instruments: dict[str, str] = field(default_factory=dict)
+    hats_rate: int | None = None
+    hats_step: int = 0
+    hats_triplet: bool = False
+    swing: float | None = None
+    swing_delta: float = 0.0
+    energy_delta: float = 0.0
+    moods: list[str] = field(default_factory=list)
+    mode_hint: str | None = None
+    strong_mode_hint: str | None = None
+    new_seed: bool = False
+    unsupported: list[str] = field(default_factory=list)
+    # action signals
+    undo: bool = False
+    redo: bool = False
+    restore_version: int | None = None
+    export: str | None = None
+    export_verb: bool = False
+    question: bool = False
+    question_topics: list[str] = field(default_factory=list)
+    help: bool = False
+    greeting: bool = False
+    thanks: bool = False
+    new_beat: bool = False
+    create_words: bool = False
+    type_beat: bool = False
+    modify_words: bool = False
+    words: list[str] = field(default_factory=list)
+    cased_keys: set[str] = field(default_factory=set)
+
+    def changes_spec(self) -> bool:
+        """Does the turn ask for any change to a beat?"""
+        return bool(
+            self.genre or self.bpm is not None or self.bpm_scale or self.bpm_delta
+            or self.tonic or self.mode or self.transpose or self.meter
+            or self.duration_s or self.bars or self.length_scale or self.length_delta_s
+            or self.length_delta_bars or self.loop is not None or self.tracks_on or self.tracks_off
+            or self.only_tracks is not None or self.all_tracks_on or self.gains or self.instruments
+            or self.hats_rate or self.hats_step or self.hats_triplet or self.swing is not None
+            or self.swing_delta or self.energy_delta or self.moods or self.new_seed
+            or self.mode_hint
+        )
+
+
+class _Scanner:
+    """The working text; matched spans are blanked so later passes cannot read them twice."""
+
+    def __init__(self, text: str) -> None:
+        self.text = f" {text} "
+
+    def take(self, pattern: re.Pattern[str], handle: Callable[[re.Match[str]], bool | None]) -> None:
+        """Call ``handle`` on each match; blank the span unless it returns False."""
+        spans = []
+        for match in pattern.finditer(self.text):
+            if handle(match) is not False:
+                spans.append(match.span())
+        for start, end in spans:
+            self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+
+    def has(self, pattern: re.Pattern[str]) -> bool:
+        return pattern.search(self.text) is not None
+
+
+def _alternation(words: object) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+
+
+def _phrase(words: object) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w#&$'])(?:" + _alternation(words) + r")(?![\w#&$])")
+
+
+_NUM = r"(\d{1,3}(?:\.\d+)?)"
+_SMALL = r"(?:a\s+(?:little\s+)?bit|a\s+little|slightly|a\s+touch|a\s+tad|little|bit|a\s+hair|tiny\s+bit|just\s+a\s+bit|a\s+smidge|somewhat)"
+_BIG = r"(?:much|way|a\s+lot|lots|really|super|significantly|heaps|loads|way\s+more|hella|mad|a\s+ton)"
+
+# --- actions --------------------------------------------------------------------------------
+_VERSION = re.compile(
+    r"(?<![\w])(?:version|ver|v|take|revision|rev|draft|iteration)\s*(?:number\s*|no\.?\s*|#\s*)?(\d{1,3})\b"
+    r"|\b(?:the\s+)?(first|original|initial|1st|2nd|3rd|second|third)\s+(?:version|one|take|beat|draft)\b"
+    r"|\bthe\s+original\b"
+)
+_ORDINALS = {"first": 1, "original": 1, "initial": 1, "1st": 1, "2nd": 2, "second": 2, "3rd": 3, "third": 3}
+_UNDO = re.compile(
+    r"\b(?:undo|undo\s+that|go\s+back|goback|head\s+back|revert|roll\s*back|previous\s+(?:one|version|beat|take)"
+    r"|last\s+(?:one|version|take)|back\s+to\s+(?:the\s+)?(?:previous|last|old|original|earlier|first|before)"
+    r"|take\s+(?:that|it)\s+back|ctrl\s*\+?\s*z|cmd\s*\+?\s*z|nvm|never\s*mind|scratch\s+that"
+    r"|liked\s+(?:it|the\s+\w+\s+one|the\s+one)\s+before|liked\s+(?:it\s+)?better\s+before|(?:was|sounded)\s+better\s+before"
+    r"|i\s+liked\s+the\s+(?:previous|last|old|other|earlier)|before\s+was\s+better|the\s+old\s+one"
+    r"|change\s+it\s+back|(?:put|set|make)\s+it\s+back\s+(?:how|the\s+way|to\s+how|like)|back\s+how\s+it\s+was"
+    r"|(?:one\s+)?step\s+back|undo\s+(?:the\s+)?last|didn'?t\s+like\s+that|don'?t\s+like\s+that\s+change"
+    r"|restore|rewind|reverse\s+that|cancel\s+that|oops)\b"
+)
+_REDO = re.compile(
+    r"\b(?:redo|re\s+do|bring\s+it\s+back|put\s+it\s+back|undo\s+(?:the|that|my)\s+undo|go\s+forward"
+    r"|step\s+forward|forward\s+again|ctrl\s*\+?\s*y|ctrl\s*\+?\s*shift\s*\+?\s*z|cmd\s*\+?\s*shift\s*\+?\s*z"
+    r"|actually\s+keep\s+(?:it|that|the\s+change)|changed\s+my\s+mind\s*,?\s*keep\s+(?:it|that)"
+    r"|no\s+wait\s*,?\s*(?:bring|put)\s+it\s+back|reapply|re\s+apply|undo\s+undo)\b"
+)
+_EXPORT_VERB = re.compile(
+    r"\b(?:export|exports|download|dl|bounce|bounced|render\s+out|print\s+out|send|give|get|save|share|grab"
+    r"|deliver|can\s+i\s+(?:have|get)|i\s+want|i\s+need|need|want|hand\s+over|links?|files?|pull\s+up"
+    r"|where\s+(?:are|is|can)|output|stems\?)\b"
+)
+_EXPORT_BARE = re.compile(r"\b(?:export|download|bounce\s+it|save\s+it|dl\s+it)\b")
+_EXPORT_FORMAT = _phrase(EXPORT_FORMATS)
+_NEW_BEAT = re.compile(
+    r"\b(?:new\s+(?:beat|track|song|one|instrumental|idea|project|tune|loop|riddim)|another\s+(?:beat|track|song|instrumental)"
+    r"|different\s+(?:beat|track|song)|start\s+(?:over|again|fresh|from\s+scratch|a\s+new)|from\s+scratch"
+    r"|fresh\s+(?:start|beat|track)|brand\s+new|scrap\s+(?:it|this|that)|restart|clean\s+slate"
+    r"|something\s+(?:completely|totally|entirely)\s+different|next\s+beat|make\s+(?:a\s+new|another\s+beat)"
+    r"|let'?s\s+start\s+over|reset)\b"
+)
+_CREATE = re.compile(
+    r"\b(?:make|create|produce|cook|generate|build|give|want|need|beat|beats|track|instrumental|song|loop"
+    r"|banger|riddim|something|type\s+beat|surprise\s+me|whip\s+up|craft|compose|lay\s+down|drop\s+me|go"
+    r"|do|let'?s|start|instrumentals|tune|jam|groove|vibe|bop)\b"
+)
+_TYPE_BEAT = re.compile(r"\btype\s*(?:beat|beats|instrumental|track)?\b|\bstyle\b|\binspired\b|\blike\b|\bvibes?\b|\bsimilar\s+to\b|\bin\s+the\s+style\s+of\b|\bsounding\b|\bprod\b|\bproduced\s+by\b")
+_MODIFY = re.compile(r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|now|same\s+(?:beat|but|thing)|keep\s+(?:it|everything)|can\s+it|more|less|again|tweak|adjust|set\s+(?:it|the))\b")
+_VARIATION = re.compile(
+    r"\b(?:another\s+(?:one|version|take|variation|pass|go|try)|try\s+(?:again|another|it\s+again|something\s+else)"
+    r"|again|one\s+more|re\s*roll|regenerate|regen|new\s+(?:variation|version|take|seed|pattern|groove)|variations?"
+    r"|different\s+(?:version|take|one|vibe|groove|pattern|rhythm|seed|variation)|switch\s+it\s+up|mix\s+it\s+up"
+    r"|shake\s+it\s+up|change\s+it\s+up|something\s+else|not\s+feeling\s+(?:it|this|that)|(?:i\s+)?(?:don'?t|do\s+not)\s+like\s+(?:it|this)"
+    r"|fresh\s+take|reshuffle|randomi[sz]e|remix|surprise\s+me|spin\s+again|roll\s+again|give\s+me\s+another)\b"
+)
+_NEW_PART = re.compile(
+    r"\b(?:different|new|another|fresh|other|change\s+the|switch\s+up\s+the|redo\s+the|rewrite\s+the|re\s*do\s+the|regenerate\s+the|reroll\s+the)\s+"
+    r"(melody|melodies|chords|chord\s+progression|progression|drums|drum\s+pattern|pattern|bassline|bass\s+line|bass|808|hats|hat\s+pattern|notes|rhythm|groove|riff|hook|lead|keys|pad|perc)\b"
+)
+_QUESTION_START = re.compile(
+    r"^(?:what|what'?s|whats|wat|wut|how|how'?s|hows|which|is|are|does|do|did|was|were|why|who|when|where"
+    r"|any\s+idea|remind\s+me|tell\s+me|(?:can|could|would)\s+you\s+(?:tell|remind|say|show)\s+me|do\s+you\s+know|quick\s+question)\b"
+)
+_REQUEST_START = re.compile(
+    r"^(?:what\s+about|how\s+about|how\s+bout|what\s+if|why\s+not|(?:can|could|would|will)\s+(?:you|we|i|it)|is\s+it\s+possible"
+    r"|do\s+you\s+mind|would\s+it\s+be\s+possible|how\s+do\s+i\s+make|how\s+would\s+it\s+sound)\b"
+)
+_QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("key", re.compile(r"\b(?:key|scale|tonic|note|major\s+or\s+minor|minor\s+or\s+major|mode|pitch)\b")),
+    ("tempo", re.compile(r"\b(?:tempo|bpm|how\s+fast|how\s+slow|speed|fast|slow|quick|pace)\b")),
+    ("length", re.compile(r"\b(?:how\s+long|long|length|duration|how\s+many\s+bars|bars|minutes|seconds|runtime|run\s+time|time)\b")),
+    ("tracks", re.compile(r"\b(?:tracks?|instruments?|playing|in\s+it|in\s+there|layers|elements|sounds|parts|muted|on|off|hear|drums|melody|808|bass|hats|claps?|pad|chords|perc)\b")),
+    ("genre", re.compile(r"\b(?:genre|style|kind|type|what\s+is\s+this|what'?s\s+this|what\s+did\s+you\s+make)\b")),
+    ("swing", re.compile(r"\b(?:swing|shuffle|groove|swung)\b")),
+    ("mood", re.compile(r"\b(?:mood|vibe|energy|feel)\b")),
+    ("version", re.compile(r"\b(?:version|versions|history|undo)\b")),
+    ("genres", re.compile(r"\b(?:genres|styles|what\s+can\s+you\s+make|which\s+genres|what\s+kinds)\b")),
+)
+_HELP = re.compile(
+    r"^(?:help|help\s+me|h|commands?|options|menu|usage|how\s+does\s+(?:this|it)\s+work|how\s+do\s+i\s+(?:use|start|begin)"
+    r"|what\s+can\s+(?:you|i)\s+(?:do|say|ask|type|make)|what\s+do\s+you\s+do|what\s+are\s+you|who\s+are\s+you"
+    r"|what\s+(?:can|does)\s+this\s+do|guide|tutorial|examples?|what\s+should\s+i\s+(?:say|type|do)|how\s+to\s+use"
+    r"|idk|i\s+don'?t\s+know|not\s+sure|where\s+do\s+i\s+start|\?+|instructions|what\s+now)\b"
+    r"|\b(?:help|commands|what\s+can\s+you\s+do)\s*\??$"
+)
+_GREETING = re.compile(r"^(?:hi|hello|hey|heya|yo|sup|hiya|howdy|good\s+(?:morning|evening|afternoon)|what'?s\s+up|wassup|gm|hola|ayo)\b")
+_THANKS = re.compile(
+    r"\b(?:thanks|thank\s+you|cheers|nice|cool|great|awesome|dope|fire|sick|love\s+it|perfect|ok|okay|k|lol|lmao|amazing"
+    r"|sweet|fantastic|wow|yes|yep|yeah|sounds\s+good|good|bet|word|hard|crazy|wild)\b"
+)
+
+# --- tempo ------------------------------------------------------------------------------------
+_BPM_DELTA = re.compile(
+    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+)?(?:by\s+)?|\+\s*)(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+)?(?:by\s+)?|(?<![\w])-\s*)(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"|\b(\d{1,3})\s*(bpm|%|percent)\s+(faster|slower|higher|lower|more|less|up|down|quicker)\b"
+)
+_BPM_EXPLICIT = re.compile(
+    r"\b" + _NUM + r"\s*(?:bpm|beats\s+per\s+minute|beats\s+a\s+minute)\b"
+    r"|\b(?:bpm|tempo)\s*(?:of|to|at|=|:|is|should\s+be|around|about|->|into)?\s*(?:to\s+|at\s+)?(?:like\s+|around\s+|about\s+|roughly\s+|~\s*)?" + _NUM + r"\b"
+)
+_BPM_CONTEXT = re.compile(
+    r"(?:\b(?:at|@|around|about|roughly|approx|approximately|like|~|to|tempo|bpm|speed|make\s+it|set\s+it\s+to|go|push\s+it\s+to|bump\s+it\s+to|take\s+it\s+to|bring\s+it\s+to)\s*)$"
+)
+_BARE_NUMBER = re.compile(r"(?<![\w./:#$+-])(\d{2,3}(?:\.\d+)?)(?![\w./:%#])")
+_HALF_TIME = re.compile(r"\b(?:half\s*time|half\s+(?:the\s+)?(?:speed|tempo|bpm)|halve\s+(?:the\s+)?(?:tempo|bpm|speed)|half\s+speed)\b")
+_DOUBLE_TIME = re.compile(r"\b(?:double\s*time|double\s+(?:the\s+)?(?:speed|tempo|bpm)|twice\s+as\s+fast|2x\s+(?:speed|tempo|faster)|double\s+speed)\b")
+_FASTER = re.compile(
+    r"\b(?:(?:" + _SMALL + r"|" + _BIG + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:faster|speed\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*up|quicker|"
+    r"pick\s+up\s+the\s+pace|pick\s+it\s+up|up\s+the\s+tempo|raise\s+the\s+tempo|tempo\s+up|increase\s+the\s+(?:tempo|bpm|speed)|"
+    r"higher\s+(?:bpm|tempo)|more\s+tempo|up\s*tempo|speedier|bump\s+(?:it|the\s+tempo|the\s+bpm)\s+up|(?:it'?s\s+)?too\s+slow|"
+    r"push\s+the\s+tempo|crank\s+the\s+tempo|more\s+uptempo|turn\s+up\s+the\s+tempo|not\s+fast\s+enough|more\s+speed)\b"
+)
+_SLOWER = re.compile(
+    r"\b(?:(?:" + _SMALL + r"|" + _BIG + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:slower|slow\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*down|"
+    r"lower\s+the\s+(?:tempo|bpm)|tempo\s+down|decrease\s+the\s+(?:tempo|bpm|speed)|lower\s+(?:bpm|tempo)|down\s*tempo|"
+    r"reduce\s+the\s+(?:tempo|bpm|speed)|less\s+fast|not\s+so\s+fast|(?:it'?s\s+)?too\s+fast|bring\s+the\s+tempo\s+down|"
+    r"take\s+the\s+tempo\s+down|drop\s+the\s+(?:tempo|bpm)|more\s+laid\s+back\s+tempo|slow\s+down|slow\s+it)\b"
+)
+_SMALL_RE = re.compile(r"\b" + _SMALL + r"\b|\b(?:bit|tad|touch|little|hair|smidge)\b")
+_BIG_RE = re.compile(r"\b" + _BIG + r"\b")
+
+# --- length -----------------------------------------------------------------------------------
+_MSS = re.compile(r"(?<![\w:/.])(\d{1,2}):([0-5]\d)(?![\w:])")
+_MIN_SEC = re.compile(r"\b(\d{1,2})\s*(?:m|minutes?)\s*(?:and\s+)?(\d{1,2})\s*(?:s|seconds?)?\b")
+_MINUTES = re.compile(
+    r"\b(\d{1,2}(?:\.\d+)?)\s*(?:and\s+a\s+half\s+)?(?:m|minutes?|minute)\b(\s+and\s+a\s+half)?"
+    r"|\b(?:a|1)\s+minute\s+and\s+a\s+half\b|\bhalf\s+a\s+minute\b|\b(?:a|one)\s+minute\b|\ba\s+couple\s+(?:of\s+)?minutes\b"
+    r"|\b(\d{1,2})\s+and\s+a\s+half\s+minutes\b"
+)
+_SECONDS = re.compile(r"\b(\d{1,4}(?:\.\d+)?)\s*(?:seconds?|s)\b")
+_BARS = re.compile(r"\b(\d{1,3})\s*(?:bars?|measures?)\b(\s+loop)?")
+_LENGTH_ADD_BEFORE = re.compile(r"(?:\badd|\bextra|\banother|\bextend(?:\s+it)?\s+by|\bplus|\+|\blengthen\s+(?:it\s+)?by)\s*$")
+_LENGTH_ADD_AFTER = re.compile(r"^\s*(?:more|longer|extra|on\s+top)\b")
+_LENGTH_SUB_BEFORE = re.compile(r"(?:\bcut|\btrim|\bremove|\btake\s+off|\bminus|\bshorten(?:\s+it)?\s+by|\blose)\s*(?:(?:it|the\s+length)\s+)?(?:by\s+)?$")
+_LENGTH_SUB_AFTER = re.compile(r"^\s*(?:shorter|less|fewer)\b")
+_LENGTH_RELATIVE: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(r"\b(?:three\s+times|3\s*x|3\s+times|triple)\s+(?:as\s+)?(?:long|the\s+length|longer|length)\b"), 3.0),
+    (re.compile(r"\b(?:twice\s+as\s+long|twice\s+the\s+length|double\s+(?:the\s+)?(?:length|duration|it\s+in\s+length)|2\s*x\s+(?:as\s+)?(?:long|longer|the\s+length|length)|double\s+as\s+long|x\s*2\s+(?:length|long)|twice\s+(?:as\s+)?longer|2\s+times\s+(?:as\s+)?long(?:er)?|make\s+it\s+double\s+length|double\s+length)\b"), 2.0),
+    (re.compile(r"\b(?:half\s+as\s+long|half\s+the\s+(?:length|duration)|cut\s+(?:it|the\s+length)\s+in\s+half|halve\s+(?:it|the\s+(?:length|duration))|half\s+length|half\s+as\s+short|50\s*%\s+shorter)\b"), 0.5),
+)
+_LONGER = re.compile(r"(?<!no\s)\b(?:(" + _SMALL + r"|" + _BIG + r"|even|a\s+lot|way)\s+)?(?:longer|extend(?:ed)?(?:\s+it)?|lengthen|stretch\s+it(?:\s+out)?|make\s+it\s+go\s+on\s+longer|more\s+bars|too\s+short)\b")
+_SHORTER = re.compile(r"\b(?:(" + _SMALL + r"|" + _BIG + r"|even|a\s+lot|way)\s+)?(?:shorter|shorten|trim\s+it(?:\s+down)?|cut\s+it\s+down|fewer\s+bars|less\s+bars|too\s+long|tighten\s+it\s+up)\b")
+_LOOP_ON = re.compile(r"\b(?:make\s+it\s+(?:a\s+)?loop|loop\s+it|just\s+a\s+loop|as\s+a\s+loop|loopable|seamless\s+loop|a\s+loop|loop\s+only|(?<!no\s)loop)\b")
+_LOOP_OFF = re.compile(r"\b(?:full\s+(?:song|beat|track|length|arrangement|structure|version)|no\s+loop|not\s+a\s+loop|with\s+(?:structure|sections|an\s+arrangement)|arrange\s+it|add\s+(?:an\s+)?(?:intro|outro|structure|arrangement))\b")
+_METER = re.compile(r"\b(3/4|6/8|4/4)\b|\b(waltz)\b|\b(?:in|time)\s+(three|3)\b")
+
+# --- hats ---------------------------------------------------------------------------------------
+_HATS_WORD = _phrase([w for w, tracks in TRACK_ALIASES.items() if tracks == ("hats",)])
+_HAT_RATE = re.compile(
+    r"(?<![\d/])1\s*/\s*(4|8|12|16|24|32)\b(?:\s*(?:th|nd)s?)?(?:\s+notes?)?"
+    r"|\b(4|8|12|16|24|32)\s*(?:th|nd|rd)s?\b(?:\s+notes?)?"
+    r"|\b(quarter|eighth|sixteenth|thirty\s*second|32\s+second)\s*(?:notes?|s)?\b(?!\s*(?:long|loop))"
+)
+_RATE_WORDS = {"quarter": 4, "eighth": 8, "sixteenth": 16, "thirtysecond": 32, "thirty second": 32, "32 second": 32}
+_TRIPLET = re.compile(r"\b(?:triplets?|trips|triplet\s+feel|tresillo)\b")
+_HAT_UP = re.compile(
+    r"\b(?:faster|quicker|busier|double(?:\s*time|d)?|rolling|rolls?|speed\s+up|more\s+rolls|skippier|more\s+active|crazier|twice\s+as\s+fast|up)\b"
+)
+_HAT_DOWN = re.compile(r"\b(?:slower|half(?:\s*time)?|halve|sparser|less\s+busy|simpler|calmer|fewer|down|too\s+busy|chill(?:er)?)\b")
+_ROLLS = re.compile(r"\b(?:hat\s+rolls?|add\s+(?:some\s+)?rolls|more\s+rolls|rolls)\b")
+
+# --- keys ----------------------------------------------------------------------------------------
+_ACC = r"(?P<acc>\s?#|\s?sharp|\s?flat|b(?![a-z]))?"
+_KEY_FULL = re.compile(
+    r"(?<![\w#])(?P<l>[a-g])" + _ACC + r"\s*(?P<mode>minor|major|min|maj|mi|m)(?![\w#])"
+)
+_KEY_CONTEXT_BEFORE = re.compile(r"(?:\bin|\bkey(?:\s+of)?|\bkey\s*:|\bto|\binto|\bof|\btonic|\broot|\bscale)\s*$")
+# "a minor key", "a major change": the article, not the note A.
+_A_AS_ARTICLE = re.compile(r"\s*(?:key|scale|feel|vibe|tonality|mode|progression|chords?|sound|tone|change|thing|tweak|version|one)\b")
+_KEY_TONIC = re.compile(r"(?<![\w#])(?P<l>[a-g])" + _ACC + r"(?![\w#])")
+_KEY_TONIC_FOLLOW = re.compile(r"^\s*(?:$|[.,!?;]|please|now|instead|then|and|key|maybe|thanks|with|at|for|but|so|pls|\d)")
+_MODE_ONLY = re.compile(
+    r"\b(?:(?:in\s+)?(?:a\s+)?(minor|major)(?:\s+key|\s+scale|\s+mode|\s+tonality)?|(minor|major)\s+key)\b"
+)
+_TRANSPOSE = re.compile(
+    r"\b(?:transpose|pitch|shift|move|key|tune|take)?\s*(?:it|the\s+key|this|everything)?\s*(up|down)\s+(?:by\s+)?(a|an|one|\d{1,2})?\s*"
+    r"(semi\s*tones?|half\s*steps?|whole\s*steps?|steps?|tones?|octaves?|keys?|notes?)\b"
+    r"|\b(?:transpose|pitch)\s+(?:it\s+)?(up|down)\b|\b(higher|lower)\s+key\b|\bkey\s+(up|down)\b|\b(raise|lower)\s+the\s+key\b"
+)
+
+# --- feel ----------------------------------------------------------------------------------------
+_SWING_VALUE = re.compile(
+    r"\b(\d{1,3})\s*%\s*(?:swing|shuffle)\b|\b(?:swing|shuffle)\s*(?:of|at|to|amount)?\s*(?:to\s+)?(\d{1,3})\s*%"
+    r"|\b(?:swing|shuffle)\s*(?:of|at|to|amount)?\s*(?:to\s+)?(0?\.\d+|1\.0|0|1)\b"
+)
+_SWING_OFF = re.compile(
+    r"\b(?:no\s+(?:swing|shuffle)|straight(?!\s+up)(?:en\s+(?:it|the\s+\w+)(?:\s+out)?)?|straighter|quantized?(?:\s+it)?|on\s+(?:the\s+)?grid|rigid|robotic"
+    r"|(?:remove|kill|lose|drop|take\s+out|get\s+rid\s+of)\s+(?:the\s+)?(?:swing|shuffle)|swing\s+off|without\s+(?:swing|shuffle)|unswung|zero\s+swing|dead\s+straight)\b"
+)
+_SWING_DOWN = re.compile(r"\b(?:less\s+(?:swing|shuffle|swung)|reduce\s+the\s+swing|not\s+so\s+swung|(?:tone|dial)\s+down\s+the\s+swing|too\s+much\s+swing|too\s+swung|swing\s+down|lower\s+(?:the\s+)?swing|less\s+bounce)\b")
+_SWING_UP = re.compile(
+    r"\b(?:(?P<q>" + _SMALL + r"|" + _BIG + r"|more|heavy|heavier|extra|some|max|crazy|lots\s+of|a\s+lot\s+of|light|slight|subtle|big|hard|add(?:\s+some)?|add\s+a\s+bit\s+of|with)\s+)?"
+    r"(?:swing|shuffle|swung|shuffled|swang)(?:\s+(?:it|to\s+it|on\s+it|feel|the\s+\w+))?\b"
+    r"|\b(?:swing\s+it|make\s+it\s+swing|groovier|more\s+groove|more\s+bounce|drunk(?:en)?(?:\s+feel)?|wonky|dilla\s+(?:feel|swing|style|bounce)|off\s+grid|humani[sz]e(?:d)?|looser|loose)\b"
+)
+_ENERGY_UP = re.compile(
+    r"\b(?:more\s+(?:energy|energetic|hype|intense|aggressive|punch|power|life|drive|aggression|impact)|hype\s+it\s+up|turn\s+it\s+up|(?:hit|hits|go|make\s+it)\s+harder|harder"
+    r"|punchier|bigger|go\s+crazy|crank\s+it(?:\s+up)?|amp\s+it\s+up|spice\s+it\s+up|liven\s+it\s+up|fuller|busier|more\s+going\s+on"
+    r"|higher\s+energy|energy\s+up|louder|add\s+energy|pump\s+it\s+up|too\s+(?:chill|boring|calm|soft|mellow|empty|sleepy)|boring|livelier|more\s+lively|heat\s+it\s+up|go\s+hard)\b"
+)
+_ENERGY_DOWN = re.compile(
+    r"\b(?:less\s+(?:energy|energetic|intense|aggressive|hype|busy|going\s+on)|chill\s+(?:it|this|things)?\s*out|chill\s+it|calmer|calm\s+(?:it|this|things)\s+down|mellow\s+(?:it\s+)?out"
+    r"|tone\s+it\s+down|softer|more\s+(?:relaxed|chill|laid\s+back|mellow|calm|minimal|gentle)|less\s+intense|strip\s+it\s+back|sparser|emptier|quieter"
+    r"|gentler|relax|lower\s+energy|energy\s+down|too\s+(?:busy|much|intense|aggressive|hype|loud|crazy)|take\s+it\s+easy|dial\s+it\s+back|dial\s+it\s+down|simpler)\b"
+)
+
+# --- genres, artists, moods, tracks -----------------------------------------------------------
+_GENRE = _phrase(GENRE_ALIASES)
+_GENRE_NEGATED_BEFORE = re.compile(r"(?:\bfrom|\binstead\s+of|\bnot|\bno|\bthan|\brather\s+than|\bother\s+than|\bbesides|\bnot\s+a|\bnot\s+so|\bless|\bexcept)\s+(?:a\s+|an\s+|the\s+|so\s+|too\s+|much\s+)?$")
+_ARTIST = _phrase(ARTIST_GENRES)
+_DECADE = re.compile(r"\b(?:(?:19)?([5-9])0\s*'?\s*s|(fifties|sixties|seventies|eighties|nineties))\b")
+_DECADE_AS_SECONDS_BEFORE = re.compile(r"(?:\bto|\babout|\baround|\bonly|\bjust|\broughly|\bunder|\bover|\bbe|\bmax|\bfor|~|\bexactly)\s*$")
+_DECADE_AS_SECONDS_AFTER = re.compile(r"^\s*(?:long|loop|clip|max|version|in\s+length|of\s+(?:audio|music))\b")
+_DECADE_GENRES = {"5": "boom-bap", "6": "rnb", "7": "house", "8": "synthwave", "9": "boom-bap",
+                  "fifties": "boom-bap", "sixties": "rnb", "seventies": "house", "eighties": "synthwave",
+                  "nineties": "boom-bap"}
+_OCCASION = _phrase(OCCASION_GENRES)
+_MOOD = _phrase(MOODS)
+_STRONG_MODE_MOODS = frozenset({
+    "dark", "darker", "sad", "sadder", "happy", "happier", "melancholic", "melancholy",
+    "uplifting", "cheerful", "joyful", "feel good", "feelgood", "depressing", "gloomy", "gloomier",
+    "heartbreak", "heartbroken", "moodier",
+})
+_TRACK = _phrase([*TRACK_ALIASES, *UNSUPPORTED_TRACK_WORDS])
+_OFF_VERB = _phrase(TRACK_OFF_WORDS)
+_ON_VERB = _phrase(TRACK_ON_WORDS)
+_ONLY_VERB = _phrase(TRACK_ONLY_WORDS)
+_NEUTRAL_VERB = _phrase(("swap", "replace", "switch", "change", "turn", "make", "set", "use"))
+_LOUDER_VERB = re.compile(r"\b(?:louder|turn\s+up|boost|crank(?:\s+up)?|pump\s+up|bring\s+up|raise|more|beef\s+up|fatten\s+up|push|bigger|heavier|harder|fatter|punchier|up)\b")
+_QUIETER_VERB = re.compile(r"\b(?:quieter|turn\s+down|lower|softer|less|bring\s+down|tame|reduce|duck|down|tone\s+down|too\s+loud|too\s+much|too\s+busy|too\s+loud)\b")
+_ONLY_AFTER = re.compile(r"^\s*(?:only|alone|and\s+nothing\s+else|by\s+(?:itself|themselves))\b")
+_EVERYTHING = _phrase(EVERYTHING_WORDS)
+_EXCEPT = _phrase(EXCEPT_WORDS)
+_DRUMLESS = re.compile(r"\b(?:drumless|no\s+drums|without\s+drums|beatless|a\s*cappella|ambient\s+version)\b")
+_CLAUSE_SPLIT = re.compile(r"[.;!?]|,|\bbut\b|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)")
+_GAIN_STEP_DB = 3.0
+
+
+def extract(text: str, original: str = "") -> Mentions:
+    """Read a normalised turn (see :func:`text.normalize`) into :class:`Mentions`.
+
+    ``original`` is the turn as typed; capital letters there tell "Am" (A minor) from "am".
+    """
+    found = Mentions(words=text.split(), cased_keys=_cased_keys(original))
+    scan = _Scanner(text)
+    _actions(scan, found)
+    _artists_and_decades(scan, found)
+    _hats(scan, found)
+    _length(scan, found)
+    _meter(scan, found)
+    _tempo(scan, found)
+    _keys(scan, found)
+    _genres(scan, found)
+    _feel(scan, found)
+    _tracks(scan, found)
+    _moods(scan, found)
+    return found
+
+
+# --- passes -------------------------------------------------------------------------------------
+def _actions(scan: _Scanner, found: Mentions) -> None:
+    text = scan.text.strip()
+
+    def version(match: re.Match[str]) -> None:
+        if match.group(1):
+            found.restore_version = int(match.group(1))
+        elif match.group(2):
+            found.restore_version = _ORDINALS[match.group(2)]
+        else:
+            found.restore_version = 1
+
+    scan.take(_VERSION, version)
+    found.undo = bool(_UNDO.search(text))
+    found.redo = bool(_REDO.search(text))
+    formats = [EXPORT_FORMATS[m.group(0)] for m in _EXPORT_FORMAT.finditer(text)]
+    if formats:
+        found.export = formats[0]
+    found.export_verb = bool(_EXPORT_VERB.search(text)) or text.endswith("?")
+    if not formats and _EXPORT_BARE.search(text):
+        found.export = "wav"
+        found.export_verb = True
+    found.new_beat = bool(_NEW_BEAT.search(text))
+    found.create_words = bool(_CREATE.search(text))
+    found.type_beat = bool(_TYPE_BEAT.search(text))
+    found.modify_words = bool(_MODIFY.search(text))
+    found.question = bool(_QUESTION_START.search(text)) and not _REQUEST_START.search(text)
+    if found.question or text.endswith("?"):
+        found.question_topics = [name for name, pattern in _QUESTION_TOPICS if pattern.search(text)]
+    found.help = bool(_HELP.search(text))
+    found.greeting = bool(_GREETING.search(text))
+    found.thanks = bool(_THANKS.search(text))
+
+    def part(match: re.Match[str]) -> None:
+        found.new_seed = True
+        name = match.group(1)
+        tracks = TRACK_ALIASES.get(name, ())
+        if name in ("melodies", "hook", "riff", "notes"):
+            tracks = ("melody",)
+        elif name in ("chord progression", "progression"):
+            tracks = ("chords",)
+        elif name in ("drum pattern", "pattern", "rhythm", "groove"):
+            tracks = ()
+        elif name in ("hat pattern",):
+            tracks = ("hats",)
+        found.tracks_on.update(tracks)
+
+    scan.take(_NEW_PART, part)
+    if _VARIATION.search(scan.text):
+        found.new_seed = True
+        scan.take(_VARIATION, lambda m: None)
+
+
+def _artists_and_decades(scan: _Scanner, found: Mentions) -> None:
+    context = found.type_beat
+
+    def artist(match: re.Match[str]) -> bool:
+        name = match.group(0)
+        if name in ARTISTS_NEEDING_CONTEXT and not context:
+            return False
+        if not found.artist:
+            found.artist = name
+            found.genre = ARTIST_GENRES[name]
+            found.genre_word = name
+        return True
+
+    scan.take(_ARTIST, artist)
+
+    def decade(match: re.Match[str]) -> bool:
+        before = scan.text[: match.start()]
+        after = scan.text[match.end():]
+        digits = match.group(1)
+        if digits and (_DECADE_AS_SECONDS_BEFORE.search(before) or _DECADE_AS_SECONDS_AFTER.search(after)):
+            return False
+        key = digits or match.group(2)
+        if found.occasion_genre is None:
+            found.occasion_genre = _DECADE_GENRES[key]
+        return True
+
+    scan.take(_DECADE, decade)
+
+
+def _hats(scan: _Scanner, found: Mentions) -> None:
+    def rate(match: re.Match[str]) -> None:
+        if match.group(1) or match.group(2):
+            found.hats_rate = int(match.group(1) or match.group(2))
+        else:
+            found.hats_rate = _RATE_WORDS[re.sub(r"\s+", " ", match.group(3))]
+
+    scan.take(_HAT_RATE, rate)
+    scan.take(_TRIPLET, lambda m: setattr(found, "hats_triplet", True))
+    for start, end in _clauses(scan.text):
+        clause = scan.text[start:end]
+        if not _HATS_WORD.search(clause):
+            continue
+        up = _HAT_UP.search(clause)
+        down = _HAT_DOWN.search(clause)
+        if up and not (down and down.start() < up.start()):
+            found.hats_step = 2 if "double" in up.group(0) else 1
+            _blank(scan, start + up.start(), start + up.end())
+        elif down:
+            found.hats_step = -1
+            _blank(scan, start + down.start(), start + down.end())
+    if not found.hats_step and _ROLLS.search(scan.text):
+        found.hats_step = 1
+        found.tracks_on.add("hats")
+        scan.take(_ROLLS, lambda m: None)
+
+
+def _length(scan: _Scanner, found: Mentions) -> None:
+    def add(seconds: float | None = None, bars: int | None = None, match: re.Match[str] | None = None) -> None:
+        before = scan.text[: match.start()] if match else ""
+        after = scan.text[match.end():] if match else ""
+        sign = 0
+        if _LENGTH_ADD_BEFORE.search(before) or _LENGTH_ADD_AFTER.search(after):
+            sign = 1
+        elif _LENGTH_SUB_BEFORE.search(before) or _LENGTH_SUB_AFTER.search(after):
+            sign = -1
+        if sign and match:
+            # "longer"/"shorter" after the amount belongs to the amount, not a relative edit.
+            tail = _LENGTH_ADD_AFTER.match(after) or _LENGTH_SUB_AFTER.match(after)
+            if tail:
+                _blank(scan, match.end(), match.end() + tail.end())
+        if seconds is not None:
+            if sign:
+                found.length_delta_s = sign * seconds
+            else:
+                found.duration_s = seconds
+        elif bars is not None:
+            if sign:
+                found.length_delta_bars = sign * bars
+            else:
+                found.bars = bars
+
+    def mss(match: re.Match[str]) -> None:
+        add(int(match.group(1)) * 60 + int(match.group(2)), match=match)
+
+    def min_sec(match: re.Match[str]) -> None:
+        add(int(match.group(1)) * 60 + int(match.group(2)), match=match)
+
+    def minutes(match: re.Match[str]) -> None:
+        phrase = match.group(0)
+        if match.group(1):
+            value = float(match.group(1)) * 60
+            if match.group(2) or "and a half" in phrase:
+                value += 30
+        elif match.group(3):
+            value = int(match.group(3)) * 60 + 30
+        elif "and a half" in phrase:
+            value = 90
+        elif phrase.startswith("half"):
+            value = 30
+        elif "couple" in phrase:
+            value = 120
+        else:
+            before = scan.text[: match.start()]
+            if re.search(r"\b(?:in|wait|hold\s+on|just|give\s+me)\s*$", before):
+                return
+            value = 60
+        add(value, match=match)
+
+    def seconds(match: re.Match[str]) -> None:
+        add(float(match.group(1)), match=match)
+
+    def bars(match: re.Match[str]) -> None:
+        add(bars=int(match.group(1)), match=match)
+        if match.group(2):
+            found.loop = True
+
+    scan.take(_MSS, mss)
+    scan.take(_MIN_SEC, min_sec)
+    scan.take(_MINUTES, minutes)
+    scan.take(_SECONDS, seconds)
+    scan.take(_BARS, bars)
+    for pattern, scale in _LENGTH_RELATIVE:
+        scan.take(pattern, lambda m, s=scale: setattr(found, "length_scale", s))
+
+    def longer(match: re.Match[str]) -> None:
+        found.length_scale = _amount(match.group(0), 1.25, 1.5, 2.0)
+
+    def shorter(match: re.Match[str]) -> None:
+        found.length_scale = _amount(match.group(0), 0.8, 2 / 3, 0.5)
+
+    if found.length_scale is None and found.length_delta_s is None and found.length_delta_bars is None:
+        scan.take(_LONGER, longer)
+        scan.take(_SHORTER, shorter)
+    scan.take(_LOOP_OFF, lambda m: setattr(found, "loop", False))
+    if found.loop is None:
+        scan.take(_LOOP_ON, lambda m: setattr(found, "loop", True))
+
+
+def _meter(scan: _Scanner, found: Mentions) -> None:
+    def meter(match: re.Match[str]) -> None:
+        found.meter = match.group(1) or "3/4"
+
+    scan.take(_METER, meter)
+
+
+def _tempo(scan: _Scanner, found: Mentions) -> None:
+    def delta(match: re.Match[str]) -> None:
+        if match.group(1):
+            amount, sign, unit = float(match.group(1)), 1, match.group(0)
+        elif match.group(2):
+            amount, sign, unit = float(match.group(2)), -1, match.group(0)
+        else:
+            amount, unit = float(match.group(3)), match.group(4)
+            sign = -1 if match.group(5) in ("slower", "lower", "less", "down") else 1
+        if "%" in unit or "percent" in unit:
+            found.bpm_scale = 1 + sign * amount / 100
+        else:
+            found.bpm_delta = sign * amount
+        found.bpm_word = match.group(0).strip()
+
+    scan.take(_BPM_DELTA, delta)
+
+    def explicit(match: re.Match[str]) -> None:
+        found.bpm = float(match.group(1) or match.group(2))
+        found.bpm_word = match.group(0).strip()
+
+    scan.take(_BPM_EXPLICIT, explicit)
+    if found.bpm is None and found.bpm_delta is None:
+
+        def bare(match: re.Match[str]) -> bool:
+            value = float(match.group(1))
+            before = scan.text[: match.start()]
+            if found.bpm is not None or value in (808, 909, 303, 707, 606):
+                return False
+            if 40 <= value <= 220 or (_BPM_CONTEXT.search(before) and 10 <= value < 1000):
+                found.bpm = value
+                return True
+            return False
+
+        scan.take(_BARE_NUMBER, bare)
+    scan.take(_HALF_TIME, lambda m: setattr(found, "bpm_scale", 0.5))
+    scan.take(_DOUBLE_TIME, lambda m: setattr(found, "bpm_scale", 2.0))
+    if found.bpm_scale is None:
+
+        def faster(match: re.Match[str]) -> None:
+            found.bpm_scale = _amount(match.group(0), 1.05, 1.1, 1.15)
+
+        def slower(match: re.Match[str]) -> None:
+            found.bpm_scale = _amount(match.group(0), 0.95, 0.9, 0.85)
+
+        scan.take(_FASTER, faster)
+        scan.take(_SLOWER, slower)
+
+
+def _keys(scan: _Scanner, found: Mentions) -> None:
+    def full(match: re.Match[str]) -> bool:
+        letter, acc, mode = match.group("l"), _accidental(match.group("acc")), match.group("mode")
+        before = scan.text[: match.start()]
+        after = scan.text[match.end():]
+        context = bool(_KEY_CONTEXT_BEFORE.search(before))
+        if mode in ("m", "mi", "min", "maj") and not acc and not context and not _cased_key(found, letter, acc):
+            return False
+        if letter == "a" and not acc and mode in ("minor", "major") and _A_AS_ARTICLE.match(after):
+            return False
+        if acc == "b" and letter in "adg" and not context and not _cased_key(found, letter, acc) and mode in ("m", "mi"):
+            return False
+        found.tonic = letter.upper() + acc
+        found.mode = "major" if mode.startswith("ma") else "minor"
+        return True
+
+    scan.take(_KEY_FULL, full)
+
+    def tonic(match: re.Match[str]) -> bool:
+        if found.tonic:
+            return False
+        letter, acc = match.group("l"), _accidental(match.group("acc"))
+        before = scan.text[: match.start()]
+        after = scan.text[match.end():]
+        context = bool(_KEY_CONTEXT_BEFORE.search(before))
+        if (acc == "#" and letter != "a") or (acc and letter in "bceg" and match.group("acc").strip() in ("flat", "sharp")):
+            ok = True
+        elif context or _cased_key(found, letter, acc):
+            ok = bool(acc) or bool(_KEY_TONIC_FOLLOW.match(after)) or bool(re.search(r"\bkey(?:\s+of)?\s*:?\s*$", before))
+        else:
+            ok = False
+        if ok:
+            found.tonic = letter.upper() + acc
+        return ok
+
+    scan.take(_KEY_TONIC, tonic)
+
+    def mode_only(match: re.Match[str]) -> None:
+        if not found.mode:
+            found.mode = match.group(1) or match.group(2)
+
+    scan.take(_MODE_ONLY, mode_only)
+
+    def transpose(match: re.Match[str]) -> None:
+        direction = match.group(1) or match.group(4) or match.group(6)
+        if match.group(5):
+            direction = "up" if match.group(5) == "higher" else "down"
+        if match.group(7):
+            direction = "up" if match.group(7) == "raise" else "down"
+        count_word, unit = match.group(2), match.group(3) or ""
+        count = 1 if count_word in (None, "a", "an", "one") else int(count_word)
+        if "whole" in unit or re.fullmatch(r"tones?", unit.strip()):
+            count *= 2
+        elif "octave" in unit:
+            count *= 12
+        found.transpose = count if direction == "up" else -count
+
+    scan.take(_TRANSPOSE, transpose)
+
+
+def _genres(scan: _Scanner, found: Mentions) -> None:
+    specific: list[tuple[str, str]] = []
+    generic: list[tuple[str, str]] = []
+
+    def genre(match: re.Match[str]) -> None:
+        word = match.group(0)
+        if _GENRE_NEGATED_BEFORE.search(scan.text[: match.start()]):
+            return
+        (generic if word in GENERIC_GENRE_ALIASES else specific).append((word, GENRE_ALIASES[word]))
+
+    scan.take(_GENRE, genre)
+    chosen = specific[0] if specific else (generic[0] if generic else None)
+    if chosen and not (found.artist and not specific):
+        found.genre_word, found.genre = chosen
+    if found.genre is None:
+        found.occasion_genre = found.occasion_genre or None
+        match = _OCCASION.search(scan.text)
+        if match and found.occasion_genre is None:
+            found.occasion_genre = OCCASION_GENRES[match.group(0)]
+
+
+def _feel(scan: _Scanner, found: Mentions) -> None:
+    def value(match: re.Match[str]) -> None:
+        if match.group(3):
+            found.swing = min(1.0, float(match.group(3)))
+            return
+        percent = float(match.group(1) or match.group(2))
+        # MPC-style swing: 50 % is straight and 75 % the hardest shuffle.
+        found.swing = (percent - 50) / 25 if percent >= 50 else percent / 100
+        found.swing = max(0.0, min(1.0, found.swing))
+
+    scan.take(_SWING_VALUE, value)
+    scan.take(_SWING_OFF, lambda m: setattr(found, "swing", 0.0))
+    scan.take(_SWING_DOWN, lambda m: setattr(found, "swing_delta", -0.15))
+
+    def up(match: re.Match[str]) -> None:
+        phrase = match.group(0)
+        if re.search(r"drunk|wonky|dilla", phrase):
+            found.swing_delta = 0.45
+        else:
+            found.swing_delta = _amount(phrase, 0.1, 0.15, 0.3, extra=("heavy", "heavier", "max", "crazy", "big", "hard", "lots"), small_extra=("light", "slight", "subtle"))
+
+    if found.swing is None and not found.swing_delta:
+        scan.take(_SWING_UP, up)
+    scan.take(_ENERGY_UP, lambda m: setattr(found, "energy_delta", 0.2))
+    scan.take(_ENERGY_DOWN, lambda m: setattr(found, "energy_delta", -0.2))
+
+
+def _tracks(scan: _Scanner, found: Mentions) -> None:
+    if _DRUMLESS.search(scan.text):
+        found.tracks_off.update(DRUM_GROUP)
+        scan.take(_DRUMLESS, lambda m: None)
+    text = scan.text
+    carry_only = False
+    for start, end in _clauses(text):
+        clause = text[start:end]
+        mentions = [m for m in _TRACK.finditer(clause)]
+        everything = _EVERYTHING.search(clause)
+        if not mentions and not everything:
+            carry_only = False
+            continue
+        verbs = _verbs(clause)
+        if everything and not mentions:
+            if any(kind == "on" for _, kind in verbs):
+                found.all_tracks_on = True
+            continue
+        clause_only = carry_only and not verbs
+        carry_only = False
+        except_at = _EXCEPT.search(clause)
+        for match in mentions:
+            word = match.group(0)
+            if word in UNSUPPORTED_TRACK_WORDS:
+                found.unsupported.append(word)
+                continue
+            kind = _polarity(clause, match, verbs)
+            if word in WEAK_TRACK_WORDS and kind in (None, "neutral"):
+                continue
+            if word == "kick" and re.match(r"\s+(?:it|out|up)\b", clause[match.end():]):
+                continue
+            tracks = TRACK_ALIASES[word]
+            if len(tracks) > 1:
+                found.from_group.update(tracks)
+            if everything and except_at and except_at.start() < match.start():
+                # "mute everything except the drums" keeps only the drums;
+                # "bring everything back except the pad" turns all on but the pad.
+                if kind == "off" or any(k == "off" for _, k in verbs):
+                    found.only_tracks = (found.only_tracks or set()) | set(tracks)
+                else:
+                    found.all_tracks_on = True
+                    found.tracks_off.update(tracks)
+                continue
+            if kind == "only" or clause_only:
+                found.only_tracks = (found.only_tracks or set()) | set(tracks)
+                carry_only = True
+            elif kind == "off":
+                found.tracks_off.update(tracks)
+                found.tracks_on.difference_update(tracks)
+            elif kind == "louder":
+                found.tracks_on.update(tracks)
+                for track in tracks:
+                    found.gains[track] = _GAIN_STEP_DB
+            elif kind == "quieter":
+                for track in tracks:
+                    found.gains[track] = -_GAIN_STEP_DB
+            else:
+                found.tracks_on.update(tracks)
+                found.tracks_off.difference_update(tracks)
+            if word in INSTRUMENT_WORDS and kind not in ("off", "quieter"):
+                track, instrument = INSTRUMENT_WORDS[word]
+                found.instruments[track] = instrument
+    for match in _TRACK.finditer(scan.text):
+        _blank(scan, *match.span())
+
+
+def _moods(scan: _Scanner, found: Mentions) -> None:
+    def mood(match: re.Match[str]) -> None:
+        word = match.group(0)
+        name, mode, energy = MOODS[word]
+        if name not in found.moods:
+            found.moods.append(name)
+        found.energy_delta = found.energy_delta or energy
+        if mode and found.mode_hint is None:
+            found.mode_hint = mode
+        if mode and word in _STRONG_MODE_MOODS and found.strong_mode_hint is None:
+            found.strong_mode_hint = mode
+
+    scan.take(_MOOD, mood)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _CLAUSE_SPLIT.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _verbs(clause: str) -> list[tuple[int, str]]:
+    """Positions and kinds of the on/off/only/louder/quieter words in a clause."""
+    verbs: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in (("only", _ONLY_VERB), ("off", _OFF_VERB), ("quieter", _QUIETER_VERB),
+                          ("louder", _LOUDER_VERB), ("on", _ON_VERB), ("neutral", _NEUTRAL_VERB)):
+        for match in pattern.finditer(clause):
+            span = match.span()
+            if any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            taken.append(span)
+            verbs.append((span[0], kind))
+    verbs.sort()
+    return verbs
+
+
+def _polarity(clause: str, match: re.Match[str], verbs: list[tuple[int, str]]) -> str | None:
+    after = clause[match.end():]
+    if _ONLY_AFTER.match(after):
+        return "only"
+    marker = re.match(r"\s*(\w+(?:\s+\w+)?)", after)
+    if marker:
+        first = marker.group(1).split()[0]
+        if marker.group(1) in TRACK_OFF_AFTER or first in TRACK_OFF_AFTER:
+            return "off"
+        if first in ("louder", "up", "boosted") or marker.group(1) in ("too quiet",):
+            return "louder"
+        if first in ("quieter", "down", "softer") or marker.group(1) in ("too loud", "too much"):
+            return "quieter"
+        if marker.group(1) in TRACK_ON_AFTER or first in TRACK_ON_AFTER:
+            return "on"
+    before = [kind for position, kind in verbs if position < match.start()]
+    return before[-1] if before else None
+
+
+def _blank(scan: _Scanner, start: int, end: int) -> None:
+    scan.text = scan.text[:start] + " " * (end - start) + scan.text[end:]
+
+
+def _amount(phrase: str, small: float, normal: float, big: float, *,
+            extra: tuple[str, ...] = (), small_extra: tuple[str, ...] = ()) -> float:
+    if _BIG_RE.search(phrase) or any(word in phrase.split() for word in extra):
+        return big
+    if _SMALL_RE.search(phrase) or any(word in phrase.split() for word in small_extra):
+        return small
+    return normal
+
+
+def _accidental(raw: str | None) -> str:
+    if not raw:
+        return ""
+    raw = raw.strip()
+    return "#" if raw in ("#", "sharp") else "b"
+
+
+_CASED_KEY = re.compile(r"(?<![\w#])([A-G])(#|b|♯|♭)?(m|min|maj)?(?![\w#])")
+
+
+def _cased_keys(original: str) -> set[str]:
+    keys = set()
+    for match in _CASED_KEY.finditer(original):
+        letter, acc, mode = match.groups()
+        if letter == "A" and not acc and not mode:
+            continue  # a capital "A" is usually the article starting a sentence
+        keys.add(letter + ("#" if acc in ("#", "♯") else "b" if acc else ""))
+    return keys
+
+
+def _cased_key(found: Mentions, letter: str, acc: str) -> bool:
+    """Was this key written with a capital letter in the original text (``Am``, ``Eb``)?"""
+    return (letter.upper() + acc) in found.cased_keys

@@ -1,0 +1,356 @@
+"""The built-in interpreter: one chat turn plus the current spec -> an Intent, offline and instant."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+from generation.engine.presets import GENRE_DEFAULTS, INSTRUMENTS, TRACK_NAMES
+from generation.engine.spec import (
+    BPM_MAX,
+    BPM_MIN,
+    HAT_RATES,
+    MAX_DURATION_S,
+    METERS,
+    PITCH_CLASSES,
+    BeatSpec,
+    SpecError,
+    default_spec,
+    normalize_tonic,
+)
+
+from . import replies
+from .extract import Mentions, extract
+from .intent import Intent
+from .text import FOREIGN, screen, words_of
+from .text import looks_foreign as _looks_foreign
+from .text import normalize as _normalize
+from .vocabulary import MOOD_GENRES
+
+__all__ = ["apply_mentions", "fresh_spec", "interpret", "next_seed"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_GENRE = "trap"
+_GAIN_MIN, _GAIN_MAX = -24.0, 6.0
+_LOOP_BARS = 8
+_CREATE_PHRASE = re.compile(
+    r"\b(?:make|create|produce|cook(?:\s+up)?|generate|build|give|want|need|whip\s+up|can\s+i\s+(?:get|have)"
+    r"|let'?s\s+(?:make|do|get|try)|i'?d\s+like|hook\s+me\s+up\s+with|drop)\s+(?:me\s+|us\s+)?(?:a|an|another|some|one)\b(?!\s+(?:bit|little|touch|tad)\b)"
+)
+_BEAT_NOUN = re.compile(r"\b(?:beat|beats|instrumental|track|song|riddim|banger|loop|tune|jam|type)\b")
+_MODIFY_PHRASE = re.compile(r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|same|now|keep|into\s+a|to\s+a|convert|more|less)\b")
+_UNDO_UNDO = re.compile(r"\bundo\s+(?:the|that|my)?\s*undo\b")
+
+
+def interpret(text: str, current: BeatSpec | None = None, *, history: Sequence[Any] | None = None) -> Intent:
+    """Understand one chat turn against the current spec (None before the first beat).
+
+    Never raises: bad input and internal errors come back as a safe ``help`` intent.
+    ``history`` (earlier turns) is accepted for interface parity with the LLM provider.
+    """
+    try:
+        return _interpret(text, current)
+    except Exception:  # a chat turn must never crash the conversation
+        logger.exception("assistant failed to interpret a turn")
+        return _fallback("internal", current)
+
+
+def _interpret(text: object, current: BeatSpec | None) -> Intent:
+    screened = screen(text)
+    if screened.problem:
+        return _fallback(screened.problem, current)
+    normalized = _normalize(screened.text)
+    found = extract(normalized, screened.text)
+    wants_change = found.changes_spec()
+    # Bare track names ("the drums" in "export the drums") are not edits on their own.
+    strong_change = wants_change and _strong_change(found)
+
+    if found.restore_version is not None and not strong_change:
+        return Intent(action="undo", restore_version=found.restore_version,
+                      reply=replies.undo(found.restore_version))
+    if (found.undo or found.redo) and not wants_change:
+        if found.redo and (not found.undo or _UNDO_UNDO.search(normalized)):
+            return Intent(action="redo", reply=replies.redo())
+        return Intent(action="undo", reply=replies.undo())
+    if found.export and (found.export_verb or len(found.words) <= 4) and not strong_change:
+        return Intent(action="export", export=found.export, reply=replies.export(found.export, current))
+    if (found.question and (not wants_change or normalized.endswith("?"))) or (
+        normalized.endswith("?") and not wants_change and found.question_topics and not found.help
+    ):
+        topics = [t for t in found.question_topics if t != "version" or len(found.question_topics) == 1]
+        topic = topics[0] if topics else "summary"
+        return Intent(action="question", question=topic,
+                      reply=replies.answer(topics, current, genre=found.genre))
+    if not wants_change:
+        if found.help:
+            return Intent(action="help", reply=replies.help_text(current))
+        if current is None and (found.create_words or found.new_beat):
+            return _create(found, normalized, current, chose_defaults=True)
+        if current is not None and (found.new_beat or (_CREATE_PHRASE.search(normalized) and _BEAT_NOUN.search(normalized))):
+            return _create(found, normalized, current)
+        if found.greeting or found.thanks:
+            greeting = "Hey! " if found.greeting else "Glad it works. "
+            return Intent(action="help", reply=greeting + replies.help_text(current))
+        if _looks_foreign(words_of(normalized)):
+            return _fallback(FOREIGN, current)
+        return _fallback("not_understood", current)
+    if current is None or found.new_beat or _is_create_request(found, normalized):
+        return _create(found, normalized, current)
+    return _modify(found, current)
+
+
+# --- actions -------------------------------------------------------------------------------
+def _create(found: Mentions, normalized: str, current: BeatSpec | None, *, chose_defaults: bool = False) -> Intent:
+    genre = (found.genre or found.occasion_genre
+             or next((MOOD_GENRES[m] for m in found.moods if m in MOOD_GENRES), None)
+             or (current.genre if current is not None else DEFAULT_GENRE))
+    seed = zlib.crc32(normalized.encode()) or 1
+    if current is not None and seed == current.seed:
+        seed = next_seed(seed)
+    base = fresh_spec(genre, seed=seed)
+    try:
+        spec, notes = apply_mentions(base, found, creating=True)
+    except SpecError as exc:
+        return _refused(exc, current)
+    if current is None and found.modify_words and not found.genre and not chose_defaults:
+        notes.insert(0, "no beat yet, so I started one")
+    change = f"new beat: {replies.describe(spec)}"
+    return Intent(action="create", spec=spec, changes=[change], notes=notes,
+                  reply=replies.create(spec, chose_defaults=chose_defaults, notes=notes))
+
+
+def _modify(found: Mentions, current: BeatSpec) -> Intent:
+    try:
+        spec, notes = apply_mentions(current, found, creating=False)
+    except SpecError as exc:
+        return _refused(exc, current)
+    changes = replies.spec_changes(current, spec)
+    return Intent(action="modify", spec=spec, changes=changes, notes=notes,
+                  reply=replies.modify(current, spec, changes, notes=notes))
+
+
+def _fallback(reason: str, current: BeatSpec | None) -> Intent:
+    friendly = reason == "not_understood"
+    return Intent(action="help", reply=replies.fallback(reason, current), is_safe_fallback=True,
+                  error=reason if not friendly else "not_understood")
+
+
+def _refused(exc: SpecError, current: BeatSpec | None) -> Intent:
+    reply = f"Can't do that one — {exc.message} ({exc.field}). Nothing changed."
+    return Intent(action="help", reply=reply, is_safe_fallback=True, error="invalid_change",
+                  notes=[str(exc)])
+
+
+def _is_create_request(found: Mentions, normalized: str) -> bool:
+    """A full new-beat request while a beat exists ("give me a drill beat at 142")."""
+    if _MODIFY_PHRASE.search(normalized) and not found.type_beat:
+        return False
+    if found.artist and found.type_beat:
+        return True
+    if not (found.genre or found.occasion_genre):
+        return False
+    return bool(_CREATE_PHRASE.search(normalized) or _BEAT_NOUN.search(normalized))
+
+
+def _strong_change(found: Mentions) -> bool:
+    bare_tracks = Mentions(tracks_on=found.tracks_on, instruments=found.instruments)
+    probe = Mentions(**{**vars(found), "tracks_on": set(), "instruments": {}})
+    return probe.changes_spec() or (bare_tracks.changes_spec() and not found.export)
+
+
+# --- spec building -------------------------------------------------------------------------
+def fresh_spec(genre: str, *, seed: int = 1) -> BeatSpec:
+    """The genre's default spec, validated (so flats in presets come out canonical)."""
+    return BeatSpec.from_dict(default_spec(genre, seed=seed).to_dict())
+
+
+def next_seed(seed: int) -> int:
+    """A different, deterministic seed for "another one"."""
+    return (seed * 1103515245 + 12345) % 2**32 or 1
+
+
+def apply_mentions(base: BeatSpec, found: Mentions, *, creating: bool) -> tuple[BeatSpec, list[str]]:
+    """Apply what the turn asked for to ``base``; unmentioned fields are kept.
+
+    Out-of-range requests are clamped and explained in the returned notes.
+    Raises :class:`SpecError` only if the result still fails validation.
+    """
+    notes: list[str] = []
+    data = base.to_dict()
+    data.pop("duration_s")
+    seconds_before = base.duration_s
+
+    if found.genre and found.genre != base.genre and not creating:
+        data = _switch_genre(data, found.genre, seconds_before)
+    bpm_before = data["bpm"]
+    data["bpm"] = _new_bpm(data["bpm"], found, notes)
+    _apply_key(data, found, creating)
+    if found.meter and found.meter in METERS:
+        data["meter"] = found.meter
+    _apply_length(data, found, notes, creating=creating, bpm_changed=data["bpm"] != bpm_before)
+    _apply_tracks(data, found, notes)
+    _apply_hats(data, found, notes)
+    _apply_feel(data, found, notes, creating=creating)
+    if found.new_seed and not creating:
+        data["seed"] = next_seed(data["seed"])
+    for word in dict.fromkeys(found.unsupported):
+        notes.append(f"no {word} here — I make instrumentals")
+    return BeatSpec.from_dict(data), notes
+
+
+def _switch_genre(data: dict[str, Any], genre: str, seconds: float) -> dict[str, Any]:
+    """A genre change takes the new genre's tempo, kit, groove and mood; key, length, seed,
+    loop and energy stay."""
+    fresh = fresh_spec(genre, seed=data["seed"]).to_dict()
+    fresh.pop("duration_s")
+    for name in ("key", "seed", "loop", "energy", "meter"):
+        fresh[name] = data[name]
+    fresh["bars"] = _bars_for(seconds, fresh["bpm"], fresh["meter"])
+    return fresh
+
+
+def _new_bpm(bpm: float, found: Mentions, notes: list[str]) -> float:
+    target = bpm
+    if found.bpm is not None:
+        target = found.bpm
+    elif found.bpm_delta is not None:
+        target = bpm + found.bpm_delta
+    elif found.bpm_scale is not None:
+        target = round(bpm * found.bpm_scale)
+        if target == bpm:
+            target = bpm + (1 if found.bpm_scale > 1 else -1)
+    if target > BPM_MAX:
+        notes.append(f"{target:g} BPM is past the {BPM_MAX:g} ceiling, so {BPM_MAX:g}")
+        target = BPM_MAX
+    elif target < BPM_MIN:
+        notes.append(f"{target:g} BPM is under the {BPM_MIN:g} floor, so {BPM_MIN:g}")
+        target = BPM_MIN
+    return round(float(target), 3)
+
+
+def _apply_key(data: dict[str, Any], found: Mentions, creating: bool) -> None:
+    key = data["key"]
+    if found.tonic:
+        key["tonic"] = normalize_tonic(found.tonic)
+    if found.mode:
+        key["mode"] = found.mode
+    elif creating and found.mode_hint:
+        key["mode"] = found.mode_hint
+    elif found.strong_mode_hint:
+        key["mode"] = found.strong_mode_hint
+    if found.transpose:
+        index = PITCH_CLASSES.index(normalize_tonic(key["tonic"]))
+        key["tonic"] = PITCH_CLASSES[(index + found.transpose) % 12]
+
+
+def _seconds_per_bar(bpm: float, meter: str) -> float:
+    count, unit = METERS[meter]
+    return count * 4 / unit * 60.0 / bpm
+
+
+def _bars_for(seconds: float, bpm: float, meter: str) -> int:
+    return max(1, round(seconds / _seconds_per_bar(bpm, meter)))
+
+
+def _apply_length(data: dict[str, Any], found: Mentions, notes: list[str], *, creating: bool, bpm_changed: bool) -> None:
+    per_bar = _seconds_per_bar(data["bpm"], data["meter"])
+    bars = data["bars"]
+    if found.bars:
+        bars = found.bars
+    elif found.duration_s:
+        bars = _bars_for(found.duration_s, data["bpm"], data["meter"])
+    if found.length_scale:
+        bars = max(1, round(bars * found.length_scale))
+    if found.length_delta_bars:
+        bars = max(1, bars + found.length_delta_bars)
+    if found.length_delta_s:
+        bars = max(1, bars + round(found.length_delta_s / per_bar))
+    if found.loop is True and not (found.bars or found.duration_s):
+        bars = min(bars, _LOOP_BARS) if bars > 16 else bars
+    if found.loop is False and not (found.bars or found.duration_s) and bars <= _LOOP_BARS:
+        bars = 32
+    if found.loop is not None:
+        data["loop"] = found.loop
+    max_bars = math.floor(MAX_DURATION_S / per_bar)
+    if bars > max_bars:
+        notes.append(f"capped at {MAX_DURATION_S / 60:g} minutes")
+        bars = max_bars
+    data["bars"] = bars
+
+
+def _apply_tracks(data: dict[str, Any], found: Mentions, notes: list[str]) -> None:
+    tracks = data["tracks"]
+    before = {name: tracks[name]["enabled"] for name in TRACK_NAMES}
+    # "the drums" means the drum tracks this genre uses, not every drum voice there is.
+    usual = set(GENRE_DEFAULTS[data["genre"]].enabled) | {n for n in TRACK_NAMES if before[n]}
+    if found.only_tracks is not None:
+        for name in TRACK_NAMES:
+            named = name in found.only_tracks and (name not in found.from_group or name in usual)
+            tracks[name]["enabled"] = named
+    if found.all_tracks_on:
+        for name in GENRE_DEFAULTS[data["genre"]].enabled:
+            tracks[name]["enabled"] = True
+    for name in found.tracks_on:
+        if name not in found.from_group or name in usual:
+            tracks[name]["enabled"] = True
+    for name in found.tracks_off:
+        tracks[name]["enabled"] = False
+    if not any(tracks[name]["enabled"] for name in TRACK_NAMES):
+        notes.append("that would leave nothing playing, so the tracks stay as they were")
+        for name in TRACK_NAMES:
+            tracks[name]["enabled"] = before[name]
+    for name, step in found.gains.items():
+        gain = tracks[name]["gain_db"] + step
+        tracks[name]["gain_db"] = max(_GAIN_MIN, min(_GAIN_MAX, gain))
+    for name, instrument in found.instruments.items():
+        if instrument in INSTRUMENTS[name]:
+            tracks[name]["instrument"] = instrument
+            tracks[name]["enabled"] = True
+
+
+def _apply_hats(data: dict[str, Any], found: Mentions, notes: list[str]) -> None:
+    hats = data["tracks"]["hats"]
+    rate = hats["rate"]
+    new = rate
+    if found.hats_rate:
+        new = min(HAT_RATES, key=lambda r: abs(r - found.hats_rate))
+    if found.hats_triplet:
+        new = 24 if (found.hats_rate or rate) >= 16 else 12
+    if found.hats_step > 0:
+        doubled = new * 2
+        new = doubled if doubled in HAT_RATES else next((r for r in HAT_RATES if r > new), new)
+        if new == rate:
+            notes.append(f"hats are already at {replies.hats_label(rate)}, the fastest I do")
+    elif found.hats_step < 0:
+        halved = new // 2 if new % 2 == 0 else 0
+        new = halved if halved in HAT_RATES else next((r for r in reversed(HAT_RATES) if r < new), new)
+    if new != rate or found.hats_rate or found.hats_triplet or found.hats_step:
+        hats["rate"] = new
+        hats["enabled"] = True if "hats" not in found.tracks_off else hats["enabled"]
+
+
+def _apply_feel(data: dict[str, Any], found: Mentions, notes: list[str], *, creating: bool) -> None:
+    if found.swing is not None:
+        data["swing"] = round(found.swing, 3)
+    elif found.swing_delta:
+        swing = data["swing"] + found.swing_delta
+        if found.swing_delta > 0:
+            swing = max(swing, 0.25)
+            if data["swing"] >= 1.0:
+                notes.append("swing is already maxed")
+        data["swing"] = round(max(0.0, min(1.0, swing)), 3)
+    if found.energy_delta:
+        data["energy"] = round(max(0.0, min(1.0, data["energy"] + found.energy_delta)), 3)
+    if found.moods:
+        mood = ""
+        for name in found.moods:
+            candidate = f"{mood} {name}".strip()
+            if len(candidate) > 32:
+                break
+            mood = candidate
+        data["mood"] = mood

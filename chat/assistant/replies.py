@@ -1,0 +1,278 @@
+"""The assistant's replies: short, in a producer's voice, saying exactly what was made or changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from generation.engine.presets import GENRE_DEFAULTS, GENRES, TRACK_NAMES
+from generation.engine.spec import BeatSpec
+
+__all__ = [
+    "answer",
+    "create",
+    "describe",
+    "duration_label",
+    "export",
+    "export_ready",
+    "fallback",
+    "hats_label",
+    "help_text",
+    "modify",
+    "redo",
+    "spec_changes",
+    "undo",
+]
+
+_FLAT_NAMES = {"C#": "Db", "D#": "Eb", "G#": "Ab", "A#": "Bb"}
+_GENRE_NAMES = {
+    "trap": "trap", "drill": "drill", "boom-bap": "boom bap", "lo-fi": "lo-fi", "house": "house",
+    "techno": "techno", "drum-and-bass": "drum & bass", "reggaeton": "reggaeton",
+    "afrobeats": "afrobeats", "rnb": "R&B", "pop": "pop", "synthwave": "synthwave",
+}
+_HAT_LABELS = {4: "1/4", 8: "1/8", 12: "1/8 triplets", 16: "1/16", 24: "1/16 triplets", 32: "1/32"}
+_TRACK_LABELS = {"clap": "claps", "perc": "percussion"}
+EXAMPLES = (
+    '"dark trap, 140, F minor"', '"lofi for studying, 2 minutes"', '"faster hats"',
+    '"drop the melody"', '"bump it to 150"', '"twice as long"', '"undo"', '"stems?"',
+    '"what key is this?"',
+)
+
+
+# --- labels ---------------------------------------------------------------------------------
+def key_label(spec: BeatSpec) -> str:
+    """Key as producers write it: flats for the black keys except F# ("Eb minor", "F# minor")."""
+    return f"{_FLAT_NAMES.get(spec.key.tonic, spec.key.tonic)} {spec.key.mode}"
+
+
+def duration_label(seconds: float) -> str:
+    """``125.4`` -> ``"2:05"``."""
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def hats_label(rate: int | None) -> str:
+    return _HAT_LABELS.get(rate or 0, f"{rate}/bar")
+
+
+def genre_label(genre: str) -> str:
+    return _GENRE_NAMES.get(genre, genre)
+
+
+def _bpm(value: float) -> str:
+    return f"{value:g}"
+
+
+def track_label(spec: BeatSpec, name: str) -> str:
+    """"808" for an 808 bass, "piano chords", "bells": the sound a producer would name."""
+    instrument = spec.tracks[name].instrument
+    if name == "bass" and instrument == "808":
+        return "808"
+    if name == "chords" and instrument in ("piano", "organ", "epiano"):
+        return {"piano": "piano chords", "organ": "organ", "epiano": "keys"}[instrument]
+    if name == "melody" and instrument in ("bell", "flute", "marimba", "pluck"):
+        return {"bell": "bells", "flute": "flute", "marimba": "marimba", "pluck": "plucks"}[instrument]
+    if name == "pad" and instrument in ("strings", "choir"):
+        return instrument
+    return _TRACK_LABELS.get(name, name)
+
+
+def describe(spec: BeatSpec) -> str:
+    """``"F minor trap at 140, 2:00"``: the headline of every create/modify reply."""
+    return f"{key_label(spec)} {genre_label(spec.genre)} at {_bpm(spec.bpm)}, {duration_label(spec.duration_s)}"
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- changes ----------------------------------------------------------------------------------
+def spec_changes(old: BeatSpec, new: BeatSpec) -> list[str]:
+    """Short human-readable differences, in the order a producer cares about them."""
+    changes = []
+    if old.genre != new.genre:
+        changes.append(f"genre {old.genre} → {new.genre}")
+    if old.bpm != new.bpm:
+        changes.append(f"bpm {_bpm(old.bpm)} → {_bpm(new.bpm)}")
+    if old.key != new.key:
+        changes.append(f"key {key_label(old)} → {key_label(new)}")
+    if old.meter != new.meter:
+        changes.append(f"meter {old.meter} → {new.meter}")
+    # A tempo change alone keeps the bars (and so changes the seconds); only bars count here.
+    if old.bars != new.bars:
+        changes.append(
+            f"length {duration_label(old.duration_s)} → {duration_label(new.duration_s)} "
+            f"({old.bars} → {new.bars} bars)"
+        )
+    if old.loop != new.loop:
+        changes.append("loop on" if new.loop else "loop off (full arrangement)")
+    for name in TRACK_NAMES:
+        before, after = old.tracks[name], new.tracks[name]
+        if before.enabled != after.enabled:
+            changes.append(f"{_TRACK_LABELS.get(name, name)} {'on' if after.enabled else 'off'}")
+        if before.instrument != after.instrument and after.enabled:
+            changes.append(f"{name} sound {before.instrument} → {after.instrument}")
+        if before.gain_db != after.gain_db and after.enabled:
+            changes.append(f"{track_label(new, name)} {after.gain_db:+g} dB")
+        if name == "hats" and before.rate != after.rate:
+            changes.append(f"hats {hats_label(before.rate)} → {hats_label(after.rate)}")
+    if old.swing != new.swing:
+        changes.append(f"swing {round(old.swing * 100)}% → {round(new.swing * 100)}%")
+    if old.energy != new.energy:
+        changes.append(f"energy {round(old.energy * 100)}% → {round(new.energy * 100)}%")
+    if old.mood != new.mood:
+        changes.append(f"mood {old.mood or 'none'} → {new.mood or 'none'}")
+    if old.seed != new.seed:
+        changes.append("new variation")
+    return changes
+
+
+def _phrase(change: str, old: BeatSpec, new: BeatSpec) -> str:
+    """A change as it reads in a reply: "hats doubled to 1/32" rather than "hats 1/16 → 1/32"."""
+    if change.startswith("hats ") and "→" in change:
+        before, after = old.tracks["hats"].rate or 0, new.tracks["hats"].rate or 0
+        if after == before * 2:
+            return f"hats doubled to {hats_label(after)}"
+        if after * 2 == before:
+            return f"hats halved to {hats_label(after)}"
+        return f"hats to {hats_label(after)}"
+    if change.startswith("bpm "):
+        return f"tempo {_bpm(old.bpm)} → {_bpm(new.bpm)}"
+    if change.startswith("genre "):
+        return f"switched to {genre_label(new.genre)} (its tempo, kit and groove)"
+    if change.startswith("length "):
+        return f"length {duration_label(old.duration_s)} → {duration_label(new.duration_s)}"
+    if change.endswith(" off") and not change.startswith(("loop", "swing")):
+        return change[: -len(" off")] + " out"
+    if change.endswith(" on") and not change.startswith("loop"):
+        return change[: -len(" on")] + " in"
+    if change == "new variation":
+        return "fresh variation (new seed)"
+    return change
+
+
+# --- replies ------------------------------------------------------------------------------
+def create(spec: BeatSpec, *, chose_defaults: bool = False, notes: Sequence[str] = ()) -> str:
+    """Reply to a new beat: what it is, how long, what's in it."""
+    mood = f"{spec.mood} " if spec.mood and spec.mood not in genre_label(spec.genre) else ""
+    tracks = _join([track_label(spec, name) for name in spec.enabled_tracks()])
+    shape = f"{spec.bars}-bar loop" if spec.loop else f"{spec.bars} bars"
+    head = f"{mood}{genre_label(spec.genre)} in {key_label(spec)}".strip()
+    text = f"{head[0].upper()}{head[1:]} at {_bpm(spec.bpm)} BPM, {duration_label(spec.duration_s)} ({shape}) — {tracks}."
+    if chose_defaults:
+        text = f"No details, so I picked: {text[0].lower()}{text[1:]} Tell me what to change."
+    else:
+        text += " Cooking it now."
+    return _with_notes(text, notes)
+
+
+def modify(old: BeatSpec, new: BeatSpec, changes: Sequence[str], *, notes: Sequence[str] = ()) -> str:
+    """Reply to an edit: the new headline, then what changed, then that the rest was kept."""
+    if not changes:
+        return _with_notes(f"Already there — {describe(new)}; nothing to change.", notes)
+    if old.genre != new.genre:
+        # A genre switch brings the genre's tempo, kit and groove; name the switch, not each part.
+        kept = "key and length kept" if old.key == new.key else "length kept"
+        extra = [_phrase(c, old, new) for c in changes if c.startswith("key ")]
+        if abs(new.duration_s - old.duration_s) > 0.05 * old.duration_s:
+            kept = kept.replace("and length ", "").replace("length kept", "").strip() or ""
+            extra.append(f"length {duration_label(old.duration_s)} → {duration_label(new.duration_s)}")
+        if new.bpm != GENRE_DEFAULTS[new.genre].bpm:
+            extra.append(f"tempo {_bpm(new.bpm)}")
+        body = ", ".join([f"switched to {genre_label(new.genre)} with its tempo, kit and groove", *extra])
+        return _with_notes(f"{describe(new)} — {body}" + (f"; {kept}." if kept else "."), notes)
+    phrases = [_phrase(change, old, new) for change in changes]
+    return _with_notes(f"{describe(new)} — {', '.join(phrases)}, everything else kept.", notes)
+
+
+def undo(restore_version: int | None = None, spec: BeatSpec | None = None) -> str:
+    target = f"version {restore_version}" if restore_version else "the previous version"
+    tail = f": {describe(spec)}" if spec is not None else ""
+    return f"Back to {target}{tail}. Say \"redo\" to bring the change back."
+
+
+def redo(spec: BeatSpec | None = None) -> str:
+    tail = f": {describe(spec)}" if spec is not None else ""
+    return f"Redone — the change is back{tail}."
+
+
+def export(kind: str, spec: BeatSpec | None = None) -> str:
+    what = {"stems": "the stems (one WAV per track)", "midi": "the MIDI", "wav": "the WAV master",
+            "mp3": "the MP3"}[kind]
+    if spec is None:
+        return f"Nothing to export yet — make a beat first, then ask for {what}."
+    return f"Bouncing {what} of the {describe(spec)} — links coming up."
+
+
+def export_ready(kind: str, links: Mapping[str, str]) -> str:
+    """The message once files exist: one line per file."""
+    lines = [f"{name}: {url}" for name, url in links.items()]
+    return f"Here's your {kind}:\n" + "\n".join(lines) if lines else f"No {kind} files were produced."
+
+
+def answer(topics: Sequence[str], spec: BeatSpec | None, *, genre: str | None = None) -> str:
+    """Answer a question about the current beat (or about a genre's usual tempo)."""
+    if genre and (spec is None or genre != spec.genre) and (not topics or "tempo" in topics or "genre" in topics):
+        preset = GENRE_DEFAULTS[genre]
+        return (f"{genre_label(genre).capitalize()} usually sits at {_bpm(preset.bpm_min)} to {_bpm(preset.bpm_max)} BPM; "
+                f"I'd start at {_bpm(preset.bpm)} in {preset.tonic} {preset.mode}. Say the word and I'll make one.")
+    if "genres" in topics:
+        return "I make " + _join([genre_label(g) for g in GENRES]) + " — name one, or an artist's \"type beat\"."
+    if spec is None:
+        return "There's no beat yet — tell me what to make, e.g. " + EXAMPLES[0] + "."
+    parts = []
+    for topic in topics or ("summary",):
+        if topic == "key":
+            parts.append(f"It's in {key_label(spec)}.")
+        elif topic == "tempo":
+            parts.append(f"{_bpm(spec.bpm)} BPM.")
+        elif topic == "length":
+            loop = ", looped" if spec.loop else ""
+            parts.append(f"{duration_label(spec.duration_s)} — {spec.bars} bars of {spec.meter} at {_bpm(spec.bpm)}{loop}.")
+        elif topic == "tracks":
+            on = [track_label(spec, n) for n in spec.enabled_tracks()]
+            off = [_TRACK_LABELS.get(n, n) for n in TRACK_NAMES if not spec.tracks[n].enabled]
+            text = f"Playing: {_join(on) or 'nothing'}"
+            if spec.tracks["hats"].enabled:
+                text += f" (hats at {hats_label(spec.tracks['hats'].rate)})"
+            parts.append(text + (f". Off: {_join(off)}." if off else "."))
+        elif topic == "genre":
+            parts.append(f"It's {genre_label(spec.genre)}" + (f", {spec.mood}" if spec.mood else "") + ".")
+        elif topic == "swing":
+            parts.append("Dead straight, no swing." if spec.swing == 0 else f"Swing at {round(spec.swing * 100)}%.")
+        elif topic == "mood":
+            parts.append(f"Mood: {spec.mood or 'neutral'}, energy {round(spec.energy * 100)}%.")
+        elif topic == "version":
+            parts.append("Every change is a new version — say \"undo\", \"redo\" or \"go back to version 2\".")
+        else:
+            parts.append(f"{describe(spec)[0].upper()}{describe(spec)[1:]}, {spec.bars} bars — "
+                         f"{_join([track_label(spec, n) for n in spec.enabled_tracks()])}.")
+    return " ".join(dict.fromkeys(parts))
+
+
+def help_text(spec: BeatSpec | None = None) -> str:
+    lead = "Tell me what to make or change" if spec is None else f"We're on {describe(spec)}. Tell me what to change"
+    return (f"{lead} — genre, tempo, key, length, tracks, hats, swing, mood. Try "
+            + ", ".join(EXAMPLES) + ".")
+
+
+_FALLBACKS = {
+    "empty": "Didn't catch anything there.",
+    "too_long": "That's longer than I read (2,000 characters max) — give me the short version.",
+    "binary": "That came through as garbled data, not text.",
+    "prompt_injection": "I only make and edit beats — I can't change how I work.",
+    "foreign": "I only understand English for now.",
+    "not_understood": "Not sure what you mean there.",
+    "internal": "Something went wrong on my side reading that — nothing was changed.",
+}
+
+
+def fallback(reason: str, spec: BeatSpec | None = None) -> str:
+    """A safe reply to input the assistant will not act on; nothing changes."""
+    return f"{_FALLBACKS.get(reason, _FALLBACKS['not_understood'])} {help_text(spec)}"
+
+
+def _with_notes(text: str, notes: Sequence[str]) -> str:
+    return text + "".join(f" ({note})" for note in notes)

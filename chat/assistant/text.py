@@ -1,0 +1,212 @@
+"""Screening of raw chat text (bad input) and normalisation into the parser's lowercase form."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .vocabulary import FUZZY_STOPWORDS, FUZZY_TARGETS, TENS_WORDS, TYPOS, UNIT_WORDS
+
+__all__ = ["MAX_CHARS", "Screened", "normalize", "screen"]
+
+MAX_CHARS = 2000
+
+# Problems a turn can have before any parsing; each gets a safe, helpful reply.
+EMPTY, TOO_LONG, BINARY, INJECTION, FOREIGN = "empty", "too_long", "binary", "prompt_injection", "foreign"
+
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}"
+    r"\b(?:instructions?|rules|prompts?|directions|guidelines|programming|training|context)\b"
+    r"|\bsystem\s+prompt\b|\bdeveloper\s+mode\b|\bjail\s?break\b|\bdo\s+anything\s+now\b"
+    r"|\byou\s+are\s+now\b|\bact\s+as\s+(?:an?\s+|the\s+)?(?:ai|assistant|gpt|chatbot|system|admin|developer|dan|unrestricted)\b"
+    r"|\bpretend\s+(?:to\s+be|you\s+are)\b|\b(?:reveal|print|show|repeat|leak)\s+(?:me\s+)?(?:your|the)\s+"
+    r"(?:system\s+)?(?:prompt|instructions|rules|config|api\s+key|secrets?)\b"
+    r"|\bnew\s+instructions\b|</?\s*(?:system|assistant|instructions?)\s*>|\[\s*system\s*\]"
+    r"|\b(?:rm\s+-rf|drop\s+table|;\s*--|<script\b|\beval\s*\(|__import__|os\.system)",
+    re.IGNORECASE,
+)
+_NON_LATIN_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "CYRILLIC", "ARABIC", "HEBREW",
+                      "DEVANAGARI", "THAI", "GREEK", "BENGALI", "TAMIL", "GEORGIAN", "ARMENIAN")
+# Frequent function words of other Latin-script languages; two or more and no music words
+# means the user is not writing English.
+_FOREIGN_WORDS = frozenset({
+    "el", "los", "las", "una", "por", "favor", "hazme", "quiero", "ritmo", "haz", "que", "del",
+    "con", "muy", "más", "mas", "para", "lento", "rápido", "canción", "les", "une", "avec",
+    "moi", "fais", "fait", "je", "veux", "pour", "plus", "très", "ich", "und", "mit", "bitte",
+    "eine", "einen", "machen", "schneller", "langsamer", "ist", "nicht", "das", "der", "die",
+    "faça", "uma", "batida", "não", "você", "mais", "vorrei", "fammi", "della", "più",
+    "een", "maak", "het", "niet", "och", "jag", "vill", "göra", "lütfen", "bir",
+})
+
+
+@dataclass(frozen=True)
+class Screened:
+    """Raw text after screening: the cleaned text and the problem found, if any."""
+
+    text: str
+    problem: str | None = None
+
+
+def screen(raw: object) -> Screened:
+    """Classify raw input as usable text or one of the bad-input problems; never raises."""
+    if raw is None:
+        return Screened("", EMPTY)
+    if isinstance(raw, (bytes, bytearray)):
+        raw = bytes(raw).decode("utf-8", errors="replace")
+    if not isinstance(raw, str):
+        return Screened("", BINARY)
+    if len(raw) > MAX_CHARS:
+        return Screened(raw[:MAX_CHARS], TOO_LONG)
+    junk = sum(1 for ch in raw if _is_junk(ch))
+    if "\x00" in raw or (raw and junk / len(raw) > 0.1) or junk > 20:
+        return Screened("", BINARY)
+    text = "".join(" " if _is_junk(ch) or ch in "\t\r\n" else ch for ch in raw)
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text or not any(ch.isalnum() or ch == "?" for ch in text):
+        return Screened(text, EMPTY)
+    if _INJECTION.search(text):
+        return Screened(text, INJECTION)
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters:
+        foreign = sum(1 for ch in letters if not ch.isascii() and _non_latin(ch))
+        if foreign / len(letters) > 0.5:
+            return Screened(text, FOREIGN)
+    return Screened(text)
+
+
+def looks_foreign(words: list[str]) -> bool:
+    """True when the words are mostly another Latin-script language."""
+    hits = sum(1 for w in words if w in _FOREIGN_WORDS)
+    return hits >= 2 or (hits and hits >= len(words) / 2)
+
+
+def _is_junk(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return ch not in "\t\r\n"
+    return category in ("Co", "Cn", "Cs") or ch == "\ufffd"
+
+
+def _non_latin(ch: str) -> bool:
+    name = unicodedata.name(ch, "")
+    return any(script in name for script in _NON_LATIN_SCRIPTS)
+
+
+# --- normalisation ----------------------------------------------------------------------
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                         "\u2013": "-", "\u2014": " - ", "\u266f": "#", "\u266d": "b",
+                         "\u00d7": "x", "\u2026": " "})
+_WORD = re.compile(r"[a-z0-9#&$'./]+|[^\sa-z0-9]")
+_HYPHEN_JOIN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
+_SPACE = re.compile(r"\s+")
+_TYPO_PATTERN = re.compile(
+    r"(?<![\w'])(" + "|".join(re.escape(k) for k in sorted(TYPOS, key=len, reverse=True)) + r")(?![\w'])"
+)
+_NUMBER_WORD = re.compile(
+    r"\b(?:(?:a|one)\s+hundred(?:\s+and)?|"
+    + "|".join(sorted([*UNIT_WORDS, *TENS_WORDS], key=len, reverse=True))
+    + r")(?:[\s-]+(?:and\s+)?(?:hundred|"
+    + "|".join(sorted([*UNIT_WORDS, *TENS_WORDS], key=len, reverse=True))
+    + r"))*\b"
+)
+# A lone unit word ("one", "two") is a number only before a unit; "another one" stays words.
+_UNIT_FOLLOWERS = re.compile(
+    r"\s*(?:minutes?|mins?|seconds?|secs?|bars?|measures?|bpm|x\b|times|semitones?|steps?|"
+    r"half\s+steps?|whole\s+steps?|more\s+bars|%|percent|octaves?)"
+)
+
+
+def normalize(text: str) -> str:
+    """Lowercase, unify punctuation and spelling, and turn number words into digits."""
+    text = text.translate(_QUOTES).lower()
+    text = _HYPHEN_JOIN.sub(" ", text)
+    # Keep "r&b", "d&b", "1/16", "1:30", "f#", "0.5" intact; pad other punctuation with spaces.
+    text = re.sub(r"(?<![a-z0-9])'|'(?![a-z])", " ", text)
+    text = re.sub(r"([!?,;()\[\]{}\"*~^|<>=_])", r" \1 ", text)
+    text = re.sub(r"(?<=[a-z])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)", " . ", text)
+    text = re.sub(r"(?<=\d)\s*%", " %", text)
+    text = _SPACE.sub(" ", text).strip()
+    text = _TYPO_PATTERN.sub(lambda m: TYPOS[m.group(1)], text)
+    text = _fuzzy_fix(text)
+    text = _NUMBER_WORD.sub(_number_word_to_digits, text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _number_word_to_digits(match: re.Match[str]) -> str:
+    phrase = match.group(0)
+    words = [w for w in re.split(r"[\s-]+", phrase) if w not in ("and",)]
+    if words[0] == "a":
+        words[0] = "one"
+    value = _words_value(words)
+    if value is None:
+        return phrase
+    if len(words) == 1 and words[0] in UNIT_WORDS:
+        following = match.string[match.end():]
+        if not _UNIT_FOLLOWERS.match(following):
+            return phrase
+    return str(value)
+
+
+def _words_value(words: list[str]) -> int | None:
+    """Value of "one forty" (140), "a hundred and five" (105), "seventy four" (74)."""
+    if "hundred" in words:
+        index = words.index("hundred")
+        head = words[:index]
+        hundreds = _small_value(head) if head else 1
+        rest = _small_value(words[index + 1:]) if words[index + 1:] else 0
+        if hundreds is None or rest is None or hundreds > 9:
+            return None
+        return hundreds * 100 + rest
+    # "one forty", "one seventy four": a producer's way of saying 140, 174.
+    if len(words) >= 2 and words[0] in UNIT_WORDS and 1 <= UNIT_WORDS[words[0]] <= 2 and words[1] in TENS_WORDS:
+        rest = _small_value(words[1:])
+        if rest is None:
+            return None
+        return UNIT_WORDS[words[0]] * 100 + rest
+    return _small_value(words)
+
+
+def _small_value(words: list[str]) -> int | None:
+    if len(words) == 1:
+        word = words[0]
+        return UNIT_WORDS.get(word, TENS_WORDS.get(word))
+    if len(words) == 2 and words[0] in TENS_WORDS and words[1] in UNIT_WORDS and UNIT_WORDS[words[1]] < 10:
+        return TENS_WORDS[words[0]] + UNIT_WORDS[words[1]]
+    return None
+
+
+# --- fuzzy typo correction ------------------------------------------------------------------
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+_FUZZY_INDEX: dict[str, str] = {}
+for _target in FUZZY_TARGETS:
+    for _variant in {_target, *_deletions(_target)}:
+        _FUZZY_INDEX.setdefault(_variant, _target)
+_FUZZY_EXACT = frozenset(FUZZY_TARGETS)
+_NUMBER_WORDS = frozenset({*UNIT_WORDS, *TENS_WORDS})
+_FUZZY_CANDIDATE = re.compile(r"\b[a-z]{5,}\b")
+
+
+def _fuzzy_fix(text: str) -> str:
+    """Correct one-letter slips ("melodi", "fsater") in the vocabulary's distinctive words."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in _FUZZY_EXACT or word in FUZZY_STOPWORDS or word in _NUMBER_WORDS:
+            return word
+        for variant in (word, *_deletions(word)):
+            target = _FUZZY_INDEX.get(variant)
+            if target and target[0] == word[0] and abs(len(target) - len(word)) <= 1:
+                return target
+        return word
+
+    return _FUZZY_CANDIDATE.sub(fix, text)
+
+
+def words_of(text: str) -> list[str]:
+    """The normalised text's tokens."""
+    return _WORD.findall(text)

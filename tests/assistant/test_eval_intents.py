@@ -1,0 +1,42 @@
+"""Every shared eval example and every case in cases.jsonl passes through the batch format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chat.assistant.batch import interpret_record
+
+from .evalcheck import check
+
+HERE = Path(__file__).parent
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "eval" / "intents.jsonl"
+
+
+def _load(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+SHARED_CASES = _load(SHARED)
+OWN_CASES = _load(HERE / "cases.jsonl")
+
+
+@pytest.mark.skipif(not SHARED_CASES, reason="shared eval examples not present")
+@pytest.mark.parametrize("case", SHARED_CASES, ids=[c["id"] for c in SHARED_CASES])
+def test_shared_eval_example_is_understood(case):
+    out = interpret_record(case)
+    assert check(case["expect"], out) == [], (case["text"], out["action"], out["changes"])
+
+
+@pytest.mark.parametrize("case", OWN_CASES, ids=[c["id"] for c in OWN_CASES])
+def test_own_case_is_understood(case):
+    out = interpret_record(case)
+    assert check(case["expect"], out) == [], (case["text"], out["action"], out["changes"])
+
+
+def test_there_are_at_least_150_own_cases():
+    assert len(OWN_CASES) >= 150
