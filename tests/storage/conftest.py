@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 import boto3
@@ -21,6 +22,7 @@ DUMMY_SECRET = "testing-secret-key"  # moto accepts any key
 @pytest.fixture(scope="session")
 def moto_endpoint():
     """moto's S3 server over real HTTP on 127.0.0.1, for the whole session."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
