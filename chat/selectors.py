@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Conversation, Message
+from .presenters import conversation_to_dict, message_to_dict
 
 
 def conversation_list(*, owner: AbstractBaseUser) -> QuerySet[Conversation]:
@@ -21,3 +24,37 @@ def conversation_get(*, owner: AbstractBaseUser, conversation_id: object) -> Con
 def message_list(*, conversation: Conversation, limit: int = 200) -> list[Message]:
     recent = conversation.messages.order_by("-created_at")[:limit]
     return list(reversed(list(recent)))
+
+
+def conversation_snapshot(*, conversation: Conversation) -> dict[str, Any]:
+    """Everything a reconnecting client needs, read from the database: messages, the beat
+    with its versions and current version, and the latest jobs, tagged with the current seq."""
+    from generation.models import GenerationJob
+    from generation.presenters import job_to_dict, version_to_dict
+    from generation.selectors import beat_for_conversation
+
+    conversation.refresh_from_db(fields=["last_seq", "title"])
+    beat = beat_for_conversation(conversation=conversation)
+    beat_data = None
+    if beat is not None:
+        versions = list(beat.versions.prefetch_related("assets").order_by("number"))
+        beat_data = {
+            "id": str(beat.id),
+            "title": beat.title,
+            "current_version": str(beat.current_version_id) if beat.current_version_id else None,
+            "versions": [
+                version_to_dict(v, with_assets=v.id == beat.current_version_id) for v in versions
+            ],
+        }
+    jobs = GenerationJob.objects.filter(version__beat__conversation=conversation).order_by(
+        "-queued_at"
+    )[:10]
+    return {
+        "seq": conversation.last_seq,
+        "conversation": conversation_to_dict(conversation),
+        "messages": [
+            message_to_dict(m) for m in message_list(conversation=conversation, limit=100)
+        ],
+        "beat": beat_data,
+        "jobs": [job_to_dict(job) for job in jobs],
+    }

@@ -1,11 +1,287 @@
-"""Writes for conversations and messages."""
+"""Writes for conversations and messages: one chat turn, from text to reply and render."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
-from .models import Conversation
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from generation import selectors as generation_selectors
+from generation import services as generation_services
+from generation.engine.spec import BeatSpec
+from generation.models import BeatVersion, GenerationJob
+from generation.presenters import asset_links
+from infra import events, metrics
+
+from . import presenters
+from .models import Conversation, Message
+
+logger = logging.getLogger(__name__)
+
+
+class ChatRejected(Exception):
+    """A turn refused before anything was stored; ``code`` and ``retry_after`` go to the client."""
+
+    def __init__(self, code: str, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+@dataclass
+class TurnResult:
+    message: Message
+    reply: Message | None
+    version: BeatVersion | None = None
+    job: GenerationJob | None = None
+    duplicate: bool = False
 
 
 def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversation:
     return Conversation.objects.create(owner=owner, title=title[:200])
+
+
+def _interpreter() -> Any:
+    from .assistant import get_interpreter
+
+    return get_interpreter(
+        {
+            "base_url": settings.LLM_BASE_URL,
+            "api_key": settings.LLM_API_KEY,
+            "model": settings.LLM_MODEL,
+            "timeout_s": settings.LLM_TIMEOUT_S,
+            "price_input_per_1k": settings.LLM_PRICE_INPUT_PER_1K,
+            "price_output_per_1k": settings.LLM_PRICE_OUTPUT_PER_1K,
+        }
+    )
+
+
+def _existing_turn(conversation: Conversation, client_msg_id: uuid.UUID) -> TurnResult | None:
+    message = (
+        Message.objects.filter(conversation=conversation, client_msg_id=client_msg_id)
+        .select_related("reply")
+        .first()
+    )
+    if message is None:
+        return None
+    reply = getattr(message, "reply", None)
+    version = message.versions.order_by("-number").first()
+    job = version.jobs.order_by("-queued_at").first() if version else None
+    return TurnResult(message=message, reply=reply, version=version, job=job, duplicate=True)
+
+
+def _rate_limit_check(*, author: AbstractBaseUser) -> None:
+    window_start = timezone.now() - timedelta(seconds=60)
+    recent = Message.objects.filter(
+        conversation__owner=author, role=Message.Role.USER, created_at__gte=window_start
+    )
+    if recent.count() >= settings.CHAT_MESSAGES_PER_MINUTE:
+        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+        retry_after = max(1, int(60 - (timezone.now() - oldest).total_seconds()) + 1)
+        raise ChatRejected(
+            "rate_limited",
+            f"easy — that's {settings.CHAT_MESSAGES_PER_MINUTE} messages a minute; "
+            f"try again in {retry_after}s",
+            retry_after,
+        )
+
+
+def message_post(
+    *, conversation: Conversation, author: AbstractBaseUser, text: str, client_msg_id: object
+) -> TurnResult:
+    """Store the user's message (idempotent on ``client_msg_id``), run the assistant, store its
+    reply, and create/modify/undo/redo the beat; renders are queued after commit.
+
+    A resend with the same ``client_msg_id`` returns the first result and creates nothing.
+    Raises :class:`ChatRejected` (nothing stored) when over a rate or job limit.
+    """
+    if conversation.owner_id != author.pk:
+        raise ChatRejected("not_found", "no such conversation")
+    try:
+        client_msg_id = uuid.UUID(str(client_msg_id))
+    except ValueError as exc:
+        raise ChatRejected("invalid_client_msg_id", "client_msg_id must be a UUID") from exc
+    if not isinstance(text, str):
+        raise ChatRejected("invalid_text", "text must be a string")
+
+    existing = _existing_turn(conversation, client_msg_id)
+    if existing is not None:
+        return existing
+    _rate_limit_check(author=author)
+
+    beat = generation_selectors.beat_for_conversation(conversation=conversation)
+    current_spec = _current_spec(beat)
+    intent = _interpreter().interpret(text, current_spec)
+    if intent.action in ("create", "modify") and intent.spec is not None:
+        try:
+            generation_services.jobs_limit_check(owner=author)
+        except generation_services.TooManyActiveJobs as exc:
+            raise ChatRejected(exc.code, str(exc), exc.retry_after) from exc
+
+    events.chat_typing(conversation.id, typing=True)
+    try:
+        with transaction.atomic():
+            return _apply_turn(conversation, author, text, client_msg_id, intent, beat)
+    except IntegrityError:
+        # A concurrent resend of the same client_msg_id won the race: return its result.
+        existing = _existing_turn(conversation, client_msg_id)
+        if existing is None:
+            raise
+        return existing
+    finally:
+        events.chat_typing(conversation.id, typing=False)
+
+
+def _current_spec(beat: Any) -> BeatSpec | None:
+    if beat is None or beat.current_version is None:
+        return None
+    return BeatSpec.from_dict(_spec_input(beat.current_version.spec))
+
+
+def _spec_input(stored: dict[str, Any]) -> dict[str, Any]:
+    data = dict(stored)
+    data.pop("duration_s", None)  # derived; bars is the length
+    return data
+
+
+def _apply_turn(
+    conversation: Conversation,
+    author: AbstractBaseUser,
+    text: str,
+    client_msg_id: uuid.UUID,
+    intent: Any,
+    beat: Any,
+) -> TurnResult:
+    limit = settings.CHAT_MAX_MESSAGE_CHARS
+    stored_text = text if len(text) <= limit else text[:limit] + "…"
+    message = Message.objects.create(
+        conversation=conversation,
+        role=Message.Role.USER,
+        text=stored_text,
+        client_msg_id=client_msg_id,
+        intent=intent.to_dict(),
+    )
+    reply_text = intent.reply
+    version = job = None
+    action = intent.action
+
+    if action in ("create", "modify") and intent.spec is not None:
+        if beat is None or action == "create":
+            beat = generation_services.beat_create(conversation=conversation, owner=author)
+        summary = "; ".join(intent.changes) if intent.changes else reply_text
+        version, job = generation_services.version_create(
+            beat=beat, spec=intent.spec, change_summary=summary[:500], created_by_message=message
+        )
+    elif action in ("undo", "redo"):
+        target = _history_target(beat, intent)
+        if target is None:
+            reply_text = (
+                "Nothing to go back to yet."
+                if action == "undo"
+                else "Nothing to redo — you're on the latest."
+            )
+        else:
+            generation_services.beat_set_current(beat=beat, version=target)
+            version = target
+            reply_text = f"{reply_text.rstrip('.')} — now on v{target.number} ({target.key} {target.genre} {target.bpm:g} bpm)."
+    elif action == "export":
+        reply_text = _export_reply(beat, intent, reply_text)
+
+    reply = Message.objects.create(
+        conversation=conversation,
+        role=Message.Role.ASSISTANT,
+        text=reply_text,
+        reply_to=message,
+        intent={"action": action, "version": str(version.id) if version else None},
+    )
+    if not conversation.title and version is not None:
+        conversation.title = f"{version.key} {version.genre} {version.bpm:g} bpm"[:200]
+        conversation.save(update_fields=["title", "updated_at"])
+        events.conversation_updated(conversation.id, title=conversation.title)
+    else:
+        conversation.save(update_fields=["updated_at"])
+    events.chat_message(conversation.id, message=presenters.message_to_dict(message))
+    events.chat_message(conversation.id, message=presenters.message_to_dict(reply))
+    _count_intent(action, intent)
+    return TurnResult(message=message, reply=reply, version=version, job=job)
+
+
+def _history_target(beat: Any, intent: Any) -> BeatVersion | None:
+    if beat is None:
+        return None
+    number = getattr(intent, "restore_version", None)
+    if number:
+        return beat.versions.filter(number=number).first()
+    if intent.action == "undo":
+        return generation_services.version_for_undo(beat=beat)
+    return generation_services.version_for_redo(beat=beat)
+
+
+def _export_reply(beat: Any, intent: Any, reply_text: str) -> str:
+    if beat is None or beat.current_version is None:
+        return "Make a beat first — then I can hand you the files."
+    version = beat.current_version
+    assets = list(version.assets.all())
+    if not assets:
+        return f"v{version.number} is still rendering — the downloads appear as soon as it's done."
+    links = asset_links(assets)
+    wanted = getattr(intent, "export", None)
+    if wanted == "stems":
+        picked = {
+            k: v for k, v in links.items() if k.startswith("stem:") or k in ("stems_zip", "midi")
+        }
+    elif wanted == "midi":
+        picked = {k: v for k, v in links.items() if k == "midi"}
+    elif wanted == "wav":
+        picked = {k: v for k, v in links.items() if k == "mix_wav"}
+    elif wanted == "mp3":
+        picked = {k: v for k, v in links.items() if k == "mix_mp3"}
+    else:
+        picked = {
+            k: v for k, v in links.items() if k in ("mix_mp3", "mix_wav", "midi", "stems_zip")
+        }
+    lines = [reply_text.rstrip()] + [f"{name}: {url}" for name, url in sorted(picked.items())]
+    return "\n".join(lines)
+
+
+def _count_intent(action: str, intent: Any) -> None:
+    usage = getattr(intent, "usage", None) or {}
+    metrics.intent_parsed(
+        action, parser="llm" if usage and not usage.get("fallback_reason") else "builtin"
+    )
+    if usage:
+        metrics.ai_call(
+            provider=usage.get("provider", "llm"),
+            model=usage.get("model", ""),
+            prompt_tokens=usage.get("prompt_tokens", 0),
+            completion_tokens=usage.get("completion_tokens", 0),
+            cost_usd=usage.get("cost_usd", 0.0),
+        )
+
+
+def version_restore(*, conversation: Conversation, author: AbstractBaseUser, number: int) -> bool:
+    """Make version ``number`` of the conversation's beat current (no render); False if absent."""
+    beat = generation_selectors.beat_for_conversation(conversation=conversation)
+    if beat is None or conversation.owner_id != author.pk:
+        return False
+    version = beat.versions.filter(number=number).first()
+    if version is None:
+        return False
+    with transaction.atomic():
+        generation_services.beat_set_current(beat=beat, version=version)
+        reply = Message.objects.create(
+            conversation=conversation,
+            role=Message.Role.ASSISTANT,
+            text=f"Restored v{number} — {version.key} {version.genre} at {version.bpm:g} bpm.",
+            intent={"action": "undo", "version": str(version.id)},
+        )
+        events.chat_message(conversation.id, message=presenters.message_to_dict(reply))
+    return True

@@ -1,3 +1,9 @@
 """WebSocket URL routes."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from chat.consumers import ConversationConsumer
+
+websocket_urlpatterns = [
+    path("ws/conversations/<uuid:conversation_id>/", ConversationConsumer.as_asgi()),
+]

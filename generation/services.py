@@ -1,4 +1,4 @@
-"""Writes for beats, versions and jobs; enqueues renders after commit."""
+"""Writes for beats, versions and jobs; events and render enqueues happen after commit."""
 
 from __future__ import annotations
 
@@ -6,25 +6,45 @@ import logging
 import uuid
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
+from infra import events
+
+from . import presenters
 from .engine.spec import BeatSpec
-from .models import Beat, BeatVersion, GenerationJob, JobStatus
+from .models import ACTIVE_JOB_STATUSES, Beat, BeatVersion, GenerationJob, JobStatus
 
 logger = logging.getLogger(__name__)
+
+
+class TooManyActiveJobs(Exception):
+    """The user already has the maximum number of renders queued or running."""
+
+    code = "too_many_jobs"
+
+    def __init__(self, limit: int, retry_after: int = 10) -> None:
+        super().__init__(f"you already have {limit} beats rendering; try again when one finishes")
+        self.retry_after = retry_after
+
+
+def jobs_limit_check(*, owner: AbstractBaseUser) -> None:
+    limit = settings.GENERATION_MAX_ACTIVE_JOBS_PER_USER
+    if GenerationJob.objects.filter(owner=owner, status__in=ACTIVE_JOB_STATUSES).count() >= limit:
+        raise TooManyActiveJobs(limit)
 
 
 def beat_create(*, conversation: object, owner: AbstractBaseUser, title: str = "") -> Beat:
     return Beat.objects.create(conversation=conversation, owner=owner, title=title[:200])
 
 
-def _enqueue_render(job_id: uuid.UUID) -> None:
+def _enqueue_render(job_id: uuid.UUID, countdown: float = 0) -> None:
     from .tasks import render_job
 
-    render_job.delay(str(job_id))
+    render_job.apply_async(args=[str(job_id)], countdown=countdown or None)
 
 
 @transaction.atomic
@@ -59,9 +79,10 @@ def version_create(
     if not beat.title:
         beat.title = f"{spec.key.label()} {spec.genre} {spec.bpm:g} bpm"
     beat.save(update_fields=["current_version", "title", "updated_at"])
-    job = None
-    if render:
-        job = job_create(version=version)
+    events.beat_version_created(
+        beat.conversation_id, beat=str(beat.id), version=presenters.version_to_dict(version)
+    )
+    job = job_create(version=version) if render else None
     return version, job
 
 
@@ -71,24 +92,63 @@ def job_create(*, version: BeatVersion, idempotency_key: str | None = None) -> G
         owner_id=version.beat.owner_id,
         idempotency_key=idempotency_key or f"render:{version.id}:{uuid.uuid4().hex}",
     )
+    conversation_id = version.beat.conversation_id
     transaction.on_commit(partial(_enqueue_render, job.id))
+    transaction.on_commit(partial(_announce_queued, conversation_id, job.id))
     return job
 
 
+def queue_position(*, job: GenerationJob) -> int:
+    return GenerationJob.objects.filter(
+        status=JobStatus.QUEUED, queued_at__lt=job.queued_at
+    ).count()
+
+
+def _announce_queued(conversation_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    job = GenerationJob.objects.filter(id=job_id).first()
+    if job is None or job.status != JobStatus.QUEUED:
+        return
+    events.generation_queued(
+        conversation_id,
+        job=str(job.id),
+        version=str(job.version_id),
+        position=queue_position(job=job),
+    )
+
+
+@transaction.atomic
 def beat_set_current(*, beat: Beat, version: BeatVersion) -> Beat:
+    """Point the beat at an existing version (undo, redo, restore); nothing is rendered."""
     if version.beat_id != beat.id:
         raise ValueError("that version belongs to another beat")
     beat.current_version = version
     beat.save(update_fields=["current_version", "updated_at"])
+    events.beat_current_changed(
+        beat.conversation_id, beat=str(beat.id), version=presenters.version_to_dict(version)
+    )
     return beat
+
+
+def version_for_undo(*, beat: Beat) -> BeatVersion | None:
+    current = beat.current_version
+    return current.parent if current is not None else None
+
+
+def version_for_redo(*, beat: Beat) -> BeatVersion | None:
+    """The newest child of the current version: what the last undo stepped back from."""
+    if beat.current_version_id is None:
+        return None
+    return beat.versions.filter(parent_id=beat.current_version_id).order_by("-number").first()
 
 
 def job_cancel(*, job: GenerationJob) -> bool:
     """Cancel a queued job now, or flag a running one to stop at its next stage."""
     now = timezone.now()
+    conversation_id = job.version.beat.conversation_id
     if GenerationJob.objects.filter(id=job.id, status=JobStatus.QUEUED).update(
         status=JobStatus.CANCELLED, cancel_requested=True, finished_at=now
     ):
+        events.generation_cancelled(conversation_id, job=str(job.id))
         return True
     return bool(
         GenerationJob.objects.filter(id=job.id, status=JobStatus.RUNNING).update(
@@ -103,7 +163,3 @@ def job_retry(*, job: GenerationJob) -> GenerationJob | None:
         return None
     with transaction.atomic():
         return job_create(version=job.version)
-
-
-def job_bump_attempts(*, job_id: uuid.UUID) -> None:
-    GenerationJob.objects.filter(id=job_id).update(attempts=F("attempts") + 1)

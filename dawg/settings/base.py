@@ -180,7 +180,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = celery_broker_transport_options(
 CELERY_BEAT_SCHEDULE = {
     "reap-stuck-jobs": {
         "task": "generation.reap_stuck_jobs",
-        "schedule": env.int("CELERY_REAPER_INTERVAL_S", default=60),
+        "schedule": env.int("CELERY_REAPER_INTERVAL_S", default=15),
     },
 }
 
@@ -292,7 +292,27 @@ LOG_FORMAT = env("LOG_FORMAT", default="json")  # json | text
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 PROMETHEUS_EXPORT_MIGRATIONS = False
+# Each Celery worker serves its pool's metrics here (0 turns the endpoint off); keep the port
+# reachable from Prometheus only. https://prometheus.github.io/client_python/multiprocess/
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9808)
+WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="0.0.0.0")  # noqa: S104
+# Readiness parts whose failure is reported but still answers 200 (e.g. "storage").
+HEALTH_OPTIONAL_CHECKS = env.list("HEALTH_OPTIONAL_CHECKS", default=[])
+# django-prometheus's cache metrics (django_cache_*) come from its instrumented backends; its
+# database metrics come from infra.db_metrics, which works with any DATABASES engine.
+_PROMETHEUS_CACHE_BACKENDS = {
+    "django.core.cache.backends.locmem.LocMemCache": (
+        "django_prometheus.cache.backends.locmem.LocMemCache"
+    ),
+    "django.core.cache.backends.filebased.FileBasedCache": (
+        "django_prometheus.cache.backends.filebased.FileBasedCache"
+    ),
+}
+CACHES = globals().get("CACHES") or {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+for _cache in CACHES.values():
+    _cache["BACKEND"] = _PROMETHEUS_CACHE_BACKENDS.get(_cache["BACKEND"], _cache["BACKEND"])
 
 LOGGING = {
     "version": 1,
@@ -314,6 +334,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
+        # Its INFO lines carry task return values; the job and task ids come from our context.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 

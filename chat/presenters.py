@@ -1,0 +1,30 @@
+"""JSON shapes of chat rows, shared by events, the HTTP API and the resume snapshot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Conversation, Message
+
+
+def message_to_dict(message: Message) -> dict[str, Any]:
+    intent = message.intent or {}
+    return {
+        "id": str(message.id),
+        "role": message.role,
+        "text": message.text,
+        "client_msg_id": str(message.client_msg_id) if message.client_msg_id else None,
+        "reply_to": str(message.reply_to_id) if message.reply_to_id else None,
+        "action": intent.get("action"),
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def conversation_to_dict(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "id": str(conversation.id),
+        "title": str(conversation),
+        "seq": conversation.last_seq,
+        "created_at": conversation.created_at.isoformat(),
+        "updated_at": conversation.updated_at.isoformat(),
+    }
