@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from infra import worker_logging, worker_metrics  # noqa: F401 (signal handlers, metrics dir)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dawg.settings.development")
 
 app = Celery("dawg")

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class InfraConfig(AppConfig):
     name = "infra"
     verbose_name = "Infrastructure"
+
+    def ready(self) -> None:
+        from . import db_metrics
+
+        db_metrics.install()

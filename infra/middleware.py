@@ -30,7 +30,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class RequestIdMiddleware:
-    """Takes X-Request-ID from the caller (or makes one), logs with it and returns it."""
+    """Takes X-Request-ID from the caller (or makes one), logs with it and returns it; binds the
+    authenticated user's id for the view's log lines."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -43,9 +44,26 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
         finally:
+            user_token = getattr(request, "_user_id_token", None)
+            if user_token is not None:
+                request_context.user_id.reset(user_token)
             request_context.request_id.reset(token)
         response[REQUEST_ID_HEADER] = rid
         return response
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+    ) -> None:
+        """Tag the view's log lines with the user id: by now AuthenticationMiddleware has run.
+
+        Views marked ``skip_request_user`` (liveness, metrics) are left alone, so resolving the
+        session never costs them a database query.
+        """
+        if getattr(view_func, "skip_request_user", False):
+            return
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            request._user_id_token = request_context.user_id.set(str(user.pk))
 
 
 class ContentSecurityPolicyMiddleware:

@@ -1,4 +1,4 @@
-"""Context variables that tag every log line with request, user, conversation and job ids."""
+"""Context variables that tag log lines with request, user, conversation, job and task ids."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ conversation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "conversation_id", default=None
 )
 job_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("job_id", default=None)
+task_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("task_id", default=None)
 
 FIELDS = {
     "request_id": request_id,
     "user_id": user_id,
     "conversation_id": conversation_id,
     "job_id": job_id,
+    "task_id": task_id,
 }
 
 

@@ -34,6 +34,10 @@ def _metrics_allowed(request: HttpRequest) -> bool:
     return request.META.get("REMOTE_ADDR", "") in settings.METRICS_ALLOWED_IPS
 
 
+health.skip_request_user = True  # type: ignore[attr-defined]
+health_ready.skip_request_user = True  # type: ignore[attr-defined]
+
+
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus text format, for allow-listed addresses or a bearer token."""
@@ -43,3 +47,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
     # collector counts queued jobs now, not at import time.
     body = generate_latest(app_metrics.web_registry())  # type: ignore[arg-type]
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
+
+
+metrics.skip_request_user = True  # type: ignore[attr-defined]
