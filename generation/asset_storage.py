@@ -38,6 +38,7 @@ __all__ = [
     "beat_prefix",
     "objects_delete_for_beat",
     "stems_zip_build",
+    "stems_zip_get_or_create",
     "stems_zip_store",
     "version_assets_store",
     "version_download_name",
@@ -93,7 +94,7 @@ def asset_download_name(asset: Asset) -> str:
     elif asset.kind == AssetKind.PREVIEW:
         suffix = "preview"
     else:
-        suffix = path.stem
+        suffix = path.stem.removeprefix("stems-")
     return version_download_name(asset.version, ext=ext, suffix=suffix)
 
 
@@ -165,10 +166,16 @@ def version_assets_store(*, version: BeatVersion, files: Sequence[AssetFile]) ->
             replaced = list(
                 Asset.objects.filter(version=version, name__in=[a.name for a in pending])
             )
-            stale_files = [old.file.name for old in replaced]
             Asset.objects.filter(id__in=[old.id for old in replaced]).delete()
             Asset.objects.bulk_create(pending)
-            for name in stale_files:
+            # A version that reuses another's files (same spec) shares their objects: delete
+            # an object only when no row references it any more.
+            still_used = set(
+                Asset.objects.filter(file__in=[old.file.name for old in replaced]).values_list(
+                    "file", flat=True
+                )
+            )
+            for name in {old.file.name for old in replaced} - still_used:
                 transaction.on_commit(partial(storage_delete_quietly, name))
     except BaseException:
         for asset in pending:
@@ -213,6 +220,16 @@ def stems_zip_store(*, version: BeatVersion) -> Asset:
         data=stems_zip_build(version),
         content_type="application/zip",
     )
+
+
+def stems_zip_get_or_create(*, version: BeatVersion) -> Asset:
+    """The version's stems bundle, built and stored on first request."""
+    existing = (
+        Asset.objects.filter(version=version, kind=AssetKind.STEMS_ZIP)
+        .select_related("version__beat")
+        .first()
+    )
+    return existing or stems_zip_store(version=version)
 
 
 def objects_delete_for_beat(beat_id: uuid.UUID | str) -> int:

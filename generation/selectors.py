@@ -29,6 +29,13 @@ def version_list(*, beat: Beat) -> QuerySet[BeatVersion]:
     return beat.versions.order_by("number")
 
 
+def version_get(*, owner: AbstractBaseUser, version_id: object) -> BeatVersion:
+    """The owner's version, or Http404 (also for other users' ids)."""
+    return get_object_or_404(
+        BeatVersion.objects.select_related("beat"), id=version_id, beat__owner=owner
+    )
+
+
 def asset_get(*, owner: AbstractBaseUser, asset_id: object) -> Asset:
     return get_object_or_404(
         Asset.objects.select_related("version__beat"), id=asset_id, version__beat__owner=owner

@@ -8,4 +8,9 @@ app_name = "generation"
 urlpatterns = [
     path("<uuid:beat_id>/", views.beat_detail, name="beat-detail"),
     path("assets/<uuid:asset_id>/", views.asset_download, name="asset-download"),
+    path(
+        "versions/<uuid:version_id>/stems.zip",
+        views.version_stems_zip,
+        name="version-stems-zip",
+    ),
 ]

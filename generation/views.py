@@ -1,11 +1,12 @@
 """Beat pages and owner-only asset downloads."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from . import selectors
-from .asset_storage import asset_download_name
+from .asset_storage import asset_download_name, stems_zip_get_or_create
+from .models import AssetKind
 from .storage_urls import asset_download_url_or_none
 
 
@@ -34,3 +35,13 @@ def asset_download(request: HttpRequest, asset_id: str) -> HttpResponse:
     # The presigned URL and the bytes are the owner's alone: no shared cache may keep them.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def version_stems_zip(request: HttpRequest, version_id: str) -> HttpResponse:
+    """All stems and the MIDI of one version as a ZIP, built on first request."""
+    version = selectors.version_get(owner=request.user, version_id=version_id)
+    if not version.assets.filter(kind__in=[AssetKind.STEM, AssetKind.MIDI]).exists():
+        raise Http404("this version has no stems yet")
+    bundle = stems_zip_get_or_create(version=version)
+    return asset_download(request, asset_id=str(bundle.id))

@@ -258,3 +258,36 @@ def test_stems_zip_is_stored_as_an_encrypted_asset(s3_storage, s3, version):
     assert head["ServerSideEncryption"] == "AES256"
     assert head["ContentType"] == "application/zip"
     assert 'filename="trap-140bpm-Fmin-v1-stems.zip"' in head["ContentDisposition"]
+
+
+def test_stems_zip_view_builds_once_for_the_owner_only(
+    s3_storage, client, user, other_user, version
+):
+    asset_store(version=version, kind=AssetKind.STEM, name="stems-drums.wav", data=b"RIFF")
+    asset_store(version=version, kind=AssetKind.MIDI, name="beat.mid", data=b"MThd")
+    url = f"/beats/versions/{version.id}/stems.zip"
+    client.force_login(other_user)
+    assert client.get(url).status_code == 404
+    client.force_login(user)
+    first = client.get(url)
+    assert first.status_code == 302
+    archive = zipfile.ZipFile(io.BytesIO(httpx.get(first["Location"]).content))
+    assert sorted(name.split("/")[-1] for name in archive.namelist()) == [
+        "trap-140bpm-Fmin-v1-drums.wav",
+        "trap-140bpm-Fmin-v1.mid",
+    ]
+    client.get(url)
+    assert Asset.objects.filter(version=version, kind=AssetKind.STEMS_ZIP).count() == 1
+
+
+def test_replacing_an_asset_keeps_an_object_another_version_still_uses(
+    s3_storage, version, django_capture_on_commit_callbacks
+):
+    shared = asset_store(version=version, kind=AssetKind.MIDI, name="beat.mid", data=b"shared")
+    reuser = factories.version_create(beat=version.beat)
+    Asset.objects.create(
+        version=reuser, kind=AssetKind.MIDI, name="beat.mid", file=shared.file.name, bytes=6
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        asset_store(version=reuser, kind=AssetKind.MIDI, name="beat.mid", data=b"own")
+    assert asset_read(shared) == b"shared"
