@@ -39,6 +39,14 @@ CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [
 
 STORAGE_BACKEND = env("STORAGE_BACKEND", default="s3")
 STORAGES = storages_for(STORAGE_BACKEND)
+# Static files: collected into the image with hashed names, served by WhiteNoise from every
+# web instance (nginx may serve the same files first; see deploy/nginx/dawg.conf).
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+MIDDLEWARE = [
+    *MIDDLEWARE[: MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1 :],
+]
 
 # ------------------------------------------------------------------------------------------
 # Security: https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
