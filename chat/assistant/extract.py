@@ -151,6 +151,8 @@ _UNDO = re.compile(
     r"|(?:one\s+)?step\s+back|undo\s+(?:the\s+)?last|didn'?t\s+like\s+that|don'?t\s+like\s+that\s+change"
     r"|restore|rewind|reverse\s+that|cancel\s+that|oops)\b"
 )
+# A bare "nah" right after a change means "not that": take it back.
+_NAH = re.compile(r"^(?:nah|nope|naw|no|hell\s+no|ew|yuck|nah\s+nah)(?:\s+(?:bro|man|fam|dude|thanks|that'?s\s+worse|not\s+that))?\s*[.!]*$")
 _REDO = re.compile(
     r"\b(?:redo|re\s+do|bring\s+it\s+back|put\s+it\s+back|undo\s+(?:the|that|my)\s+undo|go\s+forward"
     r"|step\s+forward|forward\s+again|ctrl\s*\+?\s*y|ctrl\s*\+?\s*shift\s*\+?\s*z|cmd\s*\+?\s*shift\s*\+?\s*z"
@@ -186,7 +188,7 @@ _VARIATION = re.compile(
     r"|fresh\s+take|reshuffle|randomi[sz]e|remix|surprise\s+me|spin\s+again|roll\s+again|give\s+me\s+another)\b"
 )
 _NEW_PART = re.compile(
-    r"\b(?:different|new|another|fresh|other|change\s+the|switch\s+up\s+the|redo\s+the|rewrite\s+the|re\s*do\s+the|regenerate\s+the|reroll\s+the)\s+"
+    r"\b(?:different|new|another|fresh|other|switch\s+up\s+the|redo\s+the|rewrite\s+the|re\s*do\s+the|regenerate\s+the|reroll\s+the)\s+"
     r"(melody|melodies|chords|chord\s+progression|progression|drums|drum\s+pattern|pattern|bassline|bass\s+line|bass|808|hats|hat\s+pattern|notes|rhythm|groove|riff|hook|lead|keys|pad|perc)\b"
 )
 _QUESTION_START = re.compile(
@@ -212,7 +214,7 @@ _HELP = re.compile(
     r"^(?:help|help\s+me|h|commands?|options|menu|usage|how\s+does\s+(?:this|it)\s+work|how\s+do\s+i\s+(?:use|start|begin)"
     r"|what\s+can\s+(?:you|i)\s+(?:do|say|ask|type|make)|what\s+do\s+you\s+do|what\s+are\s+you|who\s+are\s+you"
     r"|what\s+(?:can|does)\s+this\s+do|guide|tutorial|examples?|what\s+should\s+i\s+(?:say|type|do)|how\s+to\s+use"
-    r"|idk|i\s+don'?t\s+know|not\s+sure|where\s+do\s+i\s+start|\?+|instructions|what\s+now)\b"
+    r"|idk|i\s+don'?t\s+know|not\s+sure|where\s+do\s+i\s+start|\?+|instructions|what\s+now|how\s+(?:do|can|should)\s+i)\b"
     r"|\b(?:help|commands|what\s+can\s+you\s+do)\s*\??$"
 )
 _GREETING = re.compile(r"^(?:hi|hello|hey|heya|yo|sup|hiya|howdy|good\s+(?:morning|evening|afternoon)|what'?s\s+up|wassup|gm|hola|ayo)\b")
@@ -223,8 +225,8 @@ _THANKS = re.compile(
 
 # --- tempo ------------------------------------------------------------------------------------
 _BPM_DELTA = re.compile(
-    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+)?(?:by\s+)?|\+\s*)(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
-    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+)?(?:by\s+)?|(?<![\w])-\s*)(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?|\+\s*)(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?|(?<![\w])-\s*)(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
     r"|\b(\d{1,3})\s*(bpm|%|percent)\s+(faster|slower|higher|lower|more|less|up|down|quicker)\b"
 )
 _BPM_EXPLICIT = re.compile(
@@ -260,7 +262,7 @@ _MINUTES = re.compile(
     r"|\b(?:a|1)\s+minute\s+and\s+a\s+half\b|\bhalf\s+a\s+minute\b|\b(?:a|one)\s+minute\b|\ba\s+couple\s+(?:of\s+)?minutes\b"
     r"|\b(\d{1,2})\s+and\s+a\s+half\s+minutes\b"
 )
-_SECONDS = re.compile(r"\b(\d{1,4}(?:\.\d+)?)\s*(?:seconds?|s)\b")
+_SECONDS = re.compile(r"\b(?!(?:808|909|303|606|707)s?\b)(\d{1,4}(?:\.\d+)?)\s*(?:seconds?|s)\b")
 _BARS = re.compile(r"\b(\d{1,3})\s*(?:bars?|measures?)\b(\s+loop)?")
 _LENGTH_ADD_BEFORE = re.compile(r"(?:\badd|\bextra|\banother|\bextend(?:\s+it)?\s+by|\bplus|\+|\blengthen\s+(?:it\s+)?by)\s*$")
 _LENGTH_ADD_AFTER = re.compile(r"^\s*(?:more|longer|extra|on\s+top)\b")
@@ -287,13 +289,14 @@ _HAT_RATE = re.compile(
 _RATE_WORDS = {"quarter": 4, "eighth": 8, "sixteenth": 16, "thirtysecond": 32, "thirty second": 32, "32 second": 32}
 _TRIPLET = re.compile(r"\b(?:triplets?|trips|triplet\s+feel|tresillo)\b")
 _HAT_UP = re.compile(
-    r"\b(?:faster|quicker|busier|double(?:\s*time|d)?|rolling|rolls?|speed\s+up|more\s+rolls|skippier|more\s+active|crazier|twice\s+as\s+fast|up)\b"
+    r"\b(?:faster|quicker|busier|double(?:\s*time|d)?|rolling|rolls?|speed\s+up|more\s+rolls|skippier|more\s+active|crazier|twice\s+as\s+fast)\b"
 )
-_HAT_DOWN = re.compile(r"\b(?:slower|half(?:\s*time)?|halve|sparser|less\s+busy|simpler|calmer|fewer|down|too\s+busy|chill(?:er)?)\b")
-_ROLLS = re.compile(r"\b(?:hat\s+rolls?|add\s+(?:some\s+)?rolls|more\s+rolls|rolls)\b")
+_HAT_DOWN = re.compile(r"\b(?:slower|half(?:\s*time)?|halve|sparser|less\s+busy|simpler|calmer|fewer|too\s+busy|chill(?:er)?|no\s+(?:more\s+)?rolls|less\s+rolls)\b")
+_NO_ROLLS = re.compile(r"\b(?:no|no\s+more|less|without|fewer|lose\s+the|remove\s+the|drop\s+the)\s+(?:hat\s+)?rolls\b")
+_ROLLS = re.compile(r"(?<!no\s)(?<!no\smore\s)(?<!less\s)(?<!without\s)\b(?:hat\s+rolls?|add\s+(?:some\s+)?rolls|more\s+rolls|rolls)\b")
 
 # --- keys ----------------------------------------------------------------------------------------
-_ACC = r"(?P<acc>\s?#|\s?sharp|\s?flat|b(?![a-z]))?"
+_ACC = r"(?P<acc>\s?#|\s?sharp|\s?flat|b(?=(?:m|mi|min|maj)?(?![\w#])))?"
 _KEY_FULL = re.compile(
     r"(?<![\w#])(?P<l>[a-g])" + _ACC + r"\s*(?P<mode>minor|major|min|maj|mi|m)(?![\w#])"
 )
@@ -361,11 +364,12 @@ _ONLY_VERB = _phrase(TRACK_ONLY_WORDS)
 _NEUTRAL_VERB = _phrase(("swap", "replace", "switch", "change", "turn", "make", "set", "use"))
 _LOUDER_VERB = re.compile(r"\b(?:louder|turn\s+up|boost|crank(?:\s+up)?|pump\s+up|bring\s+up|raise|more|beef\s+up|fatten\s+up|push|bigger|heavier|harder|fatter|punchier|up)\b")
 _QUIETER_VERB = re.compile(r"\b(?:quieter|turn\s+down|lower|softer|less|bring\s+down|tame|reduce|duck|down|tone\s+down|too\s+loud|too\s+much|too\s+busy|too\s+loud)\b")
+_PRONOUN = re.compile(r"\b(?:it|them|that|those|this)\b")
 _ONLY_AFTER = re.compile(r"^\s*(?:only|alone|and\s+nothing\s+else|by\s+(?:itself|themselves))\b")
 _EVERYTHING = _phrase(EVERYTHING_WORDS)
 _EXCEPT = _phrase(EXCEPT_WORDS)
 _DRUMLESS = re.compile(r"\b(?:drumless|no\s+drums|without\s+drums|beatless|a\s*cappella|ambient\s+version)\b")
-_CLAUSE_SPLIT = re.compile(r"[.;!?]|,|\bbut\b|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)")
+_CLAUSE_SPLIT = re.compile(r"[.;!?]|,|(?<!everything\s)(?<!all\s)\bbut\b|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)")
 _GAIN_STEP_DB = 3.0
 
 
@@ -386,6 +390,7 @@ def extract(text: str, original: str = "") -> Mentions:
     _genres(scan, found)
     _feel(scan, found)
     _tracks(scan, found)
+    _energy(scan, found)
     _moods(scan, found)
     return found
 
@@ -403,7 +408,7 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
             found.restore_version = 1
 
     scan.take(_VERSION, version)
-    found.undo = bool(_UNDO.search(text))
+    found.undo = bool(_UNDO.search(text) or _NAH.match(text))
     found.redo = bool(_REDO.search(text))
     formats = [EXPORT_FORMATS[m.group(0)] for m in _EXPORT_FORMAT.finditer(text)]
     if formats:
@@ -436,6 +441,8 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
         elif name in ("hat pattern",):
             tracks = ("hats",)
         found.tracks_on.update(tracks)
+        if len(tracks) > 1:
+            found.from_group.update(tracks)
 
     scan.take(_NEW_PART, part)
     if _VARIATION.search(scan.text):
@@ -493,6 +500,9 @@ def _hats(scan: _Scanner, found: Mentions) -> None:
         elif down:
             found.hats_step = -1
             _blank(scan, start + down.start(), start + down.end())
+    if not found.hats_step and _NO_ROLLS.search(scan.text):
+        found.hats_step = -1
+        scan.take(_NO_ROLLS, lambda m: None)
     if not found.hats_step and _ROLLS.search(scan.text):
         found.hats_step = 1
         found.tracks_on.add("hats")
@@ -628,10 +638,10 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
     if found.bpm_scale is None:
 
         def faster(match: re.Match[str]) -> None:
-            found.bpm_scale = _amount(match.group(0), 1.05, 1.1, 1.15)
+            found.bpm_scale = _amount(match.group(0), 1.04, 1.08, 1.15)
 
         def slower(match: re.Match[str]) -> None:
-            found.bpm_scale = _amount(match.group(0), 0.95, 0.9, 0.85)
+            found.bpm_scale = _amount(match.group(0), 0.96, 0.92, 0.85)
 
         scan.take(_FASTER, faster)
         scan.take(_SLOWER, slower)
@@ -741,6 +751,9 @@ def _feel(scan: _Scanner, found: Mentions) -> None:
 
     if found.swing is None and not found.swing_delta:
         scan.take(_SWING_UP, up)
+
+
+def _energy(scan: _Scanner, found: Mentions) -> None:
     scan.take(_ENERGY_UP, lambda m: setattr(found, "energy_delta", 0.2))
     scan.take(_ENERGY_DOWN, lambda m: setattr(found, "energy_delta", -0.2))
 
@@ -751,16 +764,23 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
         scan.take(_DRUMLESS, lambda m: None)
     text = scan.text
     carry_only = False
+    last_tracks: tuple[str, ...] = ()
+    used_verbs: list[tuple[int, int]] = []
     for start, end in _clauses(text):
         clause = text[start:end]
-        mentions = [m for m in _TRACK.finditer(clause)]
+        mentions = list(_TRACK.finditer(clause))
         everything = _EVERYTHING.search(clause)
+        verbs = _verbs(clause)
         if not mentions and not everything:
             carry_only = False
+            # "the melody is annoying, remove it": the pronoun is the last track named.
+            pronoun = _PRONOUN.search(clause)
+            if last_tracks and pronoun and any(v[0] < pronoun.start() for v in verbs):
+                kind = [v[2] for v in verbs if v[0] < pronoun.start()][-1]
+                _set_tracks(found, last_tracks, kind)
             continue
-        verbs = _verbs(clause)
         if everything and not mentions:
-            if any(kind == "on" for _, kind in verbs):
+            if any(kind == "on" for _, _, kind in verbs):
                 found.all_tracks_on = True
             continue
         clause_only = carry_only and not verbs
@@ -771,18 +791,21 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
             if word in UNSUPPORTED_TRACK_WORDS:
                 found.unsupported.append(word)
                 continue
-            kind = _polarity(clause, match, verbs)
+            kind, verb_span = _polarity(clause, match, verbs)
             if word in WEAK_TRACK_WORDS and kind in (None, "neutral"):
                 continue
             if word == "kick" and re.match(r"\s+(?:it|out|up)\b", clause[match.end():]):
                 continue
             tracks = TRACK_ALIASES[word]
+            last_tracks = tracks
             if len(tracks) > 1:
                 found.from_group.update(tracks)
+            if verb_span and kind in ("louder", "quieter"):
+                used_verbs.append((start + verb_span[0], start + verb_span[1]))
             if everything and except_at and except_at.start() < match.start():
                 # "mute everything except the drums" keeps only the drums;
                 # "bring everything back except the pad" turns all on but the pad.
-                if kind == "off" or any(k == "off" for _, k in verbs):
+                if kind == "off" or any(k == "off" for _, _, k in verbs):
                     found.only_tracks = (found.only_tracks or set()) | set(tracks)
                 else:
                     found.all_tracks_on = True
@@ -791,24 +814,32 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
             if kind == "only" or clause_only:
                 found.only_tracks = (found.only_tracks or set()) | set(tracks)
                 carry_only = True
-            elif kind == "off":
-                found.tracks_off.update(tracks)
-                found.tracks_on.difference_update(tracks)
-            elif kind == "louder":
-                found.tracks_on.update(tracks)
-                for track in tracks:
-                    found.gains[track] = _GAIN_STEP_DB
-            elif kind == "quieter":
-                for track in tracks:
-                    found.gains[track] = -_GAIN_STEP_DB
             else:
-                found.tracks_on.update(tracks)
-                found.tracks_off.difference_update(tracks)
+                _set_tracks(found, tracks, kind)
             if word in INSTRUMENT_WORDS and kind not in ("off", "quieter"):
                 track, instrument = INSTRUMENT_WORDS[word]
                 found.instruments[track] = instrument
+    # Track names and the loudness words spent on them are read; later passes skip them.
+    for span in used_verbs:
+        _blank(scan, *span)
     for match in _TRACK.finditer(scan.text):
         _blank(scan, *match.span())
+
+
+def _set_tracks(found: Mentions, tracks: tuple[str, ...], kind: str | None) -> None:
+    if kind == "off":
+        found.tracks_off.update(tracks)
+        found.tracks_on.difference_update(tracks)
+    elif kind == "louder":
+        found.tracks_on.update(tracks)
+        for track in tracks:
+            found.gains[track] = _GAIN_STEP_DB
+    elif kind == "quieter":
+        for track in tracks:
+            found.gains[track] = -_GAIN_STEP_DB
+    else:
+        found.tracks_on.update(tracks)
+        found.tracks_off.difference_update(tracks)
 
 
 def _moods(scan: _Scanner, found: Mentions) -> None:
@@ -836,39 +867,43 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _verbs(clause: str) -> list[tuple[int, str]]:
-    """Positions and kinds of the on/off/only/louder/quieter words in a clause."""
-    verbs: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
+def _verbs(clause: str) -> list[tuple[int, int, str]]:
+    """Spans and kinds of the on/off/only/louder/quieter words in a clause, in order."""
+    verbs: list[tuple[int, int, str]] = []
     for kind, pattern in (("only", _ONLY_VERB), ("off", _OFF_VERB), ("quieter", _QUIETER_VERB),
                           ("louder", _LOUDER_VERB), ("on", _ON_VERB), ("neutral", _NEUTRAL_VERB)):
         for match in pattern.finditer(clause):
-            span = match.span()
-            if any(s < span[1] and span[0] < e for s, e in taken):
+            start, end = match.span()
+            if any(s < end and start < e for s, e, _ in verbs):
                 continue
-            taken.append(span)
-            verbs.append((span[0], kind))
+            verbs.append((start, end, kind))
     verbs.sort()
     return verbs
 
 
-def _polarity(clause: str, match: re.Match[str], verbs: list[tuple[int, str]]) -> str | None:
+_AFTER_TRACK = re.compile(r"\s*(?:(?:is|are|s|sounds?|feels?|seems?|gets?)\s+)?(?:(?:way|a\s+bit|kinda|a\s+little|too\s+much)\s+)?(\w+(?:\s+\w+)?)")
+
+
+def _polarity(clause: str, match: re.Match[str], verbs: list[tuple[int, int, str]]) -> tuple[str | None, tuple[int, int] | None]:
+    """How a track mention is meant: by a marker right after it, else the nearest verb before."""
     after = clause[match.end():]
     if _ONLY_AFTER.match(after):
-        return "only"
-    marker = re.match(r"\s*(\w+(?:\s+\w+)?)", after)
+        return "only", None
+    marker = _AFTER_TRACK.match(after)
     if marker:
-        first = marker.group(1).split()[0]
-        if marker.group(1) in TRACK_OFF_AFTER or first in TRACK_OFF_AFTER:
-            return "off"
-        if first in ("louder", "up", "boosted") or marker.group(1) in ("too quiet",):
-            return "louder"
-        if first in ("quieter", "down", "softer") or marker.group(1) in ("too loud", "too much"):
-            return "quieter"
-        if marker.group(1) in TRACK_ON_AFTER or first in TRACK_ON_AFTER:
-            return "on"
-    before = [kind for position, kind in verbs if position < match.start()]
-    return before[-1] if before else None
+        words = marker.group(1)
+        first = words.split()[0]
+        span = (match.end() + marker.start(1), match.end() + marker.end(1))
+        if words in TRACK_OFF_AFTER or first in TRACK_OFF_AFTER:
+            return "off", None
+        if first in ("louder", "up", "boosted", "bigger", "harder") or words in ("too quiet", "too soft", "too low"):
+            return "louder", span
+        if first in ("quieter", "down", "softer") or words in ("too loud", "too much", "too busy", "annoying", "too high"):
+            return "quieter", span
+        if words in TRACK_ON_AFTER or first in TRACK_ON_AFTER:
+            return "on", None
+    before = [(kind, (s, e)) for s, e, kind in verbs if s < match.start()]
+    return before[-1] if before else (None, None)
 
 
 def _blank(scan: _Scanner, start: int, end: int) -> None:

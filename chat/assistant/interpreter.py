@@ -79,6 +79,8 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
         return Intent(action="undo", reply=replies.undo())
     if found.export and (found.export_verb or len(found.words) <= 4) and not strong_change:
         return Intent(action="export", export=found.export, reply=replies.export(found.export, current))
+    if found.help and not wants_change:
+        return Intent(action="help", reply=replies.help_text(current))
     if (found.question and (not wants_change or normalized.endswith("?"))) or (
         normalized.endswith("?") and not wants_change and found.question_topics and not found.help
     ):

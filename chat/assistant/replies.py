@@ -23,7 +23,9 @@ __all__ = [
     "undo",
 ]
 
-_FLAT_NAMES = {"C#": "Db", "D#": "Eb", "G#": "Ab", "A#": "Bb"}
+# How producers spell the black-key tonics: Db/Ab major but C#/G# minor; F# either way.
+_SPELLING = {"major": {"C#": "Db", "D#": "Eb", "G#": "Ab", "A#": "Bb"},
+             "minor": {"D#": "Eb", "A#": "Bb"}}
 _GENRE_NAMES = {
     "trap": "trap", "drill": "drill", "boom-bap": "boom bap", "lo-fi": "lo-fi", "house": "house",
     "techno": "techno", "drum-and-bass": "drum & bass", "reggaeton": "reggaeton",
@@ -40,8 +42,8 @@ EXAMPLES = (
 
 # --- labels ---------------------------------------------------------------------------------
 def key_label(spec: BeatSpec) -> str:
-    """Key as producers write it: flats for the black keys except F# ("Eb minor", "F# minor")."""
-    return f"{_FLAT_NAMES.get(spec.key.tonic, spec.key.tonic)} {spec.key.mode}"
+    """Key as producers write it ("Eb major", "C# minor", "Bb minor")."""
+    return f"{_SPELLING[spec.key.mode].get(spec.key.tonic, spec.key.tonic)} {spec.key.mode}"
 
 
 def duration_label(seconds: float) -> str:

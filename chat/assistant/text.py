@@ -6,7 +6,19 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .vocabulary import FUZZY_STOPWORDS, FUZZY_TARGETS, TENS_WORDS, TYPOS, UNIT_WORDS
+from .vocabulary import (
+    ARTIST_GENRES,
+    EXPORT_FORMATS,
+    FUZZY_STOPWORDS,
+    FUZZY_TARGETS,
+    GENRE_ALIASES,
+    MOODS,
+    OCCASION_GENRES,
+    TENS_WORDS,
+    TRACK_ALIASES,
+    TYPOS,
+    UNIT_WORDS,
+)
 
 __all__ = ["MAX_CHARS", "Screened", "normalize", "screen"]
 
@@ -102,7 +114,7 @@ _WORD = re.compile(r"[a-z0-9#&$'./]+|[^\sa-z0-9]")
 _HYPHEN_JOIN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
 _SPACE = re.compile(r"\s+")
 _TYPO_PATTERN = re.compile(
-    r"(?<![\w'])(" + "|".join(re.escape(k) for k in sorted(TYPOS, key=len, reverse=True)) + r")(?![\w'])"
+    r"(?<![\w'&])(" + "|".join(re.escape(k) for k in sorted(TYPOS, key=len, reverse=True)) + r")(?![\w'&])"
 )
 _NUMBER_WORD = re.compile(
     r"\b(?:(?:a|one)\s+hundred(?:\s+and)?|"
@@ -187,7 +199,13 @@ for _target in FUZZY_TARGETS:
     for _variant in {_target, *_deletions(_target)}:
         _FUZZY_INDEX.setdefault(_variant, _target)
 _FUZZY_EXACT = frozenset(FUZZY_TARGETS)
-_NUMBER_WORDS = frozenset({*UNIT_WORDS, *TENS_WORDS})
+# Words the vocabulary already knows are never "corrected" ("dilla" is not "drill").
+_KNOWN_WORDS = frozenset(
+    word
+    for phrase in (*ARTIST_GENRES, *GENRE_ALIASES, *TRACK_ALIASES, *MOODS, *OCCASION_GENRES,
+                   *EXPORT_FORMATS, *TYPOS.values(), *UNIT_WORDS, *TENS_WORDS)
+    for word in phrase.split()
+)
 _FUZZY_CANDIDATE = re.compile(r"\b[a-z]{5,}\b")
 
 
@@ -196,7 +214,7 @@ def _fuzzy_fix(text: str) -> str:
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
-        if word in _FUZZY_EXACT or word in FUZZY_STOPWORDS or word in _NUMBER_WORDS:
+        if word in _FUZZY_EXACT or word in FUZZY_STOPWORDS or word in _KNOWN_WORDS:
             return word
         for variant in (word, *_deletions(word)):
             target = _FUZZY_INDEX.get(variant)

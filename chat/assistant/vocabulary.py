@@ -19,7 +19,7 @@ GENRE_ALIASES: dict[str, str] = {
     "boom bap": "boom-bap", "boombap": "boom-bap", "boom bip": "boom-bap",
     "old school": "boom-bap", "oldschool": "boom-bap", "golden era": "boom-bap",
     "east coast": "boom-bap", "90s hip hop": "boom-bap", "classic hip hop": "boom-bap",
-    "hip hop": "boom-bap", "hiphop": "boom-bap", "rap": "boom-bap", "jazz rap": "boom-bap",
+    "hip hop": "boom-bap", "hiphop": "boom-bap", "rap": "trap", "jazz rap": "boom-bap",
     "underground hip hop": "boom-bap", "sample based": "boom-bap",
     # lo-fi
     "lofi": "lo-fi", "lo fi": "lo-fi", "low fi": "lo-fi", "lowfi": "lo-fi", "lo fi hip hop": "lo-fi",
@@ -307,7 +307,7 @@ TRACK_ON_WORDS: tuple[str, ...] = (
     "more", "added", "have", "got", "let's hear", "lets hear", "i want", "toss in",
 )
 # Words after a track name that switch it on or off ("melody back", "hats off").
-TRACK_ON_AFTER: tuple[str, ...] = ("back", "in", "on", "back in", "back on", "please")
+TRACK_ON_AFTER: tuple[str, ...] = ("back", "in", "on", "back in", "back on")
 TRACK_OFF_AFTER: tuple[str, ...] = ("off", "out", "gone", "away", "muted", "removed")
 TRACK_ONLY_WORDS: tuple[str, ...] = (
     "just", "only", "nothing but", "strip it down to", "strip it back to", "strip down to",
@@ -447,11 +447,11 @@ TYPOS: dict[str, str] = {
     "dowload": "download", "donwload": "download", "downlod": "download",
     "stemz": "stems", "steams": "stems", "stemms": "stems", "midis": "midi",
     "undoo": "undo", "udno": "undo", "unod": "undo", "reod": "redo", "revrt": "revert",
-    "pls": "please", "plz": "please", "plez": "please", "thx": "thanks", "ty": "thanks",
-    "u": "you", "ur": "your", "r": "are", "w/": "with", "wit": "with", "tha": "the",
+    "pls": "please", "plz": "please", "plez": "please", "thx": "thanks",
+    "u": "you", "ur": "your", "w/": "with", "wit": "with", "tha": "the",
     "da": "the", "dat": "that", "dis": "this", "gimme": "give me", "lemme": "let me",
     "wanna": "want to", "gonna": "going to", "kinda": "kind of", "sorta": "sort of",
-    "abit": "a bit", "alil": "a little", "lil": "little", "bpm's": "bpm",
+    "abit": "a bit", "alil": "a little", "bpm's": "bpm",
     "hiphop": "hip hop", "hip-hop": "hip hop", "dnb's": "dnb", "temo": "tempo",
     "tempp": "tempo", "peice": "piece", "beet": "beat", "beatz": "beats", "beatt": "beat",
     "tho": "though", "rn": "right now", "nah": "nah", "naw": "nah", "nope": "nah",
