@@ -67,19 +67,27 @@ READINESS_CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
-def run_readiness_checks(names: list[str] | None = None) -> dict:
-    """Run each check; the report says ok/failed per part with latency in milliseconds."""
+def run_readiness_checks(
+    names: list[str] | None = None, *, registry: dict[str, Callable[[], object]] | None = None
+) -> dict:
+    """Run each check; the report says ok/failed per part with latency in milliseconds.
+
+    ``registry`` replaces READINESS_CHECKS (check_infra adds round trips and workers); a
+    check that returns a string has it reported as ``detail``.
+    """
     checks: dict[str, dict] = {}
-    for name, check in READINESS_CHECKS.items():
+    for name, check in (registry or READINESS_CHECKS).items():
         if names and name not in names:
             continue
         started = time.perf_counter()
         try:
-            check()
+            detail = check()
         except Exception as exc:
             checks[name] = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:300]}
         else:
             checks[name] = {"status": "ok"}
+            if isinstance(detail, str) and detail:
+                checks[name]["detail"] = detail
         checks[name]["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
     failing = [name for name, result in checks.items() if result["status"] != "ok"]
     return {"status": "ok" if not failing else "failed", "failing": failing, "checks": checks}
