@@ -46,7 +46,12 @@ class RequestIdMiddleware:
         finally:
             user_token = getattr(request, "_user_id_token", None)
             if user_token is not None:
-                request_context.user_id.reset(user_token)
+                try:
+                    request_context.user_id.reset(user_token)
+                except ValueError:
+                    # Under ASGI, process_view may run in a copied context (another thread);
+                    # the token then belongs to that context, and clearing is enough.
+                    request_context.user_id.set(None)
             request_context.request_id.reset(token)
         response[REQUEST_ID_HEADER] = rid
         return response
