@@ -218,7 +218,9 @@ AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
 AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
 AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=900)
 AWS_S3_SIGNATURE_VERSION = "s3v4"
-AWS_DEFAULT_ACL = "private"
+# Objects are private: the canned ACL sent with each PUT. Empty sends none, for buckets with
+# ACLs disabled (Object Ownership "bucket owner enforced"); public access is blocked anyway.
+AWS_DEFAULT_ACL = env("AWS_DEFAULT_ACL", default="private") or None
 AWS_S3_FILE_OVERWRITE = False
 AWS_QUERYSTRING_AUTH = True
 AWS_S3_OBJECT_PARAMETERS = {"ServerSideEncryption": "AES256"}

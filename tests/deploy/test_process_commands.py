@@ -1,0 +1,190 @@
+"""The image's processes, run here as the deployment files say: release, web, worker, beat."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from infra.embedded_redis import free_port
+from tests.deploy.process_commands import (
+    DEPLOY,
+    ROOT,
+    canonical,
+    dockerfile_stages,
+    k8s_container,
+    procfile_commands,
+)
+from tests.test_settings_env import SAFE_PROD_ENV
+
+pytestmark = pytest.mark.slow
+
+START_TIMEOUT_S = 40
+STOP_TIMEOUT_S = 20
+
+
+def _http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture(scope="module")
+def image_env(tmp_path_factory) -> dict[str, str]:
+    """The environment the image and the manifests give the processes (production settings)."""
+    tmp = tmp_path_factory.mktemp("image")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    venv_bin = str(Path(sys.executable).parent)
+    return {
+        **clean,
+        **SAFE_PROD_ENV,
+        "PATH": f"{venv_bin}{os.pathsep}{clean.get('PATH', '')}",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "STORAGE_BACKEND": "filesystem",
+        "MEDIA_ROOT": str(tmp / "media"),
+        "DJANGO_STATIC_ROOT": str(tmp / "static"),
+        "PORT": str(free_port()),
+        "CELERY_WORKER_CONCURRENCY": "1",
+        "HOSTNAME": socket.gethostname(),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def _run(argv: list[str], env: dict[str, str], timeout: float = 120) -> None:
+    result = subprocess.run(
+        argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, f"{argv}\n{result.stdout}\n{result.stderr}"
+
+
+def _build_steps() -> list[list[str]]:
+    """The build stage's collectstatic RUN, as the Dockerfile writes it."""
+    for line in dockerfile_stages()[0]:
+        if "collectstatic" in line:
+            command = line.removeprefix("RUN ").split("&&")[0]
+            words = shlex.split(command)
+            # Drop the VAR=value prefixes: the test environment provides its own.
+            return [[w for w in words if not re.match(r"^[A-Z_]+=", w)]]
+    raise AssertionError("no collectstatic step in the Dockerfile")
+
+
+@pytest.fixture(scope="module")
+def stack(image_env) -> Iterator[dict[str, subprocess.Popen]]:
+    for step in _build_steps():
+        _run(step, image_env)
+    commands = procfile_commands()
+    _run(canonical(commands["release"], image_env), image_env)
+    processes: dict[str, subprocess.Popen] = {}
+    logs: dict[str, Path] = {}
+    try:
+        for role in ("worker", "beat", "web"):
+            logs[role] = Path(image_env["MEDIA_ROOT"]).parent / f"{role}.log"
+            argv = canonical(commands[role], image_env)
+            if role == "beat":  # the schedule file must not land in a shared /tmp here
+                argv[argv.index("--schedule") + 1] = str(logs[role].with_suffix(".schedule"))
+            processes[role] = subprocess.Popen(
+                argv,
+                cwd=ROOT,
+                env=image_env,
+                stdout=logs[role].open("w"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        yield processes
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _wait_ready(url: str, processes: dict[str, subprocess.Popen]) -> dict:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    last: object = None
+    while time.monotonic() < deadline:
+        for role, process in processes.items():
+            assert process.poll() is None, f"{role} exited with {process.returncode}"
+        try:
+            status, _, body = _http_get(url)
+            last = (status, body[:500])
+            if status == 200:
+                return json.loads(body)
+        except OSError as error:
+            last = error
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never answered 200: {last}")
+
+
+def test_release_web_worker_and_beat_run_and_stop_cleanly(stack, image_env):
+    base = f"http://127.0.0.1:{image_env['PORT']}"
+    report = _wait_ready(f"{base}/health/ready", stack)
+    assert report["status"] == "ok"
+    assert {"database", "redis", "broker", "channel_layer", "storage"} <= set(report["checks"])
+
+    # The image's HEALTHCHECK, run as Docker would run it.
+    healthcheck = next(ln for ln in dockerfile_stages()[-1] if ln.startswith("HEALTHCHECK "))
+    argv = json.loads(healthcheck.split(" CMD ", 1)[1])
+    _run(argv, image_env, timeout=30)
+
+    # The worker's Kubernetes readiness probe finds this worker through the broker (retried
+    # as kubelet would while the worker boots).
+    probe = k8s_container("Deployment", "dawg-worker")["readinessProbe"]["exec"]["command"]
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        result = subprocess.run(
+            canonical(probe, image_env), cwd=ROOT, env=image_env, capture_output=True, text=True
+        )
+        if result.returncode == 0 or time.monotonic() > deadline:
+            break
+        assert stack["worker"].poll() is None, "the worker exited"
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "pong" in result.stdout
+
+    # HTTPS only: plain HTTP is redirected; behind the proxy header pages carry HSTS and CSP.
+    status, headers, _ = _http_get(f"{base}/")
+    assert status == 301
+    assert headers["Location"].startswith("https://")
+    status, headers, _ = _http_get(f"{base}/", {"X-Forwarded-Proto": "https"})
+    assert status == 200
+    assert "max-age=" in headers["Strict-Transport-Security"]
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    # Static files from the image's collected, hashed copy (WhiteNoise).
+    manifest = json.loads((Path(image_env["DJANGO_STATIC_ROOT"]) / "staticfiles.json").read_text())
+    hashed = next(iter(manifest["paths"].values()))
+    status, headers, _ = _http_get(f"{base}/static/{hashed}", {"X-Forwarded-Proto": "https"})
+    assert status == 200
+    assert "immutable" in headers.get("Cache-Control", "")
+
+    # SIGTERM, as a container runtime sends it: every process exits by itself, cleanly.
+    for role in ("web", "beat", "worker"):
+        os.killpg(stack[role].pid, signal.SIGTERM)
+    for role, process in stack.items():
+        assert process.wait(timeout=STOP_TIMEOUT_S) == 0, role
+
+
+def test_the_deploy_directory_has_what_the_test_reads():
+    assert (DEPLOY / "Procfile").is_file()
+    assert set(procfile_commands()) == {"web", "worker", "beat", "release"}
