@@ -13,8 +13,9 @@ SSE_ALGORITHM = "AES256"
 class BeatS3Storage(S3Storage):
     """django-storages' S3Storage with the guarantees the product promises for users' audio.
 
-    Every write (single PUT or multipart) carries ``ServerSideEncryption=AES256`` and the
-    private ACL whatever ``object_parameters`` says; the Content-Type and Content-Disposition
+    Every write (single PUT or multipart) carries ``ServerSideEncryption=AES256`` whatever
+    ``object_parameters`` says, and ``default_acl`` (private) unless it is None (buckets with
+    ACLs disabled reject any ACL but the owner's); the Content-Type and Content-Disposition
     come from the uploaded content (``infra.storage.UploadContent``) when it has them.
     Extra option ``max_attempts``: botocore's own retries per call (standard mode).
     """
@@ -53,5 +54,4 @@ class BeatS3Storage(S3Storage):
             # Lifecycle rules select objects by tag (e.g. kind=preview expires after N days).
             params["Tagging"] = urlencode(tags)
         params["ServerSideEncryption"] = SSE_ALGORITHM
-        params.setdefault("ACL", self.default_acl or "private")
         return params

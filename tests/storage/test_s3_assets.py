@@ -25,7 +25,7 @@ from generation.asset_storage import (
 from generation.models import Asset, AssetKind, Beat
 from generation.storage_urls import asset_download_url_or_none
 from infra.embedded_redis import free_port
-from infra.storage import storage_save_bytes
+from infra.storage import UploadContent, storage_save_bytes
 from infra.storage_backends import BeatS3Storage
 from tests import factories
 from tests.storage.conftest import s3_storages, use_storages
@@ -291,3 +291,12 @@ def test_replacing_an_asset_keeps_an_object_another_version_still_uses(
     with django_capture_on_commit_callbacks(execute=True):
         asset_store(version=reuser, kind=AssetKind.MIDI, name="beat.mid", data=b"own")
     assert asset_read(shared) == b"shared"
+
+
+def test_uploads_send_the_private_acl_unless_acls_are_disabled(s3_storage):
+    content = UploadContent(b"x", name="a.mid", content_type="audio/midi")
+    assert default_storage._get_write_parameters("a.mid", content)["ACL"] == "private"
+    default_storage.default_acl = None
+    params = default_storage._get_write_parameters("a.mid", content)
+    assert "ACL" not in params
+    assert params["ServerSideEncryption"] == "AES256"
