@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -68,12 +68,17 @@ READINESS_CHECKS: dict[str, Callable[[], None]] = {
 
 
 def run_readiness_checks(
-    names: list[str] | None = None, *, registry: dict[str, Callable[[], object]] | None = None
+    names: list[str] | None = None,
+    *,
+    registry: dict[str, Callable[[], object]] | None = None,
+    optional: Collection[str] = (),
 ) -> dict:
     """Run each check; the report says ok/failed per part with latency in milliseconds.
 
     ``registry`` replaces READINESS_CHECKS (check_infra adds round trips and workers); a
-    check that returns a string has it reported as ``detail``.
+    check that returns a string has it reported as ``detail``. A failed part named in
+    ``optional`` is listed under ``degraded`` (status "degraded"); a failed required part
+    is listed under ``failing`` (status "failed", which /health/ready answers with 503).
     """
     checks: dict[str, dict] = {}
     for name, check in (registry or READINESS_CHECKS).items():
@@ -89,5 +94,9 @@ def run_readiness_checks(
             if isinstance(detail, str) and detail:
                 checks[name]["detail"] = detail
         checks[name]["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
-    failing = [name for name, result in checks.items() if result["status"] != "ok"]
-    return {"status": "ok" if not failing else "failed", "failing": failing, "checks": checks}
+        checks[name]["required"] = name not in optional
+    failed = [name for name, result in checks.items() if result["status"] != "ok"]
+    failing = [name for name in failed if checks[name]["required"]]
+    degraded = [name for name in failed if not checks[name]["required"]]
+    status = "failed" if failing else "degraded" if degraded else "ok"
+    return {"status": status, "failing": failing, "degraded": degraded, "checks": checks}

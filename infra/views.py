@@ -21,9 +21,13 @@ def health(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def health_ready(request: HttpRequest) -> HttpResponse:
-    """Readiness: every required dependency answers; 503 names the ones that don't."""
-    report = run_readiness_checks()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    """Readiness: every required dependency answers; 503 names the ones that don't.
+
+    Parts in HEALTH_OPTIONAL_CHECKS are still checked and reported, but their failure leaves
+    the instance in rotation (status "degraded", 200).
+    """
+    report = run_readiness_checks(optional=settings.HEALTH_OPTIONAL_CHECKS)
+    return JsonResponse(report, status=503 if report["status"] == "failed" else 200)
 
 
 def _metrics_allowed(request: HttpRequest) -> bool:
