@@ -21,8 +21,10 @@ class BeatS3Storage(S3Storage):
     """
 
     def __init__(self, **options: object) -> None:
-        max_attempts = int(options.pop("max_attempts", 3) or 3)
-        connect_timeout = float(options.pop("connect_timeout", 5) or 5)
+        max_attempts = int(options.pop("max_attempts", 2) or 2)
+        # Short: S3 answers a connect in milliseconds; a blackholed endpoint must not eat the
+        # job's time limit before StorageUnavailable is raised.
+        connect_timeout = float(options.pop("connect_timeout", 3) or 3)
         read_timeout = float(options.pop("read_timeout", 30) or 30)
         if options.get("client_config") is None:
             options["client_config"] = Config(

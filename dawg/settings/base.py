@@ -225,7 +225,9 @@ AWS_S3_FILE_OVERWRITE = False
 AWS_QUERYSTRING_AUTH = True
 AWS_S3_OBJECT_PARAMETERS = {"ServerSideEncryption": "AES256"}
 # botocore's own retries per S3 call; our writes add STORAGE_WRITE_ATTEMPTS around them.
-AWS_S3_MAX_ATTEMPTS = env.int("AWS_S3_MAX_ATTEMPTS", default=3)
+# Worst case with S3 unreachable: 4 attempts x 2 calls x 3 s connect timeout + backoff, about
+# 30 s per storing stage, so a job fails with storage_unavailable well inside its time limit.
+AWS_S3_MAX_ATTEMPTS = env.int("AWS_S3_MAX_ATTEMPTS", default=2)
 # Worker writes: attempts and the first backoff delay (doubles each time, capped at 8 s).
 STORAGE_WRITE_ATTEMPTS = env.int("STORAGE_WRITE_ATTEMPTS", default=4)
 STORAGE_RETRY_BASE_DELAY_S = env.float("STORAGE_RETRY_BASE_DELAY_S", default=0.5)
