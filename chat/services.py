@@ -49,10 +49,13 @@ def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversa
     return Conversation.objects.create(owner=owner, title=title[:200])
 
 
-def _interpreter() -> Any:
-    from .assistant import get_interpreter
+def _interpret(text: str, current: BeatSpec | None) -> Any:
+    """The built-in parser, or the configured LLM provider (which falls back to it)."""
+    from . import assistant
 
-    return get_interpreter(
+    if not settings.LLM_BASE_URL:
+        return assistant.interpret(text, current)
+    interpreter = assistant.get_interpreter(
         {
             "base_url": settings.LLM_BASE_URL,
             "api_key": settings.LLM_API_KEY,
@@ -62,6 +65,7 @@ def _interpreter() -> Any:
             "price_output_per_1k": settings.LLM_PRICE_OUTPUT_PER_1K,
         }
     )
+    return interpreter.interpret(text, current)
 
 
 def _existing_turn(conversation: Conversation, client_msg_id: uuid.UUID) -> TurnResult | None:
@@ -119,8 +123,8 @@ def message_post(
 
     beat = generation_selectors.beat_for_conversation(conversation=conversation)
     current_spec = _current_spec(beat)
-    intent = _interpreter().interpret(text, current_spec)
-    if intent.action in ("create", "modify") and intent.spec is not None:
+    intent = _interpret(text, current_spec)
+    if intent.changes_spec:
         try:
             generation_services.jobs_limit_check(owner=author)
         except generation_services.TooManyActiveJobs as exc:
@@ -173,7 +177,7 @@ def _apply_turn(
     version = job = None
     action = intent.action
 
-    if action in ("create", "modify") and intent.spec is not None:
+    if intent.changes_spec:
         if beat is None or action == "create":
             beat = generation_services.beat_create(conversation=conversation, owner=author)
         summary = "; ".join(intent.changes) if intent.changes else reply_text

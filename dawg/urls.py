@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("c/", include("chat.urls")),
     path("beats/", include("generation.urls")),
+    path("api/", include("dawg.api_urls")),
     path("", include("infra.urls")),
 ]

@@ -32,8 +32,6 @@ from .models import Asset, AssetKind, BeatVersion, GenerationJob, JobStatus
 
 logger = logging.getLogger(__name__)
 
-# A running job whose heartbeat is older than this has lost its worker.
-HEARTBEAT_STALE_S = 20.0
 HEARTBEAT_EVERY_S = 1.0
 RETRY_BASE_DELAY_S = 2.0
 
@@ -52,6 +50,11 @@ class Outcome:
     detail: str = ""
 
 
+def heartbeat_stale_s() -> float:
+    """A running job whose heartbeat is older than this has lost its worker."""
+    return float(settings.GENERATION_HEARTBEAT_STALE_S)
+
+
 def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -60,7 +63,7 @@ def worker_identity() -> str:
 def job_claim(job_id: str, claim: str) -> GenerationJob | None:
     """Take a queued job, or a running one whose worker stopped beating; None if not ours."""
     now = timezone.now()
-    stale = now - timedelta(seconds=HEARTBEAT_STALE_S)
+    stale = now - timedelta(seconds=heartbeat_stale_s())
     takeable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
     claimed = GenerationJob.objects.filter(takeable, id=job_id, cancel_requested=False).update(
         status=JobStatus.RUNNING,
@@ -427,7 +430,7 @@ def reap_stuck_jobs(
     """Re-queue running jobs whose worker stopped beating (or that outlived the hard limit);
     fail them after the attempt cap. Returns how many jobs were touched."""
     now = now or timezone.now()
-    stale_beat = now - timedelta(seconds=HEARTBEAT_STALE_S)
+    stale_beat = now - timedelta(seconds=heartbeat_stale_s())
     too_old = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
     stuck = GenerationJob.objects.filter(
         Q(heartbeat_at__lt=stale_beat)

@@ -93,8 +93,9 @@ def job_create(*, version: BeatVersion, idempotency_key: str | None = None) -> G
         idempotency_key=idempotency_key or f"render:{version.id}:{uuid.uuid4().hex}",
     )
     conversation_id = version.beat.conversation_id
-    transaction.on_commit(partial(_enqueue_render, job.id))
+    # Announce before enqueueing: a fast worker would otherwise start it first.
     transaction.on_commit(partial(_announce_queued, conversation_id, job.id))
+    transaction.on_commit(partial(_enqueue_render, job.id))
     return job
 
 

@@ -20,7 +20,7 @@ def render_job(job_id: str, recheck: int = 0) -> str:
     alive_elsewhere = outcome.status == "skipped" and outcome.detail == JobStatus.RUNNING
     if alive_elsewhere and recheck < MAX_RECHECKS:
         render_job.apply_async(
-            args=[job_id, recheck + 1], countdown=pipeline.HEARTBEAT_STALE_S + 1
+            args=[job_id, recheck + 1], countdown=pipeline.heartbeat_stale_s() + 1
         )
     return outcome.status
 

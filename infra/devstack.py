@@ -61,7 +61,7 @@ def run_embedded_stack(*, host: str, port: int, base_dir: Path, say: Callable[[s
         )
         children["web"] = _spawn(
             "web",
-            [python, "-m", "daphne", "-b", host, "-p", str(port), "dawg.asgi:application"],
+            [python, "-m", "infra.web_server", "--host", host, "--port", str(port)],
             env,
         )
         say(f"DAWG AI is running at http://{host}:{port}/  (Ctrl-C stops everything)")

@@ -91,13 +91,34 @@ def build(event_type: str, conversation_id: object, seq: int, **payload: Any) ->
 
 
 # --- sending --------------------------------------------------------------------------------
+_redis_lock = threading.Lock()
+_redis_client = None
+
+
+def _ordering_client() -> Any:
+    global _redis_client
+    with _redis_lock:
+        if _redis_client is None:
+            from django.conf import settings
+
+            from .redis_config import redis_client
+
+            _redis_client = redis_client(settings.REDIS_CONNECTION, timeout=5)
+        return _redis_client
+
+
 def _send_now(event_type: str, conversation_id: object, payload: dict[str, Any]) -> None:
-    event = build(event_type, conversation_id, next_seq(conversation_id), **payload)
-    layer = get_channel_layer()
+    """Take the next seq and publish, under a per-conversation Redis lock: web instances and
+    workers all emit, and without the lock a later seq could overtake an earlier one."""
     try:
-        async_to_sync(layer.group_send)(
-            group_name(conversation_id), {"type": "event.forward", "event": event}
+        lock = _ordering_client().lock(
+            f"dawg:events:{uuid.UUID(str(conversation_id)).hex}", timeout=5, blocking_timeout=5
         )
+        with lock:
+            event = build(event_type, conversation_id, next_seq(conversation_id), **payload)
+            async_to_sync(get_channel_layer().group_send)(
+                group_name(conversation_id), {"type": "event.forward", "event": event}
+            )
     except Exception:
         # Events only notify; a client repairs a gap with resume. Never fail the write for it.
         logger.warning("event %s for %s not published", event_type, conversation_id, exc_info=True)
@@ -111,11 +132,7 @@ def emit(event_type: str, conversation_id: object, **payload: Any) -> None:
 
 async def aemit(event_type: str, conversation_id: object, **payload: Any) -> None:
     """Async form of :func:`emit`, for consumers (outside any transaction)."""
-    seq = await database_sync_to_async(next_seq)(conversation_id)
-    event = build(event_type, conversation_id, seq, **payload)
-    await get_channel_layer().group_send(
-        group_name(conversation_id), {"type": "event.forward", "event": event}
-    )
+    await database_sync_to_async(_send_now)(event_type, conversation_id, payload)
 
 
 # --- the catalog ----------------------------------------------------------------------------

@@ -284,6 +284,8 @@ CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", default=2000)
 CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=20)
 GENERATION_MAX_ACTIVE_JOBS_PER_USER = env.int("GENERATION_MAX_ACTIVE_JOBS_PER_USER", default=3)
 GENERATION_MAX_ATTEMPTS = env.int("GENERATION_MAX_ATTEMPTS", default=3)
+# A running job whose worker has not reported for this long is taken over or re-queued.
+GENERATION_HEARTBEAT_STALE_S = env.float("GENERATION_HEARTBEAT_STALE_S", default=20.0)
 LOGIN_ATTEMPTS_PER_MINUTE = env.int("LOGIN_ATTEMPTS_PER_MINUTE", default=10)
 DEMO_USERNAME = env("DEMO_USERNAME", default="demo")
 
@@ -359,6 +361,7 @@ LLM_DAILY_BUDGET_USD = env.float("LLM_DAILY_BUDGET_USD", default=5.0)
 # ------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the studio's fetch() reads it to send X-CSRFToken
+CSRF_FAILURE_VIEW = "infra.api.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,5 +1,6 @@
 """Test settings: fast hashing, local memory email, media in a temporary folder."""
 
+import os
 import tempfile
 
 from .base import *
@@ -12,3 +13,11 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="dawg-test-media-
 STORAGES = storages_for(STORAGE_BACKEND, MEDIA_ROOT)
 LOG_LEVEL = "WARNING"
 LOGGING["root"]["level"] = LOG_LEVEL
+
+# Live-server tests run daphne and a Celery worker as separate processes: they must see the
+# test database, so SQLite's test database is a file rather than memory (one per test run,
+# so two runs side by side never share it; they pass its path on as DATABASE_URL).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
+    }

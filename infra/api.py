@@ -1,0 +1,74 @@
+"""Small helpers every JSON API view shares: errors, auth and body parsing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
+    response = JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status)
+    if "retry_after" in extra:
+        response["Retry-After"] = str(extra["retry_after"])
+    return response
+
+
+def json_body(request: HttpRequest) -> dict[str, Any]:
+    if len(request.body) > MAX_BODY_BYTES:
+        raise ApiError(
+            413, "body_too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes"
+        )
+    if not request.body:
+        return {}
+    try:
+        data = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "malformed_json", "the body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise ApiError(400, "malformed_json", "the body must be a JSON object")
+    return data
+
+
+def api_view(*methods: str) -> Callable:
+    """JSON in, JSON out: session auth (401 JSON, not a redirect), allowed methods, errors."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = error_response(405, "method_not_allowed", f"use {', '.join(methods)}")
+                response["Allow"] = ", ".join(methods)
+                return response
+            if not request.user.is_authenticated:
+                return error_response(401, "unauthenticated", "log in first")
+            try:
+                return view(request, *args, **kwargs)
+            except ApiError as exc:
+                return error_response(exc.status, exc.code, exc.message, **exc.extra)
+            except Http404:
+                return error_response(404, "not_found", "no such object")
+
+        return wrapper
+
+    return decorate
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF failures as JSON on the API, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return error_response(403, "csrf_failed", "CSRF token missing or incorrect")
+    from django.views.csrf import csrf_failure as default_failure
+
+    return default_failure(request, reason=reason)

@@ -1,0 +1,101 @@
+"""Run daphne for DAWG AI with a graceful SIGTERM: every socket hears `system.reconnect`, is
+closed with 1012 and the process exits; clients reconnect to another instance.
+
+Usage: ``python -m infra.web_server --host 0.0.0.0 --port 8000 [--proxy-headers]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+
+# Twisted is sensitive to import order: daphne.server installs the asyncio reactor first.
+import daphne.server
+
+logger = logging.getLogger("infra.web_server")
+
+# Frames above the app's own limit still reach the consumer (which answers with an error and
+# keeps the socket open); frames above this are refused by the server itself (close 1009).
+HARD_MAX_MESSAGE_BYTES = 256 * 1024
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="trust X-Forwarded-For/-Port/-Proto from the load balancer",
+    )
+    parser.add_argument(
+        "--shutdown-timeout",
+        type=float,
+        default=10.0,
+        help="seconds to tell sockets to reconnect before stopping anyway",
+    )
+    parser.add_argument("--verbosity", type=int, default=1)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dawg.settings.development")
+    from twisted.internet import reactor
+
+    from dawg.asgi import application
+    from infra import live_sockets
+
+    proxy = {}
+    if args.proxy_headers:
+        proxy = {
+            "proxy_forwarded_address_header": "X-Forwarded-For",
+            "proxy_forwarded_port_header": "X-Forwarded-Port",
+            "proxy_forwarded_proto_header": "X-Forwarded-Proto",
+        }
+    server = daphne.server.Server(
+        application=application,
+        endpoints=[f"tcp:port={args.port}:interface={args.host}"],
+        signal_handlers=False,
+        websocket_max_message_size=HARD_MAX_MESSAGE_BYTES,
+        websocket_max_frame_size=HARD_MAX_MESSAGE_BYTES,
+        application_close_timeout=args.shutdown_timeout,
+        verbosity=args.verbosity,
+        **proxy,
+    )
+    stopping = False
+    shutdown_tasks: list[asyncio.Future] = []
+
+    async def graceful() -> None:
+        try:
+            told = await live_sockets.shutdown_all(timeout_s=args.shutdown_timeout)
+            logger.info("shutdown: told %d sockets to reconnect", told)
+            await asyncio.sleep(0.2)  # let the close frames leave
+        except Exception:
+            logger.exception("shutdown: could not close every socket cleanly")
+        finally:
+            reactor.stop()
+
+    def on_signal(signum: int) -> None:
+        nonlocal stopping
+        if stopping:  # a second signal: stop now
+            reactor.stop()
+            return
+        stopping = True
+        logger.info("received %s: graceful shutdown", signal.Signals(signum).name)
+        shutdown_tasks.append(asyncio.ensure_future(graceful(), loop=loop))
+
+    loop = reactor._asyncioEventloop
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal, sig)
+    logger.info("listening on %s:%d", args.host, args.port)
+    server.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""Real processes for end-to-end tests: daphne and a Celery worker against the test database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.db import connection
+
+from infra.embedded_redis import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_url() -> str:
+    """The URL of the database pytest-django created, for processes we start."""
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(params['NAME']).resolve()}"
+    auth = params["USER"] or "postgres"
+    if params.get("PASSWORD"):
+        auth += f":{params['PASSWORD']}"
+    return f"postgres://{auth}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{params['NAME']}"
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dawg.settings.test",
+        "DATABASE_URL": test_database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.update(overrides)
+    return env
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen
+    log: Path
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def signal(self, sig: int) -> None:
+        if self.alive():
+            os.killpg(self.popen.pid, sig)
+
+    def stop(self, timeout: float = 15) -> int:
+        if self.alive():
+            self.signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.signal(signal.SIGKILL)
+                self.popen.wait()
+        return self.popen.returncode
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> Process:
+    log = log_dir / f"{name}.log"
+    handle = log.open("wb")
+    popen = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    return Process(name, popen, log)
+
+
+def wait_until(
+    check: Callable[[], bool], *, timeout: float, what: str, process: Process | None = None
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and not process.alive():
+            raise RuntimeError(
+                f"{process.name} exited while waiting for {what}:\n{process.output()[-3000:]}"
+            )
+        try:
+            if check():
+                return
+        except Exception:  # noqa: S110 - not up yet
+            pass
+        time.sleep(0.1)
+    tail = process.output()[-3000:] if process else ""
+    raise TimeoutError(f"timed out after {timeout}s waiting for {what}\n{tail}")
+
+
+def start_web(
+    log_dir: Path, *, env: dict[str, str] | None = None, port: int | None = None
+) -> tuple[Process, str]:
+    port = port or free_port()
+    proc = spawn(
+        f"web-{port}",
+        [sys.executable, "-m", "infra.web_server", "--host", "127.0.0.1", "--port", str(port)],
+        env or child_env(),
+        log_dir,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_until(
+        lambda: httpx.get(f"{base}/health", timeout=1).status_code == 200,
+        timeout=30,
+        what=f"web on {port}",
+        process=proc,
+    )
+    return proc, base
+
+
+def start_worker(
+    log_dir: Path,
+    *,
+    env: dict[str, str] | None = None,
+    name: str = "worker",
+    concurrency: int = 1,
+    beat: bool = True,
+) -> Process:
+    from dawg.celery import app
+
+    args = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "dawg",
+        "worker",
+        "-Q",
+        "generation,default",
+        "--pool",
+        "prefork",
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        "INFO",
+        "-n",
+        f"{name}-{os.getpid()}@%h",
+        "--without-mingle",
+        "--without-gossip",
+    ]
+    if beat:
+        args += ["-B", "--schedule", str(log_dir / f"{name}-beat-schedule")]
+    proc = spawn(name, args, env or child_env(), log_dir)
+    node = f"{name}-{os.getpid()}@"
+
+    def answers() -> bool:
+        replies = app.control.ping(timeout=0.5) or []
+        return any(next(iter(r)).startswith(node) for r in replies)
+
+    wait_until(answers, timeout=45, what="celery worker", process=proc)
+    return proc
+
+
+# --- WebSocket clients ----------------------------------------------------------------------
+@dataclass
+class Socket:
+    """A real WebSocket client (the ``websockets`` library) that records every event."""
+
+    ws: Any
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    async def open(
+        cls,
+        base_url: str,
+        conversation_id: object,
+        session_cookie: str | None,
+        origin: str | None = None,
+    ) -> Socket:
+        from websockets.asyncio.client import connect
+
+        headers = {"Origin": origin or base_url}
+        if session_cookie:
+            headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={session_cookie}"
+        url = base_url.replace("http://", "ws://") + f"/ws/conversations/{conversation_id}/"
+        ws = await connect(url, additional_headers=headers, open_timeout=10, max_size=2**22)
+        return cls(ws)
+
+    async def send(self, frame: dict[str, Any] | str) -> None:
+        await self.ws.send(frame if isinstance(frame, str) else json.dumps(frame))
+
+    async def next_event(self, timeout: float = 30) -> dict[str, Any]:
+        event = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        self.events.append(event)
+        return event
+
+    async def until(
+        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 60
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no matching event; got {[e['type'] for e in self.events]}")
+            event = await self.next_event(remaining)
+            if predicate(event):
+                return event
+
+    def types(self) -> list[str]:
+        return [e["type"] for e in self.events]
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+def session_cookie_for(user: Any) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
