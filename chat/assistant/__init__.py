@@ -2,5 +2,15 @@
 
 from .intent import ACTIONS, EXPORT_KINDS, Intent
 from .interpreter import interpret
+from .llm import Interpreter, LLMConfig, LLMInterpreter, get_interpreter
 
-__all__ = ["ACTIONS", "EXPORT_KINDS", "Intent", "interpret"]
+__all__ = [
+    "ACTIONS",
+    "EXPORT_KINDS",
+    "Intent",
+    "Interpreter",
+    "LLMConfig",
+    "LLMInterpreter",
+    "get_interpreter",
+    "interpret",
+]

@@ -51,7 +51,6 @@ def interpret_record(record: dict[str, Any], interpreter: Interpreter = interpre
         "previous": previous.to_dict() if previous is not None else None,
         "export": intent.export if intent.action == "export" else None,
         "changes": list(intent.changes),
-        "reply": intent.reply,
     }
 
 

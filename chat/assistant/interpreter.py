@@ -205,6 +205,13 @@ def apply_mentions(base: BeatSpec, found: Mentions, *, creating: bool) -> tuple[
     return BeatSpec.from_dict(data), notes
 
 
+def switch_genre(spec: BeatSpec, genre: str) -> BeatSpec:
+    """``spec`` moved to another genre the way a chat "make it drill" does (see below)."""
+    data = spec.to_dict()
+    data.pop("duration_s")
+    return BeatSpec.from_dict(_switch_genre(data, genre, spec.duration_s))
+
+
 def _switch_genre(data: dict[str, Any], genre: str, seconds: float) -> dict[str, Any]:
     """A genre change takes the new genre's tempo, kit, groove and mood; key, length, seed,
     loop and energy stay."""

@@ -189,10 +189,12 @@ def modify(old: BeatSpec, new: BeatSpec, changes: Sequence[str], *, notes: Seque
     return _with_notes(f"{describe(new)} — {', '.join(phrases)}, everything else kept.", notes)
 
 
+# Undo/redo/export replies are completed by the chat service (version number, links), so
+# they end in a clean sentence it can extend.
 def undo(restore_version: int | None = None, spec: BeatSpec | None = None) -> str:
     target = f"version {restore_version}" if restore_version else "the previous version"
     tail = f": {describe(spec)}" if spec is not None else ""
-    return f"Back to {target}{tail}. Say \"redo\" to bring the change back."
+    return f"Back to {target}{tail}."
 
 
 def redo(spec: BeatSpec | None = None) -> str:
@@ -201,11 +203,11 @@ def redo(spec: BeatSpec | None = None) -> str:
 
 
 def export(kind: str, spec: BeatSpec | None = None) -> str:
-    what = {"stems": "the stems (one WAV per track)", "midi": "the MIDI", "wav": "the WAV master",
-            "mp3": "the MP3"}[kind]
+    what = {"stems": "Stems (one WAV per track)", "midi": "MIDI", "wav": "WAV master",
+            "mp3": "MP3"}[kind]
     if spec is None:
-        return f"Nothing to export yet — make a beat first, then ask for {what}."
-    return f"Bouncing {what} of the {describe(spec)} — links coming up."
+        return f"Nothing to export yet — make a beat first, then ask for the {what.split(' (')[0]}."
+    return f"{what} for the {describe(spec)}:"
 
 
 def export_ready(kind: str, links: Mapping[str, str]) -> str:

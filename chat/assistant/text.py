@@ -70,10 +70,14 @@ def screen(raw: object) -> Screened:
         return Screened("", BINARY)
     if len(raw) > MAX_CHARS:
         return Screened(raw[:MAX_CHARS], TOO_LONG)
-    junk = sum(1 for ch in raw if _is_junk(ch))
+    junk = len(_CONTROL.findall(raw))
+    if not raw.isascii():
+        junk += sum(1 for ch in raw if not ch.isascii() and _is_junk(ch))
     if "\x00" in raw or (raw and junk / len(raw) > 0.1) or junk > 20:
         return Screened("", BINARY)
-    text = "".join(" " if _is_junk(ch) or ch in "\t\r\n" else ch for ch in raw)
+    text = _CONTROL.sub(" ", raw)
+    if not text.isascii():
+        text = "".join(" " if not ch.isascii() and _is_junk(ch) else ch for ch in text)
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", " ", text).strip()
     if not text or not any(ch.isalnum() or ch == "?" for ch in text):
@@ -92,6 +96,9 @@ def looks_foreign(words: list[str]) -> bool:
     """True when the words are mostly another Latin-script language."""
     hits = sum(1 for w in words if w in _FOREIGN_WORDS)
     return hits >= 2 or (hits and hits >= len(words) / 2)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _is_junk(ch: str) -> bool:
@@ -206,7 +213,7 @@ _KNOWN_WORDS = frozenset(
                    *EXPORT_FORMATS, *TYPOS.values(), *UNIT_WORDS, *TENS_WORDS)
     for word in phrase.split()
 )
-_FUZZY_CANDIDATE = re.compile(r"\b[a-z]{5,}\b")
+_FUZZY_CANDIDATE = re.compile(r"\b[a-z]{5,14}\b")
 
 
 def _fuzzy_fix(text: str) -> str:
