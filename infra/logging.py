@@ -9,14 +9,23 @@ from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
 
 from . import request_context
 
+# django.request logs 4xx/5xx after the middleware has returned (the context ids are reset by
+# then) but passes the request along; these are the ids RequestIdMiddleware left on it.
+_REQUEST_ATTRIBUTES = {"request_id": "request_id", "user_id": "log_user_id"}
+
 
 class ContextFilter(logging.Filter):
     """Copies the current context ids onto each record (None where unknown)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
         for name, var in request_context.FIELDS.items():
-            if not hasattr(record, name):
-                setattr(record, name, var.get())
+            if getattr(record, name, None) is not None:
+                continue
+            value = var.get()
+            if value is None and request is not None and name in _REQUEST_ATTRIBUTES:
+                value = getattr(request, _REQUEST_ATTRIBUTES[name], None)
+            setattr(record, name, value)
         return True
 
 
@@ -37,6 +46,7 @@ class JsonFormatter(_BaseJsonFormatter):
 
     def add_fields(self, log_record: dict, record: logging.LogRecord, message_dict: dict) -> None:
         super().add_fields(log_record, record, message_dict)
+        log_record.pop("request", None)  # the HttpRequest object django.request attaches
         for name in request_context.FIELDS:
             value = getattr(record, name, None)
             if value is None:

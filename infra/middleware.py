@@ -68,7 +68,8 @@ class RequestIdMiddleware:
             return
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            request._user_id_token = request_context.user_id.set(str(user.pk))
+            request.log_user_id = str(user.pk)
+            request._user_id_token = request_context.user_id.set(request.log_user_id)
 
 
 class ContentSecurityPolicyMiddleware:
