@@ -74,6 +74,7 @@ class Mentions:
     # action signals
     undo: bool = False
     redo: bool = False
+    redo_last: bool = False
     restore_version: int | None = None
     export: str | None = None
     export_verb: bool = False
@@ -152,7 +153,7 @@ _UNDO = re.compile(
     r"|restore|rewind|reverse\s+that|cancel\s+that|oops)\b"
 )
 # A bare "nah" right after a change means "not that": take it back.
-_NAH = re.compile(r"^(?:nah|nope|naw|no|hell\s+no|ew|yuck|nah\s+nah)(?:\s+(?:bro|man|fam|dude|thanks|that'?s\s+worse|not\s+that))?\s*[.!]*$")
+_NAH = re.compile(r"^(?:nah|nope|naw|no|hell\s+no|ew|yuck|nah\s+nah|back|go\s+back|previous|the\s+previous\s+one)(?:\s+(?:bro|man|fam|dude|thanks|that'?s\s+worse|not\s+that))?\s*[.!]*$")
 _REDO = re.compile(
     r"\b(?:redo|re\s+do|bring\s+it\s+back|put\s+it\s+back|undo\s+(?:the|that|my)\s+undo|go\s+forward"
     r"|step\s+forward|forward\s+again|ctrl\s*\+?\s*y|ctrl\s*\+?\s*shift\s*\+?\s*z|cmd\s*\+?\s*shift\s*\+?\s*z"
@@ -192,7 +193,7 @@ _NEW_PART = re.compile(
     r"(melody|melodies|chords|chord\s+progression|progression|drums|drum\s+pattern|pattern|bassline|bass\s+line|bass|808|hats|hat\s+pattern|notes|rhythm|groove|riff|hook|lead|keys|pad|perc)\b"
 )
 _QUESTION_START = re.compile(
-    r"^(?:what|what'?s|whats|wat|wut|how|how'?s|hows|which|is|are|does|do|did|was|were|why|who|when|where"
+    r"^(?:what|what'?s|whats|wat|wut|how|how'?s|hows|which|is|are|does|do\s+(?:you|we|i|they)|did|was|were|why|who|when|where"
     r"|any\s+idea|remind\s+me|tell\s+me|(?:can|could|would)\s+you\s+(?:tell|remind|say|show)\s+me|do\s+you\s+know|quick\s+question)\b"
 )
 _REQUEST_START = re.compile(
@@ -214,7 +215,7 @@ _HELP = re.compile(
     r"^(?:help|help\s+me|h|commands?|options|menu|usage|how\s+does\s+(?:this|it)\s+work|how\s+do\s+i\s+(?:use|start|begin)"
     r"|what\s+can\s+(?:you|i)\s+(?:do|say|ask|type|make)|what\s+do\s+you\s+do|what\s+are\s+you|who\s+are\s+you"
     r"|what\s+(?:can|does)\s+this\s+do|guide|tutorial|examples?|what\s+should\s+i\s+(?:say|type|do)|how\s+to\s+use"
-    r"|idk|i\s+don'?t\s+know|not\s+sure|where\s+do\s+i\s+start|\?+|instructions|what\s+now|how\s+(?:do|can|should)\s+i)\b"
+    r"|idk|i\s+don'?t\s+know|not\s+sure|where\s+do\s+i\s+start|\?+|instructions|what\s+now|how\s+(?:do|can|should)\s+i|what\s+do\s+i\s+(?:say|type|do|write))\b"
     r"|\b(?:help|commands|what\s+can\s+you\s+do)\s*\??$"
 )
 _GREETING = re.compile(r"^(?:hi|hello|hey|heya|yo|sup|hiya|howdy|good\s+(?:morning|evening|afternoon)|what'?s\s+up|wassup|gm|hola|ayo)\b")
@@ -236,6 +237,7 @@ _BPM_EXPLICIT = re.compile(
 _BPM_CONTEXT = re.compile(
     r"(?:\b(?:at|@|around|about|roughly|approx|approximately|like|~|to|tempo|bpm|speed|make\s+it|set\s+it\s+to|go|push\s+it\s+to|bump\s+it\s+to|take\s+it\s+to|bring\s+it\s+to)\s*)$"
 )
+_BPM_TARGET = re.compile(r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?)\s*$")
 _BARE_NUMBER = re.compile(r"(?<![\w./:#$+-])(\d{2,3}(?:\.\d+)?)(?![\w./:%#])")
 _HALF_TIME = re.compile(r"\b(?:half\s*time|half\s+(?:the\s+)?(?:speed|tempo|bpm)|halve\s+(?:the\s+)?(?:tempo|bpm|speed)|half\s+speed)\b")
 _DOUBLE_TIME = re.compile(r"\b(?:double\s*time|double\s+(?:the\s+)?(?:speed|tempo|bpm)|twice\s+as\s+fast|2x\s+(?:speed|tempo|faster)|double\s+speed)\b")
@@ -258,11 +260,11 @@ _BIG_RE = re.compile(r"\b" + _BIG + r"\b")
 _MSS = re.compile(r"(?<![\w:/.])(\d{1,2}):([0-5]\d)(?![\w:])")
 _MIN_SEC = re.compile(r"\b(\d{1,2})\s*(?:m|minutes?)\s*(?:and\s+)?(\d{1,2})\s*(?:s|seconds?)?\b")
 _MINUTES = re.compile(
-    r"\b(\d{1,2}(?:\.\d+)?)\s*(?:and\s+a\s+half\s+)?(?:m|minutes?|minute)\b(\s+and\s+a\s+half)?"
+    r"\b(\d{1,2}(?:\.\d+)?)\s*(?:and\s+a\s+half\s+)?(?:m|mins?|minutes?|minute)\b(\s+and\s+a\s+half)?"
     r"|\b(?:a|1)\s+minute\s+and\s+a\s+half\b|\bhalf\s+a\s+minute\b|\b(?:a|one)\s+minute\b|\ba\s+couple\s+(?:of\s+)?minutes\b"
-    r"|\b(\d{1,2})\s+and\s+a\s+half\s+minutes\b"
+    r"|\b(\d{1,2}|one|two|three)\s+and\s+a\s+half\s+minutes\b"
 )
-_SECONDS = re.compile(r"\b(?!(?:808|909|303|606|707)s?\b)(\d{1,4}(?:\.\d+)?)\s*(?:seconds?|s)\b")
+_SECONDS = re.compile(r"\b(?!(?:808|909|303|606|707)s?\b)(\d{1,4}(?:\.\d+)?)\s*(?:seconds?|secs?|s)\b")
 _BARS = re.compile(r"\b(\d{1,3})\s*(?:bars?|measures?)\b(\s+loop)?")
 _LENGTH_ADD_BEFORE = re.compile(r"(?:\badd|\bextra|\banother|\bextend(?:\s+it)?\s+by|\bplus|\+|\blengthen\s+(?:it\s+)?by)\s*$")
 _LENGTH_ADD_AFTER = re.compile(r"^\s*(?:more|longer|extra|on\s+top)\b")
@@ -312,6 +314,7 @@ _TRANSPOSE = re.compile(
     r"\b(?:transpose|pitch|shift|move|key|tune|take)?\s*(?:it|the\s+key|this|everything)?\s*(up|down)\s+(?:by\s+)?(a|an|one|\d{1,2})?\s*"
     r"(semi\s*tones?|half\s*steps?|whole\s*steps?|steps?|tones?|octaves?|keys?|notes?)\b"
     r"|\b(?:transpose|pitch)\s+(?:it\s+)?(up|down)\b|\b(higher|lower)\s+key\b|\bkey\s+(up|down)\b|\b(raise|lower)\s+the\s+key\b"
+    r"|\b(different|another|new|other)\s+key\b"
 )
 
 # --- feel ----------------------------------------------------------------------------------------
@@ -320,14 +323,14 @@ _SWING_VALUE = re.compile(
     r"|\b(?:swing|shuffle)\s*(?:of|at|to|amount)?\s*(?:to\s+)?(0?\.\d+|1\.0|0|1)\b"
 )
 _SWING_OFF = re.compile(
-    r"\b(?:no\s+(?:swing|shuffle)|straight(?!\s+up)(?:en\s+(?:it|the\s+\w+)(?:\s+out)?)?|straighter|quantized?(?:\s+it)?|on\s+(?:the\s+)?grid|rigid|robotic"
+    r"\b(?:no\s+(?:swing|shuffle)|straight(?!\s+up)(?:en\s+(?:it|the\s+\w+)(?:\s+out)?)?|straighter|quantized?(?:\s+it)?|on\s+(?:the\s+)?grid|(?<!less\s)(?<!not\s)(?<!so\s)(?:rigid|robotic)"
     r"|(?:remove|kill|lose|drop|take\s+out|get\s+rid\s+of)\s+(?:the\s+)?(?:swing|shuffle)|swing\s+off|without\s+(?:swing|shuffle)|unswung|zero\s+swing|dead\s+straight)\b"
 )
 _SWING_DOWN = re.compile(r"\b(?:less\s+(?:swing|shuffle|swung)|reduce\s+the\s+swing|not\s+so\s+swung|(?:tone|dial)\s+down\s+the\s+swing|too\s+much\s+swing|too\s+swung|swing\s+down|lower\s+(?:the\s+)?swing|less\s+bounce)\b")
 _SWING_UP = re.compile(
     r"\b(?:(?P<q>" + _SMALL + r"|" + _BIG + r"|more|heavy|heavier|extra|some|max|crazy|lots\s+of|a\s+lot\s+of|light|slight|subtle|big|hard|add(?:\s+some)?|add\s+a\s+bit\s+of|with)\s+)?"
     r"(?:swing|shuffle|swung|shuffled|swang)(?:\s+(?:it|to\s+it|on\s+it|feel|the\s+\w+))?\b"
-    r"|\b(?:swing\s+it|make\s+it\s+swing|groovier|more\s+groove|more\s+bounce|drunk(?:en)?(?:\s+feel)?|wonky|dilla\s+(?:feel|swing|style|bounce)|off\s+grid|humani[sz]e(?:d)?|looser|loose)\b"
+    r"|\b(?:swing\s+it|make\s+it\s+swing|groovier|more\s+groove|more\s+bounce|drunk(?:en)?(?:\s+feel)?|wonky|dilla\s+(?:feel|swing|style|bounce)|off\s+grid|humani[sz]e(?:d)?|looser|loose|less\s+(?:robotic|rigid|stiff|quantized)|more\s+human)\b"
 )
 _ENERGY_UP = re.compile(
     r"\b(?:more\s+(?:energy|energetic|hype|intense|aggressive|punch|power|life|drive|aggression|impact)|hype\s+it\s+up|turn\s+it\s+up|(?:hit|hits|go|make\s+it)\s+harder|harder"
@@ -408,8 +411,12 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
             found.restore_version = 1
 
     scan.take(_VERSION, version)
-    found.undo = bool(_UNDO.search(text) or _NAH.match(text))
-    found.redo = bool(_REDO.search(text))
+    undo_at = max((m.start() for m in _UNDO.finditer(text)), default=-1)
+    redo_at = max((m.start() for m in _REDO.finditer(text)), default=-1)
+    found.undo = undo_at >= 0 or bool(_NAH.match(text))
+    found.redo = redo_at >= 0
+    # "never mind, redo" is a redo: when both appear, the later word decides.
+    found.redo_last = redo_at > undo_at
     formats = [EXPORT_FORMATS[m.group(0)] for m in _EXPORT_FORMAT.finditer(text)]
     if formats:
         found.export = formats[0]
@@ -547,7 +554,8 @@ def _length(scan: _Scanner, found: Mentions) -> None:
             if match.group(2) or "and a half" in phrase:
                 value += 30
         elif match.group(3):
-            value = int(match.group(3)) * 60 + 30
+            count = {"one": 1, "two": 2, "three": 3}.get(match.group(3)) or int(match.group(3))
+            value = count * 60 + 30
         elif "and a half" in phrase:
             value = 90
         elif phrase.startswith("half"):
@@ -622,17 +630,20 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
     scan.take(_BPM_EXPLICIT, explicit)
     if found.bpm is None and found.bpm_delta is None:
 
-        def bare(match: re.Match[str]) -> bool:
+        candidates = []
+        for match in _BARE_NUMBER.finditer(scan.text):
             value = float(match.group(1))
             before = scan.text[: match.start()]
-            if found.bpm is not None or value in (808, 909, 303, 707, 606):
-                return False
+            if value in (808, 909, 303, 707, 606):
+                continue
             if 40 <= value <= 220 or (_BPM_CONTEXT.search(before) and 10 <= value < 1000):
-                found.bpm = value
-                return True
-            return False
-
-        scan.take(_BARE_NUMBER, bare)
+                candidates.append((bool(_BPM_TARGET.search(before)), match))
+        if candidates:
+            # "from 140 to 150", "140 -> 150": the target wins over the first number.
+            _, chosen = next((c for c in candidates if c[0]), candidates[0])
+            found.bpm = float(chosen.group(1))
+            for _, match in candidates:
+                _blank(scan, *match.span())
     scan.take(_HALF_TIME, lambda m: setattr(found, "bpm_scale", 0.5))
     scan.take(_DOUBLE_TIME, lambda m: setattr(found, "bpm_scale", 2.0))
     if found.bpm_scale is None:
@@ -696,12 +707,18 @@ def _keys(scan: _Scanner, found: Mentions) -> None:
             direction = "up" if match.group(5) == "higher" else "down"
         if match.group(7):
             direction = "up" if match.group(7) == "raise" else "down"
+        if match.group(8):
+            if found.tonic:
+                return  # "a different key: E minor" names the key itself
+            direction = "up"
         count_word, unit = match.group(2), match.group(3) or ""
         count = 1 if count_word in (None, "a", "an", "one") else int(count_word)
         if "whole" in unit or re.fullmatch(r"tones?", unit.strip()):
             count *= 2
         elif "octave" in unit:
             count *= 12
+        if match.group(8):
+            count = 2  # "a different key" with no key named: a whole step up
         found.transpose = count if direction == "up" else -count
 
     scan.take(_TRANSPOSE, transpose)

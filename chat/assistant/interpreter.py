@@ -43,7 +43,7 @@ _CREATE_PHRASE = re.compile(
     r"|let'?s\s+(?:make|do|get|try)|i'?d\s+like|hook\s+me\s+up\s+with|drop)\s+(?:me\s+|us\s+)?(?:a|an|another|some|one)\b(?!\s+(?:bit|little|touch|tad)\b)"
 )
 _BEAT_NOUN = re.compile(r"\b(?:beat|beats|instrumental|track|song|riddim|banger|loop|tune|jam|type)\b")
-_MODIFY_PHRASE = re.compile(r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|same|now|keep|into\s+a|to\s+a|convert|more|less)\b")
+_MODIFY_PHRASE = re.compile(r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|same|now|keep|into\s+a|to\s+a|convert|more|less|version|remix|of\s+(?:this|it)|this\s+(?:beat|one|track))\b")
 _UNDO_UNDO = re.compile(r"\bundo\s+(?:the|that|my)?\s*undo\b")
 
 
@@ -74,7 +74,7 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
         return Intent(action="undo", restore_version=found.restore_version,
                       reply=replies.undo(found.restore_version))
     if (found.undo or found.redo) and not wants_change:
-        if found.redo and (not found.undo or _UNDO_UNDO.search(normalized)):
+        if found.redo and (not found.undo or found.redo_last or _UNDO_UNDO.search(normalized)):
             return Intent(action="redo", reply=replies.redo())
         return Intent(action="undo", reply=replies.undo())
     if found.export and (found.export_verb or len(found.words) <= 4) and not strong_change:

@@ -132,7 +132,7 @@ _NUMBER_WORD = re.compile(
 )
 # A lone unit word ("one", "two") is a number only before a unit; "another one" stays words.
 _UNIT_FOLLOWERS = re.compile(
-    r"\s*(?:minutes?|mins?|seconds?|secs?|bars?|measures?|bpm|x\b|times|semitones?|steps?|"
+    r"\s*(?:minutes?|mins?|seconds?|secs?|bars?|measures?|bpm|x\b|times|semitones?|steps?|and\s+a\s+half|"
     r"half\s+steps?|whole\s+steps?|more\s+bars|%|percent|octaves?)"
 )
 

@@ -9,7 +9,7 @@ GENRE_ALIASES: dict[str, str] = {
     # trap
     "trap": "trap", "trap beat": "trap", "atl trap": "trap", "rage": "trap", "plugg": "trap", "pluggnb": "trap", "phonk": "trap", "memphis": "trap",
     "southern hip hop": "trap", "emo rap": "trap",
-    "cloud rap": "trap", "hyperpop": "trap",
+    "cloud rap": "trap", "hyperpop": "pop", "drift phonk": "trap", "jersey club": "house",
     # drill
     "drill": "drill", "uk drill": "drill", "ny drill": "drill", "nyc drill": "drill",
     "brooklyn drill": "drill", "chicago drill": "drill", "bronx drill": "drill",
@@ -25,7 +25,7 @@ GENRE_ALIASES: dict[str, str] = {
     "lofi": "lo-fi", "lo fi": "lo-fi", "low fi": "lo-fi", "lowfi": "lo-fi", "lo fi hip hop": "lo-fi",
     "lofi hip hop": "lo-fi", "chillhop": "lo-fi", "chill hop": "lo-fi", "jazzhop": "lo-fi",
     "jazz hop": "lo-fi", "study beat": "lo-fi", "study beats": "lo-fi", "beats to study": "lo-fi",
-    "chill beats": "lo-fi", "lofi jazz": "lo-fi",
+    "chill beats": "lo-fi", "lofi jazz": "lo-fi", "jazz": "lo-fi", "jazzy hip hop": "lo-fi",
     # house
     "house": "house", "deep house": "house", "tech house": "house", "techhouse": "house",
     "progressive house": "house", "afro house": "house", "french house": "house",
@@ -38,6 +38,7 @@ GENRE_ALIASES: dict[str, str] = {
     "hard techno": "techno", "industrial techno": "techno", "acid techno": "techno",
     "acid": "techno", "detroit techno": "techno", "berlin techno": "techno", "rave": "techno",
     "melodic techno": "techno", "warehouse": "techno", "trance": "techno",
+    "hardstyle": "techno", "hard dance": "techno", "industrial": "techno", "psytrance": "techno",
     # drum-and-bass
     "drum and bass": "drum-and-bass", "drum n bass": "drum-and-bass", "drum & bass": "drum-and-bass",
     "drum bass": "drum-and-bass", "drum'n'bass": "drum-and-bass", "drumnbass": "drum-and-bass",
@@ -45,13 +46,15 @@ GENRE_ALIASES: dict[str, str] = {
     "d&b": "drum-and-bass", "d n b": "drum-and-bass", "d'n'b": "drum-and-bass", "jungle": "drum-and-bass",
     "liquid": "drum-and-bass", "liquid dnb": "drum-and-bass", "neurofunk": "drum-and-bass",
     "neuro": "drum-and-bass", "jump up": "drum-and-bass", "breakbeat": "drum-and-bass",
-    "breakcore": "drum-and-bass", "drumstep": "drum-and-bass",
+    "breakcore": "drum-and-bass", "drumstep": "drum-and-bass", "dubstep": "drum-and-bass",
+    "bass music": "drum-and-bass", "halftime dnb": "drum-and-bass",
     # reggaeton
     "reggaeton": "reggaeton", "regueton": "reggaeton", "reggeaton": "reggaeton",
     "reggaetón": "reggaeton", "reggaton": "reggaeton", "regaeton": "reggaeton",
     "raggaeton": "reggaeton", "dembow": "reggaeton", "perreo": "reggaeton",
     "latin": "reggaeton", "latin trap": "reggaeton", "urbano": "reggaeton",
-    "moombahton": "reggaeton", "dancehall": "reggaeton",
+    "moombahton": "reggaeton", "dancehall": "reggaeton", "bachata": "reggaeton",
+    "salsa": "reggaeton", "cumbia": "reggaeton", "latin pop": "reggaeton",
     # afrobeats
     "afrobeats": "afrobeats", "afrobeat": "afrobeats", "afro beats": "afrobeats",
     "afro beat": "afrobeats", "afro": "afrobeats", "afropop": "afrobeats", "afro pop": "afrobeats",
@@ -65,13 +68,14 @@ GENRE_ALIASES: dict[str, str] = {
     # pop
     "pop": "pop", "dance pop": "pop", "electropop": "pop", "k pop": "pop", "kpop": "pop",
     "indie pop": "pop", "bedroom pop": "pop", "teen pop": "pop", "radio pop": "pop",
-    "top 40": "pop", "mainstream": "pop",
+    "top 40": "pop", "mainstream": "pop", "j pop": "pop", "jpop": "pop",
     # synthwave
     "synthwave": "synthwave", "synth wave": "synthwave", "retrowave": "synthwave",
     "retro wave": "synthwave", "outrun": "synthwave", "80s": "synthwave", "eighties": "synthwave",
     "retro": "synthwave", "vaporwave": "synthwave", "darkwave": "synthwave", "dark wave": "synthwave",
     "chillwave": "synthwave", "synthpop": "synthwave", "synth pop": "synthwave",
     "new wave": "synthwave", "cyberpunk": "synthwave", "miami vice": "synthwave",
+    "city pop": "synthwave", "italo disco": "synthwave", "electro": "synthwave",
     "1980s": "synthwave",
 }
 
@@ -79,7 +83,8 @@ GENRE_ALIASES: dict[str, str] = {
 GENERIC_GENRE_ALIASES: frozenset[str] = frozenset({
     "hip hop", "hiphop", "rap", "soul", "dance", "club", "latin", "afro", "retro", "80s",
     "eighties", "1980s", "disco", "minimal", "acid", "liquid", "garage",
-    "mainstream", "rave", "warehouse", "old school", "oldschool", "memphis",
+    "mainstream", "rave", "warehouse", "old school", "oldschool", "memphis", "jazz",
+    "electro", "industrial", "salsa",
 })
 
 # Well-known "<artist> type beat" requests -> the genre they are best known for.
@@ -512,5 +517,6 @@ EXPORT_FORMATS: dict[str, str] = {
     "wav": "wav", "wave": "wav", "wav file": "wav", ".wav": "wav", "wavs": "wav",
     "lossless": "wav", "uncompressed": "wav", "master": "wav", "the master": "wav",
     "mp3": "mp3", "mp3s": "mp3", ".mp3": "mp3", "mp 3": "mp3", "mpeg": "mp3",
-    "audio file": "wav", "audio": "wav",
+    "audio file": "wav", "audio": "wav", "files": "wav", "the files": "wav",
+    "all the files": "stems", "all files": "stems", "every file": "stems",
 }
