@@ -51,11 +51,9 @@ def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversa
 
 def _interpret(text: str, current: BeatSpec | None) -> Any:
     """The built-in parser, or the configured LLM provider (which falls back to it)."""
-    from . import assistant
+    from .assistant import get_interpreter
 
-    if not settings.LLM_BASE_URL:
-        return assistant.interpret(text, current)
-    interpreter = assistant.get_interpreter(
+    interpreter = get_interpreter(
         {
             "base_url": settings.LLM_BASE_URL,
             "api_key": settings.LLM_API_KEY,
@@ -65,7 +63,7 @@ def _interpret(text: str, current: BeatSpec | None) -> Any:
             "price_output_per_1k": settings.LLM_PRICE_OUTPUT_PER_1K,
         }
     )
-    return interpreter.interpret(text, current)
+    return interpreter(text, current)
 
 
 def _existing_turn(conversation: Conversation, client_msg_id: uuid.UUID) -> TurnResult | None:
