@@ -131,7 +131,7 @@ def _phrase(words: object) -> re.Pattern[str]:
     return re.compile(r"(?<![\w#&$'])(?:" + _alternation(words) + r")(?![\w#&$])")
 
 
-_NUM = r"(\d{1,3}(?:\.\d+)?)"
+_NUM = r"(\d{1,4}(?:\.\d+)?)"
 _SMALL = r"(?:a\s+(?:little\s+)?bit|a\s+little|slightly|a\s+touch|a\s+tad|little|bit|a\s+hair|tiny\s+bit|just\s+a\s+bit|a\s+smidge|somewhat)"
 _BIG = r"(?:much|way|a\s+lot|lots|really|super|significantly|heaps|loads|way\s+more|hella|mad|a\s+ton)"
 

@@ -35,7 +35,7 @@ _INJECTION = re.compile(
     r"|\bpretend\s+(?:to\s+be|you\s+are)\b|\b(?:reveal|print|show|repeat|leak)\s+(?:me\s+)?(?:your|the)\s+"
     r"(?:system\s+)?(?:prompt|instructions|rules|config|api\s+key|secrets?)\b"
     r"|\bnew\s+instructions\b|</?\s*(?:system|assistant|instructions?)\s*>|\[\s*system\s*\]"
-    r"|\b(?:rm\s+-rf|drop\s+table|;\s*--|<script\b|\beval\s*\(|__import__|os\.system)",
+    r"|\brm\s+-rf\b|\bdrop\s+table\b|;\s*--|<\s*script\b|\beval\s*\(|__import__|\bos\.system\b",
     re.IGNORECASE,
 )
 _NON_LATIN_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "CYRILLIC", "ARABIC", "HEBREW",
