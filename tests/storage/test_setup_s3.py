@@ -138,3 +138,20 @@ def test_write_env_updates_only_the_storage_lines(s3_settings, new_bucket_name, 
     ]
     assert "STORAGE_BACKEND=s3" in lines
     assert f"S3_CORS_ORIGINS={ORIGIN}" in lines
+
+
+def test_check_lists_every_problem_at_once(s3_settings, s3, new_bucket_name):
+    s3.create_bucket(Bucket=new_bucket_name)
+    s3.delete_bucket_encryption(Bucket=new_bucket_name)
+    report = s3_check(s3, S3SetupOptions(bucket=new_bucket_name, cors_origins=(ORIGIN,)))
+    wrong = {step.name for step in report.problems}
+    assert {"public access block", "default encryption", "CORS", "lifecycle"} <= wrong
+    with pytest.raises(CommandError) as raised:
+        run("--bucket", new_bucket_name, "--cors-origin", ORIGIN, "--check")
+    assert "problem(s)" in str(raised.value) and "CORS" in str(raised.value)
+
+
+def test_check_catches_cors_for_another_origin(s3_settings, new_bucket_name):
+    run("--bucket", new_bucket_name, "--cors-origin", "https://old.example.com")
+    with pytest.raises(CommandError, match="no rule allows GET/HEAD with Range"):
+        run("--bucket", new_bucket_name, "--cors-origin", ORIGIN, "--check")
