@@ -15,13 +15,13 @@ from .spec import BeatSpec
 from .theory import degree_to_midi, nearest_in_range, voice_chord
 
 __all__ = [
+    "Arrangement",
     "NoteEvent",
     "Section",
-    "Arrangement",
     "arrange",
+    "gm_drum_note",
     "plan_sections",
     "track_seed",
-    "gm_drum_note",
 ]
 
 
@@ -449,7 +449,7 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
                 continue
             integral = float(step).is_integer()
             is_open = integral and open_grid[int(step)] == "o"
-            accent = 0.9 if on_beat else (0.7 if step % 2 == 0 else 0.55)
+            accent = 1.0 if on_beat else (0.62 if step % 2 == 0 else 0.42)
             events.append(
                 NoteEvent(
                     human.time(ctx.beat(bar, step)),
@@ -513,6 +513,8 @@ def _bass(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             pitch = {"r": root, "f": fifth, "o": root + 12}[char]
             if index > 0 and grammar.jumps and rng.random() < grammar.jumps:
                 pitch = root + 12 if rng.random() < 0.6 else fifth
+            if grammar.tonic_return and degree % 7 and len(onsets) >= 3 and index == len(onsets) - 1:
+                pitch = nearest_in_range(degree_to_midi(spec.key, 0), root - 6, root + 6)
             glide = None
             if previous is not None and previous != pitch and rng.random() < grammar.glide:
                 glide = previous
@@ -548,6 +550,19 @@ def _chord_spans(ctx: _Context, track: str) -> list[tuple[int, int, int]]:
     return spans
 
 
+def _with_pedal(spec: BeatSpec, voicing: list[int], low: int, high: int) -> list[int]:
+    """The voicing plus the key's tonic (placed in ``[low, high)``) if it lacks one.
+
+    A tonic pedal under or inside every chord is what makes i-VI-III-VII heard as minor
+    rather than as vi-IV-I-V of the relative major, by ears and key estimators alike.
+    """
+    tonic = spec.key.pitch_class
+    if any(p % 12 == tonic for p in voicing):
+        return voicing
+    pedal = nearest_in_range(degree_to_midi(spec.key, 0), low, high)
+    return sorted({*voicing, pedal})
+
+
 def _chords(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     spec = ctx.spec
     harmony = ctx.grammar.harmony
@@ -564,6 +579,7 @@ def _chords(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             center=harmony.chord_center,
             previous=voicing,
         )
+        pitches = _with_pedal(spec, voicing, harmony.chord_center - 6, harmony.chord_center + 6)
         grid = ctx.fit(harmony.chord_rhythm[ctx.groove[bar] % len(harmony.chord_rhythm)])
         for step, char in enumerate(grid):
             if char != "x":
@@ -573,7 +589,7 @@ def _chords(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
                 length += 1
             start = human.time(ctx.beat(bar, step))
             velocity = human.velocity(0.75 if step % 4 == 0 else 0.65)
-            for pitch in voicing:
+            for pitch in pitches:
                 events.append(NoteEvent(start, length / 4.0, pitch, velocity))
     return events
 
@@ -590,7 +606,7 @@ def _pad(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
         )
         start = ctx.beat(first, 0)
         velocity = human.velocity(0.7)
-        for pitch in voicing:
+        for pitch in _with_pedal(spec, voicing, harmony.pad_center - 12, harmony.pad_center):
             events.append(NoteEvent(start, bars * spec.beats_per_bar, pitch, velocity))
     return events
 
@@ -652,9 +668,11 @@ def _melody(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             moves = [-m for m in moves]
         chord = ctx.bar_roots[bar]
         chord_tones = [chord, chord + 2, chord + 4]
-        # Start each bar on the chord tone nearest the last note, so the line follows the harmony.
+        # Start each bar on a chord tone near the last note, preferring tones of the tonic
+        # triad: the line follows the harmony and keeps pointing home.
+        home = [t for t in chord_tones if t % 7 in (0, 2, 4)] or chord_tones
         anchor = min(
-            (t + 7 * k for t in chord_tones for k in (-2, -1, 0, 1)),
+            (t + 7 * k for t in home for k in (-2, -1, 0, 1)),
             key=lambda d: (abs(d - degree), d),
         )
         degree = anchor

@@ -13,7 +13,7 @@ import numpy as np
 from .arrange import Arrangement
 from .presets import DRUM_TRACKS, PITCHED_TRACKS, TRACK_NAMES
 
-__all__ = ["wav_bytes", "mp3_bytes", "midi_bytes", "peaks", "MIDI_PROGRAMS", "TICKS_PER_BEAT"]
+__all__ = ["MIDI_PROGRAMS", "TICKS_PER_BEAT", "midi_bytes", "mp3_bytes", "peaks", "wav_bytes"]
 
 TICKS_PER_BEAT = 480
 # General MIDI programs (0-based) for the pitched instruments.

@@ -7,16 +7,16 @@ from dataclasses import dataclass, field
 from .presets import GENRES
 
 __all__ = [
-    "DrumGrammar",
+    "FILLS",
+    "GRAMMARS",
+    "SECTION_MELODY",
+    "SECTION_TRACKS",
     "BassGrammar",
+    "DrumGrammar",
+    "GenreGrammar",
     "HarmonyGrammar",
     "MelodyGrammar",
     "MixGrammar",
-    "GenreGrammar",
-    "GRAMMARS",
-    "SECTION_TRACKS",
-    "SECTION_MELODY",
-    "FILLS",
 ]
 
 # Grids are one bar of 16th-note steps (16 in 4/4; other meters use the first 12 steps).
@@ -51,6 +51,9 @@ class BassGrammar:
     glide_beats: float = 0.2
     jumps: float = 0.0  # probability of an octave or fifth jump (808 bounce)
     register: tuple[int, int] = (33, 45)  # MIDI range for the chord root
+    # Away from the tonic chord, the bar's last note (of three or more) falls back to the
+    # tonic: the bass keeps naming the key, as 808 bounces and house walk-downs do.
+    tonic_return: bool = True
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
             snare=("........x..g..x.", "........x.....x."),
             clap=(_HALF,),
             perc=("...x......x..x..", "....x..x......x."),
-            hats_grid="x..x..x.x..x..x.",
+            hats_grid="x.x.x..xx.x.x..x",  # skipping bounce; a strict 3-3-2 hides the pulse
             bar_fills=("hat-roll",),
             phrase_fills=("snare-roll",),
         ),
@@ -255,7 +258,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("kick",), legato=0.7, register=(33, 45)),
         HarmonyGrammar(
-            minor=((1, 4, 1, 4), (1, 6, 4, 5), (1, 4, 7, 3)),
+            minor=((1, 4, 1, 5), (1, 6, 4, 5), (1, 7, 6, 5)),
             major=((2, 5, 1, 1), (1, 6, 2, 5)),
             tones=4,
             chord_rhythm=("x------.x--x----", "x-----x-----x---"),
@@ -280,7 +283,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("r-------r-r-----", "r-------r---f---"), legato=0.9, register=(33, 45)),
         HarmonyGrammar(
-            minor=((1, 4, 7, 3), (4, 5, 1, 1), (1, 6, 4, 5)),
+            minor=((1, 4, 7, 1), (4, 5, 1, 1), (1, 6, 4, 5)),
             major=((2, 5, 1, 1), (1, 6, 2, 5), (4, 3, 2, 1)),
             tones=4,
             chord_rhythm=("x-------x-------", "x-----x---------"),
@@ -307,7 +310,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("..r...r...r...r.", "..r...r...r..or."), legato=0.55, register=(33, 45)),
         HarmonyGrammar(
-            minor=((1, 7, 6, 7), (1, 6, 7, 1)),
+            minor=((1, 7, 6, 5), (1, 6, 7, 1)),
             major=((6, 4, 1, 5), (1, 5, 6, 4)),
             tones=4,
             chord_rhythm=("..x..x....x..x..", "..x...x...x..x.."),
@@ -365,7 +368,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
             ("r---------r-----", "r-------------f-"), legato=1.0, glide=0.15, register=(33, 45)
         ),
         HarmonyGrammar(
-            minor=((1, 6, 7, 1), (1, 6, 3, 7)),
+            minor=((1, 6, 7, 1), (1, 6, 4, 1)),
             major=((1, 5, 6, 4),),
             tones=4,
             bars_per_chord=2,
@@ -409,8 +412,8 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("r..r..f...r.o...", "r..r....f.r..r.."), legato=0.7, register=(36, 48)),
         HarmonyGrammar(
-            minor=((1, 6, 7, 1), (1, 4, 6, 7)),
-            major=((1, 5, 6, 4), (1, 4, 5, 4), (1, 4, 1, 5)),
+            minor=((1, 6, 7, 1), (1, 4, 6, 1)),
+            major=((1, 5, 6, 4), (1, 4, 5, 1), (1, 4, 1, 5)),
             chord_rhythm=("x..x..x...x..x..", "..x..x...x..x..."),
             chord_center=64,
         ),
@@ -431,8 +434,8 @@ GRAMMARS: dict[str, GenreGrammar] = {
             ("r-------r--f----", "r-------r---r-o-"), legato=0.95, glide=0.2, register=(31, 43)
         ),
         HarmonyGrammar(
-            minor=((1, 4, 7, 3), (1, 6, 4, 5)),
-            major=((2, 5, 1, 1), (1, 3, 6, 6), (1, 3, 6, 2)),
+            minor=((1, 4, 7, 1), (1, 6, 4, 5)),
+            major=((2, 5, 1, 1), (1, 3, 6, 5), (1, 3, 4, 5)),
             tones=5,
             chord_rhythm=("x---------------", "x-------x---.---"),
         ),
@@ -451,7 +454,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("r.r.r.r.f.f.r.r.", "r.r.r.r.r.r.f.f."), legato=0.8, register=(36, 48)),
         HarmonyGrammar(
-            minor=((1, 6, 3, 7), (1, 4, 6, 7)),
+            minor=((1, 6, 3, 7), (1, 4, 6, 1)),
             major=((1, 5, 6, 4), (1, 6, 4, 5), (6, 4, 1, 5)),
             chord_rhythm=("x---x---x---x---", "x-x-x-x-x-x-x-x-"),
             chord_center=64,
@@ -470,7 +473,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("r.o.r.o.r.o.r.o.",), legato=0.6, register=(33, 45)),
         HarmonyGrammar(
-            minor=((1, 6, 3, 7), (1, 7, 6, 7)),
+            minor=((1, 6, 3, 7), (1, 7, 6, 1)),
             major=((1, 5, 6, 4), (4, 5, 1, 1)),
             chord_rhythm=("x-------x-------", "x-x-x-x-x-x-x-x-"),
         ),

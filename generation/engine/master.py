@@ -7,7 +7,7 @@ import pedalboard
 from pyloudnorm.iirfilter import IIRfilter
 from scipy import ndimage, signal
 
-__all__ = ["TARGET_LUFS", "CEILING_DBFS", "master", "block_loudness"]
+__all__ = ["CEILING_DBFS", "TARGET_LUFS", "block_loudness", "master"]
 
 TARGET_LUFS = -14.0
 # Sample-peak ceiling. The limiter's gain is smooth (no clipping), so inter-sample peaks

@@ -15,13 +15,13 @@ from .voices import SAMPLE_RATE, VOICE_GAIN, drum_hit, pitched_note
 
 __all__ = [
     "Layout",
+    "fold_loop",
     "layout",
-    "synthesize_track",
+    "mix_down",
+    "reverb_return",
     "sidechain_curve",
     "stereo_gains",
-    "reverb_return",
-    "mix_down",
-    "fold_loop",
+    "synthesize_track",
 ]
 
 SR = SAMPLE_RATE

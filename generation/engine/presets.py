@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
-    "GENRES",
-    "TRACK_NAMES",
     "DRUM_TRACKS",
-    "PITCHED_TRACKS",
-    "INSTRUMENTS",
-    "GenreDefaults",
+    "GENRES",
     "GENRE_DEFAULTS",
+    "INSTRUMENTS",
+    "PITCHED_TRACKS",
+    "TRACK_NAMES",
+    "GenreDefaults",
 ]
 
 TRACK_NAMES: tuple[str, ...] = (

@@ -30,13 +30,13 @@ from .spec import BeatSpec
 from .voices import SAMPLE_RATE
 
 __all__ = [
+    "EncodedBeat",
     "Progress",
     "RenderResult",
-    "EncodedBeat",
+    "encode",
     "render",
     "render_master",
     "render_preview",
-    "encode",
     "write_outputs",
 ]
 
@@ -122,7 +122,7 @@ class RenderResult:
         if self.loop:
             # mix_down leaves the first Haas samples empty; a loop takes them from the end.
             for name in names:
-                left, right, delay = stereo_gains(name, self.spec.genre)
+                _left, right, delay = stereo_gains(name, self.spec.genre)
                 if delay:
                     mix[1, :delay] += right * self.stems[name][-delay:]
         return mix
@@ -220,7 +220,7 @@ def render_master(
     stems = {name: stems_array[i] for i, name in enumerate(names)}
     if geometry.loop:
         for name in names:
-            left, right, delay = stereo_gains(name, spec.genre)
+            _left, right, delay = stereo_gains(name, spec.genre)
             if delay:
                 mix[1, :delay] += right * stems[name][-delay:]
     timings["mixing"] = time.perf_counter() - clock

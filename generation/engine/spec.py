@@ -11,21 +11,21 @@ from typing import Any
 from .presets import GENRE_DEFAULTS, GENRES, INSTRUMENTS, TRACK_NAMES
 
 __all__ = [
-    "SPEC_VERSION",
-    "SpecError",
-    "KeySpec",
-    "TrackSpec",
-    "SectionSpec",
-    "BeatSpec",
+    "BPM_MAX",
+    "BPM_MIN",
+    "HAT_RATES",
+    "MAX_DURATION_S",
     "METERS",
     "MODES",
     "SECTION_NAMES",
-    "HAT_RATES",
-    "BPM_MIN",
-    "BPM_MAX",
-    "MAX_DURATION_S",
-    "normalize_tonic",
+    "SPEC_VERSION",
+    "BeatSpec",
+    "KeySpec",
+    "SectionSpec",
+    "SpecError",
+    "TrackSpec",
     "default_spec",
+    "normalize_tonic",
 ]
 
 SPEC_VERSION = 1
@@ -320,7 +320,7 @@ def default_spec(genre: str, *, bars: int = 32, seed: int = 1) -> BeatSpec:
     return BeatSpec(
         genre=genre,
         bpm=preset.bpm,
-        key=KeySpec(preset.tonic, preset.mode),
+        key=KeySpec(normalize_tonic(preset.tonic), preset.mode),
         bars=bars,
         swing=preset.swing,
         mood=preset.mood,

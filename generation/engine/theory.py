@@ -9,12 +9,12 @@ from .spec import KeySpec
 __all__ = [
     "MAJOR_SCALE",
     "MINOR_SCALE",
-    "scale_intervals",
-    "degree_to_midi",
     "chord_degrees",
-    "voice_chord",
-    "nearest_in_range",
+    "degree_to_midi",
     "midi_to_hz",
+    "nearest_in_range",
+    "scale_intervals",
+    "voice_chord",
 ]
 
 MAJOR_SCALE: tuple[int, ...] = (0, 2, 4, 5, 7, 9, 11)

@@ -11,7 +11,7 @@ from scipy import signal
 from .presets import INSTRUMENTS
 from .theory import midi_to_hz
 
-__all__ = ["SAMPLE_RATE", "drum_hit", "pitched_note", "DRUM_VOICES", "PITCHED_VOICES", "VOICE_GAIN"]
+__all__ = ["DRUM_VOICES", "PITCHED_VOICES", "SAMPLE_RATE", "VOICE_GAIN", "drum_hit", "pitched_note"]
 
 SAMPLE_RATE = 44100
 SR = SAMPLE_RATE
