@@ -153,9 +153,9 @@ _UNDO = re.compile(
     r"|restore|rewind|reverse\s+that|cancel\s+that|oops)\b"
 )
 # A bare "nah" right after a change means "not that": take it back.
-_NAH = re.compile(r"^(?:nah|nope|naw|no|hell\s+no|ew|yuck|nah\s+nah|back|go\s+back|previous|the\s+previous\s+one)(?:\s+(?:bro|man|fam|dude|thanks|that'?s\s+worse|not\s+that))?\s*[.!]*$")
+_NAH = re.compile(r"^(?:na+h+|no+pe|na+w+|no+|hell\s+no|ew+|yuck|nah\s+nah|back|go\s+back|previous|the\s+previous\s+one)(?:\s+(?:bro|man|fam|dude|thanks|that'?s\s+worse|not\s+that))?\s*[.!]*$")
 _REDO = re.compile(
-    r"\b(?:redo|re\s+do|bring\s+it\s+back|put\s+it\s+back|undo\s+(?:the|that|my)\s+undo|go\s+forward"
+    r"\b(?:redo|re\s+do|bring\s+(?:it|that|this)\s+back|put\s+(?:it|that|this)\s+back|undo\s+(?:the|that|my)\s+undo|go\s+forward"
     r"|step\s+forward|forward\s+again|ctrl\s*\+?\s*y|ctrl\s*\+?\s*shift\s*\+?\s*z|cmd\s*\+?\s*shift\s*\+?\s*z"
     r"|actually\s+keep\s+(?:it|that|the\s+change)|changed\s+my\s+mind\s*,?\s*keep\s+(?:it|that)"
     r"|no\s+wait\s*,?\s*(?:bring|put)\s+it\s+back|reapply|re\s+apply|undo\s+undo)\b"
@@ -273,6 +273,7 @@ _LENGTH_SUB_AFTER = re.compile(r"^\s*(?:shorter|less|fewer)\b")
 _LENGTH_RELATIVE: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"\b(?:three\s+times|3\s*x|3\s+times|triple)\s+(?:as\s+)?(?:long|the\s+length|longer|length)\b"), 3.0),
     (re.compile(r"\b(?:twice\s+as\s+long|twice\s+the\s+length|double\s+(?:the\s+)?(?:length|duration|it\s+in\s+length)|2\s*x\s+(?:as\s+)?(?:long|longer|the\s+length|length)|double\s+as\s+long|x\s*2\s+(?:length|long)|twice\s+(?:as\s+)?longer|2\s+times\s+(?:as\s+)?long(?:er)?|make\s+it\s+double\s+length|double\s+length)\b"), 2.0),
+    (re.compile(r"^\s*double\s+(?:it|this|that|the\s+beat)\s*[.!]*\s*$"), 2.0),
     (re.compile(r"\b(?:half\s+as\s+long|half\s+the\s+(?:length|duration)|cut\s+(?:it|the\s+length)\s+in\s+half|halve\s+(?:it|the\s+(?:length|duration))|half\s+length|half\s+as\s+short|50\s*%\s+shorter)\b"), 0.5),
 )
 _LONGER = re.compile(r"(?<!no\s)\b(?:(" + _SMALL + r"|" + _BIG + r"|even|a\s+lot|way)\s+)?(?:longer|extend(?:ed)?(?:\s+it)?|lengthen|stretch\s+it(?:\s+out)?|make\s+it\s+go\s+on\s+longer|more\s+bars|too\s+short)\b")
@@ -291,9 +292,9 @@ _HAT_RATE = re.compile(
 _RATE_WORDS = {"quarter": 4, "eighth": 8, "sixteenth": 16, "thirtysecond": 32, "thirty second": 32, "32 second": 32}
 _TRIPLET = re.compile(r"\b(?:triplets?|trips|triplet\s+feel|tresillo)\b")
 _HAT_UP = re.compile(
-    r"\b(?:faster|quicker|busier|double(?:\s*time|d)?|rolling|rolls?|speed\s+up|more\s+rolls|skippier|more\s+active|crazier|twice\s+as\s+fast)\b"
+    r"\b(?:faster|quicker|busier|double(?:\s*time|d)?|rolling|rolls?|speed\s+up|more\s+rolls|skippier|more\s+active|crazier|twice\s+as\s+fast|too\s+slow|not\s+busy\s+enough)\b"
 )
-_HAT_DOWN = re.compile(r"\b(?:slower|half(?:\s*time)?|halve|sparser|less\s+busy|simpler|calmer|fewer|too\s+busy|chill(?:er)?|no\s+(?:more\s+)?rolls|less\s+rolls)\b")
+_HAT_DOWN = re.compile(r"\b(?:slower|half(?:\s*time)?|halve|sparser|less\s+busy|simpler|calmer|fewer|too\s+busy|too\s+fast|chill(?:er)?|no\s+(?:more\s+)?rolls|less\s+rolls)\b")
 _NO_ROLLS = re.compile(r"\b(?:no|no\s+more|less|without|fewer|lose\s+the|remove\s+the|drop\s+the)\s+(?:hat\s+)?rolls\b")
 _ROLLS = re.compile(r"(?<!no\s)(?<!no\smore\s)(?<!less\s)(?<!without\s)\b(?:hat\s+rolls?|add\s+(?:some\s+)?rolls|more\s+rolls|rolls)\b")
 
@@ -367,6 +368,7 @@ _ONLY_VERB = _phrase(TRACK_ONLY_WORDS)
 _NEUTRAL_VERB = _phrase(("swap", "replace", "switch", "change", "turn", "make", "set", "use"))
 _LOUDER_VERB = re.compile(r"\b(?:louder|turn\s+up|boost|crank(?:\s+up)?|pump\s+up|bring\s+up|raise|more|beef\s+up|fatten\s+up|push|bigger|heavier|harder|fatter|punchier|up)\b")
 _QUIETER_VERB = re.compile(r"\b(?:quieter|turn\s+down|lower|softer|less|bring\s+down|tame|reduce|duck|down|tone\s+down|too\s+loud|too\s+much|too\s+busy|too\s+loud)\b")
+_JOINED = re.compile(r"\s*(?:(?:out|off|back|in|on|away|gone)\s+)?(?:,|and|&|\+|or|plus|as\s+well\s+as)?\s*(?:the\s+|a\s+|some\s+|those\s+|that\s+)?")
 _PRONOUN = re.compile(r"\b(?:it|them|that|those|this)\b")
 _ONLY_AFTER = re.compile(r"^\s*(?:only|alone|and\s+nothing\s+else|by\s+(?:itself|themselves))\b")
 _EVERYTHING = _phrase(EVERYTHING_WORDS)
@@ -803,12 +805,19 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
         clause_only = carry_only and not verbs
         carry_only = False
         except_at = _EXCEPT.search(clause)
+        previous: tuple[re.Match[str], str | None] | None = None
         for match in mentions:
             word = match.group(0)
             if word in UNSUPPORTED_TRACK_WORDS:
                 found.unsupported.append(word)
                 continue
             kind, verb_span = _polarity(clause, match, verbs)
+            # "take the hats out and the clap": the clap goes out with the hats.
+            if (previous and previous[1] != kind
+                    and _JOINED.fullmatch(clause[previous[0].end():match.start()])
+                    and not any(previous[0].end() <= s < match.start() for s, _, _ in verbs)):
+                kind = previous[1]
+            previous = (match, kind)
             if word in WEAK_TRACK_WORDS and kind in (None, "neutral"):
                 continue
             if word == "kick" and re.match(r"\s+(?:it|out|up)\b", clause[match.end():]):

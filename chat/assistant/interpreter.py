@@ -150,7 +150,7 @@ def _refused(exc: SpecError, current: BeatSpec | None) -> Intent:
 
 def _is_create_request(found: Mentions, normalized: str) -> bool:
     """A full new-beat request while a beat exists ("give me a drill beat at 142")."""
-    if _MODIFY_PHRASE.search(normalized) and not found.type_beat:
+    if _MODIFY_PHRASE.search(normalized) and not (found.artist and found.type_beat):
         return False
     if found.artist and found.type_beat:
         return True
