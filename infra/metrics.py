@@ -8,6 +8,9 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+# django-prometheus declares its cache families when a cache backend is first loaded; import
+# them now so a process that has not touched the cache yet still exposes them (at zero).
+import django_prometheus.cache.metrics  # noqa: F401
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram, disable_created_metrics
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector

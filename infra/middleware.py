@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
 from . import request_context
+
+access_logger = logging.getLogger("infra.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's id only if it looks like one; anything else could forge log lines.
@@ -29,9 +33,26 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _log_access(request: HttpRequest, response: HttpResponse, seconds: float) -> None:
+    # The path only: query strings can carry tokens. Request and user ids come from context.
+    access_logger.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        response.status_code,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round(seconds * 1000, 1),
+            "user_id": getattr(request, "log_user_id", None),
+        },
+    )
+
+
 class RequestIdMiddleware:
     """Takes X-Request-ID from the caller (or makes one), logs with it and returns it; binds the
-    authenticated user's id for the view's log lines."""
+    authenticated user's id for the view's log lines; writes one JSON access line per request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,8 +62,11 @@ class RequestIdMiddleware:
         rid = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = rid
         token = request_context.request_id.set(rid)
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            if not getattr(request, "_probe", False):
+                _log_access(request, response, time.perf_counter() - started)
         finally:
             user_token = getattr(request, "_user_id_token", None)
             if user_token is not None:
@@ -61,10 +85,11 @@ class RequestIdMiddleware:
     ) -> None:
         """Tag the view's log lines with the user id: by now AuthenticationMiddleware has run.
 
-        Views marked ``skip_request_user`` (liveness, metrics) are left alone, so resolving the
-        session never costs them a database query.
+        Views marked ``skip_request_user`` (probes, metrics) are left alone, so resolving the
+        session never costs them a database query, and they get no access-log line.
         """
         if getattr(view_func, "skip_request_user", False):
+            request._probe = True
             return
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -105,3 +105,17 @@ def test_chat_text_and_api_key_stay_out_of_info_logs(user):
     written = stream.getvalue()
     assert "my-private-diary-7731" not in written
     assert "sk-live-secret-0123" not in written
+
+
+def test_each_request_gets_one_json_access_line_but_probes_do_not(user_client, user):
+    with json_lines("infra.access") as lines:
+        user_client.get("/c/?token=should-not-be-logged", HTTP_X_REQUEST_ID="req-42")
+        user_client.get("/health")
+        user_client.get("/metrics")
+    (line,) = lines
+    assert line["message"] == "GET /c/ 200"
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/c/", 200)
+    assert line["duration_ms"] >= 0
+    assert line["request_id"] == "req-42"
+    assert line["user_id"] == str(user.pk)
+    assert "should-not-be-logged" not in json.dumps(line)
