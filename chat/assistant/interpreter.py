@@ -98,6 +98,10 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
         if found.greeting or found.thanks:
             greeting = "Hey! " if found.greeting else "Glad it works. "
             return Intent(action="help", reply=greeting + replies.help_text(current))
+        if found.unsupported:
+            word = found.unsupported[0]
+            return Intent(action="help", notes=[f"no {word}"],
+                          reply=f"No {word} here — I make instrumentals. " + replies.help_text(current))
         if _looks_foreign(words_of(normalized)):
             return _fallback(FOREIGN, current)
         return _fallback("not_understood", current)
@@ -187,10 +191,14 @@ def apply_mentions(base: BeatSpec, found: Mentions, *, creating: bool) -> tuple[
     data.pop("duration_s")
     seconds_before = base.duration_s
 
-    if found.genre and found.genre != base.genre and not creating:
+    switching = bool(found.genre and found.genre != base.genre and not creating)
+    if switching:
         data = _switch_genre(data, found.genre, seconds_before)
     bpm_before = data["bpm"]
     data["bpm"] = _new_bpm(data["bpm"], found, notes)
+    if switching:
+        # The length in seconds survives a genre switch, at whatever tempo the turn settled on.
+        data["bars"] = _bars_for(seconds_before, data["bpm"], data["meter"])
     _apply_key(data, found, creating)
     if found.meter and found.meter in METERS:
         data["meter"] = found.meter
