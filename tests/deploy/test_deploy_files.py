@@ -267,14 +267,29 @@ def test_every_platform_runs_the_same_command_for_each_role(role):
         assert canonical(commands[role]) == expected, source
 
 
-def test_web_command_is_daphne_on_all_interfaces_behind_a_proxy():
+def _flag(argv: list[str], *names: str) -> str:
+    for name in names:
+        if name in argv:
+            return argv[argv.index(name) + 1]
+    raise AssertionError(f"none of {names} in {argv}")
+
+
+def test_web_command_listens_on_all_interfaces_on_port_behind_a_proxy():
     web = canonical(procfile_commands()["web"], {"PORT": "9000"})
-    assert web[0] == "daphne"
-    assert web[web.index("-b") + 1] == "0.0.0.0"
-    assert web[web.index("-p") + 1] == "9000"
+    assert _flag(web, "--host", "-b") == "0.0.0.0"
+    assert _flag(web, "--port", "-p") == "9000"
     assert "--proxy-headers" in web
+    # The graceful runner: SIGTERM tells every socket to reconnect (1012) before exiting.
+    assert web[:3] == ["python", "-m", "infra.web_server"]
+
+
+def test_worker_consumes_both_queues_the_settings_route_to():
+    from django.conf import settings
+
     worker = canonical(procfile_commands()["worker"])
-    assert worker[worker.index("-Q") + 1].split(",") == ["generation", "default"]
+    queues = set(_flag(worker, "-Q", "--queues").split(","))
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed | {settings.CELERY_TASK_DEFAULT_QUEUE} <= queues
 
 
 # --- nginx -----------------------------------------------------------------------------------

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
 
 import pytest
 
 from infra.db_router import PrimaryReplicaRouter
+from tests.deploy.settings_loader import load_settings
 from tests.test_settings_env import SAFE_PROD_ENV, _manage
 
 
@@ -23,23 +23,13 @@ def test_router_sends_reads_to_the_replica_and_writes_and_migrations_to_the_prim
     assert router.allow_relation(object(), object()) is True
 
 
-SHOW_DATABASES = """
-import json
-from django.conf import settings as s
-print("DBS " + json.dumps({
-    "databases": {k: {"ENGINE": v["ENGINE"], "NAME": str(v["NAME"]), "HOST": v.get("HOST", ""),
-                      "TEST": v.get("TEST", {})} for k, v in s.DATABASES.items()},
-    "routers": list(getattr(s, "DATABASE_ROUTERS", [])),
-    "secret_key": s.SECRET_KEY,
-}))
-"""
-
-
 def _show(env: dict[str, str]) -> dict:
-    result = _manage("shell", "-c", SHOW_DATABASES, env=env)
-    assert result.returncode == 0, result.stderr
-    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("DBS "))
-    return json.loads(line.removeprefix("DBS "))
+    built = load_settings("dawg.settings.production", env)
+    return {
+        "databases": built.DATABASES,
+        "routers": list(getattr(built, "DATABASE_ROUTERS", [])),
+        "secret_key": built.SECRET_KEY,
+    }
 
 
 def test_replica_url_adds_a_replica_database_and_the_router(tmp_path):
