@@ -33,7 +33,9 @@ def spec_from_given(given: dict[str, Any]) -> BeatSpec:
     return spec.with_changes(**changes) if changes else spec
 
 
-def interpret_record(record: dict[str, Any], interpreter: Interpreter = interpret) -> dict[str, Any]:
+def interpret_record(
+    record: dict[str, Any], interpreter: Interpreter = interpret
+) -> dict[str, Any]:
     """One batch line -> ``{"id", "action", "spec", "previous", "export", "changes"}``.
 
     ``spec`` is the spec after the turn. Turns that do not edit the beat (undo, redo, export,
@@ -43,7 +45,11 @@ def interpret_record(record: dict[str, Any], interpreter: Interpreter = interpre
     record_id = record.get("id")
     previous = spec_from_given(record["given"]) if record.get("given") is not None else None
     intent = interpreter(str(record.get("text", "")), previous)
-    spec = intent.spec if intent.action in ("create", "modify") and intent.spec is not None else previous
+    spec = (
+        intent.spec
+        if intent.action in ("create", "modify") and intent.spec is not None
+        else previous
+    )
     return {
         "id": record_id,
         "action": intent.action,
@@ -54,7 +60,9 @@ def interpret_record(record: dict[str, Any], interpreter: Interpreter = interpre
     }
 
 
-def run_batch(lines: Iterable[str], interpreter: Interpreter = interpret) -> Iterator[dict[str, Any]]:
+def run_batch(
+    lines: Iterable[str], interpreter: Interpreter = interpret
+) -> Iterator[dict[str, Any]]:
     """Interpret each JSON line; a line that cannot be read yields ``{"id", "error"}`` instead."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():

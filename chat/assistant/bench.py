@@ -74,16 +74,23 @@ def _distribution(samples: list[float]) -> dict[str, float]:
         index = min(len(samples) - 1, max(0, round(p / 100 * len(samples)) - 1))
         return round(samples[index], 3)
 
-    return {"p50_ms": percentile(50), "p95_ms": percentile(95), "p99_ms": percentile(99),
-            "max_ms": round(samples[-1], 3), "mean_ms": round(statistics.fmean(samples), 3)}
+    return {
+        "p50_ms": percentile(50),
+        "p95_ms": percentile(95),
+        "p99_ms": percentile(99),
+        "max_ms": round(samples[-1], 3),
+        "mean_ms": round(statistics.fmean(samples), 3),
+    }
 
 
 def format_report(result: dict[str, Any]) -> str:
     lines = [f"{result['turns']} turns"]
     for name in ("wall", "cpu"):
         d = result[name]
-        lines.append(f"  {name:4}: p50 {d['p50_ms']:.3f} ms  p95 {d['p95_ms']:.3f} ms  "
-                     f"p99 {d['p99_ms']:.3f} ms  max {d['max_ms']:.3f} ms  mean {d['mean_ms']:.3f} ms")
+        lines.append(
+            f"  {name:4}: p50 {d['p50_ms']:.3f} ms  p95 {d['p95_ms']:.3f} ms  "
+            f"p99 {d['p99_ms']:.3f} ms  max {d['max_ms']:.3f} ms  mean {d['mean_ms']:.3f} ms"
+        )
     return "\n".join(lines)
 
 

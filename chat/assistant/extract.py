@@ -93,13 +93,34 @@ class Mentions:
     def changes_spec(self) -> bool:
         """Does the turn ask for any change to a beat?"""
         return bool(
-            self.genre or self.bpm is not None or self.bpm_scale or self.bpm_delta
-            or self.tonic or self.mode or self.transpose or self.meter
-            or self.duration_s or self.bars or self.length_scale or self.length_delta_s
-            or self.length_delta_bars or self.loop is not None or self.tracks_on or self.tracks_off
-            or self.only_tracks is not None or self.all_tracks_on or self.gains or self.instruments
-            or self.hats_rate or self.hats_step or self.hats_triplet or self.swing is not None
-            or self.swing_delta or self.energy_delta or self.moods or self.new_seed
+            self.genre
+            or self.bpm is not None
+            or self.bpm_scale
+            or self.bpm_delta
+            or self.tonic
+            or self.mode
+            or self.transpose
+            or self.meter
+            or self.duration_s
+            or self.bars
+            or self.length_scale
+            or self.length_delta_s
+            or self.length_delta_bars
+            or self.loop is not None
+            or self.tracks_on
+            or self.tracks_off
+            or self.only_tracks is not None
+            or self.all_tracks_on
+            or self.gains
+            or self.instruments
+            or self.hats_rate
+            or self.hats_step
+            or self.hats_triplet
+            or self.swing is not None
+            or self.swing_delta
+            or self.energy_delta
+            or self.moods
+            or self.new_seed
             or self.mode_hint
         )
 
@@ -110,7 +131,9 @@ class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = f" {text} "
 
-    def take(self, pattern: re.Pattern[str], handle: Callable[[re.Match[str]], bool | None]) -> None:
+    def take(
+        self, pattern: re.Pattern[str], handle: Callable[[re.Match[str]], bool | None]
+    ) -> None:
         """Call ``handle`` on each match; blank the span unless it returns False."""
         spans = []
         for match in pattern.finditer(self.text):
@@ -133,7 +156,9 @@ def _phrase(words: object) -> re.Pattern[str]:
 
 _NUM = r"(\d{1,4}(?:\.\d+)?)"
 _SMALL = r"(?:a\s+(?:little\s+)?bit|a\s+little|slightly|a\s+touch|a\s+tad|little|bit|a\s+hair|tiny\s+bit|just\s+a\s+bit|a\s+smidge|somewhat)"
-_BIG = r"(?:much|way|a\s+lot|lots|really|super|significantly|heaps|loads|way\s+more|hella|mad|a\s+ton)"
+_BIG = (
+    r"(?:much|way|a\s+lot|lots|really|super|significantly|heaps|loads|way\s+more|hella|mad|a\s+ton)"
+)
 
 # --- actions --------------------------------------------------------------------------------
 _VERSION = re.compile(
@@ -141,7 +166,16 @@ _VERSION = re.compile(
     r"|\b(?:the\s+)?(first|original|initial|1st|2nd|3rd|second|third)\s+(?:version|one|take|beat|draft)\b"
     r"|\bthe\s+original\b"
 )
-_ORDINALS = {"first": 1, "original": 1, "initial": 1, "1st": 1, "2nd": 2, "second": 2, "3rd": 3, "third": 3}
+_ORDINALS = {
+    "first": 1,
+    "original": 1,
+    "initial": 1,
+    "1st": 1,
+    "2nd": 2,
+    "second": 2,
+    "3rd": 3,
+    "third": 3,
+}
 _UNDO = re.compile(
     r"\b(?:undo|undo\s+that|go\s+back|goback|head\s+back|revert|roll\s*back|previous\s+(?:one|version|beat|take)"
     r"|last\s+(?:one|version|take)|back\s+to\s+(?:the\s+)?(?:previous|last|old|original|earlier|first|before)"
@@ -153,7 +187,9 @@ _UNDO = re.compile(
     r"|restore|rewind|reverse\s+that|cancel\s+that|oops)\b"
 )
 # A bare "nah" right after a change means "not that": take it back.
-_NAH = re.compile(r"^(?:na+h+|no+pe|na+w+|no+|hell\s+no|ew+|yuck|nah\s+nah|back|go\s+back|previous|the\s+previous\s+one)(?:\s+(?:bro|man|fam|dude|thanks|that'?s\s+worse|not\s+that))?\s*[.!]*$")
+_NAH = re.compile(
+    r"^(?:na+h+|no+pe|na+w+|no+|hell\s+no|ew+|yuck|nah\s+nah|back|go\s+back|previous|the\s+previous\s+one)(?:\s+(?:bro|man|fam|dude|thanks|that'?s\s+worse|not\s+that))?\s*[.!]*$"
+)
 _REDO = re.compile(
     r"\b(?:redo|re\s+do|bring\s+(?:it|that|this)\s+back|put\s+(?:it|that|this)\s+back|undo\s+(?:the|that|my)\s+undo|go\s+forward"
     r"|step\s+forward|forward\s+again|ctrl\s*\+?\s*y|ctrl\s*\+?\s*shift\s*\+?\s*z|cmd\s*\+?\s*shift\s*\+?\s*z"
@@ -179,8 +215,12 @@ _CREATE = re.compile(
     r"|banger|riddim|something|type\s+beat|surprise\s+me|whip\s+up|craft|compose|lay\s+down|drop\s+me|go"
     r"|do|let'?s|start|instrumentals|tune|jam|groove|vibe|bop)\b"
 )
-_TYPE_BEAT = re.compile(r"\btype\s*(?:beat|beats|instrumental|track)?\b|\bstyle\b|\binspired\b|\blike\b|\bvibes?\b|\bsimilar\s+to\b|\bin\s+the\s+style\s+of\b|\bsounding\b|\bprod\b|\bproduced\s+by\b")
-_MODIFY = re.compile(r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|now|same\s+(?:beat|but|thing)|keep\s+(?:it|everything)|can\s+it|more|less|again|tweak|adjust|set\s+(?:it|the))\b")
+_TYPE_BEAT = re.compile(
+    r"\btype\s*(?:beat|beats|instrumental|track)?\b|\bstyle\b|\binspired\b|\blike\b|\bvibes?\b|\bsimilar\s+to\b|\bin\s+the\s+style\s+of\b|\bsounding\b|\bprod\b|\bproduced\s+by\b"
+)
+_MODIFY = re.compile(
+    r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|now|same\s+(?:beat|but|thing)|keep\s+(?:it|everything)|can\s+it|more|less|again|tweak|adjust|set\s+(?:it|the))\b"
+)
 _VARIATION = re.compile(
     r"\b(?:another\s+(?:one|version|take|variation|pass|go|try)|try\s+(?:again|another|it\s+again|something\s+else)"
     r"|again|one\s+more|re\s*roll|regenerate|regen|new\s+(?:variation|version|take|seed|pattern|groove)|variations?"
@@ -201,15 +241,38 @@ _REQUEST_START = re.compile(
     r"|do\s+you\s+mind|would\s+it\s+be\s+possible|how\s+do\s+i\s+make|how\s+would\s+it\s+sound)\b"
 )
 _QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("key", re.compile(r"\b(?:key|scale|tonic|note|major\s+or\s+minor|minor\s+or\s+major|mode|pitch)\b")),
+    (
+        "key",
+        re.compile(
+            r"\b(?:key|scale|tonic|note|major\s+or\s+minor|minor\s+or\s+major|mode|pitch)\b"
+        ),
+    ),
     ("tempo", re.compile(r"\b(?:tempo|bpm|how\s+fast|how\s+slow|speed|fast|slow|quick|pace)\b")),
-    ("length", re.compile(r"\b(?:how\s+long|long|length|duration|how\s+many\s+bars|bars|minutes|seconds|runtime|run\s+time|time)\b")),
-    ("tracks", re.compile(r"\b(?:tracks?|instruments?|playing|in\s+it|in\s+there|layers|elements|sounds|parts|muted|on|off|hear|drums|melody|808|bass|hats|claps?|pad|chords|perc)\b")),
-    ("genre", re.compile(r"\b(?:genre|style|kind|type|what\s+is\s+this|what'?s\s+this|what\s+did\s+you\s+make)\b")),
+    (
+        "length",
+        re.compile(
+            r"\b(?:how\s+long|long|length|duration|how\s+many\s+bars|bars|minutes|seconds|runtime|run\s+time|time)\b"
+        ),
+    ),
+    (
+        "tracks",
+        re.compile(
+            r"\b(?:tracks?|instruments?|playing|in\s+it|in\s+there|layers|elements|sounds|parts|muted|on|off|hear|drums|melody|808|bass|hats|claps?|pad|chords|perc)\b"
+        ),
+    ),
+    (
+        "genre",
+        re.compile(
+            r"\b(?:genre|style|kind|type|what\s+is\s+this|what'?s\s+this|what\s+did\s+you\s+make)\b"
+        ),
+    ),
     ("swing", re.compile(r"\b(?:swing|shuffle|groove|swung)\b")),
     ("mood", re.compile(r"\b(?:mood|vibe|energy|feel)\b")),
     ("version", re.compile(r"\b(?:version|versions|history|undo)\b")),
-    ("genres", re.compile(r"\b(?:genres|styles|what\s+can\s+you\s+make|which\s+genres|what\s+kinds)\b")),
+    (
+        "genres",
+        re.compile(r"\b(?:genres|styles|what\s+can\s+you\s+make|which\s+genres|what\s+kinds)\b"),
+    ),
 )
 _HELP = re.compile(
     r"^(?:help|help\s+me|h|commands?|options|menu|usage|how\s+does\s+(?:this|it)\s+work|how\s+do\s+i\s+(?:use|start|begin)"
@@ -218,7 +281,9 @@ _HELP = re.compile(
     r"|idk|i\s+don'?t\s+know|not\s+sure|where\s+do\s+i\s+start|\?+|instructions|what\s+now|how\s+(?:do|can|should)\s+i|what\s+do\s+i\s+(?:say|type|do|write))\b"
     r"|\b(?:help|commands|what\s+can\s+you\s+do)\s*\??$"
 )
-_GREETING = re.compile(r"^(?:hi|hello|hey|heya|yo|sup|hiya|howdy|good\s+(?:morning|evening|afternoon)|what'?s\s+up|wassup|gm|hola|ayo)\b")
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|heya|yo|sup|hiya|howdy|good\s+(?:morning|evening|afternoon)|what'?s\s+up|wassup|gm|hola|ayo)\b"
+)
 _THANKS = re.compile(
     r"\b(?:thanks|thank\s+you|cheers|nice|cool|great|awesome|dope|fire|sick|love\s+it|perfect|ok|okay|k|lol|lmao|amazing"
     r"|sweet|fantastic|wow|yes|yep|yeah|sounds\s+good|good|bet|word|hard|crazy|wild)\b"
@@ -232,23 +297,37 @@ _BPM_DELTA = re.compile(
 )
 _BPM_EXPLICIT = re.compile(
     r"\b" + _NUM + r"\s*(?:bpm|beats\s+per\s+minute|beats\s+a\s+minute)\b"
-    r"|\b(?:bpm|tempo)\s*(?:of|to|at|=|:|is|should\s+be|around|about|->|into)?\s*(?:to\s+|at\s+)?(?:like\s+|around\s+|about\s+|roughly\s+|~\s*)?" + _NUM + r"\b"
+    r"|\b(?:bpm|tempo)\s*(?:of|to|at|=|:|is|should\s+be|around|about|->|into)?\s*(?:to\s+|at\s+)?(?:like\s+|around\s+|about\s+|roughly\s+|~\s*)?"
+    + _NUM
+    + r"\b"
 )
 _BPM_CONTEXT = re.compile(
     r"(?:\b(?:at|@|around|about|roughly|approx|approximately|like|~|to|tempo|bpm|speed|make\s+it|set\s+it\s+to|go|push\s+it\s+to|bump\s+it\s+to|take\s+it\s+to|bring\s+it\s+to)\s*)$"
 )
 _BPM_TARGET = re.compile(r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?)\s*$")
 _BARE_NUMBER = re.compile(r"(?<![\w./:#$+-])(\d{2,3}(?:\.\d+)?)(?![\w./:%#])")
-_HALF_TIME = re.compile(r"\b(?:half\s*time|half\s+(?:the\s+)?(?:speed|tempo|bpm)|halve\s+(?:the\s+)?(?:tempo|bpm|speed)|half\s+speed)\b")
-_DOUBLE_TIME = re.compile(r"\b(?:double\s*time|double\s+(?:the\s+)?(?:speed|tempo|bpm)|twice\s+as\s+fast|2x\s+(?:speed|tempo|faster)|double\s+speed)\b")
+_HALF_TIME = re.compile(
+    r"\b(?:half\s*time|half\s+(?:the\s+)?(?:speed|tempo|bpm)|halve\s+(?:the\s+)?(?:tempo|bpm|speed)|half\s+speed)\b"
+)
+_DOUBLE_TIME = re.compile(
+    r"\b(?:double\s*time|double\s+(?:the\s+)?(?:speed|tempo|bpm)|twice\s+as\s+fast|2x\s+(?:speed|tempo|faster)|double\s+speed)\b"
+)
 _FASTER = re.compile(
-    r"\b(?:(?:" + _SMALL + r"|" + _BIG + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:faster|speed\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*up|quicker|"
+    r"\b(?:(?:"
+    + _SMALL
+    + r"|"
+    + _BIG
+    + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:faster|speed\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*up|quicker|"
     r"pick\s+up\s+the\s+pace|pick\s+it\s+up|up\s+the\s+tempo|raise\s+the\s+tempo|tempo\s+up|increase\s+the\s+(?:tempo|bpm|speed)|"
     r"higher\s+(?:bpm|tempo)|more\s+tempo|up\s*tempo|speedier|bump\s+(?:it|the\s+tempo|the\s+bpm)\s+up|(?:it'?s\s+)?too\s+slow|"
     r"push\s+the\s+tempo|crank\s+the\s+tempo|more\s+uptempo|turn\s+up\s+the\s+tempo|not\s+fast\s+enough|more\s+speed)\b"
 )
 _SLOWER = re.compile(
-    r"\b(?:(?:" + _SMALL + r"|" + _BIG + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:slower|slow\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*down|"
+    r"\b(?:(?:"
+    + _SMALL
+    + r"|"
+    + _BIG
+    + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:slower|slow\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*down|"
     r"lower\s+the\s+(?:tempo|bpm)|tempo\s+down|decrease\s+the\s+(?:tempo|bpm|speed)|lower\s+(?:bpm|tempo)|down\s*tempo|"
     r"reduce\s+the\s+(?:tempo|bpm|speed)|less\s+fast|not\s+so\s+fast|(?:it'?s\s+)?too\s+fast|bring\s+the\s+tempo\s+down|"
     r"take\s+the\s+tempo\s+down|drop\s+the\s+(?:tempo|bpm)|more\s+laid\s+back\s+tempo|slow\s+down|slow\s+it)\b"
@@ -264,22 +343,59 @@ _MINUTES = re.compile(
     r"|\b(?:a|1)\s+minute\s+and\s+a\s+half\b|\bhalf\s+a\s+minute\b|\b(?:a|one)\s+minute\b|\ba\s+couple\s+(?:of\s+)?minutes\b"
     r"|\b(\d{1,2}|one|two|three)\s+and\s+a\s+half\s+minutes\b"
 )
-_SECONDS = re.compile(r"\b(?!(?:808|909|303|606|707)s?\b)(\d{1,4}(?:\.\d+)?)\s*(?:seconds?|secs?|s)\b")
+_SECONDS = re.compile(
+    r"\b(?!(?:808|909|303|606|707)s?\b)(\d{1,4}(?:\.\d+)?)\s*(?:seconds?|secs?|s)\b"
+)
 _BARS = re.compile(r"\b(\d{1,3})\s*(?:bars?|measures?)\b(\s+loop)?")
-_LENGTH_ADD_BEFORE = re.compile(r"(?:\badd|\bextra|\banother|\bextend(?:\s+it)?\s+by|\bplus|\+|\blengthen\s+(?:it\s+)?by)\s*$")
+_LENGTH_ADD_BEFORE = re.compile(
+    r"(?:\badd|\bextra|\banother|\bextend(?:\s+it)?\s+by|\bplus|\+|\blengthen\s+(?:it\s+)?by)\s*$"
+)
 _LENGTH_ADD_AFTER = re.compile(r"^\s*(?:more|longer|extra|on\s+top)\b")
-_LENGTH_SUB_BEFORE = re.compile(r"(?:\bcut|\btrim|\bremove|\btake\s+off|\bminus|\bshorten(?:\s+it)?\s+by|\blose)\s*(?:(?:it|the\s+length)\s+)?(?:by\s+)?$")
+_LENGTH_SUB_BEFORE = re.compile(
+    r"(?:\bcut|\btrim|\bremove|\btake\s+off|\bminus|\bshorten(?:\s+it)?\s+by|\blose)\s*(?:(?:it|the\s+length)\s+)?(?:by\s+)?$"
+)
 _LENGTH_SUB_AFTER = re.compile(r"^\s*(?:shorter|less|fewer)\b")
 _LENGTH_RELATIVE: tuple[tuple[re.Pattern[str], float], ...] = (
-    (re.compile(r"\b(?:three\s+times|3\s*x|3\s+times|triple)\s+(?:as\s+)?(?:long|the\s+length|longer|length)\b"), 3.0),
-    (re.compile(r"\b(?:twice\s+as\s+long|twice\s+the\s+length|double\s+(?:the\s+)?(?:length|duration|it\s+in\s+length)|2\s*x\s+(?:as\s+)?(?:long|longer|the\s+length|length)|double\s+as\s+long|x\s*2\s+(?:length|long)|twice\s+(?:as\s+)?longer|2\s+times\s+(?:as\s+)?long(?:er)?|make\s+it\s+double\s+length|double\s+length)\b"), 2.0),
+    (
+        re.compile(
+            r"\b(?:three\s+times|3\s*x|3\s+times|triple)\s+(?:as\s+)?(?:long|the\s+length|longer|length)\b"
+        ),
+        3.0,
+    ),
+    (
+        re.compile(
+            r"\b(?:twice\s+as\s+long|twice\s+the\s+length|double\s+(?:the\s+)?(?:length|duration|it\s+in\s+length)|2\s*x\s+(?:as\s+)?(?:long|longer|the\s+length|length)|double\s+as\s+long|x\s*2\s+(?:length|long)|twice\s+(?:as\s+)?longer|2\s+times\s+(?:as\s+)?long(?:er)?|make\s+it\s+double\s+length|double\s+length)\b"
+        ),
+        2.0,
+    ),
     (re.compile(r"^\s*double\s+(?:it|this|that|the\s+beat)\s*[.!]*\s*$"), 2.0),
-    (re.compile(r"\b(?:half\s+as\s+long|half\s+the\s+(?:length|duration)|cut\s+(?:it|the\s+length)\s+in\s+half|halve\s+(?:it|the\s+(?:length|duration))|half\s+length|half\s+as\s+short|50\s*%\s+shorter)\b"), 0.5),
+    (
+        re.compile(
+            r"\b(?:half\s+as\s+long|half\s+the\s+(?:length|duration)|cut\s+(?:it|the\s+length)\s+in\s+half|halve\s+(?:it|the\s+(?:length|duration))|half\s+length|half\s+as\s+short|50\s*%\s+shorter)\b"
+        ),
+        0.5,
+    ),
 )
-_LONGER = re.compile(r"(?<!no\s)\b(?:(" + _SMALL + r"|" + _BIG + r"|even|a\s+lot|way)\s+)?(?:longer|extend(?:ed)?(?:\s+it)?|lengthen|stretch\s+it(?:\s+out)?|make\s+it\s+go\s+on\s+longer|more\s+bars|too\s+short)\b")
-_SHORTER = re.compile(r"\b(?:(" + _SMALL + r"|" + _BIG + r"|even|a\s+lot|way)\s+)?(?:shorter|shorten|trim\s+it(?:\s+down)?|cut\s+it\s+down|fewer\s+bars|less\s+bars|too\s+long|tighten\s+it\s+up)\b")
-_LOOP_ON = re.compile(r"\b(?:make\s+it\s+(?:a\s+)?loop|loop\s+it|just\s+a\s+loop|as\s+a\s+loop|loopable|seamless\s+loop|a\s+loop|loop\s+only|(?<!no\s)loop)\b")
-_LOOP_OFF = re.compile(r"\b(?:full\s+(?:song|beat|track|length|arrangement|structure|version)|no\s+loop|not\s+a\s+loop|with\s+(?:structure|sections|an\s+arrangement)|arrange\s+it|add\s+(?:an\s+)?(?:intro|outro|structure|arrangement))\b")
+_LONGER = re.compile(
+    r"(?<!no\s)\b(?:("
+    + _SMALL
+    + r"|"
+    + _BIG
+    + r"|even|a\s+lot|way)\s+)?(?:longer|extend(?:ed)?(?:\s+it)?|lengthen|stretch\s+it(?:\s+out)?|make\s+it\s+go\s+on\s+longer|more\s+bars|too\s+short)\b"
+)
+_SHORTER = re.compile(
+    r"\b(?:("
+    + _SMALL
+    + r"|"
+    + _BIG
+    + r"|even|a\s+lot|way)\s+)?(?:shorter|shorten|trim\s+it(?:\s+down)?|cut\s+it\s+down|fewer\s+bars|less\s+bars|too\s+long|tighten\s+it\s+up)\b"
+)
+_LOOP_ON = re.compile(
+    r"\b(?:make\s+it\s+(?:a\s+)?loop|loop\s+it|just\s+a\s+loop|as\s+a\s+loop|loopable|seamless\s+loop|a\s+loop|loop\s+only|(?<!no\s)loop)\b"
+)
+_LOOP_OFF = re.compile(
+    r"\b(?:full\s+(?:song|beat|track|length|arrangement|structure|version)|no\s+loop|not\s+a\s+loop|with\s+(?:structure|sections|an\s+arrangement)|arrange\s+it|add\s+(?:an\s+)?(?:intro|outro|structure|arrangement))\b"
+)
 _METER = re.compile(r"\b(3/4|6/8|4/4)\b|\b(waltz)\b|\b(?:in|time)\s+(three|3)\b")
 
 # --- hats ---------------------------------------------------------------------------------------
@@ -289,25 +405,44 @@ _HAT_RATE = re.compile(
     r"|\b(4|8|12|16|24|32)\s*(?:th|nd|rd)s?\b(?:\s+notes?)?"
     r"|\b(quarter|eighth|sixteenth|thirty\s*second|32\s+second)\s*(?:notes?|s)?\b(?!\s*(?:long|loop))"
 )
-_RATE_WORDS = {"quarter": 4, "eighth": 8, "sixteenth": 16, "thirtysecond": 32, "thirty second": 32, "32 second": 32}
+_RATE_WORDS = {
+    "quarter": 4,
+    "eighth": 8,
+    "sixteenth": 16,
+    "thirtysecond": 32,
+    "thirty second": 32,
+    "32 second": 32,
+}
 _TRIPLET = re.compile(r"\b(?:triplets?|trips|triplet\s+feel|tresillo)\b")
 _HAT_UP = re.compile(
     r"\b(?:faster|quicker|busier|double(?:\s*time|d)?|rolling|rolls?|speed\s+up|more\s+rolls|skippier|more\s+active|crazier|twice\s+as\s+fast|too\s+slow|not\s+busy\s+enough)\b"
 )
-_HAT_DOWN = re.compile(r"\b(?:slower|half(?:\s*time)?|halve|sparser|less\s+busy|simpler|calmer|fewer|too\s+busy|too\s+fast|chill(?:er)?|no\s+(?:more\s+)?rolls|less\s+rolls)\b")
-_NO_ROLLS = re.compile(r"\b(?:no|no\s+more|less|without|fewer|lose\s+the|remove\s+the|drop\s+the)\s+(?:hat\s+)?rolls\b")
-_ROLLS = re.compile(r"(?<!no\s)(?<!no\smore\s)(?<!less\s)(?<!without\s)\b(?:hat\s+rolls?|add\s+(?:some\s+)?rolls|more\s+rolls|rolls)\b")
+_HAT_DOWN = re.compile(
+    r"\b(?:slower|half(?:\s*time)?|halve|sparser|less\s+busy|simpler|calmer|fewer|too\s+busy|too\s+fast|chill(?:er)?|no\s+(?:more\s+)?rolls|less\s+rolls)\b"
+)
+_NO_ROLLS = re.compile(
+    r"\b(?:no|no\s+more|less|without|fewer|lose\s+the|remove\s+the|drop\s+the)\s+(?:hat\s+)?rolls\b"
+)
+_ROLLS = re.compile(
+    r"(?<!no\s)(?<!no\smore\s)(?<!less\s)(?<!without\s)\b(?:hat\s+rolls?|add\s+(?:some\s+)?rolls|more\s+rolls|rolls)\b"
+)
 
 # --- keys ----------------------------------------------------------------------------------------
 _ACC = r"(?P<acc>\s?#|\s?sharp|\s?flat|b(?=(?:m|mi|min|maj)?(?![\w#])))?"
 _KEY_FULL = re.compile(
     r"(?<![\w#])(?P<l>[a-g])" + _ACC + r"\s*(?P<mode>minor|major|min|maj|mi|m)(?![\w#])"
 )
-_KEY_CONTEXT_BEFORE = re.compile(r"(?:\bin|\bkey(?:\s+of)?|\bkey\s*:|\bto|\binto|\bof|\btonic|\broot|\bscale)\s*$")
+_KEY_CONTEXT_BEFORE = re.compile(
+    r"(?:\bin|\bkey(?:\s+of)?|\bkey\s*:|\bto|\binto|\bof|\btonic|\broot|\bscale)\s*$"
+)
 # "a minor key", "a major change": the article, not the note A.
-_A_AS_ARTICLE = re.compile(r"\s*(?:key|scale|feel|vibe|tonality|mode|progression|chords?|sound|tone|change|thing|tweak|version|one)\b")
+_A_AS_ARTICLE = re.compile(
+    r"\s*(?:key|scale|feel|vibe|tonality|mode|progression|chords?|sound|tone|change|thing|tweak|version|one)\b"
+)
 _KEY_TONIC = re.compile(r"(?<![\w#])(?P<l>[a-g])" + _ACC + r"(?![\w#])")
-_KEY_TONIC_FOLLOW = re.compile(r"^\s*(?:$|[.,!?;]|please|now|instead|then|and|key|maybe|thanks|with|at|for|but|so|pls|\d)")
+_KEY_TONIC_FOLLOW = re.compile(
+    r"^\s*(?:$|[.,!?;]|please|now|instead|then|and|key|maybe|thanks|with|at|for|but|so|pls|\d)"
+)
 _MODE_ONLY = re.compile(
     r"\b(?:(?:in\s+)?(?:a\s+)?(minor|major)(?:\s+key|\s+scale|\s+mode|\s+tonality)?|(minor|major)\s+key)\b"
 )
@@ -327,9 +462,15 @@ _SWING_OFF = re.compile(
     r"\b(?:no\s+(?:swing|shuffle)|straight(?!\s+up)(?:en\s+(?:it|the\s+\w+)(?:\s+out)?)?|straighter|quantized?(?:\s+it)?|on\s+(?:the\s+)?grid|(?<!less\s)(?<!not\s)(?<!so\s)(?:rigid|robotic)"
     r"|(?:remove|kill|lose|drop|take\s+out|get\s+rid\s+of)\s+(?:the\s+)?(?:swing|shuffle)|swing\s+off|without\s+(?:swing|shuffle)|unswung|zero\s+swing|dead\s+straight)\b"
 )
-_SWING_DOWN = re.compile(r"\b(?:less\s+(?:swing|shuffle|swung)|reduce\s+the\s+swing|not\s+so\s+swung|(?:tone|dial)\s+down\s+the\s+swing|too\s+much\s+swing|too\s+swung|swing\s+down|lower\s+(?:the\s+)?swing|less\s+bounce)\b")
+_SWING_DOWN = re.compile(
+    r"\b(?:less\s+(?:swing|shuffle|swung)|reduce\s+the\s+swing|not\s+so\s+swung|(?:tone|dial)\s+down\s+the\s+swing|too\s+much\s+swing|too\s+swung|swing\s+down|lower\s+(?:the\s+)?swing|less\s+bounce)\b"
+)
 _SWING_UP = re.compile(
-    r"\b(?:(?P<q>" + _SMALL + r"|" + _BIG + r"|more|heavy|heavier|extra|some|max|crazy|lots\s+of|a\s+lot\s+of|light|slight|subtle|big|hard|add(?:\s+some)?|add\s+a\s+bit\s+of|with)\s+)?"
+    r"\b(?:(?P<q>"
+    + _SMALL
+    + r"|"
+    + _BIG
+    + r"|more|heavy|heavier|extra|some|max|crazy|lots\s+of|a\s+lot\s+of|light|slight|subtle|big|hard|add(?:\s+some)?|add\s+a\s+bit\s+of|with)\s+)?"
     r"(?:swing|shuffle|swung|shuffled|swang)(?:\s+(?:it|to\s+it|on\s+it|feel|the\s+\w+))?\b"
     r"|\b(?:swing\s+it|make\s+it\s+swing|groovier|more\s+groove|more\s+bounce|drunk(?:en)?(?:\s+feel)?|wonky|dilla\s+(?:feel|swing|style|bounce)|off\s+grid|humani[sz]e(?:d)?|looser|loose|less\s+(?:robotic|rigid|stiff|quantized)|more\s+human)\b"
 )
@@ -346,35 +487,80 @@ _ENERGY_DOWN = re.compile(
 
 # --- genres, artists, moods, tracks -----------------------------------------------------------
 _GENRE = _phrase(GENRE_ALIASES)
-_GENRE_NEGATED_BEFORE = re.compile(r"(?:\bfrom|\binstead\s+of|\bnot|\bno|\bthan|\brather\s+than|\bother\s+than|\bbesides|\bnot\s+a|\bnot\s+so|\bless|\bexcept)\s+(?:a\s+|an\s+|the\s+|so\s+|too\s+|much\s+)?$")
+_GENRE_NEGATED_BEFORE = re.compile(
+    r"(?:\bfrom|\binstead\s+of|\bnot|\bno|\bthan|\brather\s+than|\bother\s+than|\bbesides|\bnot\s+a|\bnot\s+so|\bless|\bexcept)\s+(?:a\s+|an\s+|the\s+|so\s+|too\s+|much\s+)?$"
+)
 _ARTIST = _phrase(ARTIST_GENRES)
-_DECADE = re.compile(r"\b(?:(?:19)?([5-9])0\s*'?\s*s|(fifties|sixties|seventies|eighties|nineties))\b")
-_DECADE_AS_SECONDS_BEFORE = re.compile(r"(?:\bto|\babout|\baround|\bonly|\bjust|\broughly|\bunder|\bover|\bbe|\bmax|\bfor|~|\bexactly)\s*$")
-_DECADE_AS_SECONDS_AFTER = re.compile(r"^\s*(?:long|loop|clip|max|version|in\s+length|of\s+(?:audio|music))\b")
-_DECADE_GENRES = {"5": "boom-bap", "6": "rnb", "7": "house", "8": "synthwave", "9": "boom-bap",
-                  "fifties": "boom-bap", "sixties": "rnb", "seventies": "house", "eighties": "synthwave",
-                  "nineties": "boom-bap"}
+_DECADE = re.compile(
+    r"\b(?:(?:19)?([5-9])0\s*'?\s*s|(fifties|sixties|seventies|eighties|nineties))\b"
+)
+_DECADE_AS_SECONDS_BEFORE = re.compile(
+    r"(?:\bto|\babout|\baround|\bonly|\bjust|\broughly|\bunder|\bover|\bbe|\bmax|\bfor|~|\bexactly)\s*$"
+)
+_DECADE_AS_SECONDS_AFTER = re.compile(
+    r"^\s*(?:long|loop|clip|max|version|in\s+length|of\s+(?:audio|music))\b"
+)
+_DECADE_GENRES = {
+    "5": "boom-bap",
+    "6": "rnb",
+    "7": "house",
+    "8": "synthwave",
+    "9": "boom-bap",
+    "fifties": "boom-bap",
+    "sixties": "rnb",
+    "seventies": "house",
+    "eighties": "synthwave",
+    "nineties": "boom-bap",
+}
 _OCCASION = _phrase(OCCASION_GENRES)
 _MOOD = _phrase(MOODS)
-_STRONG_MODE_MOODS = frozenset({
-    "dark", "darker", "sad", "sadder", "happy", "happier", "melancholic", "melancholy",
-    "uplifting", "cheerful", "joyful", "feel good", "feelgood", "depressing", "gloomy", "gloomier",
-    "heartbreak", "heartbroken", "moodier",
-})
+_STRONG_MODE_MOODS = frozenset(
+    {
+        "dark",
+        "darker",
+        "sad",
+        "sadder",
+        "happy",
+        "happier",
+        "melancholic",
+        "melancholy",
+        "uplifting",
+        "cheerful",
+        "joyful",
+        "feel good",
+        "feelgood",
+        "depressing",
+        "gloomy",
+        "gloomier",
+        "heartbreak",
+        "heartbroken",
+        "moodier",
+    }
+)
 _TRACK = _phrase([*TRACK_ALIASES, *UNSUPPORTED_TRACK_WORDS])
 _OFF_VERB = _phrase(TRACK_OFF_WORDS)
 _ON_VERB = _phrase(TRACK_ON_WORDS)
 _ONLY_VERB = _phrase(TRACK_ONLY_WORDS)
 _NEUTRAL_VERB = _phrase(("swap", "replace", "switch", "change", "turn", "make", "set", "use"))
-_LOUDER_VERB = re.compile(r"\b(?:louder|turn\s+up|boost|crank(?:\s+up)?|pump\s+up|bring\s+up|raise|more|beef\s+up|fatten\s+up|push|bigger|heavier|harder|fatter|punchier|up)\b")
-_QUIETER_VERB = re.compile(r"\b(?:quieter|turn\s+down|lower|softer|less|bring\s+down|tame|reduce|duck|down|tone\s+down|too\s+loud|too\s+much|too\s+busy|too\s+loud)\b")
-_JOINED = re.compile(r"\s*(?:(?:out|off|back|in|on|away|gone)\s+)?(?:,|and|&|\+|or|plus|as\s+well\s+as)?\s*(?:the\s+|a\s+|some\s+|those\s+|that\s+)?")
+_LOUDER_VERB = re.compile(
+    r"\b(?:louder|turn\s+up|boost|crank(?:\s+up)?|pump\s+up|bring\s+up|raise|more|beef\s+up|fatten\s+up|push|bigger|heavier|harder|fatter|punchier|up)\b"
+)
+_QUIETER_VERB = re.compile(
+    r"\b(?:quieter|turn\s+down|lower|softer|less|bring\s+down|tame|reduce|duck|down|tone\s+down|too\s+loud|too\s+much|too\s+busy|too\s+loud)\b"
+)
+_JOINED = re.compile(
+    r"\s*(?:(?:out|off|back|in|on|away|gone)\s+)?(?:,|and|&|\+|or|plus|as\s+well\s+as)?\s*(?:the\s+|a\s+|some\s+|those\s+|that\s+)?"
+)
 _PRONOUN = re.compile(r"\b(?:it|them|that|those|this)\b")
 _ONLY_AFTER = re.compile(r"^\s*(?:only|alone|and\s+nothing\s+else|by\s+(?:itself|themselves))\b")
 _EVERYTHING = _phrase(EVERYTHING_WORDS)
 _EXCEPT = _phrase(EXCEPT_WORDS)
-_DRUMLESS = re.compile(r"\b(?:drumless|no\s+drums|without\s+drums|beatless|a\s*cappella|ambient\s+version)\b")
-_CLAUSE_SPLIT = re.compile(r"[.;!?]|,|(?<!everything\s)(?<!all\s)\bbut\b|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)")
+_DRUMLESS = re.compile(
+    r"\b(?:drumless|no\s+drums|without\s+drums|beatless|a\s*cappella|ambient\s+version)\b"
+)
+_CLAUSE_SPLIT = re.compile(
+    r"[.;!?]|,|(?<!everything\s)(?<!all\s)\bbut\b|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)"
+)
 _GAIN_STEP_DB = 3.0
 
 
@@ -476,9 +662,11 @@ def _artists_and_decades(scan: _Scanner, found: Mentions) -> None:
 
     def decade(match: re.Match[str]) -> bool:
         before = scan.text[: match.start()]
-        after = scan.text[match.end():]
+        after = scan.text[match.end() :]
         digits = match.group(1)
-        if digits and (_DECADE_AS_SECONDS_BEFORE.search(before) or _DECADE_AS_SECONDS_AFTER.search(after)):
+        if digits and (
+            _DECADE_AS_SECONDS_BEFORE.search(before) or _DECADE_AS_SECONDS_AFTER.search(after)
+        ):
             return False
         key = digits or match.group(2)
         if found.occasion_genre is None:
@@ -519,9 +707,11 @@ def _hats(scan: _Scanner, found: Mentions) -> None:
 
 
 def _length(scan: _Scanner, found: Mentions) -> None:
-    def add(seconds: float | None = None, bars: int | None = None, match: re.Match[str] | None = None) -> None:
+    def add(
+        seconds: float | None = None, bars: int | None = None, match: re.Match[str] | None = None
+    ) -> None:
         before = scan.text[: match.start()] if match else ""
-        after = scan.text[match.end():] if match else ""
+        after = scan.text[match.end() :] if match else ""
         sign = 0
         if _LENGTH_ADD_BEFORE.search(before) or _LENGTH_ADD_AFTER.search(after):
             sign = 1
@@ -593,7 +783,11 @@ def _length(scan: _Scanner, found: Mentions) -> None:
     def shorter(match: re.Match[str]) -> None:
         found.length_scale = _amount(match.group(0), 0.8, 2 / 3, 0.5)
 
-    if found.length_scale is None and found.length_delta_s is None and found.length_delta_bars is None:
+    if (
+        found.length_scale is None
+        and found.length_delta_s is None
+        and found.length_delta_bars is None
+    ):
         scan.take(_LONGER, longer)
         scan.take(_SHORTER, shorter)
     scan.take(_LOOP_OFF, lambda m: setattr(found, "loop", False))
@@ -631,7 +825,6 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
 
     scan.take(_BPM_EXPLICIT, explicit)
     if found.bpm is None and found.bpm_delta is None:
-
         candidates = []
         for match in _BARE_NUMBER.finditer(scan.text):
             value = float(match.group(1))
@@ -664,13 +857,24 @@ def _keys(scan: _Scanner, found: Mentions) -> None:
     def full(match: re.Match[str]) -> bool:
         letter, acc, mode = match.group("l"), _accidental(match.group("acc")), match.group("mode")
         before = scan.text[: match.start()]
-        after = scan.text[match.end():]
+        after = scan.text[match.end() :]
         context = bool(_KEY_CONTEXT_BEFORE.search(before))
-        if mode in ("m", "mi", "min", "maj") and not acc and not context and not _cased_key(found, letter, acc):
+        if (
+            mode in ("m", "mi", "min", "maj")
+            and not acc
+            and not context
+            and not _cased_key(found, letter, acc)
+        ):
             return False
         if letter == "a" and not acc and mode in ("minor", "major") and _A_AS_ARTICLE.match(after):
             return False
-        if acc == "b" and letter in "adg" and not context and not _cased_key(found, letter, acc) and mode in ("m", "mi"):
+        if (
+            acc == "b"
+            and letter in "adg"
+            and not context
+            and not _cased_key(found, letter, acc)
+            and mode in ("m", "mi")
+        ):
             return False
         found.tonic = letter.upper() + acc
         found.mode = "major" if mode.startswith("ma") else "minor"
@@ -683,12 +887,18 @@ def _keys(scan: _Scanner, found: Mentions) -> None:
             return False
         letter, acc = match.group("l"), _accidental(match.group("acc"))
         before = scan.text[: match.start()]
-        after = scan.text[match.end():]
+        after = scan.text[match.end() :]
         context = bool(_KEY_CONTEXT_BEFORE.search(before))
-        if (acc == "#" and letter != "a") or (acc and letter in "bceg" and match.group("acc").strip() in ("flat", "sharp")):
+        if (acc == "#" and letter != "a") or (
+            acc and letter in "bceg" and match.group("acc").strip() in ("flat", "sharp")
+        ):
             ok = True
         elif context or _cased_key(found, letter, acc):
-            ok = bool(acc) or bool(_KEY_TONIC_FOLLOW.match(after)) or bool(re.search(r"\bkey(?:\s+of)?\s*:?\s*$", before))
+            ok = (
+                bool(acc)
+                or bool(_KEY_TONIC_FOLLOW.match(after))
+                or bool(re.search(r"\bkey(?:\s+of)?\s*:?\s*$", before))
+            )
         else:
             ok = False
         if ok:
@@ -766,7 +976,14 @@ def _feel(scan: _Scanner, found: Mentions) -> None:
         if re.search(r"drunk|wonky|dilla", phrase):
             found.swing_delta = 0.45
         else:
-            found.swing_delta = _amount(phrase, 0.1, 0.15, 0.3, extra=("heavy", "heavier", "max", "crazy", "big", "hard", "lots"), small_extra=("light", "slight", "subtle"))
+            found.swing_delta = _amount(
+                phrase,
+                0.1,
+                0.15,
+                0.3,
+                extra=("heavy", "heavier", "max", "crazy", "big", "hard", "lots"),
+                small_extra=("light", "slight", "subtle"),
+            )
 
     if found.swing is None and not found.swing_delta:
         scan.take(_SWING_UP, up)
@@ -813,14 +1030,17 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
                 continue
             kind, verb_span = _polarity(clause, match, verbs)
             # "take the hats out and the clap": the clap goes out with the hats.
-            if (previous and previous[1] != kind
-                    and _JOINED.fullmatch(clause[previous[0].end():match.start()])
-                    and not any(previous[0].end() <= s < match.start() for s, _, _ in verbs)):
+            if (
+                previous
+                and previous[1] != kind
+                and _JOINED.fullmatch(clause[previous[0].end() : match.start()])
+                and not any(previous[0].end() <= s < match.start() for s, _, _ in verbs)
+            ):
                 kind = previous[1]
             previous = (match, kind)
             if word in WEAK_TRACK_WORDS and kind in (None, "neutral"):
                 continue
-            if word == "kick" and re.match(r"\s+(?:it|out|up)\b", clause[match.end():]):
+            if word == "kick" and re.match(r"\s+(?:it|out|up)\b", clause[match.end() :]):
                 continue
             tracks = TRACK_ALIASES[word]
             last_tracks = tracks
@@ -896,8 +1116,14 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 def _verbs(clause: str) -> list[tuple[int, int, str]]:
     """Spans and kinds of the on/off/only/louder/quieter words in a clause, in order."""
     verbs: list[tuple[int, int, str]] = []
-    for kind, pattern in (("only", _ONLY_VERB), ("off", _OFF_VERB), ("quieter", _QUIETER_VERB),
-                          ("louder", _LOUDER_VERB), ("on", _ON_VERB), ("neutral", _NEUTRAL_VERB)):
+    for kind, pattern in (
+        ("only", _ONLY_VERB),
+        ("off", _OFF_VERB),
+        ("quieter", _QUIETER_VERB),
+        ("louder", _LOUDER_VERB),
+        ("on", _ON_VERB),
+        ("neutral", _NEUTRAL_VERB),
+    ):
         for match in pattern.finditer(clause):
             start, end = match.span()
             if any(s < end and start < e for s, e, _ in verbs):
@@ -907,12 +1133,16 @@ def _verbs(clause: str) -> list[tuple[int, int, str]]:
     return verbs
 
 
-_AFTER_TRACK = re.compile(r"\s*(?:(?:is|are|s|sounds?|feels?|seems?|gets?)\s+)?(?:(?:way|a\s+bit|kinda|a\s+little|too\s+much)\s+)?(\w+(?:\s+\w+)?)")
+_AFTER_TRACK = re.compile(
+    r"\s*(?:(?:is|are|s|sounds?|feels?|seems?|gets?)\s+)?(?:(?:way|a\s+bit|kinda|a\s+little|too\s+much)\s+)?(\w+(?:\s+\w+)?)"
+)
 
 
-def _polarity(clause: str, match: re.Match[str], verbs: list[tuple[int, int, str]]) -> tuple[str | None, tuple[int, int] | None]:
+def _polarity(
+    clause: str, match: re.Match[str], verbs: list[tuple[int, int, str]]
+) -> tuple[str | None, tuple[int, int] | None]:
     """How a track mention is meant: by a marker right after it, else the nearest verb before."""
-    after = clause[match.end():]
+    after = clause[match.end() :]
     if _ONLY_AFTER.match(after):
         return "only", None
     marker = _AFTER_TRACK.match(after)
@@ -922,9 +1152,19 @@ def _polarity(clause: str, match: re.Match[str], verbs: list[tuple[int, int, str
         span = (match.end() + marker.start(1), match.end() + marker.end(1))
         if words in TRACK_OFF_AFTER or first in TRACK_OFF_AFTER:
             return "off", None
-        if first in ("louder", "up", "boosted", "bigger", "harder") or words in ("too quiet", "too soft", "too low"):
+        if first in ("louder", "up", "boosted", "bigger", "harder") or words in (
+            "too quiet",
+            "too soft",
+            "too low",
+        ):
             return "louder", span
-        if first in ("quieter", "down", "softer") or words in ("too loud", "too much", "too busy", "annoying", "too high"):
+        if first in ("quieter", "down", "softer") or words in (
+            "too loud",
+            "too much",
+            "too busy",
+            "annoying",
+            "too high",
+        ):
             return "quieter", span
         if words in TRACK_ON_AFTER or first in TRACK_ON_AFTER:
             return "on", None
@@ -936,8 +1176,15 @@ def _blank(scan: _Scanner, start: int, end: int) -> None:
     scan.text = scan.text[:start] + " " * (end - start) + scan.text[end:]
 
 
-def _amount(phrase: str, small: float, normal: float, big: float, *,
-            extra: tuple[str, ...] = (), small_extra: tuple[str, ...] = ()) -> float:
+def _amount(
+    phrase: str,
+    small: float,
+    normal: float,
+    big: float,
+    *,
+    extra: tuple[str, ...] = (),
+    small_extra: tuple[str, ...] = (),
+) -> float:
     if _BIG_RE.search(phrase) or any(word in phrase.split() for word in extra):
         return big
     if _SMALL_RE.search(phrase) or any(word in phrase.split() for word in small_extra):

@@ -42,8 +42,10 @@ class Intent:
     @property
     def changes_spec(self) -> bool:
         """True when the turn produces a new spec that differs from the current one."""
-        return self.action in ("create", "modify") and self.spec is not None and (
-            self.action == "create" or bool(self.changes)
+        return (
+            self.action in ("create", "modify")
+            and self.spec is not None
+            and (self.action == "create" or bool(self.changes))
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -42,12 +42,18 @@ _CREATE_PHRASE = re.compile(
     r"\b(?:make|create|produce|cook(?:\s+up)?|generate|build|give|want|need|whip\s+up|can\s+i\s+(?:get|have)"
     r"|let'?s\s+(?:make|do|get|try)|i'?d\s+like|hook\s+me\s+up\s+with|drop)\s+(?:me\s+|us\s+)?(?:a|an|another|some|one)\b(?!\s+(?:bit|little|touch|tad)\b)"
 )
-_BEAT_NOUN = re.compile(r"\b(?:beat|beats|instrumental|track|song|riddim|banger|loop|tune|jam|type)\b")
-_MODIFY_PHRASE = re.compile(r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|same|now|keep|into\s+a|to\s+a|convert|more|less|version|remix|of\s+(?:this|it)|this\s+(?:beat|one|track))\b")
+_BEAT_NOUN = re.compile(
+    r"\b(?:beat|beats|instrumental|track|song|riddim|banger|loop|tune|jam|type)\b"
+)
+_MODIFY_PHRASE = re.compile(
+    r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|same|now|keep|into\s+a|to\s+a|convert|more|less|version|remix|of\s+(?:this|it)|this\s+(?:beat|one|track))\b"
+)
 _UNDO_UNDO = re.compile(r"\bundo\s+(?:the|that|my)?\s*undo\b")
 
 
-def interpret(text: str, current: BeatSpec | None = None, *, history: Sequence[Any] | None = None) -> Intent:
+def interpret(
+    text: str, current: BeatSpec | None = None, *, history: Sequence[Any] | None = None
+) -> Intent:
     """Understand one chat turn against the current spec (None before the first beat).
 
     Never raises: bad input and internal errors come back as a safe ``help`` intent.
@@ -71,37 +77,52 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
     strong_change = wants_change and _strong_change(found)
 
     if found.restore_version is not None and not strong_change:
-        return Intent(action="undo", restore_version=found.restore_version,
-                      reply=replies.undo(found.restore_version))
+        return Intent(
+            action="undo",
+            restore_version=found.restore_version,
+            reply=replies.undo(found.restore_version),
+        )
     if (found.undo or found.redo) and not wants_change:
         if found.redo and (not found.undo or found.redo_last or _UNDO_UNDO.search(normalized)):
             return Intent(action="redo", reply=replies.redo())
         return Intent(action="undo", reply=replies.undo())
     if found.export and (found.export_verb or len(found.words) <= 4) and not strong_change:
-        return Intent(action="export", export=found.export, reply=replies.export(found.export, current))
+        return Intent(
+            action="export", export=found.export, reply=replies.export(found.export, current)
+        )
     if found.help and not wants_change:
         return Intent(action="help", reply=replies.help_text(current))
     if (found.question and (not wants_change or normalized.endswith("?"))) or (
         normalized.endswith("?") and not wants_change and found.question_topics and not found.help
     ):
-        topics = [t for t in found.question_topics if t != "version" or len(found.question_topics) == 1]
+        topics = [
+            t for t in found.question_topics if t != "version" or len(found.question_topics) == 1
+        ]
         topic = topics[0] if topics else "summary"
-        return Intent(action="question", question=topic,
-                      reply=replies.answer(topics, current, genre=found.genre))
+        return Intent(
+            action="question",
+            question=topic,
+            reply=replies.answer(topics, current, genre=found.genre),
+        )
     if not wants_change:
         if found.help:
             return Intent(action="help", reply=replies.help_text(current))
         if current is None and (found.create_words or found.new_beat):
             return _create(found, normalized, current, chose_defaults=True)
-        if current is not None and (found.new_beat or (_CREATE_PHRASE.search(normalized) and _BEAT_NOUN.search(normalized))):
+        if current is not None and (
+            found.new_beat or (_CREATE_PHRASE.search(normalized) and _BEAT_NOUN.search(normalized))
+        ):
             return _create(found, normalized, current)
         if found.greeting or found.thanks:
             greeting = "Hey! " if found.greeting else "Glad it works. "
             return Intent(action="help", reply=greeting + replies.help_text(current))
         if found.unsupported:
             word = found.unsupported[0]
-            return Intent(action="help", notes=[f"no {word}"],
-                          reply=f"No {word} here — I make instrumentals. " + replies.help_text(current))
+            return Intent(
+                action="help",
+                notes=[f"no {word}"],
+                reply=f"No {word} here — I make instrumentals. " + replies.help_text(current),
+            )
         if _looks_foreign(words_of(normalized)):
             return _fallback(FOREIGN, current)
         return _fallback("not_understood", current)
@@ -111,10 +132,15 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
 
 
 # --- actions -------------------------------------------------------------------------------
-def _create(found: Mentions, normalized: str, current: BeatSpec | None, *, chose_defaults: bool = False) -> Intent:
-    genre = (found.genre or found.occasion_genre
-             or next((MOOD_GENRES[m] for m in found.moods if m in MOOD_GENRES), None)
-             or (current.genre if current is not None else DEFAULT_GENRE))
+def _create(
+    found: Mentions, normalized: str, current: BeatSpec | None, *, chose_defaults: bool = False
+) -> Intent:
+    genre = (
+        found.genre
+        or found.occasion_genre
+        or next((MOOD_GENRES[m] for m in found.moods if m in MOOD_GENRES), None)
+        or (current.genre if current is not None else DEFAULT_GENRE)
+    )
     seed = zlib.crc32(normalized.encode()) or 1
     if current is not None and seed == current.seed:
         seed = next_seed(seed)
@@ -126,8 +152,13 @@ def _create(found: Mentions, normalized: str, current: BeatSpec | None, *, chose
     if current is None and found.modify_words and not found.genre and not chose_defaults:
         notes.insert(0, "no beat yet, so I started one")
     change = f"new beat: {replies.describe(spec)}"
-    return Intent(action="create", spec=spec, changes=[change], notes=notes,
-                  reply=replies.create(spec, chose_defaults=chose_defaults, notes=notes))
+    return Intent(
+        action="create",
+        spec=spec,
+        changes=[change],
+        notes=notes,
+        reply=replies.create(spec, chose_defaults=chose_defaults, notes=notes),
+    )
 
 
 def _modify(found: Mentions, current: BeatSpec) -> Intent:
@@ -136,20 +167,30 @@ def _modify(found: Mentions, current: BeatSpec) -> Intent:
     except SpecError as exc:
         return _refused(exc, current)
     changes = replies.spec_changes(current, spec)
-    return Intent(action="modify", spec=spec, changes=changes, notes=notes,
-                  reply=replies.modify(current, spec, changes, notes=notes))
+    return Intent(
+        action="modify",
+        spec=spec,
+        changes=changes,
+        notes=notes,
+        reply=replies.modify(current, spec, changes, notes=notes),
+    )
 
 
 def _fallback(reason: str, current: BeatSpec | None) -> Intent:
     friendly = reason == "not_understood"
-    return Intent(action="help", reply=replies.fallback(reason, current), is_safe_fallback=True,
-                  error=reason if not friendly else "not_understood")
+    return Intent(
+        action="help",
+        reply=replies.fallback(reason, current),
+        is_safe_fallback=True,
+        error=reason if not friendly else "not_understood",
+    )
 
 
 def _refused(exc: SpecError, current: BeatSpec | None) -> Intent:
     reply = f"Can't do that one — {exc.message} ({exc.field}). Nothing changed."
-    return Intent(action="help", reply=reply, is_safe_fallback=True, error="invalid_change",
-                  notes=[str(exc)])
+    return Intent(
+        action="help", reply=reply, is_safe_fallback=True, error="invalid_change", notes=[str(exc)]
+    )
 
 
 def _is_create_request(found: Mentions, normalized: str) -> bool:
@@ -180,7 +221,9 @@ def next_seed(seed: int) -> int:
     return (seed * 1103515245 + 12345) % 2**32 or 1
 
 
-def apply_mentions(base: BeatSpec, found: Mentions, *, creating: bool) -> tuple[BeatSpec, list[str]]:
+def apply_mentions(
+    base: BeatSpec, found: Mentions, *, creating: bool
+) -> tuple[BeatSpec, list[str]]:
     """Apply what the turn asked for to ``base``; unmentioned fields are kept.
 
     Out-of-range requests are clamped and explained in the returned notes.
@@ -274,7 +317,9 @@ def _bars_for(seconds: float, bpm: float, meter: str) -> int:
     return max(1, round(seconds / _seconds_per_bar(bpm, meter)))
 
 
-def _apply_length(data: dict[str, Any], found: Mentions, notes: list[str], *, creating: bool, bpm_changed: bool) -> None:
+def _apply_length(
+    data: dict[str, Any], found: Mentions, notes: list[str], *, creating: bool, bpm_changed: bool
+) -> None:
     per_bar = _seconds_per_bar(data["bpm"], data["meter"])
     bars = data["bars"]
     if found.bars:
@@ -345,7 +390,11 @@ def _apply_hats(data: dict[str, Any], found: Mentions, notes: list[str]) -> None
             notes.append(f"hats are already at {replies.hats_label(rate)}, the fastest I do")
     elif found.hats_step < 0:
         halved = new // 2 if new % 2 == 0 else 0
-        new = halved if halved in HAT_RATES else next((r for r in reversed(HAT_RATES) if r < new), new)
+        new = (
+            halved
+            if halved in HAT_RATES
+            else next((r for r in reversed(HAT_RATES) if r < new), new)
+        )
     if new != rate or found.hats_rate or found.hats_triplet or found.hats_step:
         hats["rate"] = new
         hats["enabled"] = True if "hats" not in found.tracks_off else hats["enabled"]

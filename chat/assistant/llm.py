@@ -21,7 +21,14 @@ from .intent import ACTIONS, EXPORT_KINDS, Intent
 from .interpreter import DEFAULT_GENRE, fresh_spec, interpret, next_seed, switch_genre
 from .text import screen
 
-__all__ = ["INTENT_SCHEMA", "Interpreter", "LLMConfig", "LLMInterpreter", "LLMOutputError", "get_interpreter"]
+__all__ = [
+    "INTENT_SCHEMA",
+    "Interpreter",
+    "LLMConfig",
+    "LLMInterpreter",
+    "LLMOutputError",
+    "get_interpreter",
+]
 
 logger = logging.getLogger(__name__)
 PROVIDER = "openai-compatible"
@@ -31,8 +38,9 @@ _HISTORY_TURNS = 6
 class Interpreter(Protocol):
     """What the chat service calls: the built-in ``interpret`` or an :class:`LLMInterpreter`."""
 
-    def __call__(self, text: str, current: BeatSpec | None = None, *,
-                 history: Sequence[Any] | None = None) -> Intent: ...
+    def __call__(
+        self, text: str, current: BeatSpec | None = None, *, history: Sequence[Any] | None = None
+    ) -> Intent: ...
 
 
 class LLMOutputError(ValueError):
@@ -54,10 +62,14 @@ class LLMConfig:
 
     # setting name -> (field, type); both LLM_* names and plain field names are accepted.
     _KEYS = {
-        "LLM_BASE_URL": "base_url", "LLM_API_KEY": "api_key", "LLM_MODEL": "model",
-        "LLM_TIMEOUT_S": "timeout_s", "LLM_PRICE_INPUT_PER_1K": "price_input_per_1k",
+        "LLM_BASE_URL": "base_url",
+        "LLM_API_KEY": "api_key",
+        "LLM_MODEL": "model",
+        "LLM_TIMEOUT_S": "timeout_s",
+        "LLM_PRICE_INPUT_PER_1K": "price_input_per_1k",
         "LLM_PRICE_OUTPUT_PER_1K": "price_output_per_1k",
-        "LLM_RESPONSE_FORMAT": "response_format", "LLM_MAX_TOKENS": "max_tokens",
+        "LLM_RESPONSE_FORMAT": "response_format",
+        "LLM_MAX_TOKENS": "max_tokens",
     }
 
     @classmethod
@@ -81,8 +93,11 @@ class LLMConfig:
         return cls.from_mapping({k: v for k, v in environ.items() if k in cls._KEYS})
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
-        return round(prompt_tokens / 1000 * self.price_input_per_1k
-                     + completion_tokens / 1000 * self.price_output_per_1k, 8)
+        return round(
+            prompt_tokens / 1000 * self.price_input_per_1k
+            + completion_tokens / 1000 * self.price_output_per_1k,
+            8,
+        )
 
 
 def get_interpreter(config: Mapping[str, Any] | LLMConfig | None = None) -> Interpreter:
@@ -120,9 +135,14 @@ INTENT_SCHEMA: dict[str, Any] = {
             "properties": {
                 "genre": {"type": "string", "enum": list(GENRES)},
                 "bpm": {"type": "number"},
-                "key": {"type": "object", "properties": {
-                    "tonic": {"type": "string"}, "mode": {"type": "string", "enum": ["major", "minor"]}},
-                    "additionalProperties": False},
+                "key": {
+                    "type": "object",
+                    "properties": {
+                        "tonic": {"type": "string"},
+                        "mode": {"type": "string", "enum": ["major", "minor"]},
+                    },
+                    "additionalProperties": False,
+                },
                 "bars": {"type": "integer"},
                 "duration_s": {"type": "number"},
                 "swing": {"type": "number"},
@@ -130,8 +150,11 @@ INTENT_SCHEMA: dict[str, Any] = {
                 "mood": {"type": "string"},
                 "loop": {"type": "boolean"},
                 "meter": {"type": "string", "enum": ["4/4", "3/4", "6/8"]},
-                "tracks": {"type": "object", "properties": {n: _TRACK_SCHEMA for n in TRACK_NAMES},
-                           "additionalProperties": False},
+                "tracks": {
+                    "type": "object",
+                    "properties": {n: _TRACK_SCHEMA for n in TRACK_NAMES},
+                    "additionalProperties": False,
+                },
             },
             "additionalProperties": False,
         },
@@ -169,13 +192,21 @@ class LLMInterpreter:
 
     config: LLMConfig
     transport: httpx.BaseTransport | None = None
-    totals: dict[str, float] = field(default_factory=lambda: {
-        "calls": 0, "fallbacks": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0})
+    totals: dict[str, float] = field(
+        default_factory=lambda: {
+            "calls": 0,
+            "fallbacks": 0,
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+            "cost_usd": 0.0,
+        }
+    )
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _client: httpx.Client | None = field(default=None, repr=False)
 
-    def __call__(self, text: str, current: BeatSpec | None = None, *,
-                 history: Sequence[Any] | None = None) -> Intent:
+    def __call__(
+        self, text: str, current: BeatSpec | None = None, *, history: Sequence[Any] | None = None
+    ) -> Intent:
         if screen(text).problem:
             # Bad input never reaches the model: the built-in guard answers it for free.
             return self._finish(interpret(text, current), None, 0, 0, "bad_input", 0.0)
@@ -191,18 +222,28 @@ class LLMInterpreter:
         except httpx.TimeoutException:
             intent, reason = interpret(text, current, history=history), "timeout"
         except httpx.HTTPStatusError as exc:
-            intent, reason = interpret(text, current, history=history), f"http_{exc.response.status_code}"
+            intent, reason = (
+                interpret(text, current, history=history),
+                f"http_{exc.response.status_code}",
+            )
         except httpx.HTTPError as exc:
-            intent, reason = interpret(text, current, history=history), f"connection_error: {type(exc).__name__}"
+            intent, reason = (
+                interpret(text, current, history=history),
+                f"connection_error: {type(exc).__name__}",
+            )
         except (LLMOutputError, SpecError, ValueError) as exc:
-            intent, reason = interpret(text, current, history=history), f"invalid_output: {exc}"[:200]
+            intent, reason = (
+                interpret(text, current, history=history),
+                f"invalid_output: {exc}"[:200],
+            )
         if reason:
             logger.warning("LLM provider fell back to the built-in parser: %s", reason)
         latency = time.perf_counter() - started
         return self._finish(intent, reason, prompt_tokens, completion_tokens, reason, latency)
 
-    def interpret(self, text: str, current: BeatSpec | None = None, *,
-                  history: Sequence[Any] | None = None) -> Intent:
+    def interpret(
+        self, text: str, current: BeatSpec | None = None, *, history: Sequence[Any] | None = None
+    ) -> Intent:
         """Same as calling the provider; the name the chat service uses."""
         return self(text, current, history=history)
 
@@ -211,13 +252,23 @@ class LLMInterpreter:
             self._client.close()
             self._client = None
 
-    def _finish(self, intent: Intent, reason: str | None, prompt_tokens: int, completion_tokens: int,
-                fallback_reason: str | None, latency: float) -> Intent:
+    def _finish(
+        self,
+        intent: Intent,
+        reason: str | None,
+        prompt_tokens: int,
+        completion_tokens: int,
+        fallback_reason: str | None,
+        latency: float,
+    ) -> Intent:
         cost = self.config.cost(prompt_tokens, completion_tokens)
         intent.usage = {
-            "provider": PROVIDER, "model": self.config.model,
-            "prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-            "cost_usd": cost, "latency_ms": round(latency * 1000, 1),
+            "provider": PROVIDER,
+            "model": self.config.model,
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "cost_usd": cost,
+            "latency_ms": round(latency * 1000, 1),
             "fallback_reason": fallback_reason,
         }
         with self._lock:
@@ -230,20 +281,31 @@ class LLMInterpreter:
 
     def _http(self) -> httpx.Client:
         if self._client is None:
-            headers = {"Authorization": f"Bearer {self.config.api_key}"} if self.config.api_key else {}
-            self._client = httpx.Client(timeout=httpx.Timeout(self.config.timeout_s), headers=headers,
-                                        transport=self.transport)
+            headers = (
+                {"Authorization": f"Bearer {self.config.api_key}"} if self.config.api_key else {}
+            )
+            self._client = httpx.Client(
+                timeout=httpx.Timeout(self.config.timeout_s),
+                headers=headers,
+                transport=self.transport,
+            )
         return self._client
 
-    def _post(self, text: str, current: BeatSpec | None, history: Sequence[Any] | None) -> dict[str, Any]:
+    def _post(
+        self, text: str, current: BeatSpec | None, history: Sequence[Any] | None
+    ) -> dict[str, Any]:
         payload = {
             "model": self.config.model,
             "messages": _messages(text, current, history),
             "temperature": 0,
             "max_tokens": self.config.max_tokens,
             "response_format": (
-                {"type": "json_schema", "json_schema": {"name": "beat_intent", "schema": INTENT_SCHEMA}}
-                if self.config.response_format == "json_schema" else {"type": "json_object"}
+                {
+                    "type": "json_schema",
+                    "json_schema": {"name": "beat_intent", "schema": INTENT_SCHEMA},
+                }
+                if self.config.response_format == "json_schema"
+                else {"type": "json_object"}
             ),
         }
         url = self.config.base_url.rstrip("/") + "/chat/completions"
@@ -255,9 +317,16 @@ class LLMInterpreter:
         return body
 
 
-def _messages(text: str, current: BeatSpec | None, history: Sequence[Any] | None) -> list[dict[str, str]]:
-    context = "No beat yet." if current is None else "Current spec: " + json.dumps(_compact(current))
-    messages = [{"role": "system", "content": _SYSTEM_PROMPT}, {"role": "system", "content": context}]
+def _messages(
+    text: str, current: BeatSpec | None, history: Sequence[Any] | None
+) -> list[dict[str, str]]:
+    context = (
+        "No beat yet." if current is None else "Current spec: " + json.dumps(_compact(current))
+    )
+    messages = [
+        {"role": "system", "content": _SYSTEM_PROMPT},
+        {"role": "system", "content": context},
+    ]
     for turn in list(history or [])[-_HISTORY_TURNS:]:
         role, content = _turn(turn)
         if content:
@@ -278,8 +347,14 @@ def _turn(turn: Any) -> tuple[str, str]:
 
 def _compact(spec: BeatSpec) -> dict[str, Any]:
     data = spec.to_dict()
-    data["tracks"] = {n: {k: v for k, v in t.items() if k in ("enabled", "instrument", "rate", "gain_db") and v is not None}
-                      for n, t in data["tracks"].items()}
+    data["tracks"] = {
+        n: {
+            k: v
+            for k, v in t.items()
+            if k in ("enabled", "instrument", "rate", "gain_db") and v is not None
+        }
+        for n, t in data["tracks"].items()
+    }
     for name in ("sections", "version", "seed"):
         data.pop(name, None)
     return data
@@ -322,19 +397,27 @@ def intent_from_output(content: str, current: BeatSpec | None) -> Intent:
         kind = data.get("export")
         if kind not in EXPORT_KINDS:
             raise LLMOutputError(f"export {kind!r} is not one of {', '.join(EXPORT_KINDS)}")
-        return Intent(action="export", export=kind, reply=replies.export(kind, current), source="llm")
+        return Intent(
+            action="export", export=kind, reply=replies.export(kind, current), source="llm"
+        )
     if action in ("undo", "redo"):
         version = data.get("restore_version")
-        if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
+        if version is not None and (
+            isinstance(version, bool) or not isinstance(version, int) or version < 1
+        ):
             raise LLMOutputError("restore_version must be a positive whole number")
         if action == "redo":
             return Intent(action="redo", reply=replies.redo(), source="llm")
-        return Intent(action="undo", restore_version=version, reply=replies.undo(version), source="llm")
+        return Intent(
+            action="undo", restore_version=version, reply=replies.undo(version), source="llm"
+        )
     if action == "question":
         topic = data.get("question") or "summary"
         if not isinstance(topic, str):
             raise LLMOutputError("question must be a topic name")
-        return Intent(action="question", question=topic, reply=replies.answer([topic], current), source="llm")
+        return Intent(
+            action="question", question=topic, reply=replies.answer([topic], current), source="llm"
+        )
     if action == "help":
         return Intent(action="help", reply=replies.help_text(current), source="llm")
     changes = data.get("spec") or {}
@@ -350,8 +433,13 @@ def intent_from_output(content: str, current: BeatSpec | None) -> Intent:
             raise SpecError("genre", f"{genre!r} is not one of {', '.join(GENRES)}")
         base = fresh_spec(genre, seed=next_seed(current.seed) if current is not None else 1)
         spec = base.with_changes(**{k: v for k, v in changes.items() if k != "genre"})
-        return Intent(action="create", spec=spec, changes=[f"new beat: {replies.describe(spec)}"],
-                      reply=replies.create(spec), source="llm")
+        return Intent(
+            action="create",
+            spec=spec,
+            changes=[f"new beat: {replies.describe(spec)}"],
+            reply=replies.create(spec),
+            source="llm",
+        )
     assert current is not None  # modify without a beat became create above
     base = current
     if changes.get("genre") and changes["genre"] != current.genre:
@@ -363,4 +451,10 @@ def intent_from_output(content: str, current: BeatSpec | None) -> Intent:
         rest["seed"] = next_seed(current.seed)
     spec = base.with_changes(**rest) if rest else base
     diff = replies.spec_changes(current, spec)
-    return Intent(action="modify", spec=spec, changes=diff, reply=replies.modify(current, spec, diff), source="llm")
+    return Intent(
+        action="modify",
+        spec=spec,
+        changes=diff,
+        reply=replies.modify(current, spec, diff),
+        source="llm",
+    )

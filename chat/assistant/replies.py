@@ -24,18 +24,35 @@ __all__ = [
 ]
 
 # How producers spell the black-key tonics: Db/Ab major but C#/G# minor; F# either way.
-_SPELLING = {"major": {"C#": "Db", "D#": "Eb", "G#": "Ab", "A#": "Bb"},
-             "minor": {"D#": "Eb", "A#": "Bb"}}
+_SPELLING = {
+    "major": {"C#": "Db", "D#": "Eb", "G#": "Ab", "A#": "Bb"},
+    "minor": {"D#": "Eb", "A#": "Bb"},
+}
 _GENRE_NAMES = {
-    "trap": "trap", "drill": "drill", "boom-bap": "boom bap", "lo-fi": "lo-fi", "house": "house",
-    "techno": "techno", "drum-and-bass": "drum & bass", "reggaeton": "reggaeton",
-    "afrobeats": "afrobeats", "rnb": "R&B", "pop": "pop", "synthwave": "synthwave",
+    "trap": "trap",
+    "drill": "drill",
+    "boom-bap": "boom bap",
+    "lo-fi": "lo-fi",
+    "house": "house",
+    "techno": "techno",
+    "drum-and-bass": "drum & bass",
+    "reggaeton": "reggaeton",
+    "afrobeats": "afrobeats",
+    "rnb": "R&B",
+    "pop": "pop",
+    "synthwave": "synthwave",
 }
 _HAT_LABELS = {4: "1/4", 8: "1/8", 12: "1/8 triplets", 16: "1/16", 24: "1/16 triplets", 32: "1/32"}
 _TRACK_LABELS = {"clap": "claps", "perc": "percussion"}
 EXAMPLES = (
-    '"dark trap, 140, F minor"', '"lofi for studying, 2 minutes"', '"faster hats"',
-    '"drop the melody"', '"bump it to 150"', '"twice as long"', '"undo"', '"stems?"',
+    '"dark trap, 140, F minor"',
+    '"lofi for studying, 2 minutes"',
+    '"faster hats"',
+    '"drop the melody"',
+    '"bump it to 150"',
+    '"twice as long"',
+    '"undo"',
+    '"stems?"',
     '"what key is this?"',
 )
 
@@ -65,14 +82,16 @@ def _bpm(value: float) -> str:
 
 
 def track_label(spec: BeatSpec, name: str) -> str:
-    """"808" for an 808 bass, "piano chords", "bells": the sound a producer would name."""
+    """ "808" for an 808 bass, "piano chords", "bells": the sound a producer would name."""
     instrument = spec.tracks[name].instrument
     if name == "bass" and instrument == "808":
         return "808"
     if name == "chords" and instrument in ("piano", "organ", "epiano"):
         return {"piano": "piano chords", "organ": "organ", "epiano": "keys"}[instrument]
     if name == "melody" and instrument in ("bell", "flute", "marimba", "pluck"):
-        return {"bell": "bells", "flute": "flute", "marimba": "marimba", "pluck": "plucks"}[instrument]
+        return {"bell": "bells", "flute": "flute", "marimba": "marimba", "pluck": "plucks"}[
+            instrument
+        ]
     if name == "pad" and instrument in ("strings", "choir"):
         return instrument
     return _TRACK_LABELS.get(name, name)
@@ -170,7 +189,9 @@ def create(spec: BeatSpec, *, chose_defaults: bool = False, notes: Sequence[str]
     return _with_notes(text, notes)
 
 
-def modify(old: BeatSpec, new: BeatSpec, changes: Sequence[str], *, notes: Sequence[str] = ()) -> str:
+def modify(
+    old: BeatSpec, new: BeatSpec, changes: Sequence[str], *, notes: Sequence[str] = ()
+) -> str:
     """Reply to an edit: the new headline, then what changed, then that the rest was kept."""
     if not changes:
         return _with_notes(f"Already there — {describe(new)}; nothing to change.", notes)
@@ -180,10 +201,14 @@ def modify(old: BeatSpec, new: BeatSpec, changes: Sequence[str], *, notes: Seque
         extra = [_phrase(c, old, new) for c in changes if c.startswith("key ")]
         if abs(new.duration_s - old.duration_s) > 0.05 * old.duration_s:
             kept = kept.replace("and length ", "").replace("length kept", "").strip() or ""
-            extra.append(f"length {duration_label(old.duration_s)} → {duration_label(new.duration_s)}")
+            extra.append(
+                f"length {duration_label(old.duration_s)} → {duration_label(new.duration_s)}"
+            )
         if new.bpm != GENRE_DEFAULTS[new.genre].bpm:
             extra.append(f"tempo {_bpm(new.bpm)}")
-        body = ", ".join([f"switched to {genre_label(new.genre)} with its tempo, kit and groove", *extra])
+        body = ", ".join(
+            [f"switched to {genre_label(new.genre)} with its tempo, kit and groove", *extra]
+        )
         return _with_notes(f"{describe(new)} — {body}" + (f"; {kept}." if kept else "."), notes)
     phrases = [_phrase(change, old, new) for change in changes]
     return _with_notes(f"{describe(new)} — {', '.join(phrases)}, everything else kept.", notes)
@@ -203,8 +228,12 @@ def redo(spec: BeatSpec | None = None) -> str:
 
 
 def export(kind: str, spec: BeatSpec | None = None) -> str:
-    what = {"stems": "Stems (one WAV per track)", "midi": "MIDI", "wav": "WAV master",
-            "mp3": "MP3"}[kind]
+    what = {
+        "stems": "Stems (one WAV per track)",
+        "midi": "MIDI",
+        "wav": "WAV master",
+        "mp3": "MP3",
+    }[kind]
     if spec is None:
         return f"Nothing to export yet — make a beat first, then ask for the {what.split(' (')[0]}."
     return f"{what} for the {describe(spec)}:"
@@ -213,17 +242,29 @@ def export(kind: str, spec: BeatSpec | None = None) -> str:
 def export_ready(kind: str, links: Mapping[str, str]) -> str:
     """The message once files exist: one line per file."""
     lines = [f"{name}: {url}" for name, url in links.items()]
-    return f"Here's your {kind}:\n" + "\n".join(lines) if lines else f"No {kind} files were produced."
+    return (
+        f"Here's your {kind}:\n" + "\n".join(lines) if lines else f"No {kind} files were produced."
+    )
 
 
 def answer(topics: Sequence[str], spec: BeatSpec | None, *, genre: str | None = None) -> str:
     """Answer a question about the current beat (or about a genre's usual tempo)."""
-    if genre and (spec is None or genre != spec.genre) and (not topics or "tempo" in topics or "genre" in topics):
+    if (
+        genre
+        and (spec is None or genre != spec.genre)
+        and (not topics or "tempo" in topics or "genre" in topics)
+    ):
         preset = GENRE_DEFAULTS[genre]
-        return (f"{genre_label(genre).capitalize()} usually sits at {_bpm(preset.bpm_min)} to {_bpm(preset.bpm_max)} BPM; "
-                f"I'd start at {_bpm(preset.bpm)} in {preset.tonic} {preset.mode}. Say the word and I'll make one.")
+        return (
+            f"{genre_label(genre).capitalize()} usually sits at {_bpm(preset.bpm_min)} to {_bpm(preset.bpm_max)} BPM; "
+            f"I'd start at {_bpm(preset.bpm)} in {preset.tonic} {preset.mode}. Say the word and I'll make one."
+        )
     if "genres" in topics:
-        return "I make " + _join([genre_label(g) for g in GENRES]) + " — name one, or an artist's \"type beat\"."
+        return (
+            "I make "
+            + _join([genre_label(g) for g in GENRES])
+            + ' — name one, or an artist\'s "type beat".'
+        )
     if spec is None:
         return "There's no beat yet — tell me what to make, e.g. " + EXAMPLES[0] + "."
     parts = []
@@ -234,7 +275,9 @@ def answer(topics: Sequence[str], spec: BeatSpec | None, *, genre: str | None = 
             parts.append(f"{_bpm(spec.bpm)} BPM.")
         elif topic == "length":
             loop = ", looped" if spec.loop else ""
-            parts.append(f"{duration_label(spec.duration_s)} — {spec.bars} bars of {spec.meter} at {_bpm(spec.bpm)}{loop}.")
+            parts.append(
+                f"{duration_label(spec.duration_s)} — {spec.bars} bars of {spec.meter} at {_bpm(spec.bpm)}{loop}."
+            )
         elif topic == "tracks":
             on = [track_label(spec, n) for n in spec.enabled_tracks()]
             off = [_TRACK_LABELS.get(n, n) for n in TRACK_NAMES if not spec.tracks[n].enabled]
@@ -243,23 +286,40 @@ def answer(topics: Sequence[str], spec: BeatSpec | None, *, genre: str | None = 
                 text += f" (hats at {hats_label(spec.tracks['hats'].rate)})"
             parts.append(text + (f". Off: {_join(off)}." if off else "."))
         elif topic == "genre":
-            parts.append(f"It's {genre_label(spec.genre)}" + (f", {spec.mood}" if spec.mood else "") + ".")
+            parts.append(
+                f"It's {genre_label(spec.genre)}" + (f", {spec.mood}" if spec.mood else "") + "."
+            )
         elif topic == "swing":
-            parts.append("Dead straight, no swing." if spec.swing == 0 else f"Swing at {round(spec.swing * 100)}%.")
+            parts.append(
+                "Dead straight, no swing."
+                if spec.swing == 0
+                else f"Swing at {round(spec.swing * 100)}%."
+            )
         elif topic == "mood":
             parts.append(f"Mood: {spec.mood or 'neutral'}, energy {round(spec.energy * 100)}%.")
         elif topic == "version":
-            parts.append("Every change is a new version — say \"undo\", \"redo\" or \"go back to version 2\".")
+            parts.append(
+                'Every change is a new version — say "undo", "redo" or "go back to version 2".'
+            )
         else:
-            parts.append(f"{describe(spec)[0].upper()}{describe(spec)[1:]}, {spec.bars} bars — "
-                         f"{_join([track_label(spec, n) for n in spec.enabled_tracks()])}.")
+            parts.append(
+                f"{describe(spec)[0].upper()}{describe(spec)[1:]}, {spec.bars} bars — "
+                f"{_join([track_label(spec, n) for n in spec.enabled_tracks()])}."
+            )
     return " ".join(dict.fromkeys(parts))
 
 
 def help_text(spec: BeatSpec | None = None) -> str:
-    lead = "Tell me what to make or change" if spec is None else f"We're on {describe(spec)}. Tell me what to change"
-    return (f"{lead} — genre, tempo, key, length, tracks, hats, swing, mood. Try "
-            + ", ".join(EXAMPLES) + ".")
+    lead = (
+        "Tell me what to make or change"
+        if spec is None
+        else f"We're on {describe(spec)}. Tell me what to change"
+    )
+    return (
+        f"{lead} — genre, tempo, key, length, tracks, hats, swing, mood. Try "
+        + ", ".join(EXAMPLES)
+        + "."
+    )
 
 
 _FALLBACKS = {

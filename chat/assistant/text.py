@@ -25,7 +25,13 @@ __all__ = ["MAX_CHARS", "Screened", "normalize", "screen"]
 MAX_CHARS = 2000
 
 # Problems a turn can have before any parsing; each gets a safe, helpful reply.
-EMPTY, TOO_LONG, BINARY, INJECTION, FOREIGN = "empty", "too_long", "binary", "prompt_injection", "foreign"
+EMPTY, TOO_LONG, BINARY, INJECTION, FOREIGN = (
+    "empty",
+    "too_long",
+    "binary",
+    "prompt_injection",
+    "foreign",
+)
 
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}"
@@ -38,18 +44,93 @@ _INJECTION = re.compile(
     r"|\brm\s+-rf\b|\bdrop\s+table\b|;\s*--|<\s*script\b|\beval\s*\(|__import__|\bos\.system\b",
     re.IGNORECASE,
 )
-_NON_LATIN_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "CYRILLIC", "ARABIC", "HEBREW",
-                      "DEVANAGARI", "THAI", "GREEK", "BENGALI", "TAMIL", "GEORGIAN", "ARMENIAN")
+_NON_LATIN_SCRIPTS = (
+    "CJK",
+    "HIRAGANA",
+    "KATAKANA",
+    "HANGUL",
+    "CYRILLIC",
+    "ARABIC",
+    "HEBREW",
+    "DEVANAGARI",
+    "THAI",
+    "GREEK",
+    "BENGALI",
+    "TAMIL",
+    "GEORGIAN",
+    "ARMENIAN",
+)
 # Frequent function words of other Latin-script languages; two or more and no music words
 # means the user is not writing English.
-_FOREIGN_WORDS = frozenset({
-    "el", "los", "las", "una", "por", "favor", "hazme", "quiero", "ritmo", "haz", "que", "del",
-    "con", "muy", "más", "mas", "para", "lento", "rápido", "canción", "les", "une", "avec",
-    "moi", "fais", "fait", "je", "veux", "pour", "plus", "très", "ich", "und", "mit", "bitte",
-    "eine", "einen", "machen", "schneller", "langsamer", "ist", "nicht", "das", "der", "die",
-    "faça", "uma", "batida", "não", "você", "mais", "vorrei", "fammi", "della", "più",
-    "een", "maak", "het", "niet", "och", "jag", "vill", "göra", "lütfen", "bir",
-})
+_FOREIGN_WORDS = frozenset(
+    {
+        "el",
+        "los",
+        "las",
+        "una",
+        "por",
+        "favor",
+        "hazme",
+        "quiero",
+        "ritmo",
+        "haz",
+        "que",
+        "del",
+        "con",
+        "muy",
+        "más",
+        "mas",
+        "para",
+        "lento",
+        "rápido",
+        "canción",
+        "les",
+        "une",
+        "avec",
+        "moi",
+        "fais",
+        "fait",
+        "je",
+        "veux",
+        "pour",
+        "plus",
+        "très",
+        "ich",
+        "und",
+        "mit",
+        "bitte",
+        "eine",
+        "einen",
+        "machen",
+        "schneller",
+        "langsamer",
+        "ist",
+        "nicht",
+        "das",
+        "der",
+        "die",
+        "faça",
+        "uma",
+        "batida",
+        "não",
+        "você",
+        "mais",
+        "vorrei",
+        "fammi",
+        "della",
+        "più",
+        "een",
+        "maak",
+        "het",
+        "niet",
+        "och",
+        "jag",
+        "vill",
+        "göra",
+        "lütfen",
+        "bir",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -114,14 +195,27 @@ def _non_latin(ch: str) -> bool:
 
 
 # --- normalisation ----------------------------------------------------------------------
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                         "\u2013": "-", "\u2014": " - ", "\u266f": "#", "\u266d": "b",
-                         "\u00d7": "x", "\u2026": " "})
+_QUOTES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u266f": "#",
+        "\u266d": "b",
+        "\u00d7": "x",
+        "\u2026": " ",
+    }
+)
 _WORD = re.compile(r"[a-z0-9#&$'./]+|[^\sa-z0-9]")
 _HYPHEN_JOIN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
 _SPACE = re.compile(r"\s+")
 _TYPO_PATTERN = re.compile(
-    r"(?<![\w'&])(" + "|".join(re.escape(k) for k in sorted(TYPOS, key=len, reverse=True)) + r")(?![\w'&])"
+    r"(?<![\w'&])("
+    + "|".join(re.escape(k) for k in sorted(TYPOS, key=len, reverse=True))
+    + r")(?![\w'&])"
 )
 _NUMBER_WORD = re.compile(
     r"\b(?:(?:a|one)\s+hundred(?:\s+and)?|"
@@ -162,7 +256,7 @@ def _number_word_to_digits(match: re.Match[str]) -> str:
     if value is None:
         return phrase
     if len(words) == 1 and words[0] in UNIT_WORDS:
-        following = match.string[match.end():]
+        following = match.string[match.end() :]
         if not _UNIT_FOLLOWERS.match(following):
             return phrase
     return str(value)
@@ -174,12 +268,17 @@ def _words_value(words: list[str]) -> int | None:
         index = words.index("hundred")
         head = words[:index]
         hundreds = _small_value(head) if head else 1
-        rest = _small_value(words[index + 1:]) if words[index + 1:] else 0
+        rest = _small_value(words[index + 1 :]) if words[index + 1 :] else 0
         if hundreds is None or rest is None or hundreds > 9:
             return None
         return hundreds * 100 + rest
     # "one forty", "one seventy four": a producer's way of saying 140, 174.
-    if len(words) >= 2 and words[0] in UNIT_WORDS and 1 <= UNIT_WORDS[words[0]] <= 2 and words[1] in TENS_WORDS:
+    if (
+        len(words) >= 2
+        and words[0] in UNIT_WORDS
+        and 1 <= UNIT_WORDS[words[0]] <= 2
+        and words[1] in TENS_WORDS
+    ):
         rest = _small_value(words[1:])
         if rest is None:
             return None
@@ -191,14 +290,19 @@ def _small_value(words: list[str]) -> int | None:
     if len(words) == 1:
         word = words[0]
         return UNIT_WORDS.get(word, TENS_WORDS.get(word))
-    if len(words) == 2 and words[0] in TENS_WORDS and words[1] in UNIT_WORDS and UNIT_WORDS[words[1]] < 10:
+    if (
+        len(words) == 2
+        and words[0] in TENS_WORDS
+        and words[1] in UNIT_WORDS
+        and UNIT_WORDS[words[1]] < 10
+    ):
         return TENS_WORDS[words[0]] + UNIT_WORDS[words[1]]
     return None
 
 
 # --- fuzzy typo correction ------------------------------------------------------------------
 def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 _FUZZY_INDEX: dict[str, str] = {}
@@ -209,8 +313,17 @@ _FUZZY_EXACT = frozenset(FUZZY_TARGETS)
 # Words the vocabulary already knows are never "corrected" ("dilla" is not "drill").
 _KNOWN_WORDS = frozenset(
     word
-    for phrase in (*ARTIST_GENRES, *GENRE_ALIASES, *TRACK_ALIASES, *MOODS, *OCCASION_GENRES,
-                   *EXPORT_FORMATS, *TYPOS.values(), *UNIT_WORDS, *TENS_WORDS)
+    for phrase in (
+        *ARTIST_GENRES,
+        *GENRE_ALIASES,
+        *TRACK_ALIASES,
+        *MOODS,
+        *OCCASION_GENRES,
+        *EXPORT_FORMATS,
+        *TYPOS.values(),
+        *UNIT_WORDS,
+        *TENS_WORDS,
+    )
     for word in phrase.split()
 )
 _FUZZY_CANDIDATE = re.compile(r"\b[a-z]{5,14}\b")

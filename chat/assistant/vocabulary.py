@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The tables below are data laid out for reading, several entries a line.
+# fmt: off
+
 # --- genres ------------------------------------------------------------------------------
 # alias -> canonical genre. Longer aliases win over shorter ones ("lofi hip hop" is lo-fi,
 # not boom-bap); GENERIC_GENRE_ALIASES lose to any specific alias in the same text.
@@ -520,3 +523,4 @@ EXPORT_FORMATS: dict[str, str] = {
     "audio file": "wav", "audio": "wav", "files": "wav", "the files": "wav",
     "all the files": "stems", "all files": "stems", "every file": "stems",
 }
+# fmt: on

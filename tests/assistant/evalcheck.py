@@ -40,7 +40,9 @@ def check(expect: dict[str, Any], out: dict[str, Any]) -> list[str]:
         fail(f"bpm {spec['bpm']} not > {expect['bpm_gt']}")
     if "bpm_lt" in expect and not spec["bpm"] < expect["bpm_lt"]:
         fail(f"bpm {spec['bpm']} not < {expect['bpm_lt']}")
-    if "tonic" in expect and normalize_tonic(spec["key"]["tonic"]) != normalize_tonic(expect["tonic"]):
+    if "tonic" in expect and normalize_tonic(spec["key"]["tonic"]) != normalize_tonic(
+        expect["tonic"]
+    ):
         fail(f"tonic {spec['key']['tonic']} != {expect['tonic']}")
     if "mode" in expect and spec["key"]["mode"] != expect["mode"]:
         fail(f"mode {spec['key']['mode']} != {expect['mode']}")

@@ -12,10 +12,22 @@ from tests.assistant.evalcheck import check
 
 LINES = [
     {"id": "a", "text": "dark trap beat, 140 bpm, F minor"},
-    {"id": "b", "given": {"genre": "trap", "bpm": 140, "tonic": "F", "mode": "minor"},
-     "text": "faster hats", "expect": {"action": "modify", "hats_faster": True}},
-    {"id": "c", "given": {"genre": "house", "bpm": 124, "tonic": "A", "mode": "minor"}, "text": "undo"},
-    {"id": "d", "given": {"genre": "lo-fi", "bpm": 80, "tonic": "D", "mode": "minor"}, "text": "stems?"},
+    {
+        "id": "b",
+        "given": {"genre": "trap", "bpm": 140, "tonic": "F", "mode": "minor"},
+        "text": "faster hats",
+        "expect": {"action": "modify", "hats_faster": True},
+    },
+    {
+        "id": "c",
+        "given": {"genre": "house", "bpm": 124, "tonic": "A", "mode": "minor"},
+        "text": "undo",
+    },
+    {
+        "id": "d",
+        "given": {"genre": "lo-fi", "bpm": 80, "tonic": "D", "mode": "minor"},
+        "text": "stems?",
+    },
     {"id": "e", "text": "what key is this?"},
 ]
 
@@ -69,7 +81,9 @@ def test_batch_writes_one_line_per_input_in_the_eval_format(tmp_path):
 
 def test_batch_reports_unreadable_lines_and_carries_on(tmp_path):
     batch = tmp_path / "in.jsonl"
-    batch.write_text('not json\n{"id": "x", "given": {"genre": "polka"}, "text": "faster"}\n{"id": "y", "text": "help"}\n')
+    batch.write_text(
+        'not json\n{"id": "x", "given": {"genre": "polka"}, "text": "faster"}\n{"id": "y", "text": "help"}\n'
+    )
     rows = [json.loads(line) for line in _run("--batch", str(batch)).splitlines()]
     assert "error" in rows[0]
     assert rows[1]["id"] == "x" and "error" in rows[1]

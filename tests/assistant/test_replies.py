@@ -34,16 +34,19 @@ def test_modify_reply_has_the_headline_and_the_change():
     assert intent.changes == ["hats 1/16 → 1/32"]
 
 
-@pytest.mark.parametrize(("text", "change", "said"), [
-    ("make it 150 bpm", "bpm 140 → 150", "tempo 140 → 150"),
-    ("no melody", "melody off", "melody out"),
-    ("add percussion", "percussion on", "percussion in"),
-    ("change the key to G minor", "key F minor → G minor", "key F minor → G minor"),
-    ("twice as long", "length 0:55 → 1:50 (32 → 64 bars)", "length 0:55 → 1:50"),
-    ("more swing", "swing 0% → 25%", "swing 0% → 25%"),
-    ("another one", "new variation", "fresh variation"),
-    ("make the 808 louder", "808 +3 dB", "808 +3 dB"),
-])
+@pytest.mark.parametrize(
+    ("text", "change", "said"),
+    [
+        ("make it 150 bpm", "bpm 140 → 150", "tempo 140 → 150"),
+        ("no melody", "melody off", "melody out"),
+        ("add percussion", "percussion on", "percussion in"),
+        ("change the key to G minor", "key F minor → G minor", "key F minor → G minor"),
+        ("twice as long", "length 0:55 → 1:50 (32 → 64 bars)", "length 0:55 → 1:50"),
+        ("more swing", "swing 0% → 25%", "swing 0% → 25%"),
+        ("another one", "new variation", "fresh variation"),
+        ("make the 808 louder", "808 +3 dB", "808 +3 dB"),
+    ],
+)
 def test_each_change_is_listed_and_said(text, change, said):
     intent = interpret(text, TRAP)
     assert intent.action == "modify"
@@ -73,14 +76,17 @@ def test_no_op_modify_says_nothing_changed_and_renders_nothing():
     assert "nothing to change" in intent.reply
 
 
-@pytest.mark.parametrize(("text", "answer"), [
-    ("what key is this?", "F minor"),
-    ("how fast is this beat?", "140 BPM"),
-    ("how long is it?", "0:55"),
-    ("what's playing?", "Playing: kick"),
-    ("what genre is this", "trap"),
-    ("is there swing?", "no swing"),
-])
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("what key is this?", "F minor"),
+        ("how fast is this beat?", "140 BPM"),
+        ("how long is it?", "0:55"),
+        ("what's playing?", "Playing: kick"),
+        ("what genre is this", "trap"),
+        ("is there swing?", "no swing"),
+    ],
+)
 def test_question_is_answered_from_the_current_spec(text, answer):
     intent = interpret(text, TRAP)
     assert intent.action == "question"
@@ -143,10 +149,17 @@ def test_bring_the_melody_back_is_a_track_change_not_redo():
     assert interpret("bring it back", muted).action == "redo"
 
 
-@pytest.mark.parametrize(("tonic", "mode", "label"), [
-    ("C#", "minor", "C# minor"), ("C#", "major", "Db major"), ("A#", "minor", "Bb minor"),
-    ("D#", "minor", "Eb minor"), ("F#", "major", "F# major"), ("G#", "major", "Ab major"),
-])
+@pytest.mark.parametrize(
+    ("tonic", "mode", "label"),
+    [
+        ("C#", "minor", "C# minor"),
+        ("C#", "major", "Db major"),
+        ("A#", "minor", "Bb minor"),
+        ("D#", "minor", "Eb minor"),
+        ("F#", "major", "F# major"),
+        ("G#", "major", "Ab major"),
+    ],
+)
 def test_keys_are_spelled_the_way_producers_write_them(tonic, mode, label):
     spec = TRAP.with_changes(key={"tonic": tonic, "mode": mode})
     assert replies.key_label(spec) == label

@@ -16,7 +16,7 @@ from generation.engine.spec import BeatSpec, SpecError
 
 class Command(BaseCommand):
     help = (
-        'Interpret TEXT (optionally against --spec SPEC.json) and print the intent as JSON, or '
+        "Interpret TEXT (optionally against --spec SPEC.json) and print the intent as JSON, or "
         "interpret every line of --batch IN.jsonl and print one result line per input."
     )
 
@@ -24,8 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("text", nargs="?", help="the chat turn")
         parser.add_argument("--spec", type=Path, help="JSON file with the current beat's spec")
         parser.add_argument("--batch", type=Path, help='JSON lines {"id", "text", "given"?}')
-        parser.add_argument("--llm", action="store_true",
-                            help="use the configured LLM provider (LLM_BASE_URL) instead of the built-in parser")
+        parser.add_argument(
+            "--llm",
+            action="store_true",
+            help="use the configured LLM provider (LLM_BASE_URL) instead of the built-in parser",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         interpreter = self._interpreter(options["llm"])
@@ -38,7 +41,7 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
         if options["text"] is None:
-            raise CommandError('give a TEXT to interpret or --batch IN.jsonl')
+            raise CommandError("give a TEXT to interpret or --batch IN.jsonl")
         current = self._spec(options["spec"]) if options["spec"] else None
         intent = interpreter(options["text"], current)
         self.stdout.write(json.dumps(intent.to_dict(), ensure_ascii=False, indent=2))
@@ -54,8 +57,16 @@ class Command(BaseCommand):
     def _interpreter(self, use_llm: bool) -> Any:
         if not use_llm:
             return interpret
-        return get_interpreter({
-            name: getattr(settings, name, "")
-            for name in ("LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL", "LLM_TIMEOUT_S",
-                         "LLM_PRICE_INPUT_PER_1K", "LLM_PRICE_OUTPUT_PER_1K")
-        })
+        return get_interpreter(
+            {
+                name: getattr(settings, name, "")
+                for name in (
+                    "LLM_BASE_URL",
+                    "LLM_API_KEY",
+                    "LLM_MODEL",
+                    "LLM_TIMEOUT_S",
+                    "LLM_PRICE_INPUT_PER_1K",
+                    "LLM_PRICE_OUTPUT_PER_1K",
+                )
+            }
+        )
