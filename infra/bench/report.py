@@ -1,0 +1,73 @@
+"""Plain-text rendering of bench figures, with each target marked met or missed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _lines(data: Any, indent: int = 0) -> list[str]:
+    pad = "  " * indent
+    if not isinstance(data, dict):
+        return [f"{pad}{data}"]
+    out: list[str] = []
+    for key, value in data.items():
+        if isinstance(value, dict) and value and not _flat(value):
+            out.append(f"{pad}{key}:")
+            out.extend(_lines(value, indent + 1))
+        elif isinstance(value, dict):
+            out.append(f"{pad}{key}: " + ", ".join(f"{k}={v}" for k, v in value.items()))
+        else:
+            out.append(f"{pad}{key}: {value}")
+    return out
+
+
+def _flat(value: dict[str, Any]) -> bool:
+    return len(value) <= 8 and not any(isinstance(v, (dict, list)) for v in value.values())
+
+
+def target(label: str, value: float, limit: float, unit: str = "", *, above: bool = False) -> str:
+    """``label: value (target < limit): met`` — or ``missed by N%``."""
+    met = value >= limit if above else value < limit
+    sign = ">=" if above else "<"
+    verdict = (
+        "met"
+        if met
+        else f"MISSED by {abs(value - limit) / limit * 100:.0f}%"
+        if limit
+        else "MISSED"
+    )
+    return f"  {label}: {value:g}{unit} (target {sign} {limit:g}{unit}): {verdict}"
+
+
+def text(title: str, result: dict[str, Any], targets: list[str]) -> str:
+    return "\n".join([f"== {title} ==", *_lines(result), "targets:", *targets]) + "\n"
+
+
+def ws_text(r: dict[str, Any]) -> str:
+    lat, bare = r["latency"], r["latency_bare"]
+    targets = [
+        target(
+            "idle sockets open",
+            r["idle"]["open_and_ready"],
+            r["options"]["connections"],
+            above=True,
+        ),
+        target("web RSS with idle sockets", r["idle"]["web_rss_mib"], 400, " MiB"),
+        target("reconnect makespan", r["reconnect"]["makespan_s"], 10, " s"),
+        target("reconnect failures", sum(r["reconnect"]["failures"].values()), 1),
+        target("event latency p50", lat["progress_latency"]["p50_ms"], 10, " ms"),
+        target("event latency p99", lat["progress_latency"]["p99_ms"], 100, " ms"),
+        target(
+            "generation.completed received",
+            lat["completed_received"],
+            lat["completed_expected"],
+            above=True,
+        ),
+        target("latency ratio to bare consumer p50", r["latency_ratio"]["p50"], 1.5, "x"),
+        target("latency ratio to bare consumer p99", r["latency_ratio"]["p99"], 1.5, "x"),
+    ]
+    if bare:
+        targets.append(
+            f"  (bare consumer p50/p99: {bare['progress_latency']['p50_ms']} / {bare['progress_latency']['p99_ms']} ms)"
+        )
+    return text("bench_ws", r, targets)

@@ -1,0 +1,321 @@
+"""WebSocket bench: idle sockets and RSS, a reconnect storm, event latency against a bare consumer."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+
+from .client import BenchSocket, Session, gather_limited
+from .stack import Process, Stack, machine, raise_fd_limit
+from .stats import summary_ms
+
+PROMPTS = (
+    "make a house beat at 124 bpm, {length}",
+    "make a trap beat at 140 bpm, {length}",
+    "make a lofi beat at 80 bpm, {length}",
+    "make a techno beat at 130 bpm, {length}",
+    "make a boom bap beat at 90 bpm, {length}",
+)
+
+
+@dataclass
+class WsOptions:
+    connections: int = 5000
+    reconnect: int = 2000
+    watchers: int = 1000
+    renders: int = 50
+    per_job: int = 10
+    rate: float = 200.0
+    seconds: float = 30.0
+    real_renders: int = 4
+    real_watchers: int = 5
+    beat_length: str = "60 seconds"
+    hold: float = 5.0
+    connect_concurrency: int = 100
+    reconnect_jitter: float = 1.0
+    sockets_per_user: int = 10
+
+
+def run(options: WsOptions) -> dict[str, Any]:
+    """Start a stack, run every phase, stop the stack; returns the figures."""
+    raise_fd_limit()
+    with Stack() as stack:
+        return asyncio.run(_run(stack, options))
+
+
+async def _run(stack: Stack, opt: WsOptions) -> dict[str, Any]:
+    result: dict[str, Any] = {"machine": machine(), "options": opt.__dict__.copy()}
+    client = psutil.Process()
+    web, base = stack.start_web()
+    result["idle"], result["reconnect"] = await _idle_and_reconnect(stack, web, base, opt)
+    result["latency"] = await _latency(stack, web, base, opt, bare=False)
+    bare, bare_base = stack.start_bare()
+    result["latency_bare"] = await _latency(stack, bare, bare_base, opt, bare=True)
+    bare.stop()
+    result["latency_ratio"] = _ratio(result["latency"], result["latency_bare"])
+    if opt.real_renders:
+        result["real_renders"] = await _real_renders(stack, web, base, opt)
+    times = client.cpu_times()
+    result["client_cpu_s"] = round(times.user + times.system, 1)
+    result["ok"] = _ok(result, opt)
+    return result
+
+
+# --- idle sockets and the reconnect storm --------------------------------------------------
+def _sessions(seeded: dict[str, Any]) -> list[tuple[Session, list[str]]]:
+    name = seeded["cookie_name"]
+    return [(Session(name, u["session"]), u["conversations"]) for u in seeded["users"]]
+
+
+async def _open_many(
+    base: str, pairs: list[tuple[Session, str]], limit: int
+) -> tuple[list[BenchSocket], list[str]]:
+    factories = [
+        (
+            lambda s=s, c=c: BenchSocket.open(
+                base, f"/ws/conversations/{c}/", conversation=c, session=s
+            )
+        )
+        for s, c in pairs
+    ]
+    opened = await gather_limited(factories, limit)
+    sockets = [o for o in opened if isinstance(o, BenchSocket)]
+    errors = [f"{type(o).__name__}: {o}"[:120] for o in opened if not isinstance(o, BenchSocket)]
+    return sockets, errors
+
+
+async def _wait_ready(sockets: list[BenchSocket], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not all(s.ready or not s.open_now for s in sockets):
+        await asyncio.sleep(0.05)
+
+
+async def _idle_and_reconnect(
+    stack: Stack, web: Process, base: str, opt: WsOptions
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    per_user = opt.sockets_per_user
+    seeded = stack.seed(
+        users=math.ceil(opt.connections / per_user), conversations_per_user=per_user
+    )
+    pairs = [(s, c) for s, convs in _sessions(seeded) for c in convs][: opt.connections]
+    rss_before = web.rss_mib()
+    started = time.monotonic()
+    sockets, errors = await _open_many(base, pairs, opt.connect_concurrency)
+    await _wait_ready(sockets, 30)
+    connect_s = time.monotonic() - started
+    await asyncio.sleep(opt.hold)
+    rss = web.rss_mib()
+    open_ready = sum(1 for s in sockets if s.ready and s.open_now)
+    idle = {
+        "target": opt.connections,
+        "open_and_ready": open_ready,
+        "connect_errors": len(errors),
+        "error_samples": errors[:3],
+        "connect_s": round(connect_s, 2),
+        "held_s": opt.hold,
+        "web_rss_mib_before": round(rss_before, 1),
+        "web_rss_mib": round(rss, 1),
+        "kib_per_socket": round((rss - rss_before) * 1024 / max(1, open_ready), 1),
+    }
+
+    # Reconnect storm: close N sockets at once, then each client reconnects after a jittered
+    # delay (as the studio's backoff does), resumes, and counts once the snapshot arrives.
+    storm = sockets[: opt.reconnect]
+    await asyncio.gather(*(s.close() for s in storm))
+    durations: list[float] = []
+    failures: Counter[str] = Counter()
+    session_of = {c: s for s, c in pairs}
+
+    async def again(old: BenchSocket) -> None:
+        await asyncio.sleep(random.uniform(0, opt.reconnect_jitter))
+        began = time.monotonic()
+        try:
+            sock = await BenchSocket.open(
+                base,
+                f"/ws/conversations/{old.conversation}/",
+                conversation=old.conversation,
+                session=session_of[old.conversation],
+            )
+            if not sock.ready:
+                await sock.wait_for(lambda e: e["type"] == "connection.ready", 30)
+            await sock.send({"type": "resume", "last_seq": old.last_seq})
+            await sock.wait_for(lambda e: e["type"] == "conversation.snapshot", 30)
+            durations.append(time.monotonic() - began)
+            sockets.append(sock)
+        except Exception as exc:
+            failures[type(exc).__name__] += 1
+
+    storm_start = time.monotonic()
+    await asyncio.gather(*(again(s) for s in storm))
+    makespan = time.monotonic() - storm_start
+    reconnect = {
+        "clients": len(storm),
+        "succeeded": len(durations),
+        "failures": dict(failures),
+        "jitter_s": opt.reconnect_jitter,
+        "makespan_s": round(makespan, 2),
+        "per_client": summary_ms(durations),
+        "web_rss_mib_after": round(web.rss_mib(), 1),
+    }
+    await asyncio.gather(*(s.close() for s in sockets[len(storm) :]))
+    return idle, reconnect
+
+
+# --- event latency --------------------------------------------------------------------------
+async def _latency(
+    stack: Stack, server: Process, base: str, opt: WsOptions, *, bare: bool
+) -> dict[str, Any]:
+    conversations = max(1, opt.watchers // opt.per_job)
+    seeded = stack.seed(users=conversations, conversations_per_user=1)
+    progress: list[float] = []
+    completed: list[float] = []
+
+    def on_event(sock: BenchSocket, event: dict[str, Any], now: float) -> None:
+        if event["type"] == "generation.progress":
+            progress.append(now - event["ts"])
+        elif event["type"] == "generation.completed":
+            completed.append(now - event["ts"])
+
+    pairs = [(s, convs[0]) for s, convs in _sessions(seeded)]
+    factories = []
+    for session, conv in pairs:
+        path = f"/ws/bare/{uuid.UUID(conv).hex}/" if bare else f"/ws/conversations/{conv}/"
+        for _ in range(opt.per_job):
+            factories.append(
+                lambda p=path, s=session, c=conv: BenchSocket.open(
+                    base, p, conversation=c, session=None if bare else s, on_event=on_event
+                )
+            )
+    opened = await gather_limited(factories, opt.connect_concurrency)
+    sockets = [o for o in opened if isinstance(o, BenchSocket)]
+    if not bare:
+        await _wait_ready(sockets, 30)
+    await asyncio.sleep(1.0)
+    renders = min(opt.renders, conversations)
+    targets = [{"conversation": c, "job": str(uuid.uuid4())} for _, c in pairs[:renders]]
+    cpu_before, began = server.cpu_seconds(), time.monotonic()
+    emitted = await stack.arun_module(
+        "infra.bench.emitter",
+        {
+            "mode": "bare" if bare else "ours",
+            "targets": targets,
+            "rate": opt.rate,
+            "seconds": opt.seconds,
+        },
+    )
+    expected_completed = sum(
+        1 for s in sockets if s.conversation in {t["conversation"] for t in targets}
+    )
+    deadline = time.monotonic() + 10
+    while len(completed) < expected_completed and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    elapsed = time.monotonic() - began
+    server_cpu = (server.cpu_seconds() - cpu_before) / elapsed
+    result = {
+        "server": "bare consumer" if bare else "ConversationConsumer",
+        "sockets": len(sockets),
+        "connect_errors": len(opened) - len(sockets),
+        "watched_jobs": renders,
+        "watchers_per_job": opt.per_job,
+        "emitter": emitted,
+        "progress_deliveries": len(progress),
+        "progress_deliveries_expected": emitted["progress_sent"] * opt.per_job,
+        "progress_latency": summary_ms(progress),
+        "completed_received": len(completed),
+        "completed_expected": expected_completed,
+        "completed_latency": summary_ms(completed),
+        "seq_gaps": sum(s.gaps for s in sockets) if not bare else None,
+        "closed_early": sum(1 for s in sockets if not s.open_now),
+        "server_cpu_cores": round(server_cpu, 2),
+        "server_rss_mib": round(server.rss_mib(), 1),
+    }
+    await asyncio.gather(*(s.close() for s in sockets))
+    return result
+
+
+def _ratio(ours: dict[str, Any], bare: dict[str, Any]) -> dict[str, float]:
+    def div(key: str) -> float:
+        a, b = ours["progress_latency"][key], bare["progress_latency"][key]
+        return round(a / b, 2) if b else math.nan
+
+    return {"p50": div("p50_ms"), "p99": div("p99_ms")}
+
+
+# --- real renders ---------------------------------------------------------------------------
+async def _real_renders(stack: Stack, web: Process, base: str, opt: WsOptions) -> dict[str, Any]:
+    """Real chat turns rendered by a real worker; latency of every group event they cause."""
+    worker = stack.start_worker(concurrency=2, name="ws-worker")
+    seeded = stack.seed(users=opt.real_renders, conversations_per_user=1)
+    latency: dict[str, list[float]] = {}
+
+    def on_event(sock: BenchSocket, event: dict[str, Any], now: float) -> None:
+        if event["type"] not in {"connection.ready", "conversation.snapshot", "pong"}:
+            latency.setdefault(event["type"], []).append(now - event["ts"])
+
+    groups: list[list[BenchSocket]] = []
+    for session, convs in _sessions(seeded):
+        socks = [
+            await BenchSocket.open(
+                base,
+                f"/ws/conversations/{convs[0]}/",
+                conversation=convs[0],
+                session=session,
+                on_event=on_event,
+            )
+            for _ in range(opt.real_watchers)
+        ]
+        groups.append(socks)
+    await _wait_ready([s for g in groups for s in g], 30)
+
+    async def turn(index: int, socks: list[BenchSocket]) -> str:
+        done = [
+            asyncio.create_task(
+                s.wait_for(
+                    lambda e: e["type"] in ("generation.completed", "generation.failed"), 180
+                )
+            )
+            for s in socks
+        ]
+        text = PROMPTS[index % len(PROMPTS)].format(length=opt.beat_length)
+        await socks[0].send(
+            {"type": "chat.message", "text": text, "client_msg_id": str(uuid.uuid4())}
+        )
+        results = await asyncio.gather(*done, return_exceptions=True)
+        kinds = {r["type"] if isinstance(r, dict) else type(r).__name__ for r in results}
+        return ",".join(sorted(kinds))
+
+    outcomes = Counter(await asyncio.gather(*(turn(i, g) for i, g in enumerate(groups))))
+    for g in groups:
+        await asyncio.gather(*(s.close() for s in g))
+    worker.stop()
+    everything = [v for values in latency.values() for v in values]
+    return {
+        "renders": opt.real_renders,
+        "watchers_per_job": opt.real_watchers,
+        "beat_length": opt.beat_length,
+        "outcomes": dict(outcomes),
+        "completed_received": len(latency.get("generation.completed", [])),
+        "completed_expected": opt.real_renders * opt.real_watchers,
+        "all_events_latency": summary_ms(everything),
+        "by_type_p50_ms": {k: summary_ms(v)["p50_ms"] for k, v in sorted(latency.items())},
+    }
+
+
+def _ok(result: dict[str, Any], opt: WsOptions) -> bool:
+    """Every socket opened, every reconnect and every completed event arrived (not timing)."""
+    idle, reconnect, lat = result["idle"], result["reconnect"], result["latency"]
+    real = result.get("real_renders")
+    return (
+        idle["open_and_ready"] == opt.connections
+        and reconnect["succeeded"] == reconnect["clients"]
+        and lat["completed_received"] == lat["completed_expected"]
+        and (real is None or real["completed_received"] == real["completed_expected"])
+    )
