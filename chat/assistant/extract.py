@@ -90,8 +90,14 @@ class Mentions:
     words: list[str] = field(default_factory=list)
     cased_keys: set[str] = field(default_factory=set)
 
-    def changes_spec(self) -> bool:
-        """Does the turn ask for any change to a beat?"""
+    def changes_spec(self, *, count_added_tracks: bool = True) -> bool:
+        """Does the turn ask for any change to a beat?
+
+        Tracks named with no "off" (and their instruments) can be left out: in "export the
+        drums as stems" the drums are not an edit.
+        """
+        if count_added_tracks and (self.tracks_on or self.instruments):
+            return True
         return bool(
             self.genre
             or self.bpm is not None
@@ -107,12 +113,10 @@ class Mentions:
             or self.length_delta_s
             or self.length_delta_bars
             or self.loop is not None
-            or self.tracks_on
             or self.tracks_off
             or self.only_tracks is not None
             or self.all_tracks_on
             or self.gains
-            or self.instruments
             or self.hats_rate
             or self.hats_step
             or self.hats_triplet
@@ -951,7 +955,6 @@ def _genres(scan: _Scanner, found: Mentions) -> None:
     if chosen and not (found.artist and not specific):
         found.genre_word, found.genre = chosen
     if found.genre is None:
-        found.occasion_genre = found.occasion_genre or None
         match = _OCCASION.search(scan.text)
         if match and found.occasion_genre is None:
             found.occasion_genre = OCCASION_GENRES[match.group(0)]

@@ -48,6 +48,8 @@ _BEAT_NOUN = re.compile(
 _MODIFY_PHRASE = re.compile(
     r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|same|now|keep|into\s+a|to\s+a|convert|more|less|version|remix|of\s+(?:this|it)|this\s+(?:beat|one|track))\b"
 )
+# "what's a good tempo for drill" asks for advice; it does not ask for drill.
+_ADVICE = re.compile(r"\b(?:good|usual|typical|normal|standard|should|best|recommended|ideal)\b")
 _UNDO_UNDO = re.compile(r"\bundo\s+(?:the|that|my)?\s*undo\b")
 
 
@@ -73,8 +75,7 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
     normalized = _normalize(screened.text)
     found = extract(normalized, screened.text)
     wants_change = found.changes_spec()
-    # Bare track names ("the drums" in "export the drums") are not edits on their own.
-    strong_change = wants_change and _strong_change(found)
+    strong_change = found.changes_spec(count_added_tracks=not found.export)
 
     if found.restore_version is not None and not strong_change:
         return Intent(
@@ -92,7 +93,10 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
         )
     if found.help and not wants_change:
         return Intent(action="help", reply=replies.help_text(current))
-    if (found.question and (not wants_change or normalized.endswith("?"))) or (
+    asks = found.question and (
+        not wants_change or normalized.endswith("?") or _ADVICE.search(normalized)
+    )
+    if asks or (
         normalized.endswith("?") and not wants_change and found.question_topics and not found.help
     ):
         topics = [
@@ -105,8 +109,6 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
             reply=replies.answer(topics, current, genre=found.genre),
         )
     if not wants_change:
-        if found.help:
-            return Intent(action="help", reply=replies.help_text(current))
         if current is None and (found.create_words or found.new_beat):
             return _create(found, normalized, current, chose_defaults=True)
         if current is not None and (
@@ -177,12 +179,8 @@ def _modify(found: Mentions, current: BeatSpec) -> Intent:
 
 
 def _fallback(reason: str, current: BeatSpec | None) -> Intent:
-    friendly = reason == "not_understood"
     return Intent(
-        action="help",
-        reply=replies.fallback(reason, current),
-        is_safe_fallback=True,
-        error=reason if not friendly else "not_understood",
+        action="help", reply=replies.fallback(reason, current), is_safe_fallback=True, error=reason
     )
 
 
@@ -202,12 +200,6 @@ def _is_create_request(found: Mentions, normalized: str) -> bool:
     if not (found.genre or found.occasion_genre):
         return False
     return bool(_CREATE_PHRASE.search(normalized) or _BEAT_NOUN.search(normalized))
-
-
-def _strong_change(found: Mentions) -> bool:
-    bare_tracks = Mentions(tracks_on=found.tracks_on, instruments=found.instruments)
-    probe = Mentions(**{**vars(found), "tracks_on": set(), "instruments": {}})
-    return probe.changes_spec() or (bare_tracks.changes_spec() and not found.export)
 
 
 # --- spec building -------------------------------------------------------------------------
