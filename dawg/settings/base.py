@@ -342,6 +342,9 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
         # Its INFO lines carry task return values; the job and task ids come from our context.
         "celery.app.trace": {"level": "WARNING"},
+        # httpx logs every outgoing URL at INFO; a provider URL may carry a key in its query.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
 
