@@ -241,7 +241,7 @@ _QUESTION_START = re.compile(
     r"|any\s+idea|remind\s+me|tell\s+me|(?:can|could|would)\s+you\s+(?:tell|remind|say|show)\s+me|do\s+you\s+know|quick\s+question)\b"
 )
 _REQUEST_START = re.compile(
-    r"^(?:what\s+about|how\s+about|how\s+bout|what\s+if|why\s+not|(?:can|could|would|will)\s+(?:you|we|i|it)|is\s+it\s+possible"
+    r"^(?:what\s+about|how\s+about|how\s+bout|what\s+if|why\s+not|what\s+would\s+it\s+sound\s+like|let'?s\s+hear|(?:can|could|would|will)\s+(?:you|we|i|it)|is\s+it\s+possible"
     r"|do\s+you\s+mind|would\s+it\s+be\s+possible|how\s+do\s+i\s+make|how\s+would\s+it\s+sound)\b"
 )
 _QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -311,7 +311,7 @@ _BPM_CONTEXT = re.compile(
 _BPM_TARGET = re.compile(r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?)\s*$")
 _BARE_NUMBER = re.compile(r"(?<![\w./:#$+-])(\d{2,3}(?:\.\d+)?)(?![\w./:%#])")
 _HALF_TIME = re.compile(
-    r"\b(?:half\s*time|half\s+(?:the\s+)?(?:speed|tempo|bpm)|halve\s+(?:the\s+)?(?:tempo|bpm|speed)|half\s+speed)\b"
+    r"\b(?:half\s*time|half\s+(?:the\s+)?(?:speed|tempo|bpm)|halve\s+(?:the\s+)?(?:tempo|bpm|speed)|half\s+speed|half\s+as\s+fast)\b"
 )
 _DOUBLE_TIME = re.compile(
     r"\b(?:double\s*time|double\s+(?:the\s+)?(?:speed|tempo|bpm)|twice\s+as\s+fast|2x\s+(?:speed|tempo|faster)|double\s+speed)\b"

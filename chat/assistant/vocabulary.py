@@ -505,7 +505,7 @@ FUZZY_STOPWORDS: frozenset[str] = frozenset({
     "spicy", "spacer", "stern", "chose", "chore", "chores", "drank", "drunk", "drown", "drops", "dropped", "worse", "maybe", "melon",
     "loner", "lounge", "shorten", "twine", "trouble", "doubly", "removal",
     "mighty", "eighty", "thirty", "forty", "fifty", "sixty", "seventy", "ninety", "twenty",
-    "seven", "eleven", "twelve", "three", "sixteen", "fifteen", "eighteen",
+    "seven", "eleven", "twelve", "three", "sixteen", "fifteen", "eighteen", "space",
 })
 
 # --- action phrases ------------------------------------------------------------------------
