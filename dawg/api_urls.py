@@ -5,7 +5,10 @@ from django.urls import path
 from chat import api as chat_api
 from generation import api as generation_api
 
+from .openapi import openapi_json
+
 urlpatterns = [
+    path("openapi.json", openapi_json, name="api-openapi"),
     path("conversations/", chat_api.conversation_create, name="api-conversation-create"),
     path(
         "conversations/<uuid:conversation_id>/",

@@ -1,6 +1,7 @@
 """Root URL configuration."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
@@ -8,10 +9,17 @@ from . import views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
+    # Only log-in and log-out: no e-mail is configured, so no password-reset pages.
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Operators log in through the same throttled form as everyone else.
+    path("admin/login/", views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("c/", include("chat.urls")),
     path("beats/", include("generation.urls")),
     path("api/", include("dawg.api_urls")),
     path("", include("infra.urls")),
 ]
+
+handler400 = "infra.api.bad_request"
+handler404 = "infra.api.not_found"

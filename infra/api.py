@@ -60,6 +60,7 @@ def api_view(*methods: str) -> Callable:
             except Http404:
                 return error_response(404, "not_found", "no such object")
 
+        wrapper.api_methods = methods  # read by the OpenAPI test to compare routes and document
         return wrapper
 
     return decorate
@@ -72,3 +73,21 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     from django.views.csrf import csrf_failure as default_failure
 
     return default_failure(request, reason=reason)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: JSON on the API (e.g. a body Django cannot parse), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return error_response(400, "bad_request", "the request could not be parsed")
+    from django.views.defaults import bad_request as default_bad_request
+
+    return default_bad_request(request, exception)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: JSON on the API (unknown routes too), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return error_response(404, "not_found", "no such object")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

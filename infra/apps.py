@@ -8,6 +8,6 @@ class InfraConfig(AppConfig):
     verbose_name = "Infrastructure"
 
     def ready(self) -> None:
-        from . import db_metrics
+        from . import checks, db_metrics  # noqa: F401 - importing registers the checks
 
         db_metrics.install()

@@ -19,6 +19,9 @@ _per_user: Counter[str] = Counter()
 
 # 1012 "service restart": the client should reconnect, to any instance.
 SERVICE_RESTART = 1012
+# Frames above the app's own limit (WS_MAX_FRAME_BYTES) still reach the consumer, which answers
+# with an error and keeps the socket open; frames above this the server refuses (close 1009).
+HARD_MAX_MESSAGE_BYTES = 256 * 1024
 
 
 def register(socket: ClosableSocket) -> None:

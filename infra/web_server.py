@@ -18,10 +18,6 @@ import daphne.server
 
 logger = logging.getLogger("infra.web_server")
 
-# Frames above the app's own limit still reach the consumer (which answers with an error and
-# keeps the socket open); frames above this are refused by the server itself (close 1009).
-HARD_MAX_MESSAGE_BYTES = 256 * 1024
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -49,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from dawg.asgi import application
     from infra import live_sockets
+    from infra.live_sockets import HARD_MAX_MESSAGE_BYTES
 
     proxy = {}
     if args.proxy_headers:

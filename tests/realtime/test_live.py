@@ -219,3 +219,34 @@ def test_a_worker_child_killed_mid_render_is_redelivered_and_completes_exactly_o
     assert len(names) == len(set(names)) and "mix.mp3" in names
     assert live_stack["worker"].alive()
     time.sleep(0.1)
+
+
+def test_frames_above_the_server_limit_are_refused_by_the_server(live_stack, owner_session):
+    from infra.live_sockets import HARD_MAX_MESSAGE_BYTES
+
+    _user, conversation, cookie = owner_session
+
+    async def scenario():
+        socket = await live.Socket.open(live_stack["base_url"], conversation.id, cookie)
+        await socket.until(lambda e: e["type"] == "connection.ready")
+        await socket.send("x" * (HARD_MAX_MESSAGE_BYTES + 1024))
+        try:
+            await socket.next_event(10)
+        except Exception as exc:  # the server closes the connection
+            return exc
+        return None
+
+    from websockets.exceptions import ConnectionClosed
+
+    closed = asyncio.run(scenario())
+    # autobahn fails the connection (1009, or a dropped TCP connection) before the app sees it.
+    assert isinstance(closed, ConnectionClosed), repr(closed)
+    assert closed.rcvd is None or closed.rcvd.code == 1009
+
+    async def still_serving():
+        socket = await live.Socket.open(live_stack["base_url"], conversation.id, cookie)
+        ready = await socket.until(lambda e: e["type"] == "connection.ready")
+        await socket.close()
+        return ready
+
+    assert asyncio.run(still_serving())["type"] == "connection.ready"
