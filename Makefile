@@ -15,6 +15,7 @@ help:
 	@echo "make test     install dev deps and run the whole test suite"
 	@echo "make lint     ruff check + format check"
 	@echo "make bench    engine and assistant benchmarks (print figures)"
+	@echo "make deploy-check  validate deploy/ offline (Compose, Kubernetes, nginx) + tests/deploy"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,14 @@ format: install-dev
 bench: install-dev
 	$(PY) manage.py bench_engine
 	$(PY) manage.py bench_assistant
+
+# Deployment files: Compose Specification and Kubernetes schemas (offline), then the tests
+# that run the image's commands here (tests/deploy/).
+.PHONY: deploy-check
+deploy-check: install-dev
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec deploy/docker-compose.yml
+	$(VENV)/bin/kubernetes-validate --strict --quiet deploy/k8s/*.yaml deploy/k8s/keda/*.yaml
+	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest tests/deploy -q
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
