@@ -26,12 +26,17 @@ from generation.engine.spec import (
 from . import replies
 from .extract import Mentions, extract
 from .intent import Intent
-from .text import FOREIGN, screen, words_of
-from .text import looks_foreign as _looks_foreign
-from .text import normalize as _normalize
+from .text import FOREIGN, looks_foreign, normalize, screen, words_of
 from .vocabulary import MOOD_GENRES
 
-__all__ = ["apply_mentions", "fresh_spec", "interpret", "next_seed"]
+__all__ = [
+    "DEFAULT_GENRE",
+    "apply_mentions",
+    "fresh_spec",
+    "interpret",
+    "next_seed",
+    "switch_genre",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +77,7 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
     screened = screen(text)
     if screened.problem:
         return _fallback(screened.problem, current)
-    normalized = _normalize(screened.text)
+    normalized = normalize(screened.text)
     found = extract(normalized, screened.text)
     wants_change = found.changes_spec()
     strong_change = found.changes_spec(count_added_tracks=not found.export)
@@ -125,7 +130,7 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
                 notes=[f"no {word}"],
                 reply=f"No {word} here — I make instrumentals. " + replies.help_text(current),
             )
-        if _looks_foreign(words_of(normalized)):
+        if looks_foreign(words_of(normalized)):
             return _fallback(FOREIGN, current)
         return _fallback("not_understood", current)
     if current is None or found.new_beat or _is_create_request(found, normalized):
@@ -150,7 +155,7 @@ def _create(
     try:
         spec, notes = apply_mentions(base, found, creating=True)
     except SpecError as exc:
-        return _refused(exc, current)
+        return _refused(exc)
     if current is None and found.modify_words and not found.genre and not chose_defaults:
         notes.insert(0, "no beat yet, so I started one")
     change = f"new beat: {replies.describe(spec)}"
@@ -167,7 +172,7 @@ def _modify(found: Mentions, current: BeatSpec) -> Intent:
     try:
         spec, notes = apply_mentions(current, found, creating=False)
     except SpecError as exc:
-        return _refused(exc, current)
+        return _refused(exc)
     changes = replies.spec_changes(current, spec)
     return Intent(
         action="modify",
@@ -184,7 +189,7 @@ def _fallback(reason: str, current: BeatSpec | None) -> Intent:
     )
 
 
-def _refused(exc: SpecError, current: BeatSpec | None) -> Intent:
+def _refused(exc: SpecError) -> Intent:
     reply = f"Can't do that one — {exc.message} ({exc.field}). Nothing changed."
     return Intent(
         action="help", reply=reply, is_safe_fallback=True, error="invalid_change", notes=[str(exc)]
