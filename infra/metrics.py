@@ -379,7 +379,7 @@ def multiprocess_enabled() -> bool:
 
 
 class StateCollector:
-    """Gauges read at scrape time: queue depth and jobs by status from the database, the
+    """Gauges read at scrape time: queue depth and active jobs by status from the database, the
     AI budget from settings. Only the web /metrics uses it, so series are not duplicated."""
 
     def collect(self) -> Iterable[Metric]:
@@ -401,7 +401,9 @@ class StateCollector:
         depth.add_metric([], float(counts.get("queued", 0)))
         yield depth
         jobs = GaugeMetricFamily(
-            "dawg_generation_jobs", "Generation jobs in the database, by status.", labels=["status"]
+            "dawg_generation_jobs",
+            "Generation jobs queued or running, by status.",
+            labels=["status"],
         )
         for status, count in sorted(counts.items()):
             jobs.add_metric([status], float(count))
@@ -412,12 +414,19 @@ class StateCollector:
 
 
 def _job_counts_by_status() -> dict[str, int]:
+    """Queued and running jobs: an index range scan each scrape. Finished jobs are counted by
+    dawg_generation_jobs_finished_total instead of a count over the whole table."""
     from django.db.models import Count
 
-    from generation.models import GenerationJob, JobStatus
+    from generation.models import ACTIVE_JOB_STATUSES, GenerationJob
 
-    counts = {status.value: 0 for status in JobStatus}
-    rows = GenerationJob.objects.order_by().values_list("status").annotate(n=Count("id"))
+    counts = {str(status): 0 for status in ACTIVE_JOB_STATUSES}
+    rows = (
+        GenerationJob.objects.filter(status__in=ACTIVE_JOB_STATUSES)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
     for status, n in rows:
         counts[status] = n
     return counts

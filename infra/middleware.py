@@ -14,6 +14,9 @@ from . import request_context
 
 access_logger = logging.getLogger("infra.access")
 
+# URL keyword arguments that name a context id (``/api/conversations/<conversation_id>/...``).
+_URL_CONTEXT_IDS = ("conversation_id", "job_id")
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's id only if it looks like one; anything else could forge log lines.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -68,14 +71,13 @@ class RequestIdMiddleware:
             if not getattr(request, "_probe", False):
                 _log_access(request, response, time.perf_counter() - started)
         finally:
-            user_token = getattr(request, "_user_id_token", None)
-            if user_token is not None:
+            for var, view_token in reversed(getattr(request, "_context_tokens", [])):
                 try:
-                    request_context.user_id.reset(user_token)
+                    var.reset(view_token)
                 except ValueError:
                     # Under ASGI, process_view may run in a copied context (another thread);
                     # the token then belongs to that context, and clearing is enough.
-                    request_context.user_id.set(None)
+                    var.set(None)
             request_context.request_id.reset(token)
         response[REQUEST_ID_HEADER] = rid
         return response
@@ -83,7 +85,8 @@ class RequestIdMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
     ) -> None:
-        """Tag the view's log lines with the user id: by now AuthenticationMiddleware has run.
+        """Tag the view's log lines with the user id (AuthenticationMiddleware has run by now)
+        and with the conversation or job id the URL names.
 
         Views marked ``skip_request_user`` (probes, metrics) are left alone, so resolving the
         session never costs them a database query, and they get no access-log line.
@@ -91,10 +94,18 @@ class RequestIdMiddleware:
         if getattr(view_func, "skip_request_user", False):
             request._probe = True
             return
+        tokens = []
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             request.log_user_id = str(user.pk)
-            request._user_id_token = request_context.user_id.set(request.log_user_id)
+            tokens.append(
+                (request_context.user_id, request_context.user_id.set(request.log_user_id))
+            )
+        for name in _URL_CONTEXT_IDS:
+            if view_kwargs.get(name):
+                var = request_context.FIELDS[name]
+                tokens.append((var, var.set(str(view_kwargs[name]))))
+        request._context_tokens = tokens
 
 
 class ContentSecurityPolicyMiddleware:

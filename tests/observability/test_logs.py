@@ -119,3 +119,13 @@ def test_each_request_gets_one_json_access_line_but_probes_do_not(user_client, u
     assert line["request_id"] == "req-42"
     assert line["user_id"] == str(user.pk)
     assert "should-not-be-logged" not in json.dumps(line)
+
+
+def test_lines_of_a_conversation_url_carry_the_conversation_id(user_client, user):
+    conversation = factories.conversation_create(owner=user)
+    with json_lines("infra.access") as lines:
+        response = user_client.get(f"/c/{conversation.id}/")
+    assert response.status_code == 200
+    (line,) = lines
+    assert line["conversation_id"] == str(conversation.id)
+    assert line["user_id"] == str(user.pk)
