@@ -15,11 +15,14 @@ __all__ = [
     "export",
     "export_ready",
     "fallback",
+    "genre_label",
     "hats_label",
     "help_text",
+    "key_label",
     "modify",
     "redo",
     "spec_changes",
+    "track_label",
     "undo",
 ]
 
@@ -82,7 +85,7 @@ def _bpm(value: float) -> str:
 
 
 def track_label(spec: BeatSpec, name: str) -> str:
-    """ "808" for an 808 bass, "piano chords", "bells": the sound a producer would name."""
+    """The sound a producer would name: "808" for an 808 bass, "piano chords", "bells"."""
     instrument = spec.tracks[name].instrument
     if name == "bass" and instrument == "808":
         return "808"
@@ -161,8 +164,6 @@ def _phrase(change: str, old: BeatSpec, new: BeatSpec) -> str:
         return f"hats to {hats_label(after)}"
     if change.startswith("bpm "):
         return f"tempo {_bpm(old.bpm)} → {_bpm(new.bpm)}"
-    if change.startswith("genre "):
-        return f"switched to {genre_label(new.genre)} (its tempo, kit and groove)"
     if change.startswith("length "):
         return f"length {duration_label(old.duration_s)} → {duration_label(new.duration_s)}"
     if change.endswith(" off") and not change.startswith(("loop", "swing")):
@@ -197,19 +198,20 @@ def modify(
         return _with_notes(f"Already there — {describe(new)}; nothing to change.", notes)
     if old.genre != new.genre:
         # A genre switch brings the genre's tempo, kit and groove; name the switch, not each part.
-        kept = "key and length kept" if old.key == new.key else "length kept"
-        extra = [_phrase(c, old, new) for c in changes if c.startswith("key ")]
-        if abs(new.duration_s - old.duration_s) > 0.05 * old.duration_s:
-            kept = kept.replace("and length ", "").replace("length kept", "").strip() or ""
-            extra.append(
-                f"length {duration_label(old.duration_s)} → {duration_label(new.duration_s)}"
-            )
+        length_moved = abs(new.duration_s - old.duration_s) > 0.05 * old.duration_s
+        parts = [f"switched to {genre_label(new.genre)} with its tempo, kit and groove"]
+        parts += [_phrase(c, old, new) for c in changes if c.startswith("key ")]
+        if length_moved:
+            parts.append(_phrase("length ", old, new))
         if new.bpm != GENRE_DEFAULTS[new.genre].bpm:
-            extra.append(f"tempo {_bpm(new.bpm)}")
-        body = ", ".join(
-            [f"switched to {genre_label(new.genre)} with its tempo, kit and groove", *extra]
-        )
-        return _with_notes(f"{describe(new)} — {body}" + (f"; {kept}." if kept else "."), notes)
+            parts.append(f"tempo {_bpm(new.bpm)}")
+        kept = [
+            name
+            for name, same in (("key", old.key == new.key), ("length", not length_moved))
+            if same
+        ]
+        tail = f"; {' and '.join(kept)} kept" if kept else ""
+        return _with_notes(f"{describe(new)} — {', '.join(parts)}{tail}.", notes)
     phrases = [_phrase(change, old, new) for change in changes]
     return _with_notes(f"{describe(new)} — {', '.join(phrases)}, everything else kept.", notes)
 
