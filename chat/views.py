@@ -5,15 +5,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from generation import selectors as generation_selectors
-
-from . import selectors, services
+from . import pages, selectors, services
 
 
 @login_required
 def conversation_list(request: HttpRequest) -> HttpResponse:
-    conversations = selectors.conversation_list(owner=request.user)
-    return render(request, "chat/conversation_list.html", {"conversations": conversations})
+    rows = pages.conversation_rows(owner=request.user)
+    return render(request, "chat/conversation_list.html", {"rows": rows})
 
 
 @login_required
@@ -25,10 +23,11 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conversation_detail(request: HttpRequest, conversation_id: str) -> HttpResponse:
+    """The studio: the page renders from the same snapshot a reconnecting socket gets."""
     conversation = selectors.conversation_get(owner=request.user, conversation_id=conversation_id)
     context = {
         "conversation": conversation,
-        "messages": selectors.message_list(conversation=conversation),
-        "beat": generation_selectors.beat_for_conversation(conversation=conversation),
+        "snapshot": selectors.conversation_snapshot(conversation=conversation),
+        "choices": pages.studio_choices(),
     }
     return render(request, "chat/conversation.html", context)

@@ -13,4 +13,11 @@ urlpatterns = [
         views.version_stems_zip,
         name="version-stems-zip",
     ),
+    path(
+        "versions/<uuid:version_id>/media/<str:kind>/",
+        views.version_media,
+        name="version-media",
+    ),
+    path("versions/<uuid:version_id>/peaks.json", views.version_peaks, name="version-peaks"),
+    path("versions/<uuid:version_id>/pattern.json", views.version_pattern, name="version-pattern"),
 ]

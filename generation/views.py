@@ -1,10 +1,18 @@
 """Beat pages and owner-only asset downloads."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 
 from . import selectors
+from . import version_media as version_media_reads
 from .asset_storage import asset_download_name, stems_zip_get_or_create
 from .models import AssetKind
 from .storage_urls import asset_download_url_or_none
@@ -45,3 +53,38 @@ def version_stems_zip(request: HttpRequest, version_id: str) -> HttpResponse:
         raise Http404("this version has no stems yet")
     bundle = stems_zip_get_or_create(version=version)
     return asset_download(request, asset_id=str(bundle.id))
+
+
+@login_required
+def version_media(request: HttpRequest, version_id: str, kind: str) -> HttpResponse:
+    """A version's MP3, WAV, MIDI or preview by kind (``?inline=1`` streams for the player)."""
+    version = selectors.version_get(owner=request.user, version_id=version_id)
+    asset = version_media_reads.version_asset_get(version=version, kind=kind)
+    return asset_download(request, asset_id=str(asset.id))
+
+
+@login_required
+def version_peaks(request: HttpRequest, version_id: str) -> JsonResponse:
+    """The waveform overview as JSON, ``?bins=N`` for a smaller one (the list's thumbnails)."""
+    version = selectors.version_get(owner=request.user, version_id=version_id)
+    try:
+        bins = int(request.GET.get("bins", version_media_reads.PEAKS_MAX_BINS))
+    except ValueError:
+        bins = version_media_reads.PEAKS_MAX_BINS
+    response = JsonResponse(version_media_reads.version_peaks(version=version, bins=bins))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def version_pattern(request: HttpRequest, version_id: str) -> JsonResponse:
+    """One section's drum grid and piano-roll notes (``?section=N``, default: the hook)."""
+    version = selectors.version_get(owner=request.user, version_id=version_id)
+    section = request.GET.get("section")
+    try:
+        index = int(section) if section not in (None, "") else None
+    except ValueError as exc:
+        raise Http404("bad section") from exc
+    response = JsonResponse(version_media_reads.version_pattern(version=version, section=index))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

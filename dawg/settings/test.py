@@ -21,3 +21,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
     }
+
+# Static files from the app and project folders without collectstatic, served by WhiteNoise
+# as in production (daphne itself serves no static files).
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+MIDDLEWARE = [
+    *MIDDLEWARE[: _security + 1],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[_security + 1 :],
+]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,63 @@
+"""Reads that shape the chat pages: the "My beats" rows and the studio's choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from generation.engine.presets import DRUM_TRACKS, GENRES, TRACK_NAMES
+from generation.engine.spec import MODES, PITCH_CLASSES
+from generation.models import AssetKind, Beat, BeatVersion
+
+from . import selectors
+from .models import Conversation
+
+# Lengths offered by the studio's length chip, in bars.
+LENGTH_CHOICES = (4, 8, 16, 24, 32, 48, 64)
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    conversation: Conversation
+    version: BeatVersion | None
+    has_peaks: bool
+
+
+def conversation_rows(*, owner: AbstractBaseUser) -> list[ConversationRow]:
+    """The owner's conversations, newest change first, each with its beat's current version."""
+    conversations = list(selectors.conversation_list(owner=owner))
+    beats = (
+        Beat.objects.filter(conversation__in=conversations, current_version__isnull=False)
+        .select_related("current_version")
+        .order_by("conversation_id", "-created_at")
+    )
+    current: dict[Any, BeatVersion] = {}
+    for beat in beats:
+        current.setdefault(beat.conversation_id, beat.current_version)
+    with_peaks = set(
+        BeatVersion.objects.filter(
+            id__in=[v.id for v in current.values()], assets__kind=AssetKind.PEAKS
+        ).values_list("id", flat=True)
+    )
+    return [
+        ConversationRow(
+            conversation=c,
+            version=current.get(c.id),
+            has_peaks=c.id in current and current[c.id].id in with_peaks,
+        )
+        for c in conversations
+    ]
+
+
+def studio_choices() -> dict[str, Any]:
+    """What the spec chips offer: genres, keys, lengths and tracks."""
+    return {
+        "genres": list(GENRES),
+        "tonics": list(PITCH_CLASSES),
+        "modes": list(MODES),
+        "lengths": list(LENGTH_CHOICES),
+        "tracks": list(TRACK_NAMES),
+        "drum_tracks": list(DRUM_TRACKS),
+    }
