@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .vocabulary import (
     ARTIST_GENRES,
     ARTISTS_NEEDING_CONTEXT,
+    DECADE_GENRES,
     DRUM_GROUP,
     EVERYTHING_WORDS,
     EXCEPT_WORDS,
@@ -18,6 +19,7 @@ from .vocabulary import (
     INSTRUMENT_WORDS,
     MOODS,
     OCCASION_GENRES,
+    STRONG_MODE_MOODS,
     TRACK_ALIASES,
     TRACK_OFF_AFTER,
     TRACK_OFF_WORDS,
@@ -504,43 +506,8 @@ _DECADE_AS_SECONDS_BEFORE = re.compile(
 _DECADE_AS_SECONDS_AFTER = re.compile(
     r"^\s*(?:long|loop|clip|max|version|in\s+length|of\s+(?:audio|music))\b"
 )
-_DECADE_GENRES = {
-    "5": "boom-bap",
-    "6": "rnb",
-    "7": "house",
-    "8": "synthwave",
-    "9": "boom-bap",
-    "fifties": "boom-bap",
-    "sixties": "rnb",
-    "seventies": "house",
-    "eighties": "synthwave",
-    "nineties": "boom-bap",
-}
 _OCCASION = _phrase(OCCASION_GENRES)
 _MOOD = _phrase(MOODS)
-_STRONG_MODE_MOODS = frozenset(
-    {
-        "dark",
-        "darker",
-        "sad",
-        "sadder",
-        "happy",
-        "happier",
-        "melancholic",
-        "melancholy",
-        "uplifting",
-        "cheerful",
-        "joyful",
-        "feel good",
-        "feelgood",
-        "depressing",
-        "gloomy",
-        "gloomier",
-        "heartbreak",
-        "heartbroken",
-        "moodier",
-    }
-)
 _TRACK = _phrase([*TRACK_ALIASES, *UNSUPPORTED_TRACK_WORDS])
 _OFF_VERB = _phrase(TRACK_OFF_WORDS)
 _ON_VERB = _phrase(TRACK_ON_WORDS)
@@ -674,7 +641,7 @@ def _artists_and_decades(scan: _Scanner, found: Mentions) -> None:
             return False
         key = digits or match.group(2)
         if found.occasion_genre is None:
-            found.occasion_genre = _DECADE_GENRES[key]
+            found.occasion_genre = DECADE_GENRES[key]
         return True
 
     scan.take(_DECADE, decade)
@@ -1100,7 +1067,7 @@ def _moods(scan: _Scanner, found: Mentions) -> None:
         found.energy_delta = found.energy_delta or energy
         if mode and found.mode_hint is None:
             found.mode_hint = mode
-        if mode and word in _STRONG_MODE_MOODS and found.strong_mode_hint is None:
+        if mode and word in STRONG_MODE_MOODS and found.strong_mode_hint is None:
             found.strong_mode_hint = mode
 
     scan.take(_MOOD, mood)

@@ -382,6 +382,14 @@ MOODS: dict[str, tuple[str, str | None, float]] = {
     "banging": ("hard", None, 0.2),
 }
 
+# Mood words that also choose the mode on an existing beat ("happier" -> major); the other
+# moods only suggest a mode for a new beat.
+STRONG_MODE_MOODS: frozenset[str] = frozenset({
+    "dark", "darker", "sad", "sadder", "happy", "happier", "melancholic", "melancholy",
+    "uplifting", "cheerful", "joyful", "feel good", "feelgood", "depressing", "gloomy",
+    "gloomier", "heartbreak", "heartbroken", "moodier",
+})
+
 # Mood (or occasion) -> genre, for "make me something chill" with no genre named.
 MOOD_GENRES: dict[str, str] = {
     "dark": "trap", "sad": "trap", "melancholic": "lo-fi", "emotional": "rnb", "moody": "rnb",
@@ -414,6 +422,13 @@ OCCASION_GENRES: dict[str, str] = {
     "warehouse": "techno", "date night": "rnb", "bedroom": "rnb", "slow dance": "rnb",
     "cypher": "boom-bap", "freestyle": "boom-bap", "battle": "boom-bap",
     "tiktok": "pop", "radio": "pop", "wedding": "pop",
+}
+
+# "90s", "the eighties": the decade's digit or word -> genre.
+DECADE_GENRES: dict[str, str] = {
+    "5": "boom-bap", "6": "rnb", "7": "house", "8": "synthwave", "9": "boom-bap",
+    "fifties": "boom-bap", "sixties": "rnb", "seventies": "house", "eighties": "synthwave",
+    "nineties": "boom-bap",
 }
 
 # --- numbers -----------------------------------------------------------------------------
