@@ -14,7 +14,17 @@ from tests.deploy.process_commands import ROOT, canonical, procfile_commands
 
 DOCS = [ROOT / "docs" / "deployment-guide.md", ROOT / "docs" / "deployment-checklist.md"]
 # Need a container engine, a cluster or a cloud account: checked for the files they name only.
-ELSEWHERE = {"docker", "kubectl", "aws", "heroku", "railway", "psql", "pg_dump", "redis-cli"}
+ELSEWHERE = {
+    "docker",
+    "kubectl",
+    "aws",
+    "heroku",
+    "railway",
+    "psql",
+    "pg_dump",
+    "redis-cli",
+    "curl",
+}
 
 
 def doc_commands() -> list[tuple[str, str]]:
