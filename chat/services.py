@@ -11,13 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from generation import selectors as generation_selectors
 from generation import services as generation_services
 from generation.engine.spec import BeatSpec
-from generation.models import BeatVersion, GenerationJob
-from generation.presenters import asset_links
+from generation.models import AssetKind, BeatVersion, GenerationJob
 from infra import events, metrics
 
 from . import presenters
@@ -227,30 +227,33 @@ def _history_target(beat: Any, intent: Any) -> BeatVersion | None:
     return generation_services.version_for_redo(beat=beat)
 
 
+# Export kind -> the downloads offered (asset kinds, plus the stems bundle).
+_EXPORT_KINDS = {
+    "stems": ("stems_zip", "midi"),
+    "midi": ("midi",),
+    "wav": ("mix_wav",),
+    "mp3": ("mix_mp3",),
+    None: ("mix_mp3", "mix_wav", "midi", "stems_zip"),
+}
+
+
 def _export_reply(beat: Any, intent: Any, reply_text: str) -> str:
+    """The reply plus download links. Links are the app's own owner-checked routes, never
+    presigned URLs: this text is stored, and presigned links would be dead in 15 minutes."""
     if beat is None or beat.current_version is None:
         return "Make a beat first — then I can hand you the files."
     version = beat.current_version
-    assets = list(version.assets.all())
-    if not assets:
+    assets = {asset.kind: asset for asset in version.assets.all()}
+    if AssetKind.MIX_MP3 not in assets:
         return f"v{version.number} is still rendering — the downloads appear as soon as it's done."
-    links = asset_links(assets)
-    wanted = getattr(intent, "export", None)
-    if wanted == "stems":
-        picked = {
-            k: v for k, v in links.items() if k.startswith("stem:") or k in ("stems_zip", "midi")
-        }
-    elif wanted == "midi":
-        picked = {k: v for k, v in links.items() if k == "midi"}
-    elif wanted == "wav":
-        picked = {k: v for k, v in links.items() if k == "mix_wav"}
-    elif wanted == "mp3":
-        picked = {k: v for k, v in links.items() if k == "mix_mp3"}
-    else:
-        picked = {
-            k: v for k, v in links.items() if k in ("mix_mp3", "mix_wav", "midi", "stems_zip")
-        }
-    lines = [reply_text.rstrip()] + [f"{name}: {url}" for name, url in sorted(picked.items())]
+    lines = [reply_text.rstrip()]
+    for kind in _EXPORT_KINDS.get(getattr(intent, "export", None), _EXPORT_KINDS[None]):
+        if kind == "stems_zip":
+            url = reverse("generation:version-stems-zip", kwargs={"version_id": version.id})
+            lines.append(f"stems (zip): {url}")
+        elif kind in assets:
+            url = reverse("generation:asset-download", kwargs={"asset_id": assets[kind].id})
+            lines.append(f"{AssetKind(kind).label}: {url}")
     return "\n".join(lines)
 
 
