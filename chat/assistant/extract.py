@@ -207,7 +207,12 @@ _EXPORT_VERB = re.compile(
     r"|deliver|can\s+i\s+(?:have|get)|i\s+want|i\s+need|need|want|hand\s+over|links?|files?|pull\s+up"
     r"|where\s+(?:are|is|can)|output|stems\?)\b"
 )
-_EXPORT_BARE = re.compile(r"\b(?:export|download|bounce\s+it|save\s+it|dl\s+it)\b")
+_EXPORT_BARE = re.compile(
+    r"\b(?:export|download|bounce(?:\s+it)?(?:\s+out)?|save\s+(?:it|this|the\s+beat)|dl\s+it|render\s+(?:it\s+)?out|print\s+it)\b"
+)
+_EXPORT_EVERYTHING = re.compile(
+    r"\b(?:send|give|export|download|get|grab)\s+(?:me\s+|us\s+)?(?:everything|it\s+all|all\s+of\s+it)\b"
+)
 _EXPORT_FORMAT = _phrase(EXPORT_FORMATS)
 _NEW_BEAT = re.compile(
     r"\b(?:new\s+(?:beat|track|song|one|instrumental|idea|project|tune|loop|riddim)|another\s+(?:beat|track|song|instrumental)"
@@ -240,10 +245,11 @@ _NEW_PART = re.compile(
 )
 _QUESTION_START = re.compile(
     r"^(?:what|what'?s|whats|wat|wut|how|how'?s|hows|which|is|are|does|do\s+(?:you|we|i|they)|did|was|were|why|who|when|where"
-    r"|any\s+idea|remind\s+me|tell\s+me|(?:can|could|would)\s+you\s+(?:tell|remind|say|show)\s+me|do\s+you\s+know|quick\s+question)\b"
+    r"|any\s+idea|remind\s+me|tell\s+me|describe|summari[sz]e|give\s+me\s+a\s+(?:summary|recap|rundown)|recap|explain|status|(?:can|could|would)\s+you\s+(?:tell|remind|say|show)\s+me|do\s+you\s+know|quick\s+question)\b"
 )
 _REQUEST_START = re.compile(
-    r"^(?:what\s+about|how\s+about|how\s+bout|what\s+if|why\s+not|what\s+would\s+it\s+sound\s+like|let'?s\s+hear|(?:can|could|would|will)\s+(?:you|we|i|it)|is\s+it\s+possible"
+    r"^(?:what\s+about|how\s+about|how\s+bout|what\s+if|why\s+not|what\s+would\s+it\s+sound\s+like|let'?s\s+hear"
+    r"|(?:can|could|would|will)\s+(?:you|we|i|it)(?!\s+(?:tell|remind|say|show)\s+me)|is\s+it\s+possible"
     r"|do\s+you\s+mind|would\s+it\s+be\s+possible|how\s+do\s+i\s+make|how\s+would\s+it\s+sound)\b"
 )
 _QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -283,7 +289,7 @@ _QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _HELP = re.compile(
     r"^(?:help|help\s+me|h|commands?|options|menu|usage|how\s+does\s+(?:this|it)\s+work|how\s+do\s+i\s+(?:use|start|begin)"
     r"|what\s+can\s+(?:you|i)\s+(?:do|say|ask|type|make)|what\s+do\s+you\s+do|what\s+are\s+you|who\s+are\s+you"
-    r"|what\s+(?:can|does)\s+this\s+do|guide|tutorial|examples?|what\s+should\s+i\s+(?:say|type|do)|how\s+to\s+use"
+    r"|what\s+(?:can|does)\s+this\s+(?:thing\s+|app\s+)?do|guide|tutorial|examples?|what\s+should\s+i\s+(?:say|type|do)|how\s+to\s+use"
     r"|idk|i\s+don'?t\s+know|not\s+sure|where\s+do\s+i\s+start|\?+|instructions|what\s+now|how\s+(?:do|can|should)\s+i|what\s+do\s+i\s+(?:say|type|do|write))\b"
     r"|\b(?:help|commands|what\s+can\s+you\s+do)\s*\??$"
 )
@@ -580,7 +586,10 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
     if formats:
         found.export = formats[0]
     found.export_verb = bool(_EXPORT_VERB.search(text)) or text.endswith("?")
-    if not formats and _EXPORT_BARE.search(text):
+    if not formats and _EXPORT_EVERYTHING.search(text):
+        found.export = "stems"
+        found.export_verb = True
+    elif not formats and _EXPORT_BARE.search(text):
         found.export = "wav"
         found.export_verb = True
     found.new_beat = bool(_NEW_BEAT.search(text))
@@ -663,7 +672,7 @@ def _hats(scan: _Scanner, found: Mentions) -> None:
         up = _HAT_UP.search(clause)
         down = _HAT_DOWN.search(clause)
         if up and not (down and down.start() < up.start()):
-            found.hats_step = 2 if "double" in up.group(0) else 1
+            found.hats_step = 1
             _blank(scan, start + up.start(), start + up.end())
         elif down:
             found.hats_step = -1

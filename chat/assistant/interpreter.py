@@ -55,6 +55,9 @@ _MODIFY_PHRASE = re.compile(
 )
 # "what's a good tempo for drill" asks for advice; it does not ask for drill.
 _ADVICE = re.compile(r"\b(?:good|usual|typical|normal|standard|should|best|recommended|ideal)\b")
+_IMPERATIVE = re.compile(
+    r"\b(?:make|change|set|add|remove|drop|mute|unmute|switch|turn|bump|put|take|give|bring|kill|lose|cut|speed|slow|raise|lower|transpose|swap|use|try)\b"
+)
 _UNDO_UNDO = re.compile(r"\bundo\s+(?:the|that|my)?\s*undo\b")
 
 
@@ -92,14 +95,20 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
         if found.redo and (not found.undo or found.redo_last or _UNDO_UNDO.search(normalized)):
             return Intent(action="redo", reply=replies.redo())
         return Intent(action="undo", reply=replies.undo())
-    if found.export and (found.export_verb or len(found.words) <= 4) and not strong_change:
+    export_asked = found.export_verb or len(found.words) <= 4 or not found.create_words
+    if found.export and export_asked and not strong_change:
         return Intent(
             action="export", export=found.export, reply=replies.export(found.export, current)
         )
     if found.help and not wants_change:
         return Intent(action="help", reply=replies.help_text(current))
+    # A question that names things ("are the hats on", "how much swing is there") is still
+    # a question unless it also gives an order.
     asks = found.question and (
-        not wants_change or normalized.endswith("?") or _ADVICE.search(normalized)
+        not wants_change
+        or normalized.endswith("?")
+        or _ADVICE.search(normalized)
+        or not _IMPERATIVE.search(normalized)
     )
     if asks or (
         normalized.endswith("?") and not wants_change and found.question_topics and not found.help
