@@ -25,10 +25,18 @@ def _flat(value: dict[str, Any]) -> bool:
     return len(value) <= 8 and not any(isinstance(v, (dict, list)) for v in value.values())
 
 
-def target(label: str, value: float, limit: float, unit: str = "", *, above: bool = False) -> str:
+def target(
+    label: str,
+    value: float,
+    limit: float,
+    unit: str = "",
+    *,
+    above: bool = False,
+    inclusive: bool = False,
+) -> str:
     """``label: value (target < limit): met`` — or ``missed by N%``."""
-    met = value >= limit if above else value < limit
-    sign = ">=" if above else "<"
+    met = value >= limit if above else value <= limit if inclusive else value < limit
+    sign = ">=" if above else "<=" if inclusive else "<"
     verdict = (
         "met"
         if met
@@ -54,7 +62,13 @@ def ws_text(r: dict[str, Any]) -> str:
         ),
         target("web RSS with idle sockets", r["idle"]["web_rss_mib"], 400, " MiB"),
         target("reconnect makespan", r["reconnect"]["makespan_s"], 10, " s"),
-        target("reconnect failures", sum(r["reconnect"]["failures"].values()), 1),
+        target(
+            "reconnected within 10 s",
+            r["reconnect"]["reconnected_within_10s"],
+            r["reconnect"]["clients"],
+            above=True,
+        ),
+        target("failed reconnect attempts (retried)", r["reconnect"]["failed_attempts"], 1),
         target("event latency p50", lat["progress_latency"]["p50_ms"], 10, " ms"),
         target("event latency p99", lat["progress_latency"]["p99_ms"], 100, " ms"),
         target(
@@ -63,11 +77,65 @@ def ws_text(r: dict[str, Any]) -> str:
             lat["completed_expected"],
             above=True,
         ),
-        target("latency ratio to bare consumer p50", r["latency_ratio"]["p50"], 1.5, "x"),
-        target("latency ratio to bare consumer p99", r["latency_ratio"]["p99"], 1.5, "x"),
+        target(
+            "latency ratio to bare consumer p50",
+            r["latency_ratio"]["p50"],
+            1.5,
+            "x",
+            inclusive=True,
+        ),
+        target(
+            "latency ratio to bare consumer p99",
+            r["latency_ratio"]["p99"],
+            1.5,
+            "x",
+            inclusive=True,
+        ),
     ]
     if bare:
         targets.append(
             f"  (bare consumer p50/p99: {bare['progress_latency']['p50_ms']} / {bare['progress_latency']['p99_ms']} ms)"
         )
     return text("bench_ws", r, targets)
+
+
+def http_text(r: dict[str, Any]) -> str:
+    targets = []
+    for server in r["options"]["servers"]:
+        f = r[server]
+        targets += [
+            f"  [{f['server']}]",
+            target(
+                "rate achieved",
+                f["rate_achieved"],
+                r["options"]["rate"] * 0.98,
+                " req/s",
+                above=True,
+            ),
+            target("p95", f["latency"]["p95_ms"], 100, " ms"),
+            target("p99", f["latency"]["p99_ms"], 250, " ms"),
+            target("errors", f["errors"], 1),
+        ]
+    return text("bench_http", r, targets)
+
+
+def generation_text(r: dict[str, Any]) -> str:
+    targets = []
+    for c in r["options"]["concurrencies"]:
+        f = r[f"concurrency_{c}"]
+        targets += [
+            f"  [worker concurrency {c}]",
+            target(
+                "sequential message -> completed p95",
+                f["sequential"]["message_to_completed"]["p95_s"],
+                1.5,
+                " s",
+            ),
+            target(
+                "burst succeeded",
+                f["burst"]["succeeded"],
+                f["burst"]["requests"],
+                above=True,
+            ),
+        ]
+    return text("bench_generation", r, targets)

@@ -28,7 +28,12 @@ SETTINGS_MODULE = "dawg.settings.development"
 
 
 def raise_fd_limit(wanted: int = 65536) -> int:
-    """Raise this process's open-file limit towards ``wanted`` (up to the hard limit)."""
+    """Raise this process's open-file limit towards ``wanted`` (up to the hard limit), and quiet
+    the per-request INFO lines of the HTTP client (thousands of them would cost CPU)."""
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
     if soft < target:
@@ -98,6 +103,20 @@ class Process:
         times = psutil.Process(self.popen.pid).cpu_times()
         return times.user + times.system
 
+    def cpu_seconds_tree(self) -> float:
+        """CPU time of the process and its children (e.g. gunicorn's workers)."""
+        import psutil
+
+        proc = psutil.Process(self.popen.pid)
+        total = 0.0
+        for p in [proc, *proc.children(recursive=True)]:
+            try:
+                times = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
@@ -149,6 +168,8 @@ class Stack:
 
     def __post_init__(self) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="dawg-bench-"))
+        # BENCH_KEEP_DIR=1 keeps the logs and database for a look afterwards.
+        self.keep = self.keep or os.environ.get("BENCH_KEEP_DIR", "") == "1"
 
     # --- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> Stack:

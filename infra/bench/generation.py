@@ -1,0 +1,151 @@
+"""Generation bench: chat message to generation.completed, one at a time and in a burst."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .client import BenchSocket, Session
+from .stack import Stack, machine, raise_fd_limit
+from .stats import summary_s
+from .ws import PROMPTS
+
+FINAL = ("generation.completed", "generation.failed", "generation.cancelled")
+
+
+@dataclass
+class GenerationOptions:
+    requests: int = 50
+    sequential: int = 10
+    beat_length: str = "60 seconds"
+    concurrencies: list[int] = field(default_factory=lambda: [1, 2])
+    jobs_per_user: int = 3
+    timeout: float = 600.0
+
+
+@dataclass
+class Turn:
+    """One chat message and what became of it (seconds from sending)."""
+
+    outcome: str = "pending"
+    preview_s: float | None = None
+    completed_s: float | None = None
+    finished_at: float = 0.0
+
+
+def run(options: GenerationOptions) -> dict[str, Any]:
+    raise_fd_limit()
+    with Stack() as stack:
+        return asyncio.run(_run(stack, options))
+
+
+async def _run(stack: Stack, opt: GenerationOptions) -> dict[str, Any]:
+    result: dict[str, Any] = {"machine": machine(), "options": opt.__dict__.copy()}
+    _, base = stack.start_web()
+    for concurrency in opt.concurrencies:
+        worker = stack.start_worker(concurrency=concurrency, name=f"gen-worker-c{concurrency}")
+        figures: dict[str, Any] = {}
+        # Warm the pool (first imports, caches) with one render that is not counted.
+        warm = stack.seed(users=1, conversations_per_user=1)
+        await _turns(base, warm, 1, opt, index_offset=0)
+        seq_seed = stack.seed(users=1, conversations_per_user=max(1, opt.sequential))
+        sequential: list[Turn] = []
+        for i in range(opt.sequential):
+            sequential += await _turns(base, seq_seed, 1, opt, index_offset=i, only=i)
+        figures["sequential"] = _summary(sequential)
+        users = math.ceil(opt.requests / opt.jobs_per_user)
+        burst_seed = stack.seed(users=users, conversations_per_user=opt.jobs_per_user)
+        started = time.monotonic()
+        burst = await _turns(base, burst_seed, opt.requests, opt, index_offset=0)
+        figures["burst"] = _summary(burst)
+        figures["burst"]["makespan_s"] = round(
+            max((t.finished_at for t in burst), default=started) - started, 2
+        )
+        figures["burst"]["beats_per_minute"] = (
+            round(
+                60
+                * sum(t.outcome == "generation.completed" for t in burst)
+                / figures["burst"]["makespan_s"],
+                1,
+            )
+            if figures["burst"]["makespan_s"]
+            else 0.0
+        )
+        figures["worker_rss_mib"] = round(worker.rss_mib(children=True), 1)
+        worker.stop()
+        result[f"concurrency_{concurrency}"] = figures
+    result["ok"] = all(
+        result[f"concurrency_{c}"][part]["succeeded"]
+        == result[f"concurrency_{c}"][part]["requests"]
+        for c in opt.concurrencies
+        for part in ("sequential", "burst")
+    )
+    return result
+
+
+async def _turns(
+    base: str,
+    seeded: dict[str, Any],
+    count: int,
+    opt: GenerationOptions,
+    *,
+    index_offset: int,
+    only: int | None = None,
+) -> list[Turn]:
+    """Send ``count`` chat messages at once (one per conversation, users in turn) and wait
+    for each job's final event."""
+    name = seeded["cookie_name"]
+    slots = [(Session(name, u["session"]), c) for u in seeded["users"] for c in u["conversations"]]
+    slots = [slots[only]] if only is not None else slots[:count]
+    sockets = [
+        await BenchSocket.open(base, f"/ws/conversations/{c}/", conversation=c, session=s)
+        for s, c in slots
+    ]
+    turns = [Turn() for _ in sockets]
+
+    async def one(i: int, sock: BenchSocket, turn: Turn) -> None:
+        sent = time.monotonic()
+
+        def watch(_: BenchSocket, event: dict[str, Any], now: float) -> None:
+            if event["type"] == "generation.preview" and turn.preview_s is None:
+                turn.preview_s = time.monotonic() - sent
+            elif event["type"] in FINAL and turn.outcome == "pending":
+                turn.outcome = event["type"]
+                turn.completed_s = time.monotonic() - sent
+                turn.finished_at = time.monotonic()
+            elif event["type"] == "chat.error" and turn.outcome == "pending":
+                turn.outcome = f"chat.error:{event.get('code')}"
+                turn.finished_at = time.monotonic()
+
+        sock.on_event = watch
+        text = PROMPTS[(index_offset + i) % len(PROMPTS)].format(length=opt.beat_length)
+        await sock.send({"type": "chat.message", "text": text, "client_msg_id": str(uuid.uuid4())})
+        deadline = sent + opt.timeout
+        while turn.outcome == "pending" and time.monotonic() < deadline and sock.open_now:
+            await asyncio.sleep(0.01)
+        if turn.outcome == "pending":
+            turn.outcome = "timeout" if sock.open_now else "socket_closed"
+            turn.finished_at = time.monotonic()
+
+    await asyncio.gather(
+        *(one(i, s, t) for i, (s, t) in enumerate(zip(sockets, turns, strict=True)))
+    )
+    await asyncio.gather(*(s.close() for s in sockets))
+    return turns
+
+
+def _summary(turns: list[Turn]) -> dict[str, Any]:
+    completed = [t.completed_s for t in turns if t.outcome == "generation.completed"]
+    previews = [t.preview_s for t in turns if t.preview_s is not None]
+    return {
+        "requests": len(turns),
+        "succeeded": len(completed),
+        "outcomes": dict(Counter(t.outcome for t in turns)),
+        "message_to_completed": summary_s(completed),
+        "message_to_first_preview": summary_s(previews),
+    }

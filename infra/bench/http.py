@@ -1,0 +1,166 @@
+"""HTTP bench: the JSON API under a constant arrival rate, on daphne and on gunicorn (WSGI)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from .stack import Process, Stack, machine, raise_fd_limit
+from .stats import summary_ms
+
+SEED_TURNS = ["make a house beat at 124 bpm, 4 bars", "make it faster", "what key is it in?"]
+TERMINAL = {"succeeded", "failed", "cancelled"}
+
+
+@dataclass
+class HttpOptions:
+    rate: float = 300.0
+    seconds: float = 60.0
+    warmup: float = 5.0
+    users: int = 50
+    servers: list[str] = field(default_factory=lambda: ["daphne", "gunicorn"])
+    gunicorn_workers: int = 2
+    gunicorn_threads: int = 4
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class Request:
+    kind: str
+    path: str
+    cookie: str
+
+
+def run(options: HttpOptions) -> dict[str, Any]:
+    raise_fd_limit()
+    with Stack() as stack:
+        return _run(stack, options)
+
+
+def _run(stack: Stack, opt: HttpOptions) -> dict[str, Any]:
+    result: dict[str, Any] = {"machine": machine(), "options": opt.__dict__.copy()}
+    seeded = stack.seed(users=opt.users, conversations_per_user=1, turns=SEED_TURNS)
+    requests = _requests(seeded)
+    result["seed"] = _render_seed(stack, seeded, requests)
+    result["mix"] = dict(Counter(r.kind for r in requests))
+    for server in opt.servers:
+        proc, base = _start(stack, server, opt)
+        asyncio.run(
+            open_loop(base, requests, rate=opt.rate, seconds=opt.warmup, timeout=opt.timeout)
+        )
+        cpu_before = proc.cpu_seconds_tree()
+        figures = asyncio.run(
+            open_loop(base, requests, rate=opt.rate, seconds=opt.seconds, timeout=opt.timeout)
+        )
+        figures["server_cpu_cores"] = round(
+            (proc.cpu_seconds_tree() - cpu_before) / figures["elapsed_s"], 2
+        )
+        figures["server_rss_mib"] = round(proc.rss_mib(children=True), 1)
+        figures["server"] = _describe(server, opt)
+        result[server] = figures
+        proc.stop()
+    result["ok"] = all(result[s]["errors"] == 0 for s in opt.servers)
+    return result
+
+
+def _describe(server: str, opt: HttpOptions) -> str:
+    if server == "gunicorn":
+        return f"gunicorn dawg.wsgi, {opt.gunicorn_workers} gthread workers x {opt.gunicorn_threads} threads"
+    return "daphne (python -m infra.web_server), 1 process"
+
+
+def _start(stack: Stack, server: str, opt: HttpOptions) -> tuple[Process, str]:
+    if server == "gunicorn":
+        return stack.start_gunicorn(workers=opt.gunicorn_workers, threads=opt.gunicorn_threads)
+    if server == "daphne":
+        return stack.start_web()
+    raise ValueError(f"unknown server {server!r} (daphne or gunicorn)")
+
+
+def _requests(seeded: dict[str, Any]) -> list[Request]:
+    name = seeded["cookie_name"]
+    out: list[Request] = []
+    for user in seeded["users"]:
+        cookie = f"{name}={user['session']}"
+        out += [
+            Request("conversation", f"/api/conversations/{c}/", cookie)
+            for c in user["conversations"]
+        ]
+        out += [Request("job", f"/api/jobs/{j}/", cookie) for j in user["jobs"]]
+        out += [Request("beat", f"/api/beats/{b}/", cookie) for b in user["beats"]]
+    return out
+
+
+def _render_seed(stack: Stack, seeded: dict[str, Any], requests: list[Request]) -> dict[str, Any]:
+    """Render the seeded jobs with a real worker, so beats have versions with assets."""
+    worker = stack.start_worker(concurrency=2, name="http-seed-worker")
+    web, base = stack.start_web()
+    jobs = [r for r in requests if r.kind == "job"]
+    started = time.monotonic()
+    statuses: Counter[str] = Counter()
+    with httpx.Client(base_url=base, timeout=10) as client:
+        while time.monotonic() - started < 300:
+            statuses = Counter(
+                client.get(r.path, headers={"Cookie": r.cookie}).json()["status"] for r in jobs
+            )
+            if set(statuses) <= TERMINAL:
+                break
+            time.sleep(1)
+    web.stop()
+    worker.stop()
+    return {
+        "users": len(seeded["users"]),
+        "jobs": dict(statuses),
+        "render_s": round(time.monotonic() - started, 1),
+    }
+
+
+async def open_loop(
+    base: str, requests: list[Request], *, rate: float, seconds: float, timeout: float
+) -> dict[str, Any]:
+    """Send requests at a constant arrival rate (not closed-loop: a slow answer does not delay
+    the next request). Latency counts from each request's scheduled time, so queueing in the
+    client or server is included."""
+    loop = asyncio.get_running_loop()
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=200)
+    latencies: dict[str, list[float]] = {}
+    statuses: Counter[str] = Counter()
+    total = max(1, int(rate * seconds))
+    rng = random.Random(42)
+
+    async def one(client: httpx.AsyncClient, req: Request, due: float) -> None:
+        try:
+            response = await client.get(req.path, headers={"Cookie": req.cookie})
+            statuses[str(response.status_code)] += 1
+        except httpx.HTTPError as exc:
+            statuses[type(exc).__name__] += 1
+            return
+        latencies.setdefault(req.kind, []).append(loop.time() - due)
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as client:
+        tasks = []
+        start = loop.time()
+        for index in range(total):
+            due = start + index / rate
+            delay = due - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(client, rng.choice(requests), due)))
+        await asyncio.gather(*tasks)
+        elapsed = loop.time() - start
+    everything = [v for values in latencies.values() for v in values]
+    return {
+        "requests": total,
+        "elapsed_s": round(elapsed, 2),
+        "rate_achieved": round(total / elapsed, 1),
+        "statuses": dict(statuses),
+        "errors": sum(n for code, n in statuses.items() if code != "200"),
+        "latency": summary_ms(everything),
+        "by_endpoint_p95_ms": {k: summary_ms(v)["p95_ms"] for k, v in sorted(latencies.items())},
+    }
