@@ -1,5 +1,7 @@
 """Production settings: secrets have no defaults, HTTPS only, S3 storage."""
 
+from infra.own_addresses import own_ip_addresses
+
 from .base import *
 from .base import (
     DATABASES,
@@ -62,3 +64,7 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 USE_X_FORWARDED_HOST = env.bool("DJANGO_USE_X_FORWARDED_HOST", default=False)
+# ALB target-group health checks send the target's IP as Host and cannot be told otherwise:
+# with this on, the instance's own private addresses are accepted too (ECS, plain VMs).
+if env.bool("DJANGO_ALLOWED_HOSTS_ADD_OWN_IP", default=False):
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, *own_ip_addresses()]

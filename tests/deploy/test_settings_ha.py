@@ -104,3 +104,17 @@ def test_check_deploy_is_clean_with_tls_only_redis_sentinels_and_a_replica():
     with_sentinels = {**env, "REDIS_SENTINELS": "s1:26379,s2:26379,s3:26379"}
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=with_sentinels)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_own_private_ip_is_an_allowed_host_only_when_asked(monkeypatch):
+    import socket
+
+    monkeypatch.setattr(
+        socket, "gethostbyname_ex", lambda name: (name, [], ["10.1.2.3", "127.0.1.1"])
+    )
+    plain = load_settings("dawg.settings.production", SAFE_PROD_ENV)
+    assert plain.ALLOWED_HOSTS == ["beats.example.com"]
+    asked = load_settings(
+        "dawg.settings.production", {**SAFE_PROD_ENV, "DJANGO_ALLOWED_HOSTS_ADD_OWN_IP": "true"}
+    )
+    assert asked.ALLOWED_HOSTS == ["beats.example.com", "10.1.2.3"]
