@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.db import DatabaseError
 
 from . import pipeline
 from .models import JobStatus
@@ -10,13 +11,23 @@ from .models import JobStatus
 # A redelivered task finds its job 'running' under a worker that may have just died; it looks
 # again once a heartbeat would have gone stale, at most this many times.
 MAX_RECHECKS = 2
+# The database away (restart, failover) while a task claims or finishes its job: the task is
+# sent again after 2, 4, 8, 16, 30, 30… seconds, for about five minutes. Without this the
+# acks_late message is acked as failed and a job that was still queued is never rendered
+# (the reaper only re-queues running jobs). Claim-then-work makes the retry safe.
+DB_RETRY_MAX = 14
+DB_RETRY_MAX_DELAY_S = 30
 
 
-@shared_task(name="generation.render_job", acks_late=True, ignore_result=True)
-def render_job(job_id: str, recheck: int = 0) -> str:
+@shared_task(name="generation.render_job", acks_late=True, ignore_result=True, bind=True)
+def render_job(self: Task, job_id: str, recheck: int = 0) -> str:
     """Render one GenerationJob by id. Idempotent: a job that is finished, cancelled or alive
     on another worker is left alone (claim-then-work)."""
-    outcome = pipeline.run_job(job_id)
+    try:
+        outcome = pipeline.run_job(job_id)
+    except DatabaseError as exc:
+        delay = min(DB_RETRY_MAX_DELAY_S, 2 ** (self.request.retries + 1))
+        raise self.retry(exc=exc, countdown=delay, max_retries=DB_RETRY_MAX) from exc
     alive_elsewhere = outcome.status == "skipped" and outcome.detail == JobStatus.RUNNING
     if alive_elsewhere and recheck < MAX_RECHECKS:
         render_job.apply_async(
