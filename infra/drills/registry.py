@@ -1,0 +1,40 @@
+"""The drills by name, with whether each is fast enough for `make test`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .stack import Report
+
+
+@dataclass(frozen=True)
+class Drill:
+    name: str
+    title: str
+    run: Callable[[Report], None]
+    fast: bool
+
+
+def drills() -> dict[str, Drill]:
+    from . import outages, web_faults, worker_faults
+
+    entries = [
+        Drill(
+            "child-kill", "SIGKILL a worker pool child mid-render", worker_faults.child_kill, True
+        ),
+        Drill(
+            "worker-kill",
+            "SIGKILL a whole worker mid-render, start a new one",
+            worker_faults.worker_kill,
+            False,
+        ),
+        Drill("worker-term", "SIGTERM a worker during a deploy", worker_faults.worker_term, True),
+        Drill("redis-restart", "restart Redis (AOF) with jobs queued", outages.redis_restart, True),
+        Drill(
+            "postgres-restart", "restart PostgreSQL under a render", outages.postgres_restart, True
+        ),
+        Drill("s3-outage", "S3 unavailable for a while", outages.s3_outage, False),
+        Drill("web-term", "SIGTERM one of two web instances under load", web_faults.web_term, True),
+    ]
+    return {d.name: d for d in entries}

@@ -1,0 +1,5 @@
+"""x"""
+
+
+def web_term(r):
+    raise NotImplementedError
