@@ -95,4 +95,4 @@ def test_bench_assistant_prints_percentiles_under_budget():
     call_command("bench_assistant", "--rounds", "3", "--json", stdout=out)
     result = json.loads(out.getvalue())
     assert result["turns"] > 50
-    assert result["cpu"]["p50_ms"] < 5
+    assert result["cpu"]["p95_ms"] < 5  # the budget per turn, on the parser's own CPU time
