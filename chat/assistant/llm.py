@@ -193,53 +193,55 @@ class LLMInterpreter:
     config: LLMConfig
     transport: httpx.BaseTransport | None = None
     totals: dict[str, float] = field(
+        init=False,
         default_factory=lambda: {
             "calls": 0,
             "fallbacks": 0,
             "prompt_tokens": 0,
             "completion_tokens": 0,
             "cost_usd": 0.0,
-        }
+        },
     )
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _client: httpx.Client | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
+    _client: httpx.Client | None = field(init=False, default=None, repr=False)
 
     def __call__(
         self, text: str, current: BeatSpec | None = None, *, history: Sequence[Any] | None = None
     ) -> Intent:
         if screen(text).problem:
             # Bad input never reaches the model: the built-in guard answers it for free.
-            return self._finish(interpret(text, current), None, 0, 0, "bad_input", 0.0)
+            intent = interpret(text, current)
+            intent.usage = self._usage(0, 0, 0.0, "bad_input")
+            return intent
         started = time.perf_counter()
         prompt_tokens = completion_tokens = 0
+        reason = None
         try:
             body = self._post(text, current, history)
             usage = body.get("usage") or {}
             prompt_tokens = int(usage.get("prompt_tokens") or 0)
             completion_tokens = int(usage.get("completion_tokens") or 0)
             intent = intent_from_output(_content(body), current)
-            reason = None
         except httpx.TimeoutException:
-            intent, reason = interpret(text, current, history=history), "timeout"
+            reason = "timeout"
         except httpx.HTTPStatusError as exc:
-            intent, reason = (
-                interpret(text, current, history=history),
-                f"http_{exc.response.status_code}",
-            )
+            reason = f"http_{exc.response.status_code}"
         except httpx.HTTPError as exc:
-            intent, reason = (
-                interpret(text, current, history=history),
-                f"connection_error: {type(exc).__name__}",
-            )
+            reason = f"connection_error: {type(exc).__name__}"
         except (LLMOutputError, SpecError, ValueError) as exc:
-            intent, reason = (
-                interpret(text, current, history=history),
-                f"invalid_output: {exc}"[:200],
-            )
+            reason = f"invalid_output: {exc}"[:200]
         if reason:
             logger.warning("LLM provider fell back to the built-in parser: %s", reason)
+            intent = interpret(text, current, history=history)
         latency = time.perf_counter() - started
-        return self._finish(intent, reason, prompt_tokens, completion_tokens, reason, latency)
+        intent.usage = self._usage(prompt_tokens, completion_tokens, latency, reason)
+        with self._lock:
+            self.totals["calls"] += 1
+            self.totals["fallbacks"] += 1 if reason else 0
+            self.totals["prompt_tokens"] += prompt_tokens
+            self.totals["completion_tokens"] += completion_tokens
+            self.totals["cost_usd"] = round(self.totals["cost_usd"] + intent.usage["cost_usd"], 8)
+        return intent
 
     def interpret(
         self, text: str, current: BeatSpec | None = None, *, history: Sequence[Any] | None = None
@@ -252,32 +254,18 @@ class LLMInterpreter:
             self._client.close()
             self._client = None
 
-    def _finish(
-        self,
-        intent: Intent,
-        reason: str | None,
-        prompt_tokens: int,
-        completion_tokens: int,
-        fallback_reason: str | None,
-        latency: float,
-    ) -> Intent:
-        cost = self.config.cost(prompt_tokens, completion_tokens)
-        intent.usage = {
+    def _usage(
+        self, prompt_tokens: int, completion_tokens: int, latency: float, reason: str | None
+    ) -> dict[str, Any]:
+        return {
             "provider": PROVIDER,
             "model": self.config.model,
             "prompt_tokens": prompt_tokens,
             "completion_tokens": completion_tokens,
-            "cost_usd": cost,
+            "cost_usd": self.config.cost(prompt_tokens, completion_tokens),
             "latency_ms": round(latency * 1000, 1),
-            "fallback_reason": fallback_reason,
+            "fallback_reason": reason,
         }
-        with self._lock:
-            self.totals["calls"] += 1 if fallback_reason != "bad_input" else 0
-            self.totals["fallbacks"] += 1 if fallback_reason else 0
-            self.totals["prompt_tokens"] += prompt_tokens
-            self.totals["completion_tokens"] += completion_tokens
-            self.totals["cost_usd"] = round(self.totals["cost_usd"] + cost, 8)
-        return intent
 
     def _http(self) -> httpx.Client:
         if self._client is None:

@@ -237,6 +237,13 @@ def test_bad_input_never_reaches_the_model(vendor, provider):
     assert vendor.requests == []
     assert intent.action == "help" and intent.is_safe_fallback
     assert intent.usage["fallback_reason"] == "bad_input"
+    assert provider.totals["calls"] == 0
+
+
+def test_interpret_method_is_the_same_call(vendor, provider):
+    vendor.answer(json.dumps({"action": "export", "export": "midi"}))
+    intent = provider.interpret("midi please", spec_from_given(TRAP))
+    assert (intent.action, intent.export, intent.source) == ("export", "midi", "llm")
 
 
 def test_totals_add_up_over_calls(vendor, provider):
