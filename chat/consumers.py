@@ -78,12 +78,12 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         self.group = None
 
     async def shutdown(self, code: int) -> None:
-        """Called on SIGTERM: tell the client to reconnect elsewhere, then close."""
+        """Called on SIGTERM: tell the client to reconnect elsewhere. The server then closes
+        the socket with ``code`` (1012), which an ASGI close cannot send (infra.web_server)."""
         seq = await database_sync_to_async(events.current_seq)(self.conversation_id)
         await self._send_event(
             events.build("system.reconnect", self.conversation_id, seq, reason="server_restart")
         )
-        await self.close(code=code)
 
     # --- client → server --------------------------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:

@@ -19,6 +19,22 @@ import daphne.server
 logger = logging.getLogger("infra.web_server")
 
 
+def close_websockets(server: daphne.server.Server, code: int) -> list:
+    """Send a close frame with ``code`` to every open WebSocket of this server.
+
+    autobahn's public ``sendClose`` only allows 1000 and 3000-4999; 1012 ("service restart")
+    is the code that tells clients to come back, so the frame is sent one level lower.
+    """
+    from autobahn.websocket.protocol import WebSocketProtocol
+
+    closing = []
+    for protocol in list(server.connections):
+        if isinstance(protocol, WebSocketProtocol) and protocol.state == protocol.STATE_OPEN:
+            protocol.sendCloseFrame(code=code, reasonUtf8=b"service restart")
+            closing.append(protocol)
+    return closing
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -70,8 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     async def graceful() -> None:
         try:
             told = await live_sockets.shutdown_all(timeout_s=args.shutdown_timeout)
-            logger.info("shutdown: told %d sockets to reconnect", told)
-            await asyncio.sleep(0.2)  # let the close frames leave
+            closing = close_websockets(server, live_sockets.SERVICE_RESTART)
+            logger.info("shutdown: told %d sockets to reconnect, closing %d", told, len(closing))
+            deadline = loop.time() + min(3.0, args.shutdown_timeout)
+            while any(p.state != p.STATE_CLOSED for p in closing) and loop.time() < deadline:
+                await asyncio.sleep(0.05)  # let clients answer the close handshake
         except Exception:
             logger.exception("shutdown: could not close every socket cleanly")
         finally:

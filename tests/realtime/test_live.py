@@ -250,3 +250,33 @@ def test_frames_above_the_server_limit_are_refused_by_the_server(live_stack, own
         return ready
 
     assert asyncio.run(still_serving())["type"] == "connection.ready"
+
+
+def test_sigterm_tells_every_socket_to_reconnect_and_closes_with_1012(
+    live_stack, owner_session, live_logs
+):
+    _user, conversation, cookie = owner_session
+    web, base = live.start_web(live_logs, env=live_stack["env"])
+
+    async def scenario():
+        sockets = [await live.Socket.open(base, conversation.id, cookie) for _ in range(3)]
+        for socket in sockets:
+            await socket.until(lambda e: e["type"] == "connection.ready")
+        web.signal(signal.SIGTERM)
+        notices, codes = [], []
+        for socket in sockets:
+            notices.append(await socket.until(lambda e: e["type"] == "system.reconnect", 15))
+            try:
+                await socket.next_event(15)
+            except Exception as exc:
+                codes.append(getattr(getattr(exc, "rcvd", None), "code", None))
+        return notices, codes
+
+    try:
+        notices, codes = asyncio.run(scenario())
+        web.popen.wait(timeout=20)
+    finally:
+        web.stop()
+    assert [n["reason"] for n in notices] == ["server_restart"] * 3
+    assert codes == [1012, 1012, 1012]
+    assert web.popen.returncode == 0
