@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -17,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from infra.embedded_redis import free_port
 from tests.deploy.process_commands import (
@@ -138,7 +142,7 @@ def _wait_ready(url: str, processes: dict[str, subprocess.Popen]) -> dict:
     raise AssertionError(f"{url} never answered 200: {last}")
 
 
-def test_release_web_worker_and_beat_run_and_stop_cleanly(stack, image_env):
+def test_release_then_web_and_worker_become_ready(stack, image_env):
     base = f"http://127.0.0.1:{image_env['PORT']}"
     report = _wait_ready(f"{base}/health/ready", stack)
     assert report["status"] == "ok"
@@ -163,7 +167,11 @@ def test_release_web_worker_and_beat_run_and_stop_cleanly(stack, image_env):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "pong" in result.stdout
 
-    # HTTPS only: plain HTTP is redirected; behind the proxy header pages carry HSTS and CSP.
+
+def test_https_only_with_hsts_csp_and_static_files(stack, image_env):
+    base = f"http://127.0.0.1:{image_env['PORT']}"
+    _wait_ready(f"{base}/health/ready", stack)
+    # Plain HTTP is redirected; behind the proxy header pages carry HSTS and CSP.
     status, headers, _ = _http_get(f"{base}/")
     assert status == 301
     assert headers["Location"].startswith("https://")
@@ -178,13 +186,161 @@ def test_release_web_worker_and_beat_run_and_stop_cleanly(stack, image_env):
     assert status == 200
     assert "immutable" in headers.get("Cache-Control", "")
 
-    # SIGTERM, as a container runtime sends it: every process exits by itself, cleanly.
-    for role in ("web", "beat", "worker"):
+
+# --- nginx in front (deploy/nginx/dawg.conf with local ports and a throwaway certificate) ---
+
+NGINX_BIN = shutil.which("nginx")
+
+
+@pytest.fixture(scope="module")
+def nginx(stack, image_env, tmp_path_factory) -> Iterator[dict[str, str] | None]:
+    if not NGINX_BIN:
+        yield None
+        return
+    tmp = tmp_path_factory.mktemp("nginx")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(tmp / "privkey.pem"),
+            "-out",
+            str(tmp / "fullchain.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    http_port, https_port = free_port(), free_port()
+    site = (DEPLOY / "nginx" / "dawg.conf").read_text()
+    site = re.sub(
+        r"(upstream dawg_web \{.*?)(    server .*?;\n)+",
+        lambda m: m.group(1) + f"    server 127.0.0.1:{image_env['PORT']} max_fails=3;\n",
+        site,
+        flags=re.S,
+    )
+    site = site.replace("listen [::]:80;", "").replace("listen [::]:443 ssl http2;", "")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+    site = site.replace("/etc/nginx/tls/", f"{tmp}/")
+    site = site.replace("/srv/dawg/staticfiles/", image_env["DJANGO_STATIC_ROOT"] + "/")
+    (tmp / "site.conf").write_text(site)
+    (tmp / "nginx.conf").write_text(
+        f"pid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  include {tmp}/site.conf;\n}}\n"
+    )
+    process = subprocess.Popen(
+        [
+            NGINX_BIN,
+            "-p",
+            str(tmp),
+            "-c",
+            str(tmp / "nginx.conf"),
+            "-e",
+            str(tmp / "error.log"),
+            "-g",
+            "daemon off;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", https_port)) == 0:
+                    break
+            assert process.poll() is None, (tmp / "error.log").read_text()
+            assert time.monotonic() < deadline, "nginx did not start"
+            time.sleep(0.05)
+        yield {"http": f"http://127.0.0.1:{http_port}", "https": f"https://127.0.0.1:{https_port}"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _insecure_tls() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+@pytest.mark.skipif(not NGINX_BIN, reason="nginx is not installed")
+def test_nginx_terminates_tls_and_redirects_plain_http(nginx, stack, image_env):
+    _wait_ready(f"http://127.0.0.1:{image_env['PORT']}/health/ready", stack)
+    status, _, _ = _http_get(f"{nginx['http']}/health")  # probes over plain HTTP still work
+    assert status == 200
+    status, headers, _ = _http_get(f"{nginx['http']}/c/")
+    assert status == 301
+    assert headers["Location"].startswith("https://")
+    request = urllib.request.Request(f"{nginx['https']}/")
+    with urllib.request.urlopen(request, context=_insecure_tls(), timeout=10) as response:
+        # Django saw X-Forwarded-Proto: https from nginx, so no redirect, and HSTS.
+        assert response.status == 200
+        assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def _session_for_a_conversation(image_env: dict[str, str]) -> tuple[str, str]:
+    code = (
+        "from django.test import Client\n"
+        "from tests.factories import conversation_create, user_create\n"
+        "user = user_create(username='deploy-wss')\n"
+        "conversation = conversation_create(owner=user)\n"
+        "client = Client()\n"
+        "client.force_login(user)\n"
+        "print('SESSION', client.cookies['sessionid'].value, conversation.id)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=image_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("SESSION "))
+    _, session, conversation = line.split()
+    return session, conversation
+
+
+async def test_sigterm_tells_sockets_to_reconnect_then_every_process_exits_cleanly(
+    nginx, stack, image_env
+):
+    from websockets.asyncio.client import connect
+
+    _wait_ready(f"http://127.0.0.1:{image_env['PORT']}/health/ready", stack)
+    session, conversation = _session_for_a_conversation(image_env)
+    # Through nginx (wss://, upgraded on /ws/) when it is installed, else straight to daphne.
+    base = (
+        nginx["https"].replace("https", "wss") if nginx else f"ws://127.0.0.1:{image_env['PORT']}"
+    )
+    ws = await connect(
+        f"{base}/ws/conversations/{conversation}/",
+        additional_headers={"Origin": "https://localhost", "Cookie": f"sessionid={session}"},
+        ssl=_insecure_tls() if nginx else None,
+        open_timeout=10,
+    )
+    ready = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    assert ready["type"] == "connection.ready"
+
+    # SIGTERM, as a container runtime sends it.
+    os.killpg(stack["web"].pid, signal.SIGTERM)
+    told = json.loads(await asyncio.wait_for(ws.recv(), 15))
+    assert told["type"] == "system.reconnect"
+    with pytest.raises(ConnectionClosed):
+        await asyncio.wait_for(ws.recv(), 15)
+    assert ws.close_code == 1012
+
+    for role in ("beat", "worker"):
         os.killpg(stack[role].pid, signal.SIGTERM)
     for role, process in stack.items():
         assert process.wait(timeout=STOP_TIMEOUT_S) == 0, role
-
-
-def test_the_deploy_directory_has_what_the_test_reads():
-    assert (DEPLOY / "Procfile").is_file()
-    assert set(procfile_commands()) == {"web", "worker", "beat", "release"}
