@@ -303,8 +303,8 @@ _THANKS = re.compile(
 
 # --- tempo ------------------------------------------------------------------------------------
 _BPM_DELTA = re.compile(
-    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?|\+\s*)(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
-    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?|(?<![\w])-\s*)(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?|(?:(?<=\s)|^)\+\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?|(?:(?<=\s)|^)-(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
     r"|\b(\d{1,3})\s*(bpm|%|percent)\s+(faster|slower|higher|lower|more|less|up|down|quicker)\b"
 )
 _BPM_EXPLICIT = re.compile(
