@@ -55,9 +55,14 @@ async def _run(stack: Stack, opt: GenerationOptions) -> dict[str, Any]:
         await _turns(base, warm, 1, opt, index_offset=0)
         seq_seed = stack.seed(users=1, conversations_per_user=max(1, opt.sequential))
         sequential: list[Turn] = []
+        since = _now_iso()
         for i in range(opt.sequential):
             sequential += await _turns(base, seq_seed, 1, opt, index_offset=i, only=i)
         figures["sequential"] = _summary(sequential)
+        figures["sequential"]["worker_side"] = await stack.arun_module(
+            "infra.bench.jobstats", {"since": since}
+        )
+        since = _now_iso()
         users = math.ceil(opt.requests / opt.jobs_per_user)
         burst_seed = stack.seed(users=users, conversations_per_user=opt.jobs_per_user)
         started = time.monotonic()
@@ -76,8 +81,12 @@ async def _run(stack: Stack, opt: GenerationOptions) -> dict[str, Any]:
             if figures["burst"]["makespan_s"]
             else 0.0
         )
+        figures["burst"]["worker_side"] = await stack.arun_module(
+            "infra.bench.jobstats", {"since": since}
+        )
         figures["worker_rss_mib"] = round(worker.rss_mib(children=True), 1)
         worker.stop()
+        stack.prune_media()
         result[f"concurrency_{concurrency}"] = figures
     result["ok"] = all(
         result[f"concurrency_{c}"][part]["succeeded"]
@@ -137,6 +146,12 @@ async def _turns(
     )
     await asyncio.gather(*(s.close() for s in sockets))
     return turns
+
+
+def _now_iso() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat()
 
 
 def _summary(turns: list[Turn]) -> dict[str, Any]:

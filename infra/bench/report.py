@@ -139,3 +139,8 @@ def generation_text(r: dict[str, Any]) -> str:
             ),
         ]
     return text("bench_generation", r, targets)
+
+
+def users_text(r: dict[str, Any]) -> str:
+    targets = [target("error rate", r["error_rate_pct"], 0.1, "%")]
+    return text("bench_users", r, targets)

@@ -204,6 +204,20 @@ class Stack:
         if not self.keep:
             shutil.rmtree(self.directory, ignore_errors=True)
 
+    def prune_media(self, *, older_than_s: float = 0.0) -> int:
+        """Delete rendered files older than this (a 60 s beat stores ~80 MB of assets), so a
+        long run does not fill the disk; returns how many files went."""
+        cutoff = time.time() - older_than_s
+        removed = 0
+        for path in (self.directory / "media").rglob("*"):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
     # --- database -------------------------------------------------------------------------
     def _create_database(self) -> None:
         given = os.environ.get("DATABASE_URL", "")
