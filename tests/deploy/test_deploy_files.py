@@ -246,6 +246,16 @@ def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck():
     assert "COPY --from=build" in final_text
 
 
+def test_build_context_leaves_out_the_virtualenv_and_local_secrets():
+    ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
+    assert {".venv", ".git", ".env", "var"} <= set(ignored)
+    copied = [ln.split()[1] for ln in dockerfile_stages()[0] if ln.startswith("COPY ")]
+    # Everything the build copies exists and is not ignored.
+    for source in copied:
+        assert (ROOT / source).exists(), source
+        assert source not in ignored, source
+
+
 # --- One command per role, the same everywhere ------------------------------------------------
 
 
