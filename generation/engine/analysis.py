@@ -9,13 +9,13 @@ from scipy import signal
 from .spec import PITCH_CLASSES
 
 __all__ = [
-    "integrated_loudness",
-    "true_peak_dbfs",
-    "sample_peak_dbfs",
-    "dc_offset",
     "KRUMHANSL_MAJOR",
     "KRUMHANSL_MINOR",
+    "dc_offset",
     "estimate_key",
+    "integrated_loudness",
+    "sample_peak_dbfs",
+    "true_peak_dbfs",
 ]
 
 # Krumhansl-Kessler key profiles, C first.
@@ -46,7 +46,9 @@ def true_peak_dbfs(audio: np.ndarray, *, oversample: int = 4, chunk: int = 441_0
         lo = max(0, start - margin)
         hi = min(audio.shape[1], start + chunk + margin)
         up = signal.resample_poly(audio[:, lo:hi].astype(np.float64), oversample, 1, axis=1)
-        inner = up[:, (start - lo) * oversample : (min(audio.shape[1], start + chunk) - lo) * oversample]
+        inner = up[
+            :, (start - lo) * oversample : (min(audio.shape[1], start + chunk) - lo) * oversample
+        ]
         if inner.size:
             peak = max(peak, float(np.max(np.abs(inner))))
     return 20.0 * np.log10(peak) if peak > 0 else -np.inf

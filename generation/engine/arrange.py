@@ -513,7 +513,12 @@ def _bass(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             pitch = {"r": root, "f": fifth, "o": root + 12}[char]
             if index > 0 and grammar.jumps and rng.random() < grammar.jumps:
                 pitch = root + 12 if rng.random() < 0.6 else fifth
-            if grammar.tonic_return and degree % 7 and len(onsets) >= 3 and index == len(onsets) - 1:
+            if (
+                grammar.tonic_return
+                and degree % 7
+                and len(onsets) >= 3
+                and index == len(onsets) - 1
+            ):
                 pitch = nearest_in_range(degree_to_midi(spec.key, 0), root - 6, root + 6)
             glide = None
             if previous is not None and previous != pitch and rng.random() < grammar.glide:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import lameenc
@@ -13,7 +14,18 @@ import numpy as np
 from .arrange import Arrangement
 from .presets import DRUM_TRACKS, PITCHED_TRACKS, TRACK_NAMES
 
-__all__ = ["MIDI_PROGRAMS", "TICKS_PER_BEAT", "midi_bytes", "mp3_bytes", "peaks", "wav_bytes"]
+__all__ = [
+    "CHUNK_FRAMES",
+    "MIDI_PROGRAMS",
+    "TICKS_PER_BEAT",
+    "ChunkSource",
+    "midi_bytes",
+    "mp3_bytes",
+    "peaks",
+    "wav_bytes",
+    "wav_chunks",
+    "wav_header",
+]
 
 TICKS_PER_BEAT = 480
 # General MIDI programs (0-based) for the pitched instruments.
@@ -49,26 +61,46 @@ _MIDO_MINOR = {"D#": "Eb", "A#": "Bb"}
 
 def _pcm(audio: np.ndarray, bits: int) -> bytes:
     """Interleaved little-endian PCM from float (channels, samples) in [-1, 1]."""
-    frames = np.ascontiguousarray(np.clip(audio, -1.0, 1.0).T)
+    frames = np.clip(audio.T, -1.0, 1.0)
     if bits == 16:
         return np.round(frames * 32767.0).astype("<i2").tobytes()
-    if bits == 24:
-        ints = np.round(frames.astype(np.float64) * 8388607.0).astype("<i4")
-        return ints.reshape(-1, 1).view(np.uint8)[:, :3].tobytes()
-    raise ValueError("bits must be 16 or 24")
+    ints = np.round(frames.astype(np.float64) * 8388607.0).astype("<i4")
+    return ints.reshape(-1, 1).view(np.uint8)[:, :3].tobytes()
+
+
+ChunkSource = Callable[[int, int], np.ndarray]
+"""``source(start, stop)`` returns float audio (channels, stop - start) for that stretch."""
+
+CHUNK_FRAMES = 1 << 18  # ~6 s per chunk keeps every encoder's copies small
+
+
+def wav_header(frames: int, channels: int, sample_rate: int, bits: int) -> bytes:
+    """The 44-byte RIFF/WAVE header of a PCM file."""
+    block = channels * bits // 8
+    size = frames * block
+    header = b"RIFF" + struct.pack("<I", 36 + size) + b"WAVE"
+    fmt = b"fmt " + struct.pack(
+        "<IHHIIHH", 16, 1, channels, sample_rate, sample_rate * block, block, bits
+    )
+    return header + fmt + b"data" + struct.pack("<I", size)
+
+
+def wav_chunks(
+    source: ChunkSource, frames: int, channels: int, sample_rate: int, *, bits: int = 16
+) -> Iterator[bytes]:
+    """A WAV file as a stream of byte chunks: header first, then PCM a chunk at a time."""
+    if bits not in (16, 24):
+        raise ValueError("bits must be 16 or 24")
+    yield wav_header(frames, channels, sample_rate, bits)
+    for start in range(0, frames, CHUNK_FRAMES):
+        yield _pcm(source(start, min(frames, start + CHUNK_FRAMES)), bits)
 
 
 def wav_bytes(audio: np.ndarray, sample_rate: int, *, bits: int = 16) -> bytes:
     """A RIFF/WAVE file of float audio (channels, samples). Byte-identical for equal input."""
     audio = np.atleast_2d(audio)
-    channels = audio.shape[0]
-    data = _pcm(audio, bits)
-    block = channels * bits // 8
-    header = b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVE"
-    fmt = b"fmt " + struct.pack(
-        "<IHHIIHH", 16, 1, channels, sample_rate, sample_rate * block, block, bits
-    )
-    return header + fmt + b"data" + struct.pack("<I", len(data)) + data
+    source = lambda start, stop: audio[:, start:stop]  # noqa: E731
+    return b"".join(wav_chunks(source, audio.shape[1], audio.shape[0], sample_rate, bits=bits))
 
 
 def mp3_bytes(
@@ -82,10 +114,8 @@ def mp3_bytes(
     encoder.set_channels(audio.shape[0])
     encoder.set_quality(quality)
     out = bytearray()
-    # One minute at a time keeps the int16 copy small for long beats.
-    step = sample_rate * 60
-    for start in range(0, audio.shape[1], step):
-        out += encoder.encode(_pcm(audio[:, start : start + step], 16))
+    for start in range(0, audio.shape[1], CHUNK_FRAMES):
+        out += encoder.encode(_pcm(audio[:, start : start + CHUNK_FRAMES], 16))
     out += encoder.flush()
     return bytes(out)
 
@@ -160,24 +190,17 @@ def peaks(audio: np.ndarray, sample_rate: int, *, bins: int = 1500) -> dict[str,
     audio = np.atleast_2d(audio)
     n = audio.shape[1]
     bins = max(1, min(bins, n))
-    per_bin = -(-n // bins)
-    full = n // per_bin
-    # Reshape a view of the whole bins; only the last, partial bin is reduced separately.
-    shaped = audio[:, : full * per_bin].reshape(audio.shape[0], full, per_bin)
-    low = shaped.min(axis=(0, 2)).astype(np.float64)
-    high = shaped.max(axis=(0, 2)).astype(np.float64)
-    if full < bins:
-        rest = audio[:, full * per_bin :]
-        low = np.append(low, rest.min() if rest.size else 0.0)
-        high = np.append(high, rest.max() if rest.size else 0.0)
-        bins = low.size
+    edges = (np.arange(bins) * n) // bins
+    # reduceat reduces each [edge, next edge) stretch in place: no padded copy of the audio.
+    low = np.minimum.reduceat(audio, edges, axis=1).min(axis=0).astype(np.float64)
+    high = np.maximum.reduceat(audio, edges, axis=1).max(axis=0).astype(np.float64)
     low, high = np.round(low, 4), np.round(high, 4)
     return {
         "version": 1,
         "sample_rate": sample_rate,
         "duration_s": round(n / sample_rate, 4),
         "bins": bins,
-        "samples_per_bin": per_bin,
+        "samples_per_bin": round(n / bins, 3),
         "min": low.tolist(),
         "max": high.tolist(),
     }

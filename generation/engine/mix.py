@@ -22,11 +22,16 @@ __all__ = [
     "sidechain_curve",
     "stereo_gains",
     "synthesize_track",
+    "upsample_chunk",
 ]
 
 SR = SAMPLE_RATE
 TAIL_S = 1.5  # ring-out after the last bar of a non-loop render
 LOOP_TAIL_S = 3.0  # how much of a loop's tail is wrapped back to its start
+CHUNK = 1 << 18  # samples per chunk for streaming passes
+# Every track sits this far below its nominal level so that stems and their sum stay
+# well under full scale (stems are exported as fixed-point WAVs); the master makes it up.
+HEADROOM_DB = -12.0
 
 
 @dataclass(frozen=True)
@@ -68,9 +73,8 @@ def synthesize_track(
     spec = arrangement.spec
     grammar = GRAMMARS[spec.genre]
     setting = spec.tracks[name]
-    level = 10.0 ** ((grammar.mix.level_db(name) + setting.gain_db) / 20.0) * VOICE_GAIN.get(
-        name, 1.0
-    )
+    level_db = grammar.mix.level_db(name) + setting.gain_db + HEADROOM_DB
+    level = 10.0 ** (level_db / 20.0) * VOICE_GAIN.get(name, 1.0)
     events = arrangement.tracks.get(name, ())
     cache: dict[tuple, np.ndarray] = {}
     spb = geometry.samples_per_beat
@@ -154,17 +158,22 @@ def fold_loop(buffer: np.ndarray, length: int) -> np.ndarray:
 
 
 def reverb_return(send: np.ndarray, genre: str, geometry: Layout) -> np.ndarray:
-    """The shared reverb bus: mono send (float32, ``total`` samples) -> stereo return (2, total).
+    """The shared reverb bus at half rate: mono send (float32, ``total`` samples) -> stereo
+    return (float32, (2, ceil(total / 2))) at 22.05 kHz.
 
-    Runs at half the sample rate (the return is dark anyway: the reverb damps the highs)
-    and comes back up by linear interpolation, which halves the bus's cost.
+    The return is dark anyway (the reverb damps the highs), so running it at half rate
+    halves the bus's cost; :func:`upsample_chunk` brings any stretch back to 44.1 kHz.
     """
     mix = GRAMMARS[genre].mix
     n = send.size
-    tail = int(LOOP_TAIL_S * SR) if geometry.loop else 0
-    half = np.zeros((2, (n + tail + 1) // 2 + 1), dtype=np.float32)
+    half_n = (n + 1) // 2
+    tail = int(LOOP_TAIL_S * SR) // 2 if geometry.loop else 0
+    half = np.zeros((2, half_n + tail), dtype=np.float32)
     pairs = n // 2
-    half[0, :pairs] = 0.5 * (send[0 : 2 * pairs : 2] + send[1 : 2 * pairs : 2])
+    np.add(send[0 : 2 * pairs : 2], send[1 : 2 * pairs : 2], out=half[0, :pairs])
+    half[0, :pairs] *= 0.5
+    if n % 2:
+        half[0, pairs] = send[-1]
     half[1] = half[0]
     reverb = pedalboard.Reverb(
         room_size=mix.reverb_room,
@@ -174,24 +183,44 @@ def reverb_return(send: np.ndarray, genre: str, geometry: Layout) -> np.ndarray:
         width=1.0,
     )
     wet = reverb(half, SR // 2)
+    del half
     if geometry.loop:
-        wet = fold_loop(wet, (n + 1) // 2)
-    out = np.empty((2, n), dtype=np.float32)
-    m = min(wet.shape[1], (n + 1) // 2)
-    out[:, 0 : 2 * m : 2] = wet[:, :m]
-    nxt = np.concatenate([wet[:, 1:m], wet[:, m - 1 : m]], axis=1)
-    odd = out[:, 1::2]
-    odd[:] = (0.5 * (wet[:, :m] + nxt))[:, : odd.shape[1]]
-    return out
+        wet = fold_loop(wet, half_n)
+    return np.ascontiguousarray(wet[:, :half_n])
+
+
+def upsample_chunk(half: np.ndarray, start: int, stop: int, *, loop: bool = False) -> np.ndarray:
+    """Samples ``start:stop`` at 44.1 kHz of a half-rate (2, m) signal, by linear interpolation.
+
+    Even samples are the half-rate samples; odd ones the mean of their neighbours (the last
+    one repeats, or wraps to the first in a loop). Returns float32 (2, stop - start).
+    """
+    m = half.shape[1]
+    lo, hi = start // 2, min(m, (stop + 1) // 2 + 1)
+    piece = half[:, lo:hi]
+    nxt = np.empty_like(piece)
+    nxt[:, :-1] = piece[:, 1:]
+    nxt[:, -1] = half[:, hi] if hi < m else (half[:, 0] if loop else piece[:, -1])
+    out = np.empty((2, 2 * piece.shape[1]), dtype=np.float32)
+    out[:, 0::2] = piece
+    np.add(piece, nxt, out=out[:, 1::2])
+    out[:, 1::2] *= 0.5
+    offset = start - 2 * lo
+    return out[:, offset : offset + (stop - start)]
 
 
 def mix_down(
-    stems: np.ndarray, names: list[str], genre: str, returns: np.ndarray | None
+    stems: np.ndarray,
+    names: list[str],
+    genre: str,
+    reverb_half: np.ndarray | None,
+    *,
+    loop: bool = False,
 ) -> np.ndarray:
     """Pan and sum mono stems (k, n) to stereo (2, n) float32, plus the reverb return.
 
     The dry pan is one (2, k) @ (k, n) product; Haas-widened tracks add their delayed
-    right channel separately.
+    right channel separately (in a loop the first samples come from the end).
     """
     n = stems.shape[1]
     gains = np.zeros((2, len(names)), dtype=np.float32)
@@ -205,7 +234,13 @@ def mix_down(
             gains[1, i] = right
     mix = gains @ stems if names else np.zeros((2, n), dtype=np.float32)
     for i, right, delay in delayed:
-        mix[1, delay:] += right * stems[i, : n - delay]
-    if returns is not None:
-        mix += returns
+        for start in range(delay, n, CHUNK):
+            stop = min(n, start + CHUNK)
+            mix[1, start:stop] += right * stems[i, start - delay : stop - delay]
+        if loop:
+            mix[1, :delay] += right * stems[i, n - delay :]
+    if reverb_half is not None:
+        for start in range(0, n, CHUNK):
+            stop = min(n, start + CHUNK)
+            mix[:, start:stop] += upsample_chunk(reverb_half, start, stop, loop=loop)
     return mix

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,11 +12,10 @@ from typing import Any
 import numpy as np
 
 from .arrange import Arrangement, arrange
-from .encode import midi_bytes, mp3_bytes, peaks, wav_bytes
+from .encode import midi_bytes, mp3_bytes, peaks, wav_bytes, wav_chunks
 from .genres import GRAMMARS
 from .master import master
 from .mix import (
-    Layout,
     fold_loop,
     layout,
     mix_down,
@@ -24,6 +23,7 @@ from .mix import (
     sidechain_curve,
     stereo_gains,
     synthesize_track,
+    upsample_chunk,
 )
 from .presets import DRUM_TRACKS
 from .spec import BeatSpec
@@ -34,6 +34,7 @@ __all__ = [
     "Progress",
     "RenderResult",
     "encode",
+    "iter_files",
     "render",
     "render_master",
     "render_preview",
@@ -64,13 +65,16 @@ class RenderResult:
         One float32 mono array (samples,) per enabled track: the dry track after its
         level, gain_db and sidechain, before pan. ``stem_audio(name)`` gives it in stereo
         as it sits in the mix.
-    returns : dict[str, np.ndarray]
-        Shared effect returns, float32 (2, samples): ``reverb``.
+    reverb_half : np.ndarray or None
+        The shared reverb return at half rate, float32 (2, ceil(samples / 2)) at
+        22.05 kHz; ``returns["reverb"]`` is it at full rate.
     timings : dict[str, float]
         Seconds per stage (``arranging``, ``synthesizing``, ``mixing``, ``mastering``,
-        and ``encoding`` once :func:`encode` ran).
+        and ``encoding`` once :func:`encode` or :func:`write_outputs` ran).
     master_info : dict[str, float]
-        The master's own figures: estimated LUFS, make-up gain, deepest limiting.
+        The master's own figures: estimated LUFS, make-up gain, deepest limiting (dB).
+    loop : bool
+        The audio loops: its tail is wrapped onto its start.
     """
 
     spec: BeatSpec
@@ -78,7 +82,7 @@ class RenderResult:
     sample_rate: int
     master: np.ndarray
     stems: dict[str, np.ndarray]
-    returns: dict[str, np.ndarray]
+    reverb_half: np.ndarray | None = None
     timings: dict[str, float] = field(default_factory=dict)
     master_info: dict[str, float] = field(default_factory=dict)
     loop: bool = False
@@ -92,24 +96,48 @@ class RenderResult:
     def samples(self) -> int:
         return int(self.master.shape[1])
 
-    def stem_audio(self, name: str) -> np.ndarray:
-        """A stem in stereo as it enters the mix (pan and Haas width), float32 (2, samples)."""
+    def stem_names(self) -> list[str]:
+        """Every stem file: the enabled tracks, then the shared ``reverb`` return."""
+        return [*self.stems, *(["reverb"] if self.reverb_half is not None else [])]
+
+    def stem_chunk(self, name: str, start: int, stop: int) -> np.ndarray:
+        """Samples ``start:stop`` of a stem in stereo as it enters the mix, float32 (2, k).
+
+        Track stems get their pan and Haas width; ``"reverb"`` is the reverb return.
+        """
+        if name == "reverb" and self.reverb_half is not None:
+            return upsample_chunk(self.reverb_half, start, stop, loop=self.loop)
         mono = self.stems[name]
         left, right, delay = stereo_gains(name, self.spec.genre)
-        out = np.empty((2, mono.size), dtype=np.float32)
-        np.multiply(mono, left, out=out[0])
+        out = np.empty((2, stop - start), dtype=np.float32)
+        np.multiply(mono[start:stop], left, out=out[0])
         if delay:
-            out[1, :delay] = right * mono[-delay:] if self.loop else 0.0
-            np.multiply(mono[:-delay], right, out=out[1, delay:])
+            lo = start - delay
+            if lo >= 0:
+                np.multiply(mono[lo : stop - delay], right, out=out[1])
+            else:
+                head = -lo
+                out[1, :head] = right * mono[mono.size - head :] if self.loop else 0.0
+                np.multiply(mono[: stop - delay], right, out=out[1, head:])
         else:
-            np.multiply(mono, right, out=out[1])
+            np.multiply(mono[start:stop], right, out=out[1])
         return out
+
+    def stem_audio(self, name: str) -> np.ndarray:
+        """A whole stem in stereo (see :meth:`stem_chunk`), float32 (2, samples)."""
+        return self.stem_chunk(name, 0, self.samples)
+
+    @property
+    def returns(self) -> dict[str, np.ndarray]:
+        """Shared effect returns at full rate, float32 (2, samples); built on demand."""
+        return {"reverb": self.stem_audio("reverb")} if self.reverb_half is not None else {}
 
     @property
     def premaster(self) -> np.ndarray:
-        """The mix before mastering, float32 (2, samples): the stems in stereo plus returns.
+        """The mix before mastering, float32 (2, samples): the stereo stems plus the reverb.
 
-        Recomputed on demand rather than kept, to hold memory down on long beats.
+        Recomputed on demand (bit-identical to what was mastered) rather than kept, to
+        hold memory down on long beats.
         """
         names = list(self.stems)
         stack = (
@@ -117,15 +145,7 @@ class RenderResult:
             if names
             else np.zeros((0, self.samples), np.float32)
         )
-        reverb = self.returns.get("reverb")
-        mix = mix_down(stack, names, self.spec.genre, reverb)
-        if self.loop:
-            # mix_down leaves the first Haas samples empty; a loop takes them from the end.
-            for name in names:
-                _left, right, delay = stereo_gains(name, self.spec.genre)
-                if delay:
-                    mix[1, :delay] += right * self.stems[name][-delay:]
-        return mix
+        return mix_down(stack, names, self.spec.genre, self.reverb_half, loop=self.loop)
 
     # --- encodings -----------------------------------------------------------------------
     def mix_wav(self, *, bits: int = 16) -> bytes:
@@ -137,13 +157,14 @@ class RenderResult:
     def midi(self) -> bytes:
         return midi_bytes(self.arrangement)
 
+    def stem_wav_chunks(self, name: str, *, bits: int = 16) -> Iterator[bytes]:
+        """One stem as a stereo WAV, streamed in chunks (no full-length copy)."""
+        source = lambda start, stop: self.stem_chunk(name, start, stop)  # noqa: E731
+        return wav_chunks(source, self.samples, 2, self.sample_rate, bits=bits)
+
     def stem_wav(self, name: str, *, bits: int = 16) -> bytes:
         """One stem as a stereo WAV; ``"reverb"`` is the shared reverb return."""
-        audio = self.returns[name] if name in self.returns else self.stem_audio(name)
-        return wav_bytes(audio, self.sample_rate, bits=bits)
-
-    def stem_names(self) -> list[str]:
-        return [*self.stems, *self.returns]
+        return b"".join(self.stem_wav_chunks(name, bits=bits))
 
     def peaks(self, *, bins: int = 1500) -> dict[str, Any]:
         return peaks(self.master, self.sample_rate, bins=bins)
@@ -196,33 +217,31 @@ def render_master(
 
     names = spec.enabled_tracks()
     clock = time.perf_counter()
-    stems_work = np.zeros((len(names), geometry.work), dtype=np.float32)
+    stems_array = np.zeros((len(names), geometry.total), dtype=np.float32)
     duck = sidechain_curve(arrangement, geometry)
     sidechained = GRAMMARS[spec.genre].mix.sidechain_tracks
     for index, name in enumerate(names):
         report(f"synthesizing {name}", 0.05 + 0.55 * index / max(1, len(names)))
-        synthesize_track(arrangement, name, geometry, stems_work[index])
+        # A loop renders into a longer buffer whose tail is folded back onto the start.
+        buffer = np.zeros(geometry.work, dtype=np.float32) if geometry.loop else stems_array[index]
+        synthesize_track(arrangement, name, geometry, buffer)
         if duck is not None and name in sidechained:
-            stems_work[index] *= duck
-    stems_array = fold_loop(stems_work, geometry.total) if geometry.loop else stems_work
+            buffer *= duck
+        if geometry.loop:
+            stems_array[index] = fold_loop(buffer, geometry.total)
+        del buffer
+    del duck
     timings["synthesizing"] = time.perf_counter() - clock
 
     report("mixing", 0.6)
     clock = time.perf_counter()
     mixdata = GRAMMARS[spec.genre].mix
     sends = np.array([mixdata.send(name) for name in names], dtype=np.float32)
-    returns: dict[str, np.ndarray] = {}
+    reverb_half = None
     if names and sends.any():
-        send = sends @ stems_array
-        returns["reverb"] = reverb_return(send, spec.genre, geometry)
-        del send
-    mix = mix_down(stems_array, names, spec.genre, returns.get("reverb"))
+        reverb_half = reverb_return(sends @ stems_array, spec.genre, geometry)
+    mix = mix_down(stems_array, names, spec.genre, reverb_half, loop=geometry.loop)
     stems = {name: stems_array[i] for i, name in enumerate(names)}
-    if geometry.loop:
-        for name in names:
-            _left, right, delay = stereo_gains(name, spec.genre)
-            if delay:
-                mix[1, :delay] += right * stems[name][-delay:]
     timings["mixing"] = time.perf_counter() - clock
 
     report("mastering", 0.75)
@@ -231,28 +250,53 @@ def render_master(
     del mix
     timings["mastering"] = time.perf_counter() - clock
     return RenderResult(
-        spec, arrangement, SAMPLE_RATE, mastered, stems, returns, timings, info, geometry.loop
+        spec, arrangement, SAMPLE_RATE, mastered, stems, reverb_half, timings, info, geometry.loop
     )
+
+
+def iter_files(
+    result: RenderResult, *, mp3: bool = True, wav_bits: int = 16
+) -> Iterator[tuple[str, Iterable[bytes]]]:
+    """Every output file as ``(name, chunks)``, encoded lazily one file at a time.
+
+    Names: mix.wav, mix.mp3, beat.mid, stems/<track>.wav (and stems/reverb.wav),
+    peaks.json, spec.json. Consuming the chunks of one file before the next keeps peak
+    memory to one chunk for WAVs.
+    """
+    yield (
+        "mix.wav",
+        wav_chunks(
+            lambda start, stop: result.master[:, start:stop],
+            result.samples,
+            2,
+            result.sample_rate,
+            bits=wav_bits,
+        ),
+    )
+    if mp3:
+        yield "mix.mp3", [result.mix_mp3()]
+    yield "beat.mid", [result.midi()]
+    for name in result.stem_names():
+        yield f"stems/{name}.wav", result.stem_wav_chunks(name, bits=wav_bits)
+    yield "peaks.json", [json.dumps(result.peaks(), separators=(",", ":")).encode()]
+    yield "spec.json", [result.spec_json().encode()]
 
 
 def encode(
     result: RenderResult, *, progress: Progress | None = None, mp3: bool = True, wav_bits: int = 16
 ) -> EncodedBeat:
-    """Every output file as bytes: mix.wav, mix.mp3, beat.mid, stems/<name>.wav, peaks.json,
-    spec.json. Adds ``encoding`` to ``result.timings``."""
+    """Every output file as bytes in memory (see :func:`iter_files` for the names).
+
+    Adds ``encoding`` to ``result.timings``. For long beats prefer :func:`write_outputs`,
+    which streams to disk.
+    """
     report = progress or _noop
     clock = time.perf_counter()
     files: dict[str, bytes] = {}
-    report("encoding", 0.85)
-    files["mix.wav"] = result.mix_wav(bits=wav_bits)
-    if mp3:
-        files["mix.mp3"] = result.mix_mp3()
-    report("encoding", 0.93)
-    files["beat.mid"] = result.midi()
-    for name in result.stem_names():
-        files[f"stems/{name}.wav"] = result.stem_wav(name, bits=wav_bits)
-    files["peaks.json"] = json.dumps(result.peaks(), separators=(",", ":")).encode()
-    files["spec.json"] = result.spec_json().encode()
+    names = 5 + len(result.stem_names())
+    for index, (name, chunks) in enumerate(iter_files(result, mp3=mp3, wav_bits=wav_bits)):
+        report("encoding", 0.85 + 0.15 * index / names)
+        files[name] = b"".join(chunks)
     elapsed = time.perf_counter() - clock
     result.timings["encoding"] = elapsed
     report("encoding", 1.0)
@@ -287,18 +331,30 @@ def render_preview(spec: BeatSpec, *, bars: int = 2) -> RenderResult:
 
 
 def write_outputs(
-    result: RenderResult, out_dir: str | Path, *, progress: Progress | None = None
+    result: RenderResult,
+    out_dir: str | Path,
+    *,
+    progress: Progress | None = None,
+    wav_bits: int = 16,
 ) -> dict[str, Path]:
-    """Encode ``result`` and write its files under ``out_dir``; returns name -> path."""
+    """Encode ``result`` and stream its files under ``out_dir``; returns name -> path.
+
+    Writes mix.wav, mix.mp3, beat.mid, stems/<track>.wav, stems/reverb.wav, peaks.json
+    and spec.json. Adds ``encoding`` to ``result.timings``.
+    """
+    report = progress or _noop
+    clock = time.perf_counter()
     out = Path(out_dir)
     (out / "stems").mkdir(parents=True, exist_ok=True)
-    encoded = encode(result, progress=progress)
     paths = {}
-    for name, data in encoded.files.items():
+    names = 5 + len(result.stem_names())
+    for index, (name, chunks) in enumerate(iter_files(result, wav_bits=wav_bits)):
+        report("encoding", 0.85 + 0.15 * index / names)
         path = out / name
-        path.write_bytes(data)
+        with path.open("wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
         paths[name] = path
+    result.timings["encoding"] = time.perf_counter() - clock
+    report("encoding", 1.0)
     return paths
-
-
-__all__ += ["Layout"]

@@ -10,7 +10,7 @@ import pytest
 # librosa compiles with numba on first use (~20 s); a persistent cache makes that once.
 os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[2] / ".numba-cache"))
 
-from generation.engine import BeatSpec, RenderResult, render  # noqa: E402
+from generation.engine import BeatSpec, RenderResult, render
 
 
 @pytest.fixture(scope="session")

@@ -60,5 +60,9 @@ def onset_times(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     import librosa
 
     return librosa.onset.onset_detect(
-        y=np.asarray(audio, dtype=np.float32), sr=sample_rate, hop_length=64, units="time", backtrack=False
+        y=np.asarray(audio, dtype=np.float32),
+        sr=sample_rate,
+        hop_length=64,
+        units="time",
+        backtrack=False,
     )

@@ -24,7 +24,12 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 @pytest.mark.parametrize("genre", ["trap", "synthwave"])
 def test_ten_minute_render_stays_under_1_5_gb(genre):
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, genre], cwd=ROOT, capture_output=True, text=True, timeout=300, check=True
+        [sys.executable, "-c", SCRIPT, genre],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     peak_kib = int(done.stdout.strip().splitlines()[-1])
     assert peak_kib * 1024 < 1.5e9, f"peak RSS {peak_kib / 1024:.0f} MiB"

@@ -14,7 +14,10 @@ from generation.engine.theory import scale_intervals
 GM_DRUM_NOTES = {35, 36, 37, 38, 39, 42, 44, 45, 46, 47, 49, 50, 51, 53, 56, 62, 63, 64, 70, 82}
 
 
-@pytest.mark.parametrize(("genre", "tonic", "mode"), [("trap", "F", "minor"), ("pop", "A#", "major"), ("afrobeats", "G", "major")])
+@pytest.mark.parametrize(
+    ("genre", "tonic", "mode"),
+    [("trap", "F", "minor"), ("pop", "A#", "major"), ("afrobeats", "G", "major")],
+)
 def test_midi_has_meta_at_tick_zero_and_a_track_per_enabled_instrument(genre, tonic, mode):
     spec = default_spec(genre, bars=8).with_changes(key={"tonic": tonic, "mode": mode}, bpm=123.0)
     midi = mido.MidiFile(file=io.BytesIO(render(spec).midi()))

@@ -25,7 +25,9 @@ def _tempos(genre: str) -> list[float]:
 def test_beat_tracker_finds_the_spec_tempo_or_its_half_or_double(render_cached, genre, which):
     tonic, mode = KEYS[which]
     bpm = _tempos(genre)[which]
-    spec = default_spec(genre, bars=8, seed=7 + which).with_changes(bpm=bpm, key={"tonic": tonic, "mode": mode})
+    spec = default_spec(genre, bars=8, seed=7 + which).with_changes(
+        bpm=bpm, key={"tonic": tonic, "mode": mode}
+    )
     result = render_cached(spec)
     estimate = tracked_tempo(result)
     assert tempo_error(estimate, bpm) < 0.02, f"{genre} at {bpm} bpm tracked as {estimate:.2f}"
@@ -36,7 +38,9 @@ def test_pitched_stems_are_in_the_spec_key_across_a_24_key_sweep(render_cached, 
     for index in range(24):
         tonic, mode = PITCH_CLASSES[index % 12], ("minor", "major")[index // 12]
         genre = GENRES[(index * 5) % len(GENRES)]  # every genre meets both modes
-        spec = default_spec(genre, bars=8, seed=100 + index).with_changes(key={"tonic": tonic, "mode": mode})
+        spec = default_spec(genre, bars=8, seed=100 + index).with_changes(
+            key={"tonic": tonic, "mode": mode}
+        )
         result = render_cached(spec)
         found = pitched_key(result)
         hits += found == (tonic, mode)
@@ -64,7 +68,9 @@ def test_kick_and_snare_onsets_sit_on_the_grid_without_humanisation(render_cache
         grid = np.where(np.arange(grid.size) % 2 == 1, grid + swing_shift, grid)
         errors = np.min(np.abs(onsets[:, None] - grid[None, :]), axis=1)
         assert onsets.size >= 4, f"{name}: too few onsets found"
-        assert np.median(errors) < 0.005, f"{name}: median grid error {np.median(errors) * 1000:.1f} ms"
+        assert np.median(errors) < 0.005, (
+            f"{name}: median grid error {np.median(errors) * 1000:.1f} ms"
+        )
         checked += 1
     assert checked >= 2
 

@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 import soundfile
 
-from generation.engine import GENRES, default_spec, encode, render, render_master, render_preview, write_outputs
+from generation.engine import (
+    GENRES,
+    default_spec,
+    encode,
+    render,
+    render_master,
+    render_preview,
+    write_outputs,
+)
 from generation.engine.master import master
 from generation.engine.voices import SAMPLE_RATE
 
@@ -33,7 +41,7 @@ def test_a_different_seed_gives_a_different_beat():
         ("hats", {"rate": 32}),
         ("melody", {"instrument": "lead"}),
         ("bass", {"gain_db": -6.0}),
-        ("kick", {"density": 0.9}),
+        ("kick", {"instrument": "punchy", "density": 0.9}),
         ("pad", {"enabled": False}),
         ("snare", {"instrument": "gated", "density": 0.1}),
     ],
@@ -55,7 +63,7 @@ def test_changing_one_track_leaves_every_other_stem_byte_identical(track, change
 def test_stem_files_sum_to_the_premaster_mix_that_was_mastered(genre, loop):
     result = render(default_spec(genre, bars=8, seed=9).with_changes(loop=loop))
     premaster = result.premaster
-    remastered, _ = master(premaster, result.sample_rate, lowpass_hz=_lowpass(genre))
+    remastered, _ = master(premaster.copy(), result.sample_rate, lowpass_hz=_lowpass(genre))
     assert remastered.tobytes() == result.master.tobytes()
     files = encode(result, mp3=False, wav_bits=24).files
     total = np.zeros_like(premaster)
@@ -116,13 +124,21 @@ def test_long_beats_get_a_structure_with_instruments_entering_and_leaving():
     assert names[0] == "intro" and "hook" in names and "bridge" in names and names[-1] == "outro"
     spb = arrangement.beats_per_bar
     intro = arrangement.sections[0]
-    kicks_in_intro = [e for e in arrangement.tracks["kick"] if e.start_beat < intro.end_bar * spb - 0.1]
+    kicks_in_intro = [
+        e for e in arrangement.tracks["kick"] if e.start_beat < intro.end_bar * spb - 0.1
+    ]
     assert kicks_in_intro == []  # the drums enter after the intro
     hook_bars = {int(e.start_beat // spb) for e in arrangement.tracks["melody"]}
     assert len(hook_bars) > 8
     # Not one bar repeated: kick patterns differ across the beat.
     patterns = {
-        tuple(sorted(round(e.start_beat % spb * 4) for e in arrangement.tracks["kick"] if int(e.start_beat // spb) == bar))
+        tuple(
+            sorted(
+                round(e.start_beat % spb * 4)
+                for e in arrangement.tracks["kick"]
+                if int(e.start_beat // spb) == bar
+            )
+        )
         for bar in range(8, 64)
     }
     assert len(patterns) >= 3
@@ -130,13 +146,16 @@ def test_long_beats_get_a_structure_with_instruments_entering_and_leaving():
 
 def test_stages_report_progress_in_order():
     calls = []
-    result = render(default_spec("pop", bars=4), progress=lambda stage, fraction: calls.append((stage, fraction)))
+    result = render(
+        default_spec("pop", bars=4),
+        progress=lambda stage, fraction: calls.append((stage, fraction)),
+    )
     encode(result, progress=lambda stage, fraction: calls.append((stage, fraction)))
     stages = [stage.split()[0] for stage, _ in calls]
     order = ["arranging", "synthesizing", "mixing", "mastering", "encoding"]
     assert [s for i, s in enumerate(stages) if i == 0 or s != stages[i - 1]] == order
     fractions = [f for _, f in calls]
-    assert fractions == sorted(fractions) and 0.0 <= fractions[0] and fractions[-1] == 1.0
+    assert fractions == sorted(fractions) and fractions[0] >= 0.0 and fractions[-1] == 1.0
     assert set(result.timings) == set(order)
 
 
@@ -159,8 +178,10 @@ def test_write_outputs_writes_every_file(tmp_path):
         assert (tmp_path / name).stat().st_size > 0
     audio, rate = soundfile.read(tmp_path / "mix.wav", dtype="float32")
     assert rate == 44100 and audio.shape == (result.samples, 2)
-    assert np.max(np.abs(audio.T - result.master)) <= 1 / 32767 + 1e-6
-    assert (tmp_path / "mix.mp3").read_bytes()[:3] in (b"ID3", b"\xff\xfb", b"\xff\xfa") or (tmp_path / "mix.mp3").read_bytes()[0] == 0xFF
+    assert np.max(np.abs(audio.T - result.master)) <= 2 / 32767
+    assert (tmp_path / "mix.mp3").read_bytes()[:3] in (b"ID3", b"\xff\xfb", b"\xff\xfa") or (
+        tmp_path / "mix.mp3"
+    ).read_bytes()[0] == 0xFF
 
 
 def test_peaks_are_json_ready_min_max_pairs_bounding_the_audio():
@@ -179,4 +200,6 @@ def test_pattern_view_gives_a_step_grid_for_drums_and_notes_for_pitched_tracks()
     assert kick.shape == (view["bars"], 16)
     assert (kick[:, [0, 4, 8, 12]] > 0).all()  # four on the floor
     for start, length, pitch, velocity in view["notes"]["bass"]:
-        assert 0 <= start < view["bars"] * 4 and length > 0 and 0 < pitch < 128 and 0 < velocity <= 1
+        assert (
+            0 <= start < view["bars"] * 4 and length > 0 and 0 < pitch < 128 and 0 < velocity <= 1
+        )

@@ -55,7 +55,9 @@ def test_every_instrument_listed_for_a_track_is_accepted_and_renders():
 
     for track, instruments in INSTRUMENTS.items():
         for instrument in instruments:
-            spec = default_spec("pop", bars=1).with_changes(tracks={track: {"enabled": True, "instrument": instrument}})
+            spec = default_spec("pop", bars=1).with_changes(
+                tracks={track: {"enabled": True, "instrument": instrument}}
+            )
             result = render(spec)
             assert result.stems[track].any(), f"{track}/{instrument} is silent"
 
