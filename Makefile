@@ -14,7 +14,7 @@ help:
 	@echo "make run      create .venv, install, migrate, start Redis + Celery + daphne"
 	@echo "make test     install dev deps and run the whole test suite"
 	@echo "make lint     ruff check + format check"
-	@echo "make bench    engine and assistant benchmarks (print figures)"
+	@echo "make bench    engine, assistant, WebSocket, HTTP, generation and user benchmarks"
 	@echo "make deploy-check  validate deploy/ offline (Compose, Kubernetes, nginx) + tests/deploy"
 
 $(VENV)/bin/python:
@@ -51,9 +51,25 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Each load bench starts its own stack on 127.0.0.1 (own Redis, database and media dir) and
+# stops it; sizes go in BENCH_WS_ARGS etc., e.g. BENCH_WS_ARGS="--connections 200 --seconds 5".
+.PHONY: bench-ws bench-http bench-generation bench-users
 bench: install-dev
 	$(PY) manage.py bench_engine
 	$(PY) manage.py bench_assistant
+	$(MAKE) bench-ws bench-http bench-generation bench-users
+
+bench-ws: install-dev
+	$(PY) manage.py bench_ws $(BENCH_WS_ARGS)
+
+bench-http: install-dev
+	$(PY) manage.py bench_http $(BENCH_HTTP_ARGS)
+
+bench-generation: install-dev
+	$(PY) manage.py bench_generation $(BENCH_GENERATION_ARGS)
+
+bench-users: install-dev
+	$(PY) manage.py bench_users $(BENCH_USERS_ARGS)
 
 # Deployment files: Compose Specification and Kubernetes schemas (offline), then the tests
 # that run the image's commands here (tests/deploy/).
