@@ -502,6 +502,9 @@ _GENRE = _phrase(GENRE_ALIASES)
 _GENRE_NEGATED_BEFORE = re.compile(
     r"(?:\bfrom|\binstead\s+of|\bnot|\bno|\bthan|\brather\s+than|\bother\s+than|\bbesides|\bnot\s+a|\bnot\s+so|\bless|\bexcept)\s+(?:a\s+|an\s+|the\s+|so\s+|too\s+|much\s+)?$"
 )
+_GENERIC_AS_ADJECTIVE = re.compile(
+    r"(?:\bmore|\bless|\btoo|\bvery|\bkinda|\bkind\s+of|\bsorta|\ba\s+bit|\ba\s+little|\bslightly|\bsuper)\s+$"
+)
 _ARTIST = _phrase(ARTIST_GENRES)
 _DECADE = re.compile(
     r"\b(?:(?:19)?([5-9])0\s*'?\s*s|(fifties|sixties|seventies|eighties|nineties))\b"
@@ -920,11 +923,18 @@ def _genres(scan: _Scanner, found: Mentions) -> None:
     specific: list[tuple[str, str]] = []
     generic: list[tuple[str, str]] = []
 
-    def genre(match: re.Match[str]) -> None:
+    def genre(match: re.Match[str]) -> bool:
         word = match.group(0)
-        if _GENRE_NEGATED_BEFORE.search(scan.text[: match.start()]):
-            return
-        (generic if word in GENERIC_GENRE_ALIASES else specific).append((word, GENRE_ALIASES[word]))
+        before = scan.text[: match.start()]
+        if _GENRE_NEGATED_BEFORE.search(before):
+            return True
+        if word in GENERIC_GENRE_ALIASES:
+            if _GENERIC_AS_ADJECTIVE.search(before):
+                return False  # "more minimal", "a bit retro": a feel, left for the later passes
+            generic.append((word, GENRE_ALIASES[word]))
+        else:
+            specific.append((word, GENRE_ALIASES[word]))
+        return True
 
     scan.take(_GENRE, genre)
     chosen = specific[0] if specific else (generic[0] if generic else None)
