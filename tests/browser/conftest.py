@@ -32,7 +32,7 @@ def browser_logs(tmp_path_factory):
 def browser_stack(django_db_setup, django_db_blocker, browser_logs):
     """One web process and one worker for every browser test; a test may restart the web."""
     with django_db_blocker.unblock():
-        env = live.child_env(GENERATION_HEARTBEAT_STALE_S="5", CELERY_REAPER_INTERVAL_S="3")
+        env = live.child_env()
         worker = live.start_worker(browser_logs, env=env, name="browser-worker")
         web, base_url = live.start_web(browser_logs, env=env)
     stack = {"web": web, "worker": worker, "base_url": base_url, "env": env, "logs": browser_logs}
