@@ -1,0 +1,115 @@
+"""Benchmark of the engine: real-time factors per genre and length, stage times, memory."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Iterable
+from typing import Any
+
+from .presets import GENRES
+from .render import render_master, write_outputs
+from .spec import default_spec
+
+__all__ = ["bench_one", "format_table", "pin_to_one_core", "run_benchmark"]
+
+STAGES = ("arranging", "synthesizing", "mixing", "mastering", "encoding")
+
+
+def pin_to_one_core() -> int | None:
+    """Restrict this process to one CPU (the lowest available); returns it, or None."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+def bench_one(
+    genre: str, seconds: float, *, repeats: int = 2, memory: bool = False
+) -> dict[str, Any]:
+    """Time one genre at one length: best of ``repeats`` for render-to-master and whole job.
+
+    The whole job is render-to-master plus every encoding written to a temporary
+    directory (WAV, MP3, MIDI, stems, peaks, spec). ``memory`` adds a traced run
+    (tracemalloc) for the peak of Python-visible allocations (numpy included).
+    """
+    spec = default_spec(genre, seed=1).with_changes(duration_s=seconds)
+    best_master = best_job = float("inf")
+    stages: dict[str, float] = {}
+    audio_s = 0.0
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            result = render_master(spec)
+            mastered = time.perf_counter() - started
+            write_outputs(result, out)
+            job = time.perf_counter() - started
+        audio_s = result.duration_s
+        if job < best_job:
+            stages = dict(result.timings)
+        best_master = min(best_master, mastered)
+        best_job = min(best_job, job)
+        del result
+    row: dict[str, Any] = {
+        "genre": genre,
+        "seconds": round(audio_s, 2),
+        "render_s": round(best_master, 3),
+        "job_s": round(best_job, 3),
+        "render_x": round(audio_s / best_master, 1),
+        "job_x": round(audio_s / best_job, 1),
+        "stages": {k: round(stages.get(k, 0.0), 3) for k in STAGES},
+    }
+    if memory:
+        tracemalloc.start()
+        with tempfile.TemporaryDirectory() as out:
+            write_outputs(render_master(spec), out)
+        row["traced_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+        tracemalloc.stop()
+    return row
+
+
+def run_benchmark(
+    genres: Iterable[str] = GENRES,
+    lengths: Iterable[float] = (60, 180),
+    *,
+    repeats: int = 2,
+    memory: bool = True,
+) -> dict[str, Any]:
+    """Benchmark every genre at every length on one core; returns rows and machine facts."""
+    cpu = pin_to_one_core()
+    rows = [bench_one(g, float(s), repeats=repeats, memory=memory) for s in lengths for g in genres]
+    return {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus_available": os.cpu_count(),
+            "pinned_cpu": cpu,
+            "platform": platform.platform(),
+        },
+        "rows": rows,
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        if sys.platform != "darwin"
+        else None,
+    }
+
+
+def format_table(report: dict[str, Any]) -> str:
+    """The benchmark as a Markdown table."""
+    lines = [
+        "| genre | audio s | render s | render x RT | job s | job x RT | arrange | synth | mix | master | encode | traced peak MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in report["rows"]:
+        st = row["stages"]
+        lines.append(
+            f"| {row['genre']} | {row['seconds']:.0f} | {row['render_s']:.3f} | {row['render_x']:.0f} | "
+            f"{row['job_s']:.3f} | {row['job_x']:.0f} | {st['arranging']:.3f} | {st['synthesizing']:.3f} | "
+            f"{st['mixing']:.3f} | {st['mastering']:.3f} | {st['encoding']:.3f} | {row.get('traced_peak_mb', '')} |"
+        )
+    lines.append(f"\nprocess max RSS: {report['max_rss_mb']} MB; machine: {report['machine']}")
+    return "\n".join(lines)

@@ -1,0 +1,35 @@
+"""manage.py bench_engine: real-time factors of the engine per genre, on one core."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from generation.engine.bench import format_table, run_benchmark
+from generation.engine.presets import GENRES
+
+
+class Command(BaseCommand):
+    help = "Benchmark render-to-master and the whole job (all encodings) per genre on one core."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--genres", nargs="+", default=list(GENRES), choices=GENRES)
+        parser.add_argument(
+            "--lengths", nargs="+", type=float, default=[60.0, 180.0], help="seconds"
+        )
+        parser.add_argument("--repeats", type=int, default=2, help="best of N runs")
+        parser.add_argument("--no-memory", action="store_true", help="skip the traced memory run")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["repeats"] < 1:
+            raise CommandError("--repeats must be at least 1")
+        report = run_benchmark(
+            options["genres"],
+            options["lengths"],
+            repeats=options["repeats"],
+            memory=not options["no_memory"],
+        )
+        self.stdout.write(json.dumps(report, indent=2) if options["json"] else format_table(report))
