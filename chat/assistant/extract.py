@@ -505,6 +505,11 @@ _GENRE_NEGATED_BEFORE = re.compile(
 _GENERIC_AS_ADJECTIVE = re.compile(
     r"(?:\bmore|\bless|\btoo|\bvery|\bkinda|\bkind\s+of|\bsorta|\ba\s+bit|\ba\s+little|\bslightly|\bsuper)\s+$"
 )
+_TRACK_AFTER_GENRE = re.compile(
+    r"\s*(?:style\s+|type\s+|sounding\s+|like\s+)?(?:"
+    + _alternation([w for w in TRACK_ALIASES if w not in ("groove", "kit", "tune")])
+    + r")(?![\w#&$])"
+)
 _ARTIST = _phrase(ARTIST_GENRES)
 _DECADE = re.compile(
     r"\b(?:(?:19)?([5-9])0\s*'?\s*s|(fifties|sixties|seventies|eighties|nineties))\b"
@@ -927,6 +932,10 @@ def _genres(scan: _Scanner, found: Mentions) -> None:
         word = match.group(0)
         before = scan.text[: match.start()]
         if _GENRE_NEGATED_BEFORE.search(before):
+            return True
+        if _TRACK_AFTER_GENRE.match(scan.text[match.end() :]):
+            # "trap hats", "house piano": a style for one track, a genre only for a new beat.
+            found.occasion_genre = found.occasion_genre or GENRE_ALIASES[word]
             return True
         if word in GENERIC_GENRE_ALIASES:
             if _GENERIC_AS_ADJECTIVE.search(before):
