@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -103,7 +104,9 @@ class LLMConfig:
 def get_interpreter(config: Mapping[str, Any] | LLMConfig | None = None) -> Interpreter:
     """The LLM provider when a base URL is configured, else the built-in parser.
 
-    ``None`` reads the ``LLM_*`` environment variables.
+    ``None`` reads the ``LLM_*`` environment variables. The same configuration gets the same
+    provider back, so callers that ask per turn share one HTTP connection pool and one set of
+    running totals.
     """
     if config is None:
         config = LLMConfig.from_env()
@@ -111,6 +114,11 @@ def get_interpreter(config: Mapping[str, Any] | LLMConfig | None = None) -> Inte
         config = LLMConfig.from_mapping(config)
     if not config.base_url:
         return interpret
+    return _provider(config)
+
+
+@functools.lru_cache(maxsize=8)
+def _provider(config: LLMConfig) -> LLMInterpreter:
     return LLMInterpreter(config)
 
 

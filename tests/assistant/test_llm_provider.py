@@ -133,6 +133,12 @@ def test_get_interpreter_reads_env_style_keys():
     assert LLMConfig().timeout_s == 8.0
 
 
+def test_get_interpreter_reuses_one_provider_per_configuration():
+    config = {"base_url": "http://127.0.0.1:9/v1", "model": "m"}
+    assert get_interpreter(config) is get_interpreter(dict(config))
+    assert get_interpreter(config) is not get_interpreter({**config, "model": "other"})
+
+
 def test_llm_modify_is_validated_and_costed(vendor, provider):
     vendor.answer(
         json.dumps({"action": "modify", "spec": {"bpm": 150, "tracks": {"hats": {"rate": 32}}}})
