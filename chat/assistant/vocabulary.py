@@ -380,6 +380,8 @@ MOODS: dict[str, tuple[str, str | None, float]] = {
     "intense": ("intense", None, 0.25), "driving": ("driving", None, 0.15),
     "futuristic": ("futuristic", None, 0.05), "minimalist": ("minimal", None, -0.1),
     "sparse": ("sparse", None, -0.1), "bumping": ("bouncy", None, 0.15), "slapping": ("hard", None, 0.2),
+    "slap": ("hard", None, 0.2), "slaps": ("hard", None, 0.2), "knock": ("hard", None, 0.2),
+    "knocks": ("hard", None, 0.2), "bang": ("hard", None, 0.2), "bangs": ("hard", None, 0.2),
     "banging": ("hard", None, 0.2),
 }
 
