@@ -38,13 +38,11 @@ class Mentions:
     """Everything one turn asks for, before it is applied to a spec."""
 
     genre: str | None = None
-    genre_word: str = ""
     artist: str = ""
     occasion_genre: str | None = None
     bpm: float | None = None
     bpm_scale: float | None = None
     bpm_delta: float | None = None
-    bpm_word: str = ""
     tonic: str | None = None
     mode: str | None = None
     transpose: int = 0
@@ -643,7 +641,6 @@ def _artists_and_decades(scan: _Scanner, found: Mentions) -> None:
         if not found.artist:
             found.artist = name
             found.genre = ARTIST_GENRES[name]
-            found.genre_word = name
         return True
 
     scan.take(_ARTIST, artist)
@@ -803,13 +800,11 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
             found.bpm_scale = 1 + sign * amount / 100
         else:
             found.bpm_delta = sign * amount
-        found.bpm_word = match.group(0).strip()
 
     scan.take(_BPM_DELTA, delta)
 
     def explicit(match: re.Match[str]) -> None:
         found.bpm = float(match.group(1) or match.group(2))
-        found.bpm_word = match.group(0).strip()
 
     scan.take(_BPM_EXPLICIT, explicit)
     if found.bpm is None and found.bpm_delta is None:
@@ -948,7 +943,7 @@ def _genres(scan: _Scanner, found: Mentions) -> None:
     scan.take(_GENRE, genre)
     chosen = specific[0] if specific else (generic[0] if generic else None)
     if chosen and not (found.artist and not specific):
-        found.genre_word, found.genre = chosen
+        found.genre = chosen[1]
     if found.genre is None:
         match = _OCCASION.search(scan.text)
         if match and found.occasion_genre is None:
