@@ -403,7 +403,8 @@ def _apply_hats(data: dict[str, Any], found: Mentions, notes: list[str]) -> None
         )
     if new != rate or found.hats_rate or found.hats_triplet or found.hats_step:
         hats["rate"] = new
-        hats["enabled"] = True if "hats" not in found.tracks_off else hats["enabled"]
+        if "hats" not in found.tracks_off:
+            hats["enabled"] = True  # asking for a hat rate asks for hats
 
 
 def _apply_feel(data: dict[str, Any], found: Mentions, notes: list[str], *, creating: bool) -> None:
