@@ -242,8 +242,24 @@ def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck():
     user = next(line for line in final if line.startswith("USER "))
     assert user.split()[1].split(":")[0] not in ("root", "0")
     healthcheck = next(line for line in final if line.startswith("HEALTHCHECK "))
-    assert "/health" in healthcheck
+    assert "infra.container_healthcheck" in healthcheck
+    assert '/health"' in (ROOT / "infra" / "container_healthcheck.py").read_text()
     assert "COPY --from=build" in final_text
+
+
+@pytest.mark.parametrize(
+    ("allowed", "host"),
+    [
+        ("beats.example.com,127.0.0.1", "beats.example.com"),
+        (".example.com", "example.com"),
+        ("*", "localhost"),
+        ("", "localhost"),
+    ],
+)
+def test_container_healthcheck_sends_a_host_django_allows(allowed, host):
+    from infra.container_healthcheck import host_header
+
+    assert host_header(allowed) == host
 
 
 def test_build_context_leaves_out_the_virtualenv_and_local_secrets():
