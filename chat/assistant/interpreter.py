@@ -6,7 +6,7 @@ import logging
 import math
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generation.engine.presets import GENRE_DEFAULTS, INSTRUMENTS, TRACK_NAMES
@@ -58,6 +58,10 @@ _ADVICE = re.compile(r"\b(?:good|usual|typical|normal|standard|should|best|recom
 _IMPERATIVE = re.compile(
     r"\b(?:make|change|set|add|remove|drop|mute|unmute|switch|turn|bump|put|take|give|bring|kill|lose|cut|speed|slow|raise|lower|transpose|swap|use|try)\b"
 )
+_REPEAT = re.compile(
+    r"^(?:again|more|even\s+more|more\s+of\s+that|keep\s+going|do\s+it\s+again|once\s+more|same\s+again|"
+    r"a\s+bit\s+more|a\s+little\s+more|further|go\s+further|more\s+more)\s*[.!]*$"
+)
 _UNDO_UNDO = re.compile(r"\bundo\s+(?:the|that|my)?\s*undo\b")
 
 
@@ -67,9 +71,15 @@ def interpret(
     """Understand one chat turn against the current spec (None before the first beat).
 
     Never raises: bad input and internal errors come back as a safe ``help`` intent.
-    ``history`` (earlier turns) is accepted for interface parity with the LLM provider.
+    ``history`` holds earlier turns, oldest first (strings are user turns; mappings have
+    ``role`` and ``text``): "again" / "even more" then repeats the last user edit.
     """
     try:
+        repeated = _repeated_turn(text, history)
+        if repeated is not None:
+            intent = _interpret(repeated, current)
+            if intent.action == "modify":
+                return intent
         return _interpret(text, current)
     except Exception:  # a chat turn must never crash the conversation
         logger.exception("assistant failed to interpret a turn")
@@ -145,6 +155,22 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
     if current is None or found.new_beat or _is_create_request(found, normalized):
         return _create(found, normalized, current)
     return _modify(found, current)
+
+
+def _repeated_turn(text: object, history: Sequence[Any] | None) -> str | None:
+    """The previous user turn when this one only says "again"/"more" and there is history."""
+    if not history or not isinstance(text, str) or not _REPEAT.match(text.strip().lower()):
+        return None
+    for turn in reversed(list(history)):
+        if isinstance(turn, str):
+            previous = turn
+        elif isinstance(turn, Mapping) and turn.get("role", "user") == "user":
+            previous = str(turn.get("text") or turn.get("content") or "")
+        else:
+            continue
+        if previous.strip() and not _REPEAT.match(previous.strip().lower()):
+            return previous
+    return None
 
 
 # --- actions -------------------------------------------------------------------------------

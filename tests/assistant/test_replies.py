@@ -163,3 +163,20 @@ def test_bring_the_melody_back_is_a_track_change_not_redo():
 def test_keys_are_spelled_the_way_producers_write_them(tonic, mode, label):
     spec = TRAP.with_changes(key={"tonic": tonic, "mode": mode})
     assert replies.key_label(spec) == label
+
+
+def test_again_with_history_repeats_the_last_edit():
+    first = interpret("a bit faster", TRAP)
+    again = interpret("again", first.spec, history=["dark trap beat", "a bit faster"])
+    assert again.action == "modify" and again.spec.bpm > first.spec.bpm
+    more = interpret(
+        "even more",
+        again.spec,
+        history=[{"role": "user", "text": "more swing"}, {"role": "assistant", "text": "ok"}],
+    )
+    assert more.spec.swing > again.spec.swing
+
+
+def test_again_without_history_is_a_new_variation():
+    intent = interpret("again", TRAP)
+    assert intent.changes == ["new variation"]
