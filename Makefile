@@ -16,6 +16,7 @@ help:
 	@echo "make lint     ruff check + format check"
 	@echo "make bench    engine, assistant, WebSocket, HTTP, generation and user benchmarks"
 	@echo "make deploy-check  validate deploy/ offline (Compose, Kubernetes, nginx) + tests/deploy"
+	@echo "make drills   fault drills, each on a private stack (docs/reliability.md)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +79,12 @@ deploy-check: install-dev
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec deploy/docker-compose.yml
 	$(VENV)/bin/kubernetes-validate --strict --quiet deploy/k8s/*.yaml deploy/k8s/keda/*.yaml
 	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest tests/deploy -q
+
+# Fault drills: each starts its own Redis (AOF), database, storage, web and workers on
+# 127.0.0.1, breaks one part and prints what was lost; one drill: `manage.py drill <name>`.
+.PHONY: drills
+drills: install-dev
+	$(PY) manage.py drill all
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -97,9 +97,7 @@ def redis_restart(report: Report) -> None:
     more queued in the broker: the queue survives, workers and web instances reconnect by
     themselves, and a client resyncs by seq."""
     with stack("redis-restart", settings=RECOVERY) as s:
-        worker = s.worker(concurrency=1)
-        beat = s.beat()
-        web, base = s.web()
+        (worker,), (beat,), ((web, base),) = s.workers, s.beats, s.webs
         owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
         jobs = [chat_post(owner, text) for text in ONE_MINUTE_BEATS[:4]]
@@ -160,9 +158,7 @@ def postgres_restart(report: Report) -> None:
     /health/ready answers 503 then 200 with nothing restarted; no job is succeeded without
     its row and assets committed."""
     with stack("postgres-restart", database="postgres", settings=RECOVERY) as s:
-        worker = s.worker(concurrency=1)
-        beat = s.beat()
-        web, base = s.web()
+        (worker,), (beat,), ((web, base),) = s.workers, s.beats, s.webs
         owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
         jobs = [chat_post(owner, text) for text in ONE_MINUTE_BEATS[:2]]
@@ -223,9 +219,7 @@ def s3_outage(report: Report) -> None:
     exists."""
     settings = {**RECOVERY, "STORAGE_RETRY_BASE_DELAY_S": "0.5"}
     with stack("s3-outage", s3=True, settings=settings) as s:
-        s.worker(concurrency=1)
-        s.beat()
-        _web, base = s.web()
+        ((_web, base),) = s.webs
         owner: Owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
 

@@ -102,6 +102,10 @@ class Stack:
     postgres: PostgresCluster | None = None
     s3: S3Server | None = None
     procs: list[Proc] = field(default_factory=list)
+    bases: dict[str, str] = field(default_factory=dict)
+    workers: list[Proc] = field(default_factory=list)
+    webs: list[tuple[Proc, str]] = field(default_factory=list)
+    beats: list[Proc] = field(default_factory=list)
     _serial: int = 0
 
     @property
@@ -113,9 +117,10 @@ class Stack:
         self._serial += 1
         return f"{kind}{self._serial}"
 
-    def web(self, *, port: int | None = None, timeout: float = 60) -> tuple[Proc, str]:
-        import httpx
-
+    def web(
+        self, *, port: int | None = None, timeout: float = 90, wait: bool = True
+    ) -> tuple[Proc, str]:
+        """Start ``python -m infra.web_server``; with ``wait``, until /health answers."""
         port = port or free_port()
         proc = spawn(
             self._name("web"),
@@ -135,16 +140,36 @@ class Stack:
         )
         self.procs.append(proc)
         base = f"http://127.0.0.1:{port}"
-        wait_until(
-            lambda: httpx.get(f"{base}/health", timeout=2).status_code == 200,
+        self.bases[proc.name] = base
+        if wait:
+            self.wait_ready(proc, timeout=timeout)
+        return proc, base
+
+    def wait_ready(self, proc: Proc, *, timeout: float = 90) -> float:
+        """Wait until a web answers /health or a worker logs ``ready.``."""
+        import httpx
+
+        if proc.name.startswith("web"):
+            base = self.bases[proc.name]
+            return wait_until(
+                lambda: httpx.get(f"{base}/health", timeout=2).status_code == 200,
+                timeout=timeout,
+                what=f"{proc.name} on {base}",
+                process=proc,
+                every=0.2,
+            )
+        return wait_until(
+            lambda: " ready." in proc.output(),
             timeout=timeout,
-            what=f"web on {port}",
+            what=f"{proc.name} ready",
             process=proc,
             every=0.2,
         )
-        return proc, base
 
-    def worker(self, *, concurrency: int = 1, timeout: float = 60, **env: str) -> Proc:
+    def worker(
+        self, *, concurrency: int = 1, timeout: float = 90, wait: bool = True, **env: str
+    ) -> Proc:
+        """Start a Celery worker on both queues; with ``wait``, until it is ready."""
         name = self._name("worker")
         args = [
             "python",
@@ -168,13 +193,8 @@ class Stack:
         ]
         proc = spawn(name, args, {**self.env, **env}, self.logs)
         self.procs.append(proc)
-        wait_until(
-            lambda: " ready." in proc.output(),
-            timeout=timeout,
-            what=f"{name} ready",
-            process=proc,
-            every=0.2,
-        )
+        if wait:
+            self.wait_ready(proc, timeout=timeout)
         return proc
 
     def beat(self) -> Proc:
@@ -201,8 +221,13 @@ class Stack:
         return proc
 
     def close(self, *, keep: bool = False) -> None:
-        for proc in reversed(self.procs):
-            proc.stop(timeout=15)
+        # All at once: a drill's teardown needs no graceful order, only no leftovers.
+        for proc in self.procs:
+            proc.signal(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for proc in self.procs:
+            proc.wait(max(0.1, deadline - time.monotonic()))
+            proc.stop(timeout=0.1)
         if self.s3 is not None:
             self.s3.stop()
         self.redis.stop()
@@ -236,9 +261,14 @@ def stack(
     database: str = "sqlite",
     s3: bool = False,
     settings: dict[str, str] | None = None,
+    workers: int = 1,
+    concurrency: int = 1,
+    webs: int = 1,
+    beat: bool = True,
 ) -> Iterator[Stack]:
     """Start Redis (AOF), the database (SQLite file or a private PostgreSQL) and storage
-    (a folder, or a local S3), set up Django in this process against them, migrate."""
+    (a folder, or a local S3), set up Django in this process against them and migrate, while
+    ``workers`` Celery workers, ``webs`` web instances and celery beat start alongside."""
     root = Path(tempfile.mkdtemp(prefix=f"dawg-drill-{name}-"))
     (root / "logs").mkdir()
     os.chmod(root, 0o755)  # noqa: S103 - the postgres user reads its own subfolder
@@ -275,10 +305,18 @@ def stack(
         else:
             env.update(STORAGE_BACKEND="filesystem", MEDIA_ROOT=str(root / "media"))
         env.update(settings or {})
+        started = time.monotonic()
+        built.workers = [built.worker(concurrency=concurrency, wait=False) for _ in range(workers)]
+        built.webs = [built.web(wait=False) for _ in range(webs)]
         _setup_django(env)
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0, interactive=False)
+        if beat:
+            built.beat()
+        for proc in [*built.workers, *(proc for proc, _ in built.webs)]:
+            built.wait_ready(proc)
+        print(f"-- stack up in {time.monotonic() - started:.1f}s ({root})", flush=True)
         yield built
         ok = True
     finally:
@@ -413,7 +451,3 @@ def deliveries(procs: list[Proc], task: str = "generation.render_job") -> int:
         for proc in procs
         if proc.name.startswith("worker")
     )
-
-
-def term(proc: Proc) -> None:
-    proc.signal(signal.SIGTERM)

@@ -301,9 +301,12 @@ class S3Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 15) -> float:
+        import logging
         import socket
 
         from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
 
         started = time.monotonic()
         # The old listener may linger for a moment after stop(); retry the bind.

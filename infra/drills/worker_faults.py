@@ -66,9 +66,7 @@ def child_kill(report: Report) -> None:
     message at once; the redelivery finds the job alive (fresh heartbeat) and looks again
     once it is stale; the reaper may re-queue it first. Either way one claim wins."""
     with stack("child-kill", settings=RECOVERY) as s:
-        worker = s.worker(concurrency=1)
-        s.beat()
-        _web, base = s.web()
+        (worker,), ((_web, base),) = s.workers, s.webs
         owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
         job_id = chat_post(owner, LONG_BEAT)
@@ -80,6 +78,13 @@ def child_kill(report: Report) -> None:
         report.line(f"SIGKILLed pool child(ren) {children} at stage {job_row(job_id)['stage']!r}")
         took = wait_jobs([job_id], timeout=120)
         report.figure("recovery: kill → job finished (s)", took)
+        reaped = any(
+            e.get("code") == "worker_lost"
+            for e in client.of_type("generation.retrying", job=job_id)
+        )
+        report.figure(
+            "taken over by", "reaper (worker_lost)" if reaped else "the redelivered task's recheck"
+        )
         time.sleep(1.0)  # let the last events arrive
         client.stop()
         _exactly_once(report, job_id, client, s.procs)
@@ -102,9 +107,7 @@ def worker_kill(report: Report) -> None:
         "CELERY_TASK_TIME_LIMIT": "30",
     }
     with stack("worker-kill", settings=settings) as s:
-        worker = s.worker(concurrency=1)
-        s.beat()
-        _web, base = s.web()
+        (worker,), ((_web, base),) = s.workers, s.webs
         owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
         job_id = chat_post(owner, LONG_BEAT)
@@ -131,6 +134,8 @@ def worker_kill(report: Report) -> None:
         deadline = time.monotonic() + wait_redelivery
         while time.monotonic() < deadline and "not claimable" not in fresh.output():
             time.sleep(0.5)
+        if "not claimable" in fresh.output():
+            report.figure("original message back after the kill (s)", time.monotonic() - killed_at)
         report.check(
             "late redelivery after the visibility timeout was a no-op",
             "not claimable" in fresh.output() and job_row(job_id)["status"] == "succeeded",
@@ -147,10 +152,8 @@ def worker_term(report: Report) -> None:
     running render finish and acks it; the queued jobs go to the new worker; no finished job
     gets a second attempt."""
     settings = {**RECOVERY, "CELERY_WORKER_CONCURRENCY": "2"}
-    with stack("worker-term", settings=settings) as s:
-        old = s.worker(concurrency=2)
-        s.beat()
-        _web, base = s.web()
+    with stack("worker-term", settings=settings, concurrency=2) as s:
+        (old,), ((_web, base),) = s.workers, s.webs
         owners = [owner_create(f"deploy{i}") for i in range(2)]
         clients = [
             StudioClient([base], str(o.conversation.id), o.cookie, name=f"c{i}").start()
