@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from generation.engine.presets import DRUM_TRACKS, GENRES, TRACK_NAMES
 from generation.engine.spec import MODES, PITCH_CLASSES
@@ -23,6 +26,14 @@ class ConversationRow:
     conversation: Conversation
     version: BeatVersion | None
     has_peaks: bool
+
+    @property
+    def changed(self) -> str:
+        """'just now' or '5 minutes ago': when the conversation last changed."""
+        updated = self.conversation.updated_at
+        if timezone.now() - updated < timedelta(minutes=1):
+            return "just now"
+        return f"{timesince(updated)} ago"
 
 
 def conversation_rows(*, owner: AbstractBaseUser) -> list[ConversationRow]:

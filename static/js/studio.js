@@ -263,9 +263,14 @@ function updateJob(id, patch) {
   if (patch.progress !== undefined && job.progress !== undefined && patch.progress < job.progress && patch.status === "running") {
     delete patch.progress; // progress only grows
   }
+  const statusBefore = job.status;
   Object.assign(job, patch);
   state.jobs.set(id, job);
   renderJobs();
+  if (job.status !== statusBefore) {
+    renderVersions();
+    renderDownloads(currentVersion());
+  }
 }
 
 // ---------------------------------------------------------------- chat
@@ -343,6 +348,7 @@ const player = {
   preview: false,
   autoplay: false, // started by us (a preview), so a finished render may replace it
   peaks: null,
+  previews: 0, // previews started (tests look)
 };
 
 function mediaUrl(versionId, kind, inline = false) {
@@ -364,7 +370,7 @@ function loadVersion(versionId, { play = false } = {}) {
   audio.dataset.number = v.number;
   $("audio-player").dataset.version = v.number;
   $("audio-player").dataset.expectedDuration = v.duration_s;
-  $("now-playing").textContent = `v${v.number}`;
+  renderNowPlaying();
   drawWave();
   loadPeaks(`${VERSIONS_URL}${versionId}/peaks.json`)
     .then((peaks) => {
@@ -392,7 +398,8 @@ function playPreview(ev) {
   player.preview = true;
   player.peaks = null;
   audio.src = ev.url;
-  $("now-playing").textContent = "preview";
+  $("now-playing").textContent = "preview (2 bars)";
+  player.previews += 1;
   delete $("audio-player").dataset.version;
   renderPlayerVisibility();
   drawWave();
@@ -487,6 +494,13 @@ function drawPlaceholder(progress) {
   ctx.fillRect(0, h / 2 - 1, w * progress, 2);
 }
 
+function renderNowPlaying() {
+  const v = player.versionId && versionById(player.versionId);
+  if (!v) return;
+  const current = state.beat && state.beat.current_version === v.id;
+  $("now-playing").textContent = `v${v.number}${current ? "" : " (not current)"}`;
+}
+
 function renderPlayerVisibility() {
   const has = !!audio.src;
   $("audio-player").hidden = !has;
@@ -516,7 +530,8 @@ function timeAgo(iso) {
 }
 
 function renderTitle() {
-  const title = state.title || "New beat";
+  // A conversation is named after its first beat; before that it is just a new beat.
+  const title = state.beat ? state.title : "New beat";
   $("conversation-title").textContent = title;
   document.title = `${title} · DAWG AI`;
 }
@@ -558,7 +573,7 @@ function renderJobs() {
     if (!active) {
       if (!finishedShown.has(job.id)) finishedShown.set(job.id, state.everRendered ? now : 0);
       const shownSince = finishedShown.get(job.id);
-      const keep = job.status === "failed" ? 60000 : 4000;
+      const keep = job.status === "failed" ? 60000 : 3000;
       if (now - shownSince > keep) continue;
       setTimeout(renderJobs, keep + 50);
     }
@@ -584,7 +599,7 @@ function renderJobs() {
 
 function renderBeat() {
   const v = currentVersion();
-  $("beat-title").textContent = state.beat ? state.beat.title || "Your beat" : "No beat yet";
+  $("beat-title").textContent = state.beat ? "Your beat" : "No beat yet";
   $("beat-summary").textContent = v ? `v${v.number} · ${v.summary}` : "";
   $("spec-panel").hidden = !v;
   $("history-panel").hidden = !v;
@@ -593,6 +608,7 @@ function renderBeat() {
   renderVersions();
   renderDownloads(v);
   renderPlayerVisibility();
+  renderNowPlaying();
 }
 
 function renderVersions() {

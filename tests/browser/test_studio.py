@@ -89,6 +89,8 @@ def test_sign_up_chat_a_beat_edit_restore_download_and_log_out(new_page, screens
     assert max(percents) == 100
     assert {"mixing", "mastering", "encoding"} & stages, stages
 
+    # The 2-bar preview played as soon as it was ready, before the full render replaced it.
+    assert page.evaluate("window.dawgStudio.player.previews") >= 1
     # The player holds the requested length: 8 bars at 80 bpm plus the engine's ring-out.
     expected = 8 * 4 * 60 / 80
     state = audio_state(page)
@@ -141,6 +143,20 @@ def test_sign_up_chat_a_beat_edit_restore_download_and_log_out(new_page, screens
     wait_for_version(phone, 1)
     phone.screenshot(path=str(screenshots / "studio-phone.png"), full_page=False)
     phone.screenshot(path=str(screenshots / "studio-phone-full.png"), full_page=True)
+
+    # "My beats": title, genre, bpm, key, last change and a small waveform.
+    page.goto("/")
+    item = page.get_by_test_id("conversation-item")
+    expect(item).to_have_count(1)
+    for text in ("D minor lo-fi 80 bpm", "lo-fi", "80 bpm", "D minor", "ago"):
+        expect(item).to_contain_text(text)
+    page.wait_for_function(
+        "() => { const c = document.querySelector('canvas.thumb');"
+        " return c && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v); }"
+    )
+    page.screenshot(path=str(screenshots / "my-beats-desktop.png"))
+    phone.goto("/")
+    phone.screenshot(path=str(screenshots / "my-beats-phone.png"))
 
     page.get_by_test_id("logout").click()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
