@@ -166,7 +166,7 @@ _BIG = (
 
 # --- actions --------------------------------------------------------------------------------
 _VERSION = re.compile(
-    r"(?<![\w])(?:version|ver|v|take|revision|rev|draft|iteration)\s*(?:number\s*|no\.?\s*|#\s*)?(\d{1,3})\b"
+    r"(?<![\w])(?:version|ver|v|revision|rev|draft|iteration)\s*(?:number\s*|no\.?\s*|#\s*)?(\d{1,3})\b"
     r"|\b(?:the\s+)?(first|original|initial|1st|2nd|3rd|second|third)\s+(?:version|one|take|beat|draft)\b"
     r"|\bthe\s+original\b"
 )
@@ -362,9 +362,9 @@ _LENGTH_ADD_BEFORE = re.compile(
 )
 _LENGTH_ADD_AFTER = re.compile(r"^\s*(?:more|longer|extra|on\s+top)\b")
 _LENGTH_SUB_BEFORE = re.compile(
-    r"(?:\bcut|\btrim|\bremove|\btake\s+off|\bminus|\bshorten(?:\s+it)?\s+by|\blose)\s*(?:(?:it|the\s+length)\s+)?(?:by\s+)?$"
+    r"(?:\bcut|\btrim|\bremove|\btake(?:\s+off|\s+away|\s+out)?|\bminus|\bshorten(?:\s+it)?\s+by|\blose|\bdrop)\s*(?:(?:it|the\s+length)\s+)?(?:by\s+)?$"
 )
-_LENGTH_SUB_AFTER = re.compile(r"^\s*(?:shorter|less|fewer)\b")
+_LENGTH_SUB_AFTER = re.compile(r"^\s*(?:shorter|less|fewer|off|away)\b")
 _LENGTH_RELATIVE: tuple[tuple[re.Pattern[str], float], ...] = (
     (
         re.compile(
