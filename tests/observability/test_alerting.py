@@ -99,3 +99,23 @@ def test_every_alert_has_a_unit_test_that_fires_and_one_that_stays_quiet():
     names = set(alert_exprs())
     assert names - fires == set(), "alerts without a firing case"
     assert names - quiet == set(), "alerts without a quiet case"
+
+
+def _compose_default(value: str) -> str:
+    """``${NAME:-default}`` → ``default`` (what compose uses when .env leaves NAME unset)."""
+    match = re.fullmatch(r"\$\{\w+:-(.*)\}", value)
+    return match.group(1) if match else value
+
+
+def test_compose_web_accepts_the_scrape_host_and_the_prometheus_address():
+    config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())
+    web_job = next(job for job in config["scrape_configs"] if job["job_name"] == "dawg-web")
+    hosts = {
+        target.rsplit(":", 1)[0] for sc in web_job["static_configs"] for target in sc["targets"]
+    }
+    compose = yaml.safe_load((ROOT / "deploy" / "docker-compose.yml").read_text())
+    web_env = compose["services"]["web"]["environment"]
+    allowed_hosts = _compose_default(web_env["DJANGO_ALLOWED_HOSTS"]).split(",")
+    assert hosts <= set(allowed_hosts), "Django would answer the scrape with 400 (DisallowedHost)"
+    prometheus_ip = compose["services"]["prometheus"]["networks"]["default"]["ipv4_address"]
+    assert prometheus_ip in web_env["METRICS_ALLOWED_IPS"].split(",")
