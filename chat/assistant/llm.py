@@ -436,7 +436,8 @@ def intent_from_output(content: str, current: BeatSpec | None) -> Intent:
             reply=replies.create(spec),
             source="llm",
         )
-    assert current is not None  # modify without a beat became create above
+    if current is None:  # unreachable: a modify without a beat became a create above
+        raise LLMOutputError("modify needs a current beat")
     base = current
     if changes.get("genre") and changes["genre"] != current.genre:
         if changes["genre"] not in GENRES:
