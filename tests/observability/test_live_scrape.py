@@ -96,6 +96,7 @@ class _FakeModel(BaseHTTPRequestHandler):
 
 @dataclass
 class Stack:
+    base: Path
     web_url: str
     worker_metrics_url: str
     session: str
@@ -197,6 +198,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         _wait_http(f"http://127.0.0.1:{web_port}/health", web)
         _wait_http(f"http://127.0.0.1:{worker_port}/metrics", worker)
         yield Stack(
+            base=base,
             web_url=f"http://127.0.0.1:{web_port}",
             worker_metrics_url=f"http://127.0.0.1:{worker_port}/metrics",
             session=ids["session"],
@@ -263,6 +265,9 @@ def scrape(stack: Stack) -> Scrape:
         assert time.monotonic() < deadline, "the WebSocket disconnect was never counted"
         time.sleep(0.2)
     worker = httpx.get(stack.worker_metrics_url, timeout=10).text
+    # Kept beside the server logs for whoever debugs a failure.
+    (stack.base / "web.prom").write_text(web)
+    (stack.base / "worker.prom").write_text(worker)
     return Scrape(web=web, worker=worker, events=events)
 
 
