@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .client import BenchSocket, Session
-from .stack import Stack, machine, raise_fd_limit
+from .stack import Stack, machine, parallel, raise_fd_limit
 from .stats import summary_s
 from .ws import PROMPTS
 
@@ -46,14 +46,23 @@ def run(options: GenerationOptions) -> dict[str, Any]:
 
 async def _run(stack: Stack, opt: GenerationOptions) -> dict[str, Any]:
     result: dict[str, Any] = {"machine": machine(), "options": opt.__dict__.copy()}
-    _, base = stack.start_web()
+    base = ""
     for concurrency in opt.concurrencies:
-        worker = stack.start_worker(concurrency=concurrency, name=f"gen-worker-c{concurrency}")
+        users = math.ceil(opt.requests / opt.jobs_per_user)
+        calls = [
+            lambda c=concurrency: stack.start_worker(concurrency=c, name=f"gen-worker-c{c}"),
+            lambda: stack.seed(users=1, conversations_per_user=1),
+            lambda: stack.seed(users=1, conversations_per_user=max(1, opt.sequential)),
+            lambda u=users: stack.seed(users=u, conversations_per_user=opt.jobs_per_user),
+        ]
+        if not base:
+            calls.append(stack.start_web)
+        worker, warm, seq_seed, burst_seed, *web = await asyncio.to_thread(parallel, *calls)
+        if web:
+            base = web[0][1]
         figures: dict[str, Any] = {}
         # Warm the pool (first imports, caches) with one render that is not counted.
-        warm = stack.seed(users=1, conversations_per_user=1)
         await _turns(base, warm, 1, opt, index_offset=0)
-        seq_seed = stack.seed(users=1, conversations_per_user=max(1, opt.sequential))
         sequential: list[Turn] = []
         since = _now_iso()
         for i in range(opt.sequential):
@@ -63,8 +72,6 @@ async def _run(stack: Stack, opt: GenerationOptions) -> dict[str, Any]:
             "infra.bench.jobstats", {"since": since}
         )
         since = _now_iso()
-        users = math.ceil(opt.requests / opt.jobs_per_user)
-        burst_seed = stack.seed(users=users, conversations_per_user=opt.jobs_per_user)
         started = time.monotonic()
         burst = await _turns(base, burst_seed, opt.requests, opt, index_offset=0)
         figures["burst"] = _summary(burst)

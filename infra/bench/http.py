@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from .stack import Process, Stack, machine, raise_fd_limit
+from .stack import Process, Stack, machine, parallel, raise_fd_limit
 from .stats import summary_ms
 
 SEED_TURNS = ["make a house beat at 124 bpm, 4 bars", "make it faster", "what key is it in?"]
@@ -45,9 +45,15 @@ def run(options: HttpOptions) -> dict[str, Any]:
 
 def _run(stack: Stack, opt: HttpOptions) -> dict[str, Any]:
     result: dict[str, Any] = {"machine": machine(), "options": opt.__dict__.copy()}
-    seeded = stack.seed(users=opt.users, conversations_per_user=1, turns=SEED_TURNS)
+    seeded, worker, (web, base) = parallel(
+        lambda: stack.seed(users=opt.users, conversations_per_user=1, turns=SEED_TURNS),
+        lambda: stack.start_worker(concurrency=2, name="http-seed-worker"),
+        stack.start_web,
+    )
     requests = _requests(seeded)
-    result["seed"] = _render_seed(stack, seeded, requests)
+    result["seed"] = _wait_for_renders(base, seeded, requests)
+    web.stop()
+    worker.stop()
     result["mix"] = dict(Counter(r.kind for r in requests))
     for server in opt.servers:
         proc, base = _start(stack, server, opt)
@@ -97,10 +103,8 @@ def _requests(seeded: dict[str, Any]) -> list[Request]:
     return out
 
 
-def _render_seed(stack: Stack, seeded: dict[str, Any], requests: list[Request]) -> dict[str, Any]:
-    """Render the seeded jobs with a real worker, so beats have versions with assets."""
-    worker = stack.start_worker(concurrency=2, name="http-seed-worker")
-    web, base = stack.start_web()
+def _wait_for_renders(base: str, seeded: dict[str, Any], requests: list[Request]) -> dict[str, Any]:
+    """Wait for the worker to render the seeded jobs, so beats have versions with assets."""
     jobs = [r for r in requests if r.kind == "job"]
     started = time.monotonic()
     statuses: Counter[str] = Counter()
@@ -112,8 +116,6 @@ def _render_seed(stack: Stack, seeded: dict[str, Any], requests: list[Request]) 
             if set(statuses) <= TERMINAL:
                 break
             time.sleep(1)
-    web.stop()
-    worker.stop()
     return {
         "users": len(seeded["users"]),
         "jobs": dict(statuses),

@@ -140,6 +140,15 @@ def wait_until(
     raise TimeoutError(f"timed out after {timeout}s waiting for {what}\n{tail}")
 
 
+def parallel(*calls: Callable[[], Any]) -> list[Any]:
+    """Run slow start-ups side by side (servers, workers, seeding); results in call order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = [pool.submit(call) for call in calls]
+        return [future.result() for future in futures]
+
+
 def _migrations_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(ROOT.glob("*/migrations/*.py")):

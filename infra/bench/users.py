@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .client import BenchSocket, Session
-from .stack import Stack, machine, raise_fd_limit
+from .stack import Stack, machine, parallel, raise_fd_limit
 from .stats import summary_s
 
 LENGTHS = ("30 seconds", "45 seconds", "60 seconds", "16 bars", "8 bars")
@@ -51,6 +51,7 @@ class UsersOptions:
     worker_concurrency: int = 2
     ramp: float = 10.0
     seed: int = 7
+    lengths: list[str] = field(default_factory=lambda: list(LENGTHS))
 
 
 @dataclass
@@ -70,9 +71,12 @@ def run(options: UsersOptions) -> dict[str, Any]:
 
 async def _run(stack: Stack, opt: UsersOptions) -> dict[str, Any]:
     result: dict[str, Any] = {"machine": machine(), "options": opt.__dict__.copy()}
-    web, base = stack.start_web()
-    worker = stack.start_worker(concurrency=opt.worker_concurrency, name="users-worker")
-    seeded = stack.seed(users=opt.users, conversations_per_user=1)
+    (web, base), worker, seeded = await asyncio.to_thread(
+        parallel,
+        stack.start_web,
+        lambda: stack.start_worker(concurrency=opt.worker_concurrency, name="users-worker"),
+        lambda: stack.seed(users=opt.users, conversations_per_user=1),
+    )
     tally = Tally()
     rng = random.Random(opt.seed)
     deadline = time.monotonic() + opt.seconds
@@ -186,7 +190,9 @@ class User:
         if kind == "restore":
             return await self._restore(sock)
         text = {
-            "create": lambda: self.rng.choice(CREATES).format(length=self.rng.choice(LENGTHS)),
+            "create": lambda: self.rng.choice(CREATES).format(
+                length=self.rng.choice(self.opt.lengths)
+            ),
             "modify": lambda: self.rng.choice(MODIFIES),
             "question": lambda: self.rng.choice(QUESTIONS),
             "undo": lambda: "undo",

@@ -14,7 +14,7 @@ from typing import Any
 import psutil
 
 from .client import BenchSocket, Session, gather_limited
-from .stack import Process, Stack, machine, raise_fd_limit
+from .stack import Process, Stack, machine, parallel, raise_fd_limit
 from .stats import summary_ms
 
 RECONNECT_ATTEMPTS = 6  # 0.25-0.5 s, 0.5-1 s, 1-2 s, 2-4 s, 4-8 s, 5-10 s: about 25 s at most
@@ -54,15 +54,35 @@ def run(options: WsOptions) -> dict[str, Any]:
 async def _run(stack: Stack, opt: WsOptions) -> dict[str, Any]:
     result: dict[str, Any] = {"machine": machine(), "options": opt.__dict__.copy()}
     client = psutil.Process()
-    web, base = stack.start_web()
-    result["idle"], result["reconnect"] = await _idle_and_reconnect(stack, web, base, opt)
-    result["latency"] = await _latency(stack, web, base, opt, bare=False)
-    bare, bare_base = stack.start_bare()
-    result["latency_bare"] = await _latency(stack, bare, bare_base, opt, bare=True)
+    conversations = max(1, opt.watchers // opt.per_job)
+    calls = [
+        stack.start_web,
+        stack.start_bare,
+        lambda: stack.seed(
+            users=math.ceil(opt.connections / opt.sockets_per_user),
+            conversations_per_user=opt.sockets_per_user,
+        ),
+        lambda: stack.seed(users=conversations, conversations_per_user=1),
+        lambda: stack.seed(users=max(1, opt.real_renders), conversations_per_user=1),
+    ]
+    if opt.real_renders:
+        calls.append(lambda: stack.start_worker(concurrency=2, name="ws-worker"))
+    (
+        (web, base),
+        (bare, bare_base),
+        idle_seed,
+        latency_seed,
+        real_seed,
+        *worker,
+    ) = await asyncio.to_thread(parallel, *calls)
+    result["idle"], result["reconnect"] = await _idle_and_reconnect(web, base, opt, idle_seed)
+    result["latency"] = await _latency(stack, web, base, opt, latency_seed, bare=False)
+    result["latency_bare"] = await _latency(stack, bare, bare_base, opt, latency_seed, bare=True)
     bare.stop()
     result["latency_ratio"] = _ratio(result["latency"], result["latency_bare"])
     if opt.real_renders:
-        result["real_renders"] = await _real_renders(stack, web, base, opt)
+        result["real_renders"] = await _real_renders(base, opt, real_seed)
+        worker[0].stop()
     times = client.cpu_times()
     result["client_cpu_s"] = round(times.user + times.system, 1)
     result["ok"] = _ok(result, opt)
@@ -99,12 +119,8 @@ async def _wait_ready(sockets: list[BenchSocket], timeout: float) -> None:
 
 
 async def _idle_and_reconnect(
-    stack: Stack, web: Process, base: str, opt: WsOptions
+    web: Process, base: str, opt: WsOptions, seeded: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    per_user = opt.sockets_per_user
-    seeded = stack.seed(
-        users=math.ceil(opt.connections / per_user), conversations_per_user=per_user
-    )
     pairs = [(s, c) for s, convs in _sessions(seeded) for c in convs][: opt.connections]
     rss_before = web.rss_mib()
     started = time.monotonic()
@@ -177,10 +193,9 @@ async def _idle_and_reconnect(
 
 # --- event latency --------------------------------------------------------------------------
 async def _latency(
-    stack: Stack, server: Process, base: str, opt: WsOptions, *, bare: bool
+    stack: Stack, server: Process, base: str, opt: WsOptions, seeded: dict[str, Any], *, bare: bool
 ) -> dict[str, Any]:
-    conversations = max(1, opt.watchers // opt.per_job)
-    seeded = stack.seed(users=conversations, conversations_per_user=1)
+    conversations = len(seeded["users"])
     progress: list[float] = []
     completed: list[float] = []
 
@@ -256,10 +271,8 @@ def _ratio(ours: dict[str, Any], bare: dict[str, Any]) -> dict[str, float]:
 
 
 # --- real renders ---------------------------------------------------------------------------
-async def _real_renders(stack: Stack, web: Process, base: str, opt: WsOptions) -> dict[str, Any]:
+async def _real_renders(base: str, opt: WsOptions, seeded: dict[str, Any]) -> dict[str, Any]:
     """Real chat turns rendered by a real worker; latency of every group event they cause."""
-    worker = stack.start_worker(concurrency=2, name="ws-worker")
-    seeded = stack.seed(users=opt.real_renders, conversations_per_user=1)
     latency: dict[str, list[float]] = {}
 
     def on_event(sock: BenchSocket, event: dict[str, Any], now: float) -> None:
@@ -301,7 +314,6 @@ async def _real_renders(stack: Stack, web: Process, base: str, opt: WsOptions) -
     outcomes = Counter(await asyncio.gather(*(turn(i, g) for i, g in enumerate(groups))))
     for g in groups:
         await asyncio.gather(*(s.close() for s in g))
-    worker.stop()
     everything = [v for values in latency.values() for v in values]
     return {
         "renders": opt.real_renders,

@@ -29,7 +29,7 @@ COMMANDS = {
     ],
     "bench_users": [
         "--users", "2", "--seconds", "2", "--think-min", "0.2", "--think-max", "0.5",
-        "--ramp", "0.2",
+        "--ramp", "0.2", "--lengths", "1 bar", "--worker-concurrency", "1",
     ],
 }  # fmt: skip
 

@@ -24,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--ramp", type=float, default=defaults.ramp, help="seconds to start all"
         )
+        parser.add_argument(
+            "--lengths",
+            default=",".join(defaults.lengths),
+            help='beat lengths users ask for, comma-separated (e.g. "1 bar")',
+        )
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -34,6 +39,7 @@ class Command(BaseCommand):
             think_max=opts["think_max"],
             worker_concurrency=opts["worker_concurrency"],
             ramp=opts["ramp"],
+            lengths=[x.strip() for x in opts["lengths"].split(",") if x.strip()],
         )
         result = run(options)
         self.stdout.write(
