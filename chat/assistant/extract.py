@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,6 +130,9 @@ class Mentions:
         )
 
 
+_MAX_MATCHES = 40
+
+
 class _Scanner:
     """The working text; matched spans are blanked so later passes cannot read them twice."""
 
@@ -139,12 +143,16 @@ class _Scanner:
         self, pattern: re.Pattern[str], handle: Callable[[re.Match[str]], bool | None]
     ) -> None:
         """Call ``handle`` on each match; blank the span unless it returns False."""
-        spans = []
-        for match in pattern.finditer(self.text):
-            if handle(match) is not False:
-                spans.append(match.span())
-        for start, end in spans:
-            self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+        # No real turn names one thing 40 times; stopping there keeps junk input cheap.
+        matches = itertools.islice(pattern.finditer(self.text), _MAX_MATCHES)
+        spans = [m.span() for m in matches if handle(m) is not False]
+        if spans:
+            pieces, last = [], 0
+            for start, end in spans:
+                pieces += [self.text[last:start], " " * (end - start)]
+                last = end
+            pieces.append(self.text[last:])
+            self.text = "".join(pieces)
 
     def has(self, pattern: re.Pattern[str]) -> bool:
         return pattern.search(self.text) is not None
@@ -646,8 +654,8 @@ def _artists_and_decades(scan: _Scanner, found: Mentions) -> None:
     scan.take(_ARTIST, artist)
 
     def decade(match: re.Match[str]) -> bool:
-        before = scan.text[: match.start()]
-        after = scan.text[match.end() :]
+        before = _before(scan.text, match.start())
+        after = _after(scan.text, match.end())
         digits = match.group(1)
         if digits and (
             _DECADE_AS_SECONDS_BEFORE.search(before) or _DECADE_AS_SECONDS_AFTER.search(after)
@@ -695,8 +703,8 @@ def _length(scan: _Scanner, found: Mentions) -> None:
     def add(
         seconds: float | None = None, bars: int | None = None, match: re.Match[str] | None = None
     ) -> None:
-        before = scan.text[: match.start()] if match else ""
-        after = scan.text[match.end() :] if match else ""
+        before = _before(scan.text, match.start()) if match else ""
+        after = _after(scan.text, match.end()) if match else ""
         sign = 0
         if _LENGTH_ADD_BEFORE.search(before) or _LENGTH_ADD_AFTER.search(after):
             sign = 1
@@ -740,7 +748,7 @@ def _length(scan: _Scanner, found: Mentions) -> None:
         elif "couple" in phrase:
             value = 120
         else:
-            before = scan.text[: match.start()]
+            before = _before(scan.text, match.start())
             if re.search(r"\b(?:in|wait|hold\s+on|just|give\s+me)\s*$", before):
                 return
             value = 60
@@ -811,7 +819,7 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
         candidates = []
         for match in _BARE_NUMBER.finditer(scan.text):
             value = float(match.group(1))
-            before = scan.text[: match.start()]
+            before = _before(scan.text, match.start())
             if value in (808, 909, 303, 707, 606):
                 continue
             if 40 <= value <= 220 or (_BPM_CONTEXT.search(before) and 10 <= value < 1000):
@@ -839,8 +847,8 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
 def _keys(scan: _Scanner, found: Mentions) -> None:
     def full(match: re.Match[str]) -> bool:
         letter, acc, mode = match.group("l"), _accidental(match.group("acc")), match.group("mode")
-        before = scan.text[: match.start()]
-        after = scan.text[match.end() :]
+        before = _before(scan.text, match.start())
+        after = _after(scan.text, match.end())
         context = bool(_KEY_CONTEXT_BEFORE.search(before))
         if (
             mode in ("m", "mi", "min", "maj")
@@ -869,8 +877,8 @@ def _keys(scan: _Scanner, found: Mentions) -> None:
         if found.tonic:
             return False
         letter, acc = match.group("l"), _accidental(match.group("acc"))
-        before = scan.text[: match.start()]
-        after = scan.text[match.end() :]
+        before = _before(scan.text, match.start())
+        after = _after(scan.text, match.end())
         context = bool(_KEY_CONTEXT_BEFORE.search(before))
         if (acc == "#" and letter != "a") or (
             acc and letter in "bceg" and match.group("acc").strip() in ("flat", "sharp")
@@ -925,10 +933,10 @@ def _genres(scan: _Scanner, found: Mentions) -> None:
 
     def genre(match: re.Match[str]) -> bool:
         word = match.group(0)
-        before = scan.text[: match.start()]
+        before = _before(scan.text, match.start())
         if _GENRE_NEGATED_BEFORE.search(before):
             return True
-        if _TRACK_AFTER_GENRE.match(scan.text[match.end() :]):
+        if _TRACK_AFTER_GENRE.match(_after(scan.text, match.end())):
             # "trap hats", "house piano": a style for one track, a genre only for a new beat.
             found.occasion_genre = found.occasion_genre or GENRE_ALIASES[word]
             return True
@@ -1163,6 +1171,18 @@ def _polarity(
             return "on", None
     before = [(kind, (s, e)) for s, e, kind in verbs if s < match.start()]
     return before[-1] if before else (None, None)
+
+
+# Context checks look a few words around a match; bounding them keeps long turns linear.
+_CONTEXT_CHARS = 60
+
+
+def _before(text: str, start: int) -> str:
+    return text[max(0, start - _CONTEXT_CHARS) : start]
+
+
+def _after(text: str, end: int) -> str:
+    return text[end : end + _CONTEXT_CHARS]
 
 
 def _blank(scan: _Scanner, start: int, end: int) -> None:
