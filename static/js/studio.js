@@ -75,7 +75,7 @@ function connect() {
   socketState.ws = ws;
   ws.addEventListener("open", () => {
     socketState.lastFrameAt = Date.now();
-    send({ type: "resume", last_seq: state.seq });
+    resume();
   });
   ws.addEventListener("message", (msg) => {
     socketState.lastFrameAt = Date.now();
@@ -125,6 +125,18 @@ function reconnectNow() {
   scheduleReconnect(0);
 }
 
+// While a resume is in flight, group events wait here: those the snapshot already holds are
+// dropped afterwards, later ones are applied on top of it, so nothing is lost either way.
+const resync = { active: false, buffered: [], timer: null };
+
+function resume(reason) {
+  resync.active = true;
+  clearTimeout(resync.timer);
+  // No snapshot within 10 s: this socket is not healthy, take another.
+  resync.timer = setTimeout(() => resync.active && reconnectNow(), 10000);
+  send(reason ? { type: "resume", last_seq: state.seq, reason } : { type: "resume", last_seq: state.seq });
+}
+
 function send(frame) {
   const ws = socketState.ws;
   if (ws && ws.readyState === WebSocket.OPEN) {
@@ -146,7 +158,11 @@ function keepAlive() {
 }
 
 window.addEventListener("offline", () => showBanner("Offline — reconnecting when the network is back…"));
-window.addEventListener("online", () => reconnectNow());
+window.addEventListener("online", () => {
+  const ws = socketState.ws;
+  if (!ws || ws.readyState !== WebSocket.OPEN) reconnectNow();
+  else hideBanner();
+});
 
 // ---------------------------------------------------------------- events
 function onEvent(ev) {
@@ -155,10 +171,15 @@ function onEvent(ev) {
     return;
   }
   if (typeof ev.seq !== "number") return;
+  if (resync.active) {
+    resync.buffered.push(ev);
+    return;
+  }
   if (ev.seq <= state.seq) return; // already in the snapshot or applied
   if (ev.seq > state.seq + 1) {
     // A group event went missing: the snapshot repairs everything.
-    send({ type: "resume", last_seq: state.seq, reason: "gap" });
+    resync.buffered.push(ev);
+    resume("gap");
     return;
   }
   state.seq = ev.seq;
@@ -167,15 +188,21 @@ function onEvent(ev) {
 
 function handleSocketEvent(ev) {
   switch (ev.type) {
-    case "conversation.snapshot":
+    case "conversation.snapshot": {
       applySnapshot(ev);
       socketState.attempt = 0;
       socketState.everOpen = true;
+      resync.active = false;
+      clearTimeout(resync.timer);
+      const later = resync.buffered.sort((a, b) => a.seq - b.seq);
+      resync.buffered = [];
       hideBanner();
       keepAlive();
       renderAll();
+      for (const event of later) onEvent(event);
       flushPending();
       break;
+    }
     case "chat.error":
       onChatError(ev);
       break;

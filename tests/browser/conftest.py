@@ -23,14 +23,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser_logs(tmp_path_factory):
     return tmp_path_factory.mktemp("browser-logs")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser_stack(django_db_setup, django_db_blocker, browser_logs):
-    """One web process and one worker for every browser test; a test may restart the web."""
+    """One web process and one worker for this folder's tests (a test may restart the web),
+    stopped afterwards so no extra worker takes jobs meant for other folders' live stacks."""
     with django_db_blocker.unblock():
         env = live.child_env()
         worker = live.start_worker(browser_logs, env=env, name="browser-worker")

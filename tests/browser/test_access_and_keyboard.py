@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP
-from tests.browser.test_studio import new_conversation, sign_up, wait_for_version
+from tests.browser.test_studio import new_conversation, say, sign_up, wait_for_version
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -31,6 +32,11 @@ def test_a_second_user_cannot_open_the_first_users_studio(new_page):
 
 def test_keyboard_only_tab_to_the_input_enter_sends_and_a_chip_edits(new_page):
     page = new_page(DESKTOP)
+    sent: list[dict] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framesent", lambda payload: sent.append(json.loads(payload))),
+    )
     sign_up(page, f"keys-{uuid.uuid4().hex[:6]}")
     new_conversation(page)
     # Every control of the chat has an accessible name.
@@ -73,4 +79,17 @@ def test_keyboard_only_tab_to_the_input_enter_sends_and_a_chip_edits(new_page):
     )
     page.locator('[data-testid="version-item"][data-number="3"]').wait_for()
     expect(bpm).to_have_value("100")
+
+    # A missed group event (simulated: the page forgets the last message and two seqs) is
+    # noticed at the next event's seq; the page resumes with reason "gap" and is whole again.
+    messages = page.get_by_test_id("chat-message")
+    count = messages.count()
+    page.evaluate(
+        "() => { window.dawgStudio.state.seq -= 2; window.dawgStudio.state.messages.pop(); }"
+    )
+    say(page, "what can you do?")
+    expect(messages).to_have_count(count + 2)
+    assert any(f.get("type") == "resume" and f.get("reason") == "gap" for f in sent), sent
+    chat_frames = [f for f in sent if f.get("type") == "chat.message"]
+    assert all(uuid.UUID(f["client_msg_id"]).version == 4 for f in chat_frames)
     assert page.errors == []

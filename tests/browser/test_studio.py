@@ -148,7 +148,7 @@ def test_sign_up_chat_a_beat_edit_restore_download_and_log_out(new_page, screens
     page.goto("/")
     item = page.get_by_test_id("conversation-item")
     expect(item).to_have_count(1)
-    for text in ("D minor lo-fi 80 bpm", "lo-fi", "80 bpm", "D minor", "ago"):
+    for text in ("D minor lo-fi 80 bpm", "lo-fi", "80 bpm", "D minor", "just now", "v1 · new beat"):
         expect(item).to_contain_text(text)
     page.wait_for_function(
         "() => { const c = document.querySelector('canvas.thumb');"
