@@ -257,17 +257,19 @@ class _Humanizer:
         self.sigma_beats = mix.humanize_ms * scale / 1000.0 * ctx.spec.bpm / 60.0
         self.sigma_velocity = mix.humanize_velocity
 
+    def _normal(self) -> float:
+        # A standard normal clipped at 2 sigma: no outlier lands a note on the wrong step.
+        return min(2.0, max(-2.0, float(self.rng.standard_normal())))
+
     def time(self, beat: float) -> float:
         if not self.enabled:
             return beat
-        offset = float(np.clip(self.rng.normal(0.0, 1.0), -2.0, 2.0)) * self.sigma_beats
-        return max(0.0, beat + offset)
+        return max(0.0, beat + self._normal() * self.sigma_beats)
 
     def velocity(self, velocity: float) -> float:
         if not self.enabled:
-            return float(min(1.0, velocity))
-        factor = 1.0 + float(np.clip(self.rng.normal(0.0, 1.0), -2.0, 2.0)) * self.sigma_velocity
-        return float(np.clip(velocity * factor, 0.05, 1.0))
+            return min(1.0, velocity)
+        return min(1.0, max(0.05, velocity * (1.0 + self._normal() * self.sigma_velocity)))
 
 
 def arrange(spec: BeatSpec, *, humanize: bool = True) -> Arrangement:

@@ -40,29 +40,42 @@ def bench_one(
     (tracemalloc) for the peak of Python-visible allocations (numpy included).
     """
     spec = default_spec(genre, seed=1).with_changes(duration_s=seconds)
-    best_master = best_job = float("inf")
+    best = {
+        "render_wall": float("inf"),
+        "job_wall": float("inf"),
+        "render_cpu": float("inf"),
+        "job_cpu": float("inf"),
+    }
     stages: dict[str, float] = {}
     audio_s = 0.0
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as out:
-            started = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             result = render_master(spec)
-            mastered = time.perf_counter() - started
+            mastered_wall, mastered_cpu = time.perf_counter() - wall, time.process_time() - cpu
             write_outputs(result, out)
-            job = time.perf_counter() - started
+            job_wall, job_cpu = time.perf_counter() - wall, time.process_time() - cpu
         audio_s = result.duration_s
-        if job < best_job:
+        if job_wall < best["job_wall"]:
             stages = dict(result.timings)
-        best_master = min(best_master, mastered)
-        best_job = min(best_job, job)
+        for name, value in (
+            ("render_wall", mastered_wall),
+            ("job_wall", job_wall),
+            ("render_cpu", mastered_cpu),
+            ("job_cpu", job_cpu),
+        ):
+            best[name] = min(best[name], value)
         del result
     row: dict[str, Any] = {
         "genre": genre,
         "seconds": round(audio_s, 2),
-        "render_s": round(best_master, 3),
-        "job_s": round(best_job, 3),
-        "render_x": round(audio_s / best_master, 1),
-        "job_x": round(audio_s / best_job, 1),
+        "render_s": round(best["render_wall"], 3),
+        "job_s": round(best["job_wall"], 3),
+        "render_x": round(audio_s / best["render_wall"], 1),
+        "job_x": round(audio_s / best["job_wall"], 1),
+        # CPU seconds of this process: the fair figure when other work shares the core.
+        "render_cpu_x": round(audio_s / best["render_cpu"], 1),
+        "job_cpu_x": round(audio_s / best["job_cpu"], 1),
         "stages": {k: round(stages.get(k, 0.0), 3) for k in STAGES},
     }
     if memory:
@@ -101,15 +114,16 @@ def run_benchmark(
 def format_table(report: dict[str, Any]) -> str:
     """The benchmark as a Markdown table."""
     lines = [
-        "| genre | audio s | render s | render x RT | job s | job x RT | arrange | synth | mix | master | encode | traced peak MB |",
+        "| genre | audio s | render s | render x RT (cpu) | job s | job x RT (cpu) | arrange | synth | mix | master | encode | traced peak MB |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in report["rows"]:
         st = row["stages"]
         lines.append(
-            f"| {row['genre']} | {row['seconds']:.0f} | {row['render_s']:.3f} | {row['render_x']:.0f} | "
-            f"{row['job_s']:.3f} | {row['job_x']:.0f} | {st['arranging']:.3f} | {st['synthesizing']:.3f} | "
-            f"{st['mixing']:.3f} | {st['mastering']:.3f} | {st['encoding']:.3f} | {row.get('traced_peak_mb', '')} |"
+            f"| {row['genre']} | {row['seconds']:.0f} | {row['render_s']:.3f} | {row['render_x']:.0f} ({row['render_cpu_x']:.0f}) | "
+            f"{row['job_s']:.3f} | {row['job_x']:.0f} ({row['job_cpu_x']:.0f}) | {st['arranging']:.3f} | "
+            f"{st['synthesizing']:.3f} | {st['mixing']:.3f} | {st['mastering']:.3f} | {st['encoding']:.3f} | "
+            f"{row.get('traced_peak_mb', '')} |"
         )
     lines.append(f"\nprocess max RSS: {report['max_rss_mb']} MB; machine: {report['machine']}")
     return "\n".join(lines)

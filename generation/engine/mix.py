@@ -56,9 +56,10 @@ def layout(arrangement: Arrangement) -> Layout:
 
 
 def _add(buffer: np.ndarray, start: int, sound: np.ndarray, gain: float) -> None:
+    """``buffer[start:] += gain * sound``, cut at the buffer's end."""
     end = min(buffer.size, start + sound.size)
     if end > start:
-        buffer[start:end] += gain * sound[: end - start]
+        buffer[start:end] += np.float32(gain) * sound[: end - start]
 
 
 def synthesize_track(

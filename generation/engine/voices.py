@@ -230,7 +230,7 @@ def _perc_voice(instrument: str, voice: str, tonic_hz: float) -> np.ndarray:
 
 _KICKS = {
     "punchy": (160.0, 52.0, 0.035, 0.30, 0.5, 1.5),
-    "808": (130.0, 48.0, 0.05, 0.7, 0.15, 2.0),
+    "808": (130.0, 48.0, 0.05, 0.5, 0.15, 2.0),
     "deep": (120.0, 44.0, 0.05, 0.5, 0.45, 1.6),
     "soft": (120.0, 55.0, 0.04, 0.22, 0.0, 1.0),
     "acoustic": (100.0, 58.0, 0.025, 0.25, 0.6, 1.2),
@@ -270,17 +270,32 @@ DRUM_VOICES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _trim(x: np.ndarray, floor_db: float = -45.0, fade_s: float = 0.005) -> np.ndarray:
+    """Cut a one-shot where it stays below ``floor_db`` of its peak, with a short fade.
+
+    Exponential decays are computed over several time constants; placing their inaudible
+    tails hundreds of times per beat is most of the synthesis cost.
+    """
+    threshold = np.max(np.abs(x)) * 10.0 ** (floor_db / 20.0)
+    loud = np.flatnonzero(np.abs(x) > threshold)
+    end = min(x.size, int(loud[-1]) + 1 + int(fade_s * SR)) if loud.size else x.size
+    out = x[:end].copy()
+    fade = min(end, int(fade_s * SR))
+    out[end - fade :] *= np.linspace(1.0, 0.0, fade, dtype=out.dtype)
+    return out
+
+
 def drum_hit(
     track: str, instrument: str, voice: str = "", *, tonic_hz: float = 110.0
 ) -> np.ndarray:
-    """One drum one-shot, float32 mono at 44.1 kHz, peak 1.
+    """One drum one-shot, float32 mono at 44.1 kHz, peak 1, trimmed below -45 dB.
 
     ``voice`` picks a variant: hats ``closed``/``open``; perc ``low``/``high``.
     ``tonic_hz`` tunes the melodic log drum. Deterministic: the noise has fixed seeds.
     """
     if instrument not in DRUM_VOICES.get(track, ()):
         raise ValueError(f"no drum voice {instrument!r} for track {track!r}")
-    return _drum(track, instrument, voice, tonic_hz)
+    return _trim(_drum(track, instrument, voice, tonic_hz))
 
 
 # --- pitched ---------------------------------------------------------------------------
