@@ -195,7 +195,7 @@ _UNDO = re.compile(
     r"|liked\s+(?:it|the\s+\w+\s+one|the\s+one)\s+before|liked\s+(?:it\s+)?better\s+before|(?:was|sounded)\s+better\s+before"
     r"|i\s+liked\s+the\s+(?:previous|last|old|other|earlier)|before\s+was\s+better|the\s+old\s+one"
     r"|change\s+it\s+back|(?:put|set|make)\s+it\s+back\s+(?:how|the\s+way|to\s+how|like)|back\s+how\s+it\s+was"
-    r"|(?:one\s+)?step\s+back|undo\s+(?:the\s+)?last|didn'?t\s+like\s+that|don'?t\s+like\s+that\s+change"
+    r"|(?:one\s+)?step\s+back|undo\s+(?:the\s+)?last|(?:didn'?t|don'?t|do\s+not)\s+like\s+(?:that|the\s+last|this|the|your)\s+(?:change|edit|tweak|version|one)|didn'?t\s+like\s+that"
     r"|restore|rewind|reverse\s+that|cancel\s+that|oops)\b"
 )
 # A bare "nah" right after a change means "not that": take it back.
@@ -296,7 +296,7 @@ _HELP = re.compile(
     r"^(?:help|help\s+me|h|commands?|options|menu|usage|how\s+does\s+(?:this|it)\s+work|how\s+do\s+i\s+(?:use|start|begin)"
     r"|what\s+can\s+(?:you|i)\s+(?:do|say|ask|type|make)|what\s+do\s+you\s+do|what\s+are\s+you|who\s+are\s+you"
     r"|what\s+(?:can|does)\s+this\s+(?:thing\s+|app\s+)?do|guide|tutorial|examples?|what\s+should\s+i\s+(?:say|type|do)|how\s+to\s+use"
-    r"|idk|i\s+don'?t\s+know|not\s+sure|where\s+do\s+i\s+start|\?+|instructions|what\s+now|how\s+(?:do|can|should)\s+i|what\s+do\s+i\s+(?:say|type|do|write))\b"
+    r"|idk|i\s+don'?t\s+know|not\s+sure|what\s+do\s+you\s+mean|huh|i\s+don'?t\s+(?:understand|get\s+it)|confused|where\s+do\s+i\s+start|\?+|instructions|what\s+now|how\s+(?:do|can|should)\s+i|what\s+do\s+i\s+(?:say|type|do|write))\b"
     r"|\b(?:help|commands|what\s+can\s+you\s+do)\s*\??$"
 )
 _GREETING = re.compile(

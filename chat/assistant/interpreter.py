@@ -50,9 +50,11 @@ _CREATE_PHRASE = re.compile(
 _BEAT_NOUN = re.compile(
     r"\b(?:beat|beats|instrumental|track|song|riddim|banger|loop|tune|jam|type)\b"
 )
+# Words that make a genre mention an edit of this beat; the weak ones lose to "make me a ...".
 _MODIFY_PHRASE = re.compile(
-    r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|same|now|keep|into\s+a|to\s+a|convert|more|less|version|remix|of\s+(?:this|it)|this\s+(?:beat|one|track))\b"
+    r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|same|into\s+a|to\s+a|convert|version|remix|of\s+(?:this|it)|this\s+(?:beat|one|track))\b"
 )
+_WEAK_MODIFY_PHRASE = re.compile(r"\b(?:now|keep|more|less)\b")
 # "what's a good tempo for drill" asks for advice; it does not ask for drill.
 _ADVICE = re.compile(r"\b(?:good|usual|typical|normal|standard|should|best|recommended|ideal)\b")
 _IMPERATIVE = re.compile(
@@ -235,6 +237,8 @@ def _is_create_request(found: Mentions, normalized: str) -> bool:
     """A full new-beat request while a beat exists ("give me a drill beat at 142")."""
     if _MODIFY_PHRASE.search(normalized) and not (found.artist and found.type_beat):
         return False
+    if _WEAK_MODIFY_PHRASE.search(normalized) and not _CREATE_PHRASE.search(normalized):
+        return False
     if found.artist and found.type_beat:
         return True
     if not (found.genre or found.occasion_genre):
@@ -269,7 +273,6 @@ def apply_mentions(
     switching = bool(found.genre and found.genre != base.genre and not creating)
     if switching:
         data = _switch_genre(data, found.genre, seconds_before)
-    bpm_before = data["bpm"]
     data["bpm"] = _new_bpm(data["bpm"], found, notes)
     if switching:
         # The length in seconds survives a genre switch, at whatever tempo the turn settled on.
@@ -277,7 +280,7 @@ def apply_mentions(
     _apply_key(data, found, creating)
     if found.meter and found.meter in METERS:
         data["meter"] = found.meter
-    _apply_length(data, found, notes, creating=creating, bpm_changed=data["bpm"] != bpm_before)
+    _apply_length(data, found, notes, seconds_before=seconds_before)
     _apply_tracks(data, found, notes)
     _apply_hats(data, found, notes)
     _apply_feel(data, found, notes, creating=creating)
@@ -350,7 +353,7 @@ def _bars_for(seconds: float, bpm: float, meter: str) -> int:
 
 
 def _apply_length(
-    data: dict[str, Any], found: Mentions, notes: list[str], *, creating: bool, bpm_changed: bool
+    data: dict[str, Any], found: Mentions, notes: list[str], *, seconds_before: float
 ) -> None:
     per_bar = _seconds_per_bar(data["bpm"], data["meter"])
     bars = data["bars"]
@@ -359,7 +362,9 @@ def _apply_length(
     elif found.duration_s:
         bars = _bars_for(found.duration_s, data["bpm"], data["meter"])
     if found.length_scale:
-        bars = max(1, round(bars * found.length_scale))
+        # "twice as long" means twice the time, even when the same turn changes the tempo.
+        seconds = bars * per_bar if found.bars or found.duration_s else seconds_before
+        bars = max(1, round(seconds * found.length_scale / per_bar))
     if found.length_delta_bars:
         bars = max(1, bars + found.length_delta_bars)
     if found.length_delta_s:
