@@ -774,10 +774,18 @@ function renderChips(v) {
       name,
     );
   });
+  // Keep keyboard focus on the same chip across the rebuild a new version causes.
+  const focused = box.contains(document.activeElement) ? document.activeElement : null;
+  const field = focused && focused.closest("[data-field]") ? focused.closest("[data-field]").dataset.field : null;
+  const focusedId = focused && focused.id;
   box.replaceChildren(
     el("div", { class: "chip-row" }, ...chips),
     el("div", { class: "chip-row tracks", role: "group", "aria-label": "Tracks on or off" }, ...tracks),
   );
+  if (field) {
+    const again = (focusedId && document.getElementById(focusedId)) || box.querySelector(`[data-field="${field}"]`);
+    if (again) again.focus();
+  }
 }
 
 // ---------------------------------------------------------------- pattern view

@@ -70,6 +70,8 @@ def test_keyboard_only_tab_to_the_input_enter_sends_and_a_chip_edits(new_page):
     expect(page.locator('[data-testid="spec-chip"][data-field="tracks.hats"]')).to_have_attribute(
         "aria-pressed", "false"
     )
+    # Focus stays on the chip through the rebuild, so the keyboard user is not thrown back.
+    expect(page.locator('[data-testid="spec-chip"][data-field="tracks.hats"]')).to_be_focused()
     # The bpm chip: type a number and press Enter.
     bpm = page.locator('[data-testid="spec-chip"][data-field="bpm"] input')
     bpm.fill("100")

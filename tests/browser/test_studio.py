@@ -24,6 +24,10 @@ PROGRESS_RECORDER = """() => {
       window.seenProgress.push([el.dataset.job, el.dataset.stage, Number(el.dataset.percent), el.dataset.status]);
     }
   }).observe(jobs, {subtree: true, childList: true, attributes: true});
+  window.seenTyping = false;
+  const typing = document.getElementById("typing");
+  new MutationObserver(() => { if (!typing.hidden) window.seenTyping = true; })
+    .observe(typing, {attributes: true});
 }"""
 
 
@@ -89,6 +93,10 @@ def test_sign_up_chat_a_beat_edit_restore_download_and_log_out(new_page, screens
     assert max(percents) == 100
     assert {"mixing", "mastering", "encoding"} & stages, stages
 
+    assert page.evaluate("window.seenTyping"), (
+        "the typing indicator showed while the assistant worked"
+    )
+    expect(page.locator("#typing")).to_be_hidden()
     # The 2-bar preview played as soon as it was ready, before the full render replaced it.
     assert page.evaluate("window.dawgStudio.player.previews") >= 1
     # The player holds the requested length: 8 bars at 80 bpm plus the engine's ring-out.
