@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .vocabulary import (
     ARTIST_GENRES,
     EXPORT_FORMATS,
+    FOREIGN_WORDS,
     FUZZY_STOPWORDS,
     FUZZY_TARGETS,
     GENRE_ALIASES,
@@ -60,77 +61,6 @@ _NON_LATIN_SCRIPTS = (
     "GEORGIAN",
     "ARMENIAN",
 )
-# Frequent function words of other Latin-script languages; two or more and no music words
-# means the user is not writing English.
-_FOREIGN_WORDS = frozenset(
-    {
-        "el",
-        "los",
-        "las",
-        "una",
-        "por",
-        "favor",
-        "hazme",
-        "quiero",
-        "ritmo",
-        "haz",
-        "que",
-        "del",
-        "con",
-        "muy",
-        "más",
-        "mas",
-        "para",
-        "lento",
-        "rápido",
-        "canción",
-        "les",
-        "une",
-        "avec",
-        "moi",
-        "fais",
-        "fait",
-        "je",
-        "veux",
-        "pour",
-        "plus",
-        "très",
-        "ich",
-        "und",
-        "mit",
-        "bitte",
-        "eine",
-        "einen",
-        "machen",
-        "schneller",
-        "langsamer",
-        "ist",
-        "nicht",
-        "das",
-        "der",
-        "die",
-        "faça",
-        "uma",
-        "batida",
-        "não",
-        "você",
-        "mais",
-        "vorrei",
-        "fammi",
-        "della",
-        "più",
-        "een",
-        "maak",
-        "het",
-        "niet",
-        "och",
-        "jag",
-        "vill",
-        "göra",
-        "lütfen",
-        "bir",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -175,7 +105,7 @@ def screen(raw: object) -> Screened:
 
 def looks_foreign(words: list[str]) -> bool:
     """True when the words are mostly another Latin-script language."""
-    hits = sum(1 for w in words if w in _FOREIGN_WORDS)
+    hits = sum(1 for w in words if w in FOREIGN_WORDS)
     return hits >= 2 or (hits and hits >= len(words) / 2)
 
 

@@ -526,6 +526,17 @@ FUZZY_STOPWORDS: frozenset[str] = frozenset({
     "seven", "eleven", "twelve", "three", "sixteen", "fifteen", "eighteen", "space",
 })
 
+# Frequent function words of other Latin-script languages; two or more and nothing understood
+# means the user is not writing English.
+FOREIGN_WORDS: frozenset[str] = frozenset({
+    "el", "los", "las", "una", "por", "favor", "hazme", "quiero", "ritmo", "haz", "que", "del",
+    "con", "muy", "más", "mas", "para", "lento", "rápido", "canción", "les", "une", "avec",
+    "moi", "fais", "fait", "je", "veux", "pour", "plus", "très", "ich", "und", "mit", "bitte",
+    "eine", "einen", "machen", "schneller", "langsamer", "ist", "nicht", "das", "der", "die",
+    "faça", "uma", "batida", "não", "você", "mais", "vorrei", "fammi", "della", "più",
+    "een", "maak", "het", "niet", "och", "jag", "vill", "göra", "lütfen", "bir",
+})
+
 # --- action phrases ------------------------------------------------------------------------
 EXPORT_FORMATS: dict[str, str] = {
     "stems": "stems", "stem": "stems", "stem files": "stems", "multitrack": "stems",
