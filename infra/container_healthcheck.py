@@ -1,4 +1,4 @@
-"""The image's HEALTHCHECK: GET /health on this container, as a host Django accepts."""
+"""Container health check: GET /health (or a given path) here, with a Host Django accepts."""
 
 from __future__ import annotations
 
@@ -16,15 +16,17 @@ def host_header(allowed_hosts: str) -> str:
     return first.lstrip(".")  # ".example.com" allows example.com itself
 
 
-def main() -> int:
-    """0 when /health answers 200 within 3 s, else 1 (Docker marks the container unhealthy)."""
+def main(argv: list[str] | None = None) -> int:
+    """0 when the path (default /health) answers 200 within 4 s, else 1 (container unhealthy)."""
+    args = sys.argv[1:] if argv is None else argv
+    path = args[0] if args else "/health"
     port = os.environ.get("PORT", "8000")
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/health",
+        f"http://127.0.0.1:{port}{path}",
         headers={"Host": host_header(os.environ.get("DJANGO_ALLOWED_HOSTS", ""))},
     )
     try:
-        with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 (fixed URL)
+        with urllib.request.urlopen(request, timeout=4) as response:  # noqa: S310 (fixed URL)
             return 0 if response.status == 200 else 1
     except (urllib.error.URLError, OSError) as error:
         print(f"healthcheck: {error}", file=sys.stderr)

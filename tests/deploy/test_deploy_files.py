@@ -243,7 +243,7 @@ def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck():
     assert user.split()[1].split(":")[0] not in ("root", "0")
     healthcheck = next(line for line in final if line.startswith("HEALTHCHECK "))
     assert "infra.container_healthcheck" in healthcheck
-    assert '/health"' in (ROOT / "infra" / "container_healthcheck.py").read_text()
+    assert '"/health"' in (ROOT / "infra" / "container_healthcheck.py").read_text()
     assert "COPY --from=build" in final_text
 
 
