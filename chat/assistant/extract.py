@@ -1017,8 +1017,11 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
                 _set_tracks(found, last_tracks, kind)
             continue
         if everything and not mentions:
-            if any(kind == "on" for _, _, kind in verbs):
+            kinds = {kind for _, _, kind in verbs}
+            if "on" in kinds:
                 found.all_tracks_on = True
+            elif "off" in kinds:
+                found.only_tracks = set()  # "mute everything": refused later, nothing would play
             continue
         clause_only = carry_only and not verbs
         carry_only = False

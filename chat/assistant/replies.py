@@ -195,7 +195,9 @@ def modify(
 ) -> str:
     """Reply to an edit: the new headline, then what changed, then that the rest was kept."""
     if not changes:
-        return _with_notes(f"Already there — {describe(new)}; nothing to change.", notes)
+        if notes:  # asked for something that could not be done
+            return _with_notes(f"Kept it as is — {describe(new)}.", notes)
+        return f"Already there — {describe(new)}; nothing to change."
     if old.genre != new.genre:
         # A genre switch brings the genre's tempo, kit and groove; name the switch, not each part.
         length_moved = abs(new.duration_s - old.duration_s) > 0.05 * old.duration_s
@@ -237,7 +239,7 @@ def export(kind: str, spec: BeatSpec | None = None) -> str:
         "mp3": "MP3",
     }[kind]
     if spec is None:
-        return f"Nothing to export yet — make a beat first, then ask for the {what.split(' (')[0]}."
+        return f"Nothing to export yet — make a beat first, then ask for the {kind if kind == 'stems' else kind.upper()}."
     return f"{what} for the {describe(spec)}:"
 
 
