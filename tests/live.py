@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import signal
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
@@ -34,13 +36,28 @@ def test_database_url() -> str:
     return f"postgres://{auth}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{params['NAME']}"
 
 
+_stack_counter = itertools.count(1)
+
+
+def stack_redis_url() -> str:
+    """The test Redis with a database number of its own (1-15), one per live stack.
+
+    Celery queues and its control fanout are per database, so a worker of one stack never
+    takes another stack's jobs (or answers its pings); tests in this process keep db 0.
+    """
+    base = urlsplit(os.environ["REDIS_URL"])
+    return urlunsplit(base._replace(path=f"/{next(_stack_counter) % 15 + 1}"))
+
+
 def child_env(**overrides: str) -> dict[str, str]:
+    """Environment for a stack's processes; call once per stack and share it among them."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dawg.settings.test",
         "DATABASE_URL": test_database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONUNBUFFERED": "1",
+        "REDIS_URL": stack_redis_url(),
     }
     env.update(overrides)
     return env
@@ -129,7 +146,7 @@ def start_worker(
     concurrency: int = 1,
     beat: bool = True,
 ) -> Process:
-    from dawg.celery import app
+    from celery import Celery
 
     args = [
         sys.executable,
@@ -153,11 +170,16 @@ def start_worker(
     ]
     if beat:
         args += ["-B", "--schedule", str(log_dir / f"{name}-beat-schedule")]
-    proc = spawn(name, args, env or child_env(), log_dir)
+    env = env or child_env()
+    proc = spawn(name, args, env, log_dir)
     node = f"{name}-{os.getpid()}@"
 
+    # Ask on the stack's own broker database: a plain app, since the project app's producer
+    # pool would publish the ping on this process's broker whatever connection it is given.
+    probe = Celery("probe", broker=env.get("CELERY_BROKER_URL") or env["REDIS_URL"])
+
     def answers() -> bool:
-        replies = app.control.ping(timeout=0.5) or []
+        replies = probe.control.ping(timeout=0.5) or []
         return any(next(iter(r)).startswith(node) for r in replies)
 
     wait_until(answers, timeout=45, what="celery worker", process=proc)
