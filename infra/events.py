@@ -123,6 +123,17 @@ def _send_now(event_type: str, conversation_id: object, payload: dict[str, Any])
         # Events only notify; a client repairs a gap with resume. Never fail the write for it.
         logger.warning("event %s for %s not published", event_type, conversation_id, exc_info=True)
         metrics.channel_layer_dropped()
+        _leave_a_gap(conversation_id)
+
+
+def _leave_a_gap(conversation_id: object) -> None:
+    """Take a seq for an event that was not published (Redis down before the lock), so the
+    loss shows as a gap in the next event's or `pong`'s seq and the client resumes. Without
+    it a lost `generation.completed` left no trace (found by the redis-restart drill)."""
+    try:
+        next_seq(conversation_id)
+    except Exception:
+        logger.warning("event seq for %s not advanced", conversation_id, exc_info=True)
 
 
 def emit(event_type: str, conversation_id: object, **payload: Any) -> None:
