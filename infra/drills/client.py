@@ -35,7 +35,7 @@ class Close:
 class StudioClient:
     """Connects to the first of ``urls`` that answers; after any close it reconnects with
     jittered backoff (trying the urls in order) and sends ``resume {last_seq}``, as the studio
-    does. A gap in group seqs also triggers a resume."""
+    does. A gap in group seqs, or a ``pong`` whose seq is ahead, also triggers a resume."""
 
     urls: list[str]
     conversation_id: str
@@ -48,6 +48,7 @@ class StudioClient:
     snapshots: list[dict[str, Any]] = field(default_factory=list)
     last_seq: int = 0
     gaps: int = 0
+    ping_every: float = 2.0
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -125,6 +126,7 @@ class StudioClient:
             self._ws = ws
             self.connects.append((url, time.time()))
             backoff = 0.2
+            pinger = asyncio.ensure_future(self._ping(ws))
             try:
                 async for raw in ws:
                     event = json.loads(raw)
@@ -132,6 +134,7 @@ class StudioClient:
             except ConnectionClosed:
                 pass
             finally:
+                pinger.cancel()
                 code = ws.close_code
                 self.closes.append(Close(url, code, time.time()))
                 self._ws = None
@@ -151,6 +154,11 @@ class StudioClient:
             self.snapshots.append(event)
             self.last_seq = max(self.last_seq, int(event["seq"]))
             return
+        if kind == "pong" and int(event["seq"]) > self.last_seq:
+            # Events were taken but not delivered (e.g. Redis was away): resync.
+            self.gaps += 1
+            await self._send_resume("gap")
+            return
         if kind in SOCKET_EVENTS:
             return
         seq = int(event["seq"])
@@ -158,6 +166,13 @@ class StudioClient:
             self.gaps += 1
             await self._send_resume("gap")
         self.last_seq = max(self.last_seq, seq)
+
+    async def _ping(self, ws: Any) -> None:
+        """A ping every ``ping_every`` seconds: the pong's seq shows events never delivered."""
+        with contextlib.suppress(Exception):
+            while True:
+                await asyncio.sleep(self.ping_every)
+                await ws.send(json.dumps({"type": "ping"}))
 
     async def _send_resume(self, why: str) -> None:
         if self._ws is None:

@@ -218,6 +218,7 @@ class Stack:
             self.logs,
         )
         self.procs.append(proc)
+        self.beats.append(proc)
         return proc
 
     def close(self, *, keep: bool = False) -> None:
@@ -451,3 +452,44 @@ def deliveries(procs: list[Proc], task: str = "generation.render_job") -> int:
         for proc in procs
         if proc.name.startswith("worker")
     )
+
+
+class HeartbeatWatch:
+    """Samples running jobs' heartbeats in a thread: the longest gap between two beats of a
+    job is what GENERATION_HEARTBEAT_STALE_S must stay above."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        import threading
+
+        self.every = every
+        self.last: dict[str, Any] = {}
+        self.max_gap_s = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> HeartbeatWatch:
+        self._thread.start()
+        return self
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        return self.max_gap_s
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        from generation.models import GenerationJob, JobStatus
+
+        try:
+            while not self._stop.wait(self.every):
+                rows = GenerationJob.objects.filter(status=JobStatus.RUNNING).values_list(
+                    "id", "heartbeat_at"
+                )
+                for job_id, beat in rows:
+                    previous = self.last.get(str(job_id))
+                    if previous is not None and beat is not None and beat != previous:
+                        self.max_gap_s = max(self.max_gap_s, (beat - previous).total_seconds())
+                    self.last[str(job_id)] = beat
+        finally:
+            connection.close()

@@ -11,12 +11,12 @@ from .stack import Report, chat_post, job_row, ledger_check, owner_create, stack
 from .toolkit import wait_until
 from .worker_faults import RECOVERY
 
-CONVERSATIONS = 3
+CONVERSATIONS = 4
 MOVERS_PER_CONVERSATION = 5
 
 
 def web_term(report: Report) -> None:
-    """Two web instances, renders running in three conversations; each conversation has a
+    """Two web instances, renders running in four conversations; each conversation has a
     client on the survivor (B) throughout and five on A. SIGTERM A: its clients get
     ``system.reconnect`` and close 1012, reconnect to B and resume; every group event the
     survivor saw is known to each mover (received live, or inside its resume snapshot)."""
@@ -38,18 +38,21 @@ def web_term(report: Report) -> None:
             what="a render running",
         )
         time.sleep(1.0)
-        term_at = time.monotonic()
+        term_at, term_wall = time.monotonic(), time.time()
         web_a.signal(signal.SIGTERM)
         code = web_a.wait(30)
         report.figure("web A exit code", -1 if code is None else code)
         report.figure("web A graceful shutdown (s)", time.monotonic() - term_at)
         report.check("web A exited by itself after SIGTERM", code == 0, code)
-        moved = wait_until(
+        wait_until(
             lambda: all(len(m.connects) >= 2 and m.connects[-1][0] == base_b for m in movers),
             timeout=30,
             what="every client of A connected to B",
         )
-        report.figure(f"all {len(movers)} clients of A on B after (s)", moved)
+        report.figure(
+            f"SIGTERM → all {len(movers)} clients of A connected to B (s)",
+            max(m.connects[-1][1] for m in movers) - term_wall,
+        )
         wait_jobs(jobs, timeout=180)
         time.sleep(1.5)  # the last events reach every socket
         for client in movers:
@@ -88,6 +91,12 @@ def web_term(report: Report) -> None:
             job = jobs[int(mover.name[1:].split(".")[0])]
             if job not in completed | snapshot_jobs:
                 report.lose(f"{mover.name} never learned that job {job[:8]} completed")
+        events = sum(len(sv.group_seqs()) for sv in survivors)
+        report.figure("group events per conversation", events // len(survivors))
+        report.figure(
+            "events delivered to all sockets",
+            sum(len(c.events) for c in [*survivors, *movers]),
+        )
         report.figure("survivor events received live by movers too", live_only)
         report.figure("survivor events movers got from the resume snapshot", snapshot_only)
         report.check("every job succeeded", all(job_row(j)["status"] == "succeeded" for j in jobs))

@@ -8,6 +8,7 @@ import time
 
 from .client import StudioClient
 from .stack import (
+    HeartbeatWatch,
     Report,
     chat_post,
     deliveries,
@@ -159,6 +160,7 @@ def worker_term(report: Report) -> None:
             StudioClient([base], str(o.conversation.id), o.cookie, name=f"c{i}").start()
             for i, o in enumerate(owners)
         ]
+        watch = HeartbeatWatch().start()
         jobs = [chat_post(owners[i % 2], text) for i, text in enumerate(SHORT_BEATS)]
         wait_stage(jobs[0], "synth", timeout=90)
         running = [j for j in jobs if job_row(j)["status"] == "running"]
@@ -179,6 +181,7 @@ def worker_term(report: Report) -> None:
             )
         took = wait_jobs(jobs, timeout=180)
         report.figure("all jobs done after SIGTERM (s)", time.monotonic() - term_at)
+        report.figure("longest gap between two heartbeats of a render (s)", watch.stop())
         del took
         time.sleep(1.0)
         for client in clients:
