@@ -15,7 +15,7 @@ from django.http import Http404
 
 from generation import selectors as generation_selectors
 from generation import services as generation_services
-from infra import events, live_sockets, metrics
+from infra import events, live_sockets, metrics, request_context
 
 from . import selectors, services
 
@@ -41,6 +41,9 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             return
         self.user = user
         self.user_key = str(user.pk)
+        # The consumer's task keeps these for its life: its log lines name the user and chat.
+        request_context.user_id.set(self.user_key)
+        request_context.conversation_id.set(self.conversation_id)
         if not await self._owns_conversation():
             await self._refuse(CLOSE_FORBIDDEN, "forbidden")
             return

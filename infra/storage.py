@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 
+from . import metrics
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -125,6 +127,8 @@ def storage_call_with_retry(
         try:
             return operation()
         except Exception as exc:
+            # Every failed call counts (dawg_storage_errors_total), retried or not.
+            metrics.storage_error(what.split(" ", 1)[0])
             if not is_transient_storage_error(exc):
                 raise
             if attempt == policy.attempts:
