@@ -19,7 +19,8 @@ Interpreter = Callable[..., Intent]
 def spec_from_given(given: dict[str, Any]) -> BeatSpec:
     """The current beat described by an eval line's ``given`` (genre, bpm, tonic, mode).
 
-    Fields left out take the genre's defaults; the rest of the spec is the genre's default.
+    Fields left out take the genre's defaults; spec fields such as ``bars``, ``swing`` or
+    ``tracks`` are taken too when a line carries them.
     """
     if not isinstance(given, dict):
         raise SpecError("given", "must be an object with genre, bpm, tonic, mode")
@@ -30,6 +31,10 @@ def spec_from_given(given: dict[str, Any]) -> BeatSpec:
     key = {name: given[name] for name in ("tonic", "mode") if name in given}
     if key:
         changes["key"] = key
+    # Richer eval lines may also pin the length or feel; take those spec fields as they are.
+    for name in ("bars", "duration_s", "meter", "swing", "energy", "mood", "loop", "tracks"):
+        if name in given:
+            changes[name] = given[name]
     return spec.with_changes(**changes) if changes else spec
 
 
