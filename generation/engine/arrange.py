@@ -83,13 +83,15 @@ class Arrangement:
         """JSON-ready view of one section for the UI's pattern editor.
 
         Drums: per track, one list per bar of ``steps_per_bar`` velocities (0 = rest),
-        taken from each note's nominal step. Pitched tracks: ``[start_beat, length_beats,
+        taken from each note's nominal step (notes between steps, such as triplet rolls,
+        are left out). Pitched tracks: ``[start_beat, length_beats,
         midi_pitch, velocity]`` with beats counted from the section start. Defaults to the
-        first hook (the fullest section), else the first section.
+        first hook (the fullest section), else a drop, a verse, or the first section.
         """
         if section_index is None:
             names = [s.name for s in self.sections]
-            section_index = names.index("hook") if "hook" in names else 0
+            preferred = [n for n in ("hook", "drop", "verse") if n in names]
+            section_index = names.index(preferred[0]) if preferred else 0
         section = self.sections[section_index]
         bars = min(section.bars, max_bars)
         start = section.start_bar * self.beats_per_bar
@@ -145,8 +147,8 @@ def plan_sections(spec: BeatSpec) -> tuple[Section, ...]:
     """The spec's sections, or a verse/hook structure sized to the length.
 
     Loops and beats shorter than 16 bars are one hook. Longer beats get an intro, 8-bar
-    verses and hooks, a bridge after the second hook, and a 4-bar outro; leftover bars
-    lengthen the last body section.
+    verses and hooks alternating, a bridge before the last hook (from four body sections
+    on), and a 4-bar outro; leftover bars lengthen the last hook.
     """
     if spec.sections:
         plan, bar = [], 0
@@ -159,12 +161,19 @@ def plan_sections(spec: BeatSpec) -> tuple[Section, ...]:
     intro = 8 if spec.bars >= 64 else 4
     outro = 4
     body = spec.bars - intro - outro
-    cycle = ["verse", "hook", "verse", "hook", "bridge", "hook"]
-    names: list[str] = []
-    while body - 8 * len(names) >= 8:
-        names.append(
-            cycle[len(names)] if len(names) < len(cycle) else ("verse", "hook")[len(names) % 2]
-        )
+    count = max(1, body // 8)
+    if count <= 2:
+        names = ["verse", "hook"][-count:]
+    elif count == 3:
+        names = ["hook", "verse", "hook"]  # hook first, as trap and pop often open
+    else:
+        # Alternate verse and hook, then a bridge and the last hook; never end on a verse.
+        lead = count - 2
+        names = [("hook", "verse")[(lead - i) % 2] for i in range(lead)] + ["bridge", "hook"]
+        # Long beats break every third verse down to a bridge so minutes never repeat.
+        verses = [i for i, name in enumerate(names) if name == "verse"]
+        for i in verses[2::3]:
+            names[i] = "bridge"
     lengths = [8] * len(names)
     lengths[-1] += body - 8 * len(names)
     plan = [Section("intro", 0, intro)]

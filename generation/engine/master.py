@@ -48,22 +48,22 @@ def _block_energy(audio: np.ndarray, sr: int, blocks: int) -> np.ndarray:
     """
     half = audio.shape[1] // 2
     per_block = BLOCK // 2
-    stages = _kweighting(sr // 2)
-    power = np.zeros(half, dtype=np.float64)
+    # float32 throughout: the energies only need a few significant digits.
+    stages = [(b.astype(np.float32), a.astype(np.float32)) for b, a in _kweighting(sr // 2)]
+    power = np.zeros(half, dtype=np.float32)
     for channel in audio:
-        states = [signal.lfilter_zi(b, a) * 0.0 for b, a in stages]
+        states = [np.zeros(2, dtype=np.float32) for _ in stages]
         for start in range(0, half, CHUNK):
             stop = min(half, start + CHUNK)
-            chunk = 0.5 * (
-                channel[2 * start : 2 * stop : 2].astype(np.float64)
-                + channel[2 * start + 1 : 2 * stop : 2]
-            )
+            chunk = channel[2 * start : 2 * stop : 2] + channel[2 * start + 1 : 2 * stop : 2]
+            chunk *= np.float32(0.5)
             for index, (b, a) in enumerate(stages):
                 chunk, states[index] = signal.lfilter(b, a, chunk, zi=states[index])
-            power[start:stop] += chunk * chunk
+            chunk *= chunk
+            power[start:stop] += chunk
     full = half // per_block
     energy = np.zeros(blocks, dtype=np.float64)
-    energy[:full] = power[: full * per_block].reshape(full, per_block).sum(axis=1)
+    energy[:full] = power[: full * per_block].reshape(full, per_block).sum(axis=1, dtype=np.float64)
     # Scale back to full-rate sample counts: each decimated sample stands for two.
     return 2.0 * energy
 
