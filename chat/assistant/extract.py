@@ -1012,9 +1012,11 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
             carry_only = False
             # "the melody is annoying, remove it": the pronoun is the last track named.
             pronoun = _PRONOUN.search(clause)
-            if last_tracks and pronoun and any(v[0] < pronoun.start() for v in verbs):
-                kind = [v[2] for v in verbs if v[0] < pronoun.start()][-1]
-                _set_tracks(found, last_tracks, kind)
+            kinds = [v[2] for v in verbs if pronoun and v[0] < pronoun.start()]
+            # Only removals and level changes: "make it 150" or "bring it back" are not about
+            # the track named before.
+            if last_tracks and kinds and kinds[-1] in ("off", "louder", "quieter"):
+                _set_tracks(found, last_tracks, kinds[-1])
             continue
         if everything and not mentions:
             kinds = {kind for _, _, kind in verbs}
@@ -1026,6 +1028,15 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
         clause_only = carry_only and not verbs
         carry_only = False
         except_at = _EXCEPT.search(clause)
+        # "mute all the drums except the kick": the tracks after "except" are spared from
+        # what happens to the tracks named before it.
+        spared: set[str] = set()
+        if except_at and any(m.start() < except_at.start() for m in mentions):
+            for m in mentions:
+                if m.start() > except_at.start() and m.group(0) in TRACK_ALIASES:
+                    spared.update(TRACK_ALIASES[m.group(0)])
+            mentions = [m for m in mentions if m.start() < except_at.start()]
+            everything = None
         previous: tuple[re.Match[str], str | None] | None = None
         for match in mentions:
             word = match.group(0)
@@ -1061,6 +1072,8 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
                     found.all_tracks_on = True
                     found.tracks_off.update(tracks)
                 continue
+            if spared:
+                tracks = tuple(t for t in tracks if t not in spared)
             if kind == "only" or clause_only:
                 found.only_tracks = (found.only_tracks or set()) | set(tracks)
                 carry_only = True
