@@ -781,8 +781,12 @@ def _length(scan: _Scanner, found: Mentions) -> None:
         and found.length_delta_s is None
         and found.length_delta_bars is None
     ):
-        scan.take(_LONGER, longer)
-        scan.take(_SHORTER, shorter)
+        if found.duration_s is None and found.bars is None:
+            scan.take(_LONGER, longer)
+            scan.take(_SHORTER, shorter)
+        else:  # "shorter, like 30 secs": the stated length wins over the relative word
+            scan.take(_LONGER, lambda m: None)
+            scan.take(_SHORTER, lambda m: None)
     scan.take(_LOOP_OFF, lambda m: setattr(found, "loop", False))
     if found.loop is None:
         scan.take(_LOOP_ON, lambda m: setattr(found, "loop", True))

@@ -168,7 +168,7 @@ def normalize(text: str) -> str:
     # Keep "r&b", "d&b", "1/16", "1:30", "f#", "0.5" intact; pad other punctuation with spaces.
     text = re.sub(r"(?<![a-z0-9])'|'(?![a-z])", " ", text)
     text = re.sub(r"([!?,;()\[\]{}\"*~^|<>=_])", r" \1 ", text)
-    text = re.sub(r"(?<=[a-z])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)", " . ", text)
+    text = re.sub(r"(?<=[a-z0-9])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)", " . ", text)
     text = re.sub(r"(?<=\d)\s*%", " %", text)
     text = _SPACE.sub(" ", text).strip()
     text = _TYPO_PATTERN.sub(lambda m: TYPOS[m.group(1)], text)
