@@ -6,7 +6,7 @@ import logging
 import math
 import re
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from generation.engine.presets import GENRE_DEFAULTS, INSTRUMENTS, TRACK_NAMES
@@ -25,6 +25,7 @@ from generation.engine.spec import (
 
 from . import replies
 from .extract import Mentions, extract
+from .history import turns
 from .intent import Intent
 from .text import FOREIGN, looks_foreign, normalize, screen, words_of
 from .vocabulary import MOOD_GENRES
@@ -163,14 +164,8 @@ def _repeated_turn(text: object, history: Sequence[Any] | None) -> str | None:
     """The previous user turn when this one only says "again"/"more" and there is history."""
     if not history or not isinstance(text, str) or not _REPEAT.match(text.strip().lower()):
         return None
-    for turn in reversed(list(history)):
-        if isinstance(turn, str):
-            previous = turn
-        elif isinstance(turn, Mapping) and turn.get("role", "user") == "user":
-            previous = str(turn.get("text") or turn.get("content") or "")
-        else:
-            continue
-        if previous.strip() and not _REPEAT.match(previous.strip().lower()):
+    for role, previous in reversed(turns(history)):
+        if role == "user" and not _REPEAT.match(previous.strip().lower()):
             return previous
     return None
 

@@ -18,6 +18,7 @@ from generation.engine.presets import GENRES, INSTRUMENTS, TRACK_NAMES
 from generation.engine.spec import HAT_RATES, BeatSpec, SpecError
 
 from . import replies
+from .history import turns
 from .intent import ACTIONS, EXPORT_KINDS, Intent
 from .interpreter import DEFAULT_GENRE, fresh_spec, interpret, next_seed, switch_genre
 from .text import screen
@@ -323,22 +324,11 @@ def _messages(
         {"role": "system", "content": _SYSTEM_PROMPT},
         {"role": "system", "content": context},
     ]
-    for turn in list(history or [])[-_HISTORY_TURNS:]:
-        role, content = _turn(turn)
+    for role, content in turns(history)[-_HISTORY_TURNS:]:
         if content:
             messages.append({"role": role, "content": content[:500]})
     messages.append({"role": "user", "content": text})
     return messages
-
-
-def _turn(turn: Any) -> tuple[str, str]:
-    """History items may be strings (user turns) or mappings with role and text/content."""
-    if isinstance(turn, str):
-        return "user", turn
-    if isinstance(turn, Mapping):
-        role = turn.get("role") if turn.get("role") in ("user", "assistant") else "user"
-        return role, str(turn.get("text") or turn.get("content") or "")
-    return "user", ""
 
 
 def _compact(spec: BeatSpec) -> dict[str, Any]:
