@@ -33,8 +33,10 @@ from .vocabulary import MOOD_GENRES
 __all__ = [
     "DEFAULT_GENRE",
     "apply_mentions",
+    "created",
     "fresh_spec",
     "interpret",
+    "modified",
     "next_seed",
     "switch_genre",
 ]
@@ -190,14 +192,7 @@ def _create(
         return _refused(exc)
     if current is None and found.modify_words and not found.genre and not chose_defaults:
         notes.insert(0, "no beat yet, so I started one")
-    change = f"new beat: {replies.describe(spec)}"
-    return Intent(
-        action="create",
-        spec=spec,
-        changes=[change],
-        notes=notes,
-        reply=replies.create(spec, chose_defaults=chose_defaults, notes=notes),
-    )
+    return created(spec, notes=notes, chose_defaults=chose_defaults)
 
 
 def _modify(found: Mentions, current: BeatSpec) -> Intent:
@@ -205,6 +200,33 @@ def _modify(found: Mentions, current: BeatSpec) -> Intent:
         spec, notes = apply_mentions(current, found, creating=False)
     except SpecError as exc:
         return _refused(exc)
+    return modified(current, spec, notes=notes)
+
+
+def created(
+    spec: BeatSpec,
+    *,
+    notes: list[str] | None = None,
+    chose_defaults: bool = False,
+    source: str = "builtin",
+) -> Intent:
+    """The create intent for a finished spec: its change line and reply."""
+    notes = notes or []
+    return Intent(
+        action="create",
+        spec=spec,
+        changes=[f"new beat: {replies.describe(spec)}"],
+        notes=notes,
+        reply=replies.create(spec, chose_defaults=chose_defaults, notes=notes),
+        source=source,
+    )
+
+
+def modified(
+    current: BeatSpec, spec: BeatSpec, *, notes: list[str] | None = None, source: str = "builtin"
+) -> Intent:
+    """The modify intent from the current spec to the new one: the changes and the reply."""
+    notes = notes or []
     changes = replies.spec_changes(current, spec)
     return Intent(
         action="modify",
@@ -212,6 +234,7 @@ def _modify(found: Mentions, current: BeatSpec) -> Intent:
         changes=changes,
         notes=notes,
         reply=replies.modify(current, spec, changes, notes=notes),
+        source=source,
     )
 
 

@@ -20,7 +20,15 @@ from generation.engine.spec import HAT_RATES, BeatSpec, SpecError
 from . import replies
 from .history import turns
 from .intent import ACTIONS, EXPORT_KINDS, Intent
-from .interpreter import DEFAULT_GENRE, fresh_spec, interpret, next_seed, switch_genre
+from .interpreter import (
+    DEFAULT_GENRE,
+    created,
+    fresh_spec,
+    interpret,
+    modified,
+    next_seed,
+    switch_genre,
+)
 from .text import screen
 
 __all__ = [
@@ -419,13 +427,7 @@ def intent_from_output(content: str, current: BeatSpec | None) -> Intent:
             raise SpecError("genre", f"{genre!r} is not one of {', '.join(GENRES)}")
         base = fresh_spec(genre, seed=next_seed(current.seed) if current is not None else 1)
         spec = base.with_changes(**{k: v for k, v in changes.items() if k != "genre"})
-        return Intent(
-            action="create",
-            spec=spec,
-            changes=[f"new beat: {replies.describe(spec)}"],
-            reply=replies.create(spec),
-            source="llm",
-        )
+        return created(spec, source="llm")
     if current is None:  # unreachable: a modify without a beat became a create above
         raise LLMOutputError("modify needs a current beat")
     base = current
@@ -437,11 +439,4 @@ def intent_from_output(content: str, current: BeatSpec | None) -> Intent:
     if new_variation:
         rest["seed"] = next_seed(current.seed)
     spec = base.with_changes(**rest) if rest else base
-    diff = replies.spec_changes(current, spec)
-    return Intent(
-        action="modify",
-        spec=spec,
-        changes=diff,
-        reply=replies.modify(current, spec, diff),
-        source="llm",
-    )
+    return modified(current, spec, source="llm")
