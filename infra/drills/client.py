@@ -48,6 +48,7 @@ class StudioClient:
     snapshots: list[dict[str, Any]] = field(default_factory=list)
     last_seq: int = 0
     gaps: int = 0
+    pong_gaps: int = 0
     ping_every: float = 2.0
 
     def __post_init__(self) -> None:
@@ -55,6 +56,7 @@ class StudioClient:
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ws: Any = None
+        self._later: asyncio.Future | None = None
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
     # --- public ---------------------------------------------------------------------------------
@@ -155,9 +157,9 @@ class StudioClient:
             self.last_seq = max(self.last_seq, int(event["seq"]))
             return
         if kind == "pong" and int(event["seq"]) > self.last_seq:
-            # Events were taken but not delivered (e.g. Redis was away): resync.
-            self.gaps += 1
-            await self._send_resume("gap")
+            # Events taken but maybe not delivered (e.g. Redis was away), or still on their
+            # way: give them a moment, then resync.
+            self._later = asyncio.ensure_future(self._pong_check(int(event["seq"])))
             return
         if kind in SOCKET_EVENTS:
             return
@@ -166,6 +168,12 @@ class StudioClient:
             self.gaps += 1
             await self._send_resume("gap")
         self.last_seq = max(self.last_seq, seq)
+
+    async def _pong_check(self, seq: int) -> None:
+        await asyncio.sleep(0.5)
+        if self.last_seq < seq:
+            self.pong_gaps += 1
+            await self._send_resume("gap")
 
     async def _ping(self, ws: Any) -> None:
         """A ping every ``ping_every`` seconds: the pong's seq shows events never delivered."""

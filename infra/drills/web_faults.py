@@ -70,7 +70,7 @@ def web_term(report: Report) -> None:
             report.check(
                 f"survivor {survivor.name} saw a gap-free run of seqs",
                 bool(seqs) and seqs == list(range(seqs[0], seqs[-1] + 1)) and not survivor.gaps,
-                f"{len(seqs)} events, gaps {survivor.gaps}",
+                f"{len(seqs)} events, gaps {survivor.gaps}, pong-ahead resumes {survivor.pong_gaps}",
             )
         live_only = snapshot_only = 0
         for mover in movers:
