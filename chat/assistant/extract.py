@@ -249,6 +249,9 @@ _NEW_PART = re.compile(
     r"\b(?:different|new|another|fresh|other|switch\s+up\s+the|redo\s+the|rewrite\s+the|re\s*do\s+the|regenerate\s+the|reroll\s+the)\s+"
     r"(melody|melodies|chords|chord\s+progression|progression|drums|drum\s+pattern|pattern|bassline|bass\s+line|bass|808|hats|hat\s+pattern|notes|rhythm|groove|riff|hook|lead|keys|pad|perc)\b"
 )
+_FILLERS = re.compile(
+    r"^(?:(?:yo|hey|hi|hello|ok|okay|so|and|also|um+|uh+|hmm+|bro|fam|alright|right|well|btw|quick\s+q(?:uestion)?)\b[\s,!.:]*)+"
+)
 _QUESTION_START = re.compile(
     r"^(?:what|what'?s|whats|wat|wut|how|how'?s|hows|which|is|are|does|do\s+(?:you|we|i|they)|did|was|were|why|who|when|where"
     r"|any\s+idea|remind\s+me|tell\s+me|describe|summari[sz]e|give\s+me\s+a\s+(?:summary|recap|rundown)|recap|explain|status|(?:can|could|would)\s+you\s+(?:tell|remind|say|show)\s+me|do\s+you\s+know|quick\s+question)\b"
@@ -610,10 +613,12 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
     found.create_words = bool(_CREATE.search(text))
     found.type_beat = bool(_TYPE_BEAT.search(text))
     found.modify_words = bool(_MODIFY.search(text))
-    found.question = bool(_QUESTION_START.search(text)) and not _REQUEST_START.search(text)
+    # "yo what key we in", "ok so how long is it": fillers do not hide a question.
+    opening = _FILLERS.sub("", text)
+    found.question = bool(_QUESTION_START.search(opening)) and not _REQUEST_START.search(opening)
     if found.question or text.endswith("?"):
         found.question_topics = [name for name, pattern in _QUESTION_TOPICS if pattern.search(text)]
-    found.help = bool(_HELP.search(text))
+    found.help = bool(_HELP.search(opening))
     found.greeting = bool(_GREETING.search(text))
     found.thanks = bool(_THANKS.search(text))
 
