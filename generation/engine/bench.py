@@ -40,6 +40,9 @@ def bench_one(
     (tracemalloc) for the peak of Python-visible allocations (numpy included).
     """
     spec = default_spec(genre, seed=1).with_changes(duration_s=seconds)
+    # Warm up once (imports, filter designs, first-touch allocations): a worker process
+    # renders many beats, so one-time costs are not part of a render's cost.
+    render_master(default_spec(genre, bars=1, seed=1))
     best = {
         "render_wall": float("inf"),
         "job_wall": float("inf"),

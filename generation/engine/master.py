@@ -116,7 +116,7 @@ def master(
 ) -> tuple[np.ndarray, dict[str, float]]:
     """Master a stereo mix (float32, (2, n)) **in place** to ``target_lufs`` under ``ceiling_dbfs``.
 
-    High-pass at 25 Hz (and the genre's low-pass colour), DC removed, then the make-up
+    High-pass at 25 Hz (removing DC) and the genre's low-pass colour, then the make-up
     gain and the limiter are solved together on block statistics (peak and K-weighted
     energy per 32 samples), so the audio itself is filtered once and multiplied twice.
     Returns the master (float32, (2, n)) and figures: estimated LUFS, gain, limiting.
@@ -133,7 +133,7 @@ def master(
         audio[:, start:stop] = board(
             np.ascontiguousarray(audio[:, start:stop]), sr, reset=start == 0
         )
-    audio -= audio.mean(axis=1, keepdims=True, dtype=np.float64).astype(np.float32)
+    # No separate DC pass: the 25 Hz high-pass has no gain at 0 Hz.
     n = audio.shape[1]
     blocks = -(-n // BLOCK)
     peaks = _block_peaks(audio, blocks)
