@@ -341,7 +341,8 @@ _FASTER = re.compile(
     + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:faster|speed\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*up|quicker|"
     r"pick\s+up\s+the\s+pace|pick\s+it\s+up|up\s+the\s+tempo|raise\s+the\s+tempo|tempo\s+up|increase\s+the\s+(?:tempo|bpm|speed)|"
     r"higher\s+(?:bpm|tempo)|more\s+tempo|up\s*tempo|speedier|bump\s+(?:it|the\s+tempo|the\s+bpm)\s+up|(?:it'?s\s+)?too\s+slow|"
-    r"push\s+the\s+tempo|crank\s+the\s+tempo|more\s+uptempo|turn\s+up\s+the\s+tempo|not\s+fast\s+enough|more\s+speed)\b"
+    r"push\s+the\s+tempo|crank\s+the\s+tempo|more\s+uptempo|turn\s+up\s+the\s+tempo|not\s+fast\s+enough|more\s+speed|"
+    r"more\s+fast|more\s+quick|(?:tempo|bpm|speed)\s+(?:more\s+)?high(?:er)?|increase\s+(?:the\s+)?speed|up\s+the\s+speed)\b"
 )
 _SLOWER = re.compile(
     r"\b(?:(?:"
@@ -351,7 +352,8 @@ _SLOWER = re.compile(
     + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:slower|slow\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*down|"
     r"lower\s+the\s+(?:tempo|bpm)|tempo\s+down|decrease\s+the\s+(?:tempo|bpm|speed)|lower\s+(?:bpm|tempo)|down\s*tempo|"
     r"reduce\s+the\s+(?:tempo|bpm|speed)|less\s+fast|not\s+so\s+fast|(?:it'?s\s+)?too\s+fast|bring\s+the\s+tempo\s+down|"
-    r"take\s+the\s+tempo\s+down|drop\s+the\s+(?:tempo|bpm)|more\s+laid\s+back\s+tempo|slow\s+down|slow\s+it)\b"
+    r"take\s+the\s+tempo\s+down|drop\s+the\s+(?:tempo|bpm)|more\s+laid\s+back\s+tempo|slow\s+down|slow\s+it|"
+    r"more\s+slow|(?:tempo|bpm|speed)\s+(?:more\s+)?low(?:er)?|decrease\s+(?:the\s+)?speed)\b"
 )
 _SMALL_RE = re.compile(r"\b" + _SMALL + r"\b|\b(?:bit|tad|touch|little|hair|smidge)\b")
 _BIG_RE = re.compile(r"\b" + _BIG + r"\b")
@@ -402,7 +404,7 @@ _LONGER = re.compile(
     + _SMALL
     + r"|"
     + _BIG
-    + r"|even|a\s+lot|way)\s+)?(?:longer|extend(?:ed)?(?:\s+it)?|lengthen|stretch\s+it(?:\s+out)?|make\s+it\s+go\s+on\s+longer|more\s+bars|too\s+short)\b"
+    + r"|even|a\s+lot|way)\s+)?(?:longer|extend(?:ed)?(?:\s+it)?|lengthen|stretch\s+it(?:\s+out)?|make\s+it\s+go\s+on\s+longer|more\s+bars|too\s+short|more\s+long)\b"
 )
 _SHORTER = re.compile(
     r"\b(?:("
@@ -436,7 +438,7 @@ _RATE_WORDS = {
 }
 _TRIPLET = re.compile(r"\b(?:triplets?|trips|triplet\s+feel|tresillo)\b")
 _HAT_UP = re.compile(
-    r"\b(?:faster|quicker|busier|double(?:\s*time|d)?|rolling|rolls?|speed\s+up|more\s+rolls|skippier|more\s+active|crazier|twice\s+as\s+fast|too\s+slow|not\s+busy\s+enough)\b"
+    r"\b(?:faster|quicker|busier|double(?:\s*time|d)?|rolling|rolls?|speed\s+up|more\s+rolls|skippier|more\s+active|crazier|twice\s+as\s+fast|too\s+slow|not\s+busy\s+enough|more\s+quick|more\s+fast|quick|fast)\b"
 )
 _HAT_DOWN = re.compile(
     r"\b(?:slower|half(?:\s*time)?|halve|sparser|less\s+busy|simpler|calmer|fewer|too\s+busy|too\s+fast|chill(?:er)?|no\s+(?:more\s+)?rolls|less\s+rolls)\b"

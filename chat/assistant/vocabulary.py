@@ -305,7 +305,7 @@ TRACK_OFF_WORDS: tuple[str, ...] = (
     "ditch", "minus", "silence", "scrap", "skip", "nix", "axe", "leave out", "no more",
     "lose the", "pull", "pull out", "strip out", "eliminate", "exclude", "kick out", "muted",
     "removed", "dropped", "none", "stop", "don't want", "dont want", "do not want", "hate",
-    "don't need", "dont need", "zero", "less of", "shut off", "cancel", "erase", "toss",
+    "don't need", "dont need", "zero", "less of", "shut off", "cancel", "erase", "toss", "not",
 )
 TRACK_ON_WORDS: tuple[str, ...] = (
     "add", "bring back", "bring in", "bring", "put back", "put in", "put", "unmute",
