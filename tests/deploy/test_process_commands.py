@@ -30,6 +30,7 @@ from tests.deploy.process_commands import (
     compose_file,
     dockerfile_stages,
     k8s_container,
+    k8s_resource,
     procfile_commands,
 )
 from tests.test_settings_env import SAFE_PROD_ENV
@@ -73,6 +74,8 @@ def image_env(tmp_path_factory) -> dict[str, str]:
         "DJANGO_STATIC_ROOT": str(tmp / "static"),
         "PORT": str(free_port()),
         "CELERY_WORKER_CONCURRENCY": "1",
+        "WORKER_METRICS_PORT": str(free_port()),
+        "WORKER_METRICS_ADDR": "127.0.0.1",
         "HOSTNAME": socket.gethostname(),
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
@@ -183,6 +186,18 @@ def test_release_then_web_and_worker_become_ready(stack, image_env):
         assert stack["worker"].poll() is None, "the worker exited"
     assert result.returncode == 0, result.stdout + result.stderr
     assert "pong" in result.stdout
+
+    # The worker serves its metrics where the pod annotation says Prometheus should look.
+    annotations = k8s_resource("Deployment", "dawg-worker")["spec"]["template"]["metadata"][
+        "annotations"
+    ]
+    assert (
+        annotations["prometheus.io/port"]
+        == k8s_resource("ConfigMap", "dawg-config")["data"]["WORKER_METRICS_PORT"]
+    )
+    status, _, body = _http_get(f"http://127.0.0.1:{image_env['WORKER_METRICS_PORT']}/metrics")
+    assert status == 200
+    assert b"celery" in body or b"dawg_" in body
 
 
 def test_https_only_with_hsts_csp_and_static_files(stack, image_env):
