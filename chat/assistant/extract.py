@@ -340,7 +340,7 @@ _FASTER = re.compile(
     + _BIG
     + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:faster|speed\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*up|quicker|"
     r"pick\s+up\s+the\s+pace|pick\s+it\s+up|up\s+the\s+tempo|raise\s+the\s+tempo|tempo\s+up|increase\s+the\s+(?:tempo|bpm|speed)|"
-    r"higher\s+(?:bpm|tempo)|more\s+tempo|up\s*tempo|speedier|bump\s+(?:it|the\s+tempo|the\s+bpm)\s+up|(?:it'?s\s+)?too\s+slow|"
+    r"higher\s+(?:bpm|tempo)|more\s+tempo|up\s*tempo|speedier|bump\s+(?:it|the\s+tempo|the\s+bpm)\s+up|(?:it'?s\s+)?(?<!not\s)too\s+slow|make\s+it\s+(?:fast|quick)|"
     r"push\s+the\s+tempo|crank\s+the\s+tempo|more\s+uptempo|turn\s+up\s+the\s+tempo|not\s+fast\s+enough|more\s+speed|"
     r"more\s+fast|more\s+quick|(?:tempo|bpm|speed)\s+(?:more\s+)?high(?:er)?|increase\s+(?:the\s+)?speed|up\s+the\s+speed)\b"
 )
@@ -351,7 +351,7 @@ _SLOWER = re.compile(
     + _BIG
     + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:slower|slow\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*down|"
     r"lower\s+the\s+(?:tempo|bpm)|tempo\s+down|decrease\s+the\s+(?:tempo|bpm|speed)|lower\s+(?:bpm|tempo)|down\s*tempo|"
-    r"reduce\s+the\s+(?:tempo|bpm|speed)|less\s+fast|not\s+so\s+fast|(?:it'?s\s+)?too\s+fast|bring\s+the\s+tempo\s+down|"
+    r"reduce\s+the\s+(?:tempo|bpm|speed)|less\s+fast|not\s+so\s+fast|(?:it'?s\s+)?(?<!not\s)too\s+fast|bring\s+the\s+tempo\s+down|"
     r"take\s+the\s+tempo\s+down|drop\s+the\s+(?:tempo|bpm)|more\s+laid\s+back\s+tempo|slow\s+down|slow\s+it|"
     r"more\s+slow|(?:tempo|bpm|speed)\s+(?:more\s+)?low(?:er)?|decrease\s+(?:the\s+)?speed)\b"
 )
@@ -1184,6 +1184,8 @@ def _polarity(
             "too quiet",
             "too soft",
             "too low",
+            "not loud",
+            "not audible",
         ):
             return "louder", span
         if first in ("quieter", "down", "softer") or words in (

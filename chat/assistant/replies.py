@@ -139,7 +139,8 @@ def spec_changes(old: BeatSpec, new: BeatSpec) -> list[str]:
         if before.instrument != after.instrument and after.enabled:
             changes.append(f"{name} sound {before.instrument} → {after.instrument}")
         if before.gain_db != after.gain_db and after.enabled:
-            changes.append(f"{track_label(new, name)} {after.gain_db:+g} dB")
+            label = "808" if track_label(new, name) == "808" else _TRACK_LABELS.get(name, name)
+            changes.append(f"{label} {after.gain_db:+g} dB")
         if name == "hats" and before.rate != after.rate:
             changes.append(f"hats {hats_label(before.rate)} → {hats_label(after.rate)}")
     if old.swing != new.swing:
