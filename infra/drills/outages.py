@@ -192,7 +192,7 @@ def redis_restart(report: Report) -> None:
             worker.alive() and beat.alive() and web.alive(),
         )
         report.figure("Redis outage (s)", up_at - down_at)
-        ledger_check(report, [*jobs, late], stack=s)
+        ledger_check(report, [*jobs, late])
 
 
 def postgres_restart(report: Report) -> None:
@@ -243,7 +243,7 @@ def postgres_restart(report: Report) -> None:
         time.sleep(0.5)
         _client_resync(report, client, [*jobs, late])
         client.stop()
-        ledger_check(report, [*jobs, late], stack=s)
+        ledger_check(report, [*jobs, late])
 
 
 def _orphans(s: Stack) -> set[str]:
@@ -346,4 +346,4 @@ def s3_outage(report: Report) -> None:
         report.figure(
             "objects left without a row (not referenced; cleaned by prefix later)", len(orphans)
         )
-        ledger_check(report, [short, long_mid, queued_down, again], stack=s)
+        ledger_check(report, [short, long_mid, queued_down, again])

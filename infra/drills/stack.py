@@ -408,10 +408,10 @@ def wait_stage(job_id: str, prefix: str, *, timeout: float) -> float:
     )
 
 
-def ledger_check(report: Report, job_ids: list[str], *, stack: Stack) -> dict[str, Any]:
+def ledger_check(report: Report, job_ids: list[str]) -> dict[str, Any]:
     """What the database and storage hold for these jobs, checked for loss and duplicates:
-    every succeeded job has one version and one set of assets whose objects exist; failed
-    jobs reference no assets; no job is left queued or running."""
+    every succeeded job has one set of assets whose objects exist; failed jobs reference no
+    full-render assets; no job is left queued or running."""
     from django.core.files.storage import default_storage
 
     from generation.models import Asset, GenerationJob, JobStatus
@@ -442,6 +442,7 @@ def ledger_check(report: Report, job_ids: list[str], *, stack: Stack) -> dict[st
     missing = set(job_ids) - {str(j.id) for j in jobs}
     for job_id in missing:
         report.lose(f"job {job_id}: row missing")
+    report.line(f"ledger: {summary}")
     return summary
 
 

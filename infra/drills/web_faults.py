@@ -101,4 +101,4 @@ def web_term(report: Report) -> None:
         report.figure("survivor events movers got from the resume snapshot", snapshot_only)
         report.check("every job succeeded", all(job_row(j)["status"] == "succeeded" for j in jobs))
         report.check("web B still running", web_b.alive())
-        ledger_check(report, jobs, stack=s)
+        ledger_check(report, jobs)

@@ -91,7 +91,7 @@ def child_kill(report: Report) -> None:
         _exactly_once(report, job_id, client, s.procs)
         _versions_and_assets(report, owner)
         report.check("worker survived (new pool child)", worker.alive())
-        ledger_check(report, [job_id], stack=s)
+        ledger_check(report, [job_id])
         report.figure("drill time after the kill (s)", time.monotonic() - killed_at)
 
 
@@ -145,7 +145,7 @@ def worker_kill(report: Report) -> None:
         client.stop()
         _exactly_once(report, job_id, client, s.procs)
         _versions_and_assets(report, owner)
-        ledger_check(report, [job_id], stack=s)
+        ledger_check(report, [job_id])
 
 
 def worker_term(report: Report) -> None:
@@ -192,4 +192,4 @@ def worker_term(report: Report) -> None:
         report.check("one generation.completed per job", completed == len(jobs), completed)
         restarted = "not claimable" in new.output() or "not claimable" in old.output()
         report.check("no finished job redelivered", not restarted)
-        ledger_check(report, jobs, stack=s)
+        ledger_check(report, jobs)
