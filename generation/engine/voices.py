@@ -395,14 +395,21 @@ def _epiano(freq: float, n: int) -> np.ndarray:
 
 
 def _piano(freq: float, n: int) -> np.ndarray:
+    """Six stretched partials (string inharmonicity), higher ones dying faster, plus a
+    hammer thump. Each partial is a sine at a fixed frequency, so float32 phase is exact
+    enough (phase = sample index times cycles per sample, wrapped before the sine)."""
     m = n + int(0.2 * SR)
+    index = np.arange(m, dtype=np.float64)
+    y = np.zeros(m, dtype=np.float32)
+    for k in range(1, 7):
+        partial = k * freq * np.sqrt(1.0 + 3e-4 * k * k)
+        if partial >= 0.45 * SR:
+            break
+        tau = 2.2 / (1.0 + 0.6 * k) * (261.0 / freq) ** 0.3
+        phase = ((index * (partial / SR)) % 1.0).astype(np.float32)
+        decay = np.exp(np.float32(-1.0 / (tau * SR)) * index.astype(np.float32))
+        y += np.float32(1.0 / k**1.3) * np.sin(np.float32(2 * np.pi) * phase) * decay
     t = _time(m)
-    k = np.arange(1, 9, dtype=np.float64)[:, None]
-    partial_hz = k * freq * np.sqrt(1.0 + 3e-4 * k * k)
-    audible = partial_hz[:, 0] < 0.45 * SR
-    tau = 2.2 / (1.0 + 0.6 * k) * (261.0 / freq) ** 0.3
-    amps = 1.0 / k**1.3
-    y = (amps * np.sin(2 * np.pi * partial_hz * t) * np.exp(-t / tau))[audible].sum(axis=0)
     y += 0.05 * _lowpass(_noise(m, 71), 3000) * np.exp(-t / 0.006)
     return y * _envelope(n, 0.002, 10.0, 1.0, 0.2)
 
