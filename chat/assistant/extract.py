@@ -569,6 +569,7 @@ def extract(text: str, original: str = "") -> Mentions:
     scan = _Scanner(text)
     _actions(scan, found)
     _artists_and_decades(scan, found)
+    _variations(scan, found)
     _hats(scan, found)
     _length(scan, found)
     _meter(scan, found)
@@ -623,6 +624,10 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
     found.help = bool(_HELP.search(opening))
     found.greeting = bool(_GREETING.search(text))
     found.thanks = bool(_THANKS.search(text))
+
+
+def _variations(scan: _Scanner, found: Mentions) -> None:
+    """New-seed requests ("different melody", "another one"); after artists, as "fred again" is a name."""
 
     def part(match: re.Match[str]) -> None:
         found.new_seed = True
