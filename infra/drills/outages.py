@@ -347,3 +347,59 @@ def s3_outage(report: Report) -> None:
             "objects left without a row (not referenced; cleaned by prefix later)", len(orphans)
         )
         ledger_check(report, [short, long_mid, queued_down, again])
+
+
+def s3_hang(report: Report) -> None:
+    """S3 stops answering mid-render (connections accepted, never answered) for 20 s, then
+    answers again. Unlike a refused connection each call now waits for botocore's read
+    timeout, no heartbeat is written meanwhile, and the reaper may hand the job to another
+    pool process: the job must still end once, cleanly, with every Asset row's object there."""
+    settings = {
+        **RECOVERY,
+        "CELERY_TASK_SOFT_TIME_LIMIT": "90",
+        "CELERY_TASK_TIME_LIMIT": "110",
+        "CELERY_VISIBILITY_TIMEOUT": "300",
+    }
+    with stack("s3-hang", s3=True, s3_proxy=True, settings=settings, concurrency=2) as s:
+        ((_web, base),) = s.webs
+        proxy = s.s3_proxy
+        owner = owner_create()
+        client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
+        job = chat_post(owner, ONE_MINUTE_BEATS[0])
+        wait_stage(job, "synth", timeout=90)
+        proxy.hang()
+        hang_at = time.monotonic()
+        report.line("S3 hangs (accepts, never answers) for 20 s")
+        time.sleep(20)
+        proxy.resume()
+        report.line("S3 answers again")
+        wait_jobs([job], timeout=300)
+        row = job_row(job)
+        report.figure("job ended after the hang began (s)", time.monotonic() - hang_at)
+        report.figure("job", f"{row['status']} {row['error_code']} attempts={row['attempts']}")
+        report.check(
+            "job ended cleanly (succeeded, or failed with a code)",
+            row["status"] == "succeeded" or (row["status"] == "failed" and row["error_code"]),
+        )
+        time.sleep(1.0)
+        completed = client.of_type("generation.completed", job=job)
+        failed = client.of_type("generation.failed", job=job)
+        retrying = client.of_type("generation.retrying", job=job)
+        report.figure("generation.retrying codes", str([e["code"] for e in retrying]))
+        report.check(
+            "exactly one ending event",
+            len(completed) + len(failed) == 1,
+            f"completed {len(completed)}, failed {len(failed)}",
+        )
+        again = chat_post(owner, ONE_MINUTE_BEATS[1])
+        wait_jobs([again], timeout=120)
+        report.check("after the hang a new job succeeds", job_row(again)["status"] == "succeeded")
+        client.stop()
+        from generation.models import Asset
+
+        keys = s.s3.keys()
+        missing = [n for n in Asset.objects.values_list("file", flat=True) if n not in keys]
+        for name in missing:
+            report.lose(f"asset row points at a missing object {name}")
+        report.figure("objects left without a row", len(_orphans(s)))
+        ledger_check(report, [job, again])

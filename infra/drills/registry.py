@@ -38,6 +38,7 @@ def drills() -> dict[str, Drill]:
             "postgres-restart", "restart PostgreSQL under a render", outages.postgres_restart, True
         ),
         Drill("s3-outage", "S3 unavailable for a while", outages.s3_outage, False),
+        Drill("s3-hang", "S3 hangs (no answers) for a while", outages.s3_hang, False),
         Drill("web-term", "SIGTERM one of two web instances under load", web_faults.web_term, True),
     ]
     return {d.name: d for d in entries}

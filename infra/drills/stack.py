@@ -16,6 +16,7 @@ from typing import Any
 
 from .toolkit import (
     DrillAbort,
+    HangProxy,
     PostgresCluster,
     Proc,
     RedisServer,
@@ -101,6 +102,7 @@ class Stack:
     redis: RedisServer
     postgres: PostgresCluster | None = None
     s3: S3Server | None = None
+    s3_proxy: HangProxy | None = None
     procs: list[Proc] = field(default_factory=list)
     bases: dict[str, str] = field(default_factory=dict)
     workers: list[Proc] = field(default_factory=list)
@@ -229,6 +231,8 @@ class Stack:
         for proc in self.procs:
             proc.wait(max(0.1, deadline - time.monotonic()))
             proc.stop(timeout=0.1)
+        if self.s3_proxy is not None:
+            self.s3_proxy.close()
         if self.s3 is not None:
             self.s3.stop()
         self.redis.stop()
@@ -261,6 +265,7 @@ def stack(
     *,
     database: str = "sqlite",
     s3: bool = False,
+    s3_proxy: bool = False,
     settings: dict[str, str] | None = None,
     workers: int = 1,
     concurrency: int = 1,
@@ -294,10 +299,14 @@ def stack(
             built.s3 = S3Server()
             built.s3.start()
             built.s3.create_bucket()
+            endpoint = built.s3.endpoint
+            if s3_proxy:  # the app talks to S3 through a proxy that can hang
+                built.s3_proxy = HangProxy(built.s3.port)
+                endpoint = f"http://127.0.0.1:{built.s3_proxy.port}"
             env.update(
                 STORAGE_BACKEND="s3",
                 AWS_STORAGE_BUCKET_NAME=built.s3.bucket,
-                AWS_S3_ENDPOINT_URL=built.s3.endpoint,
+                AWS_S3_ENDPOINT_URL=endpoint,
                 AWS_S3_ADDRESSING_STYLE="path",
                 AWS_ACCESS_KEY_ID="drill",
                 AWS_SECRET_ACCESS_KEY="drill-secret",  # noqa: S106 - moto accepts any key

@@ -22,6 +22,7 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 __all__ = [
     "ROOT",
     "DrillAbort",
+    "HangProxy",
     "PostgresCluster",
     "Proc",
     "RedisServer",
@@ -360,3 +361,72 @@ class S3Server:
 
 def python() -> str:
     return sys.executable
+
+
+# --- a TCP proxy that can stop answering --------------------------------------------------------
+class HangProxy:
+    """Forwards 127.0.0.1:``port`` to ``target_port``; after :meth:`hang` it accepts and reads
+    but never answers (an endpoint that hangs rather than refuses), until :meth:`resume`."""
+
+    def __init__(self, target_port: int) -> None:
+        import socket
+        import threading
+
+        self.target_port = target_port
+        self.hanging = threading.Event()
+        self._stop = threading.Event()
+        self._server = socket.socket()
+        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(64)
+        self._server.settimeout(0.5)
+        self.port = self._server.getsockname()[1]
+        self._held: list[Any] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def hang(self) -> None:
+        self.hanging.set()
+
+    def resume(self) -> None:
+        self.hanging.clear()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._server.close()
+        for sock in self._held:
+            with contextlib.suppress(OSError):
+                sock.close()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while not self._stop.is_set():
+            try:
+                client, _ = self._server.accept()
+            except (TimeoutError, OSError):
+                continue
+            self._held.append(client)
+            if self.hanging.is_set():
+                continue  # held open, never answered
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            self._held.append(upstream)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: Any, sink: Any) -> None:
+        source.settimeout(None)
+        with contextlib.suppress(OSError):
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                if self.hanging.is_set():
+                    continue  # swallowed: the other side waits for ever
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(2)
