@@ -579,10 +579,19 @@ function renderMessages() {
       ),
     );
   }
+  const grew = items.length > renderMessages.count;
+  renderMessages.count = items.length;
   list.replaceChildren(...items);
   $("examples").hidden = items.length > 0;
-  if (atBottom || items.length) list.scrollTop = list.scrollHeight;
+  // Follow new messages unless the user scrolled up to read older ones.
+  if (atBottom || (grew && !renderMessages.scrolledUp)) list.scrollTop = list.scrollHeight;
 }
+renderMessages.count = 0;
+renderMessages.scrolledUp = false;
+$("messages").addEventListener("scroll", () => {
+  const list = $("messages");
+  renderMessages.scrolledUp = list.scrollHeight - list.scrollTop - list.clientHeight > 80;
+});
 
 function renderTyping() {
   $("typing").hidden = !state.typing;

@@ -15,7 +15,14 @@ from tests.browser.test_studio import new_conversation, say, sign_up, wait_for_v
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-def test_web_restart_mid_render_shows_the_banner_then_the_finished_job(new_page, browser_stack):
+def restart_web(stack: dict, port: int) -> None:
+    web, _ = live.start_web(stack["logs"], env=stack["env"], port=port)
+    stack["web"] = web
+
+
+def test_web_restart_mid_render_shows_the_banner_then_the_finished_job(
+    new_page, browser_stack, screenshots
+):
     page = new_page(DESKTOP)
     sign_up(page, f"drop-{uuid.uuid4().hex[:6]}")
     new_conversation(page)
@@ -31,11 +38,14 @@ def test_web_restart_mid_render_shows_the_banner_then_the_finished_job(new_page,
     # comes back on the same address while the worker keeps rendering.
     port = urlparse(browser_stack["base_url"]).port
     browser_stack["web"].stop()
-    expect(banner).to_be_visible(timeout=5_000)
-    expect(banner).to_contain_text("Reconnecting")
-    seen_before = page.evaluate("window.dawgStudio.state.seq")
-    web, _ = live.start_web(browser_stack["logs"], env=browser_stack["env"], port=port)
-    browser_stack["web"] = web
+    try:
+        expect(banner).to_be_visible(timeout=5_000)
+        expect(banner).to_contain_text("Reconnecting")
+        page.screenshot(path=str(screenshots / "studio-reconnecting.png"))
+        seen_before = page.evaluate("window.dawgStudio.state.seq")
+    finally:
+        # The other tests need the web process whatever happened here.
+        restart_web(browser_stack, port)
 
     expect(banner).to_be_hidden(timeout=30_000)
     page.wait_for_function(
