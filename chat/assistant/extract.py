@@ -189,7 +189,7 @@ _ORDINALS = {
     "third": 3,
 }
 _UNDO = re.compile(
-    r"\b(?:undo|undo\s+that|go\s+back|goback|head\s+back|revert|roll\s*back|previous\s+(?:one|version|beat|take)"
+    r"\b(?:undo|undo\s+that|go\s+back|goback|head\s+back|revert|roll\s*back|roll\s+(?:it|that|this)\s+back|previous\s+(?:one|version|beat|take)"
     r"|last\s+(?:one|version|take)|back\s+to\s+(?:the\s+)?(?:previous|last|old|original|earlier|first|before)"
     r"|take\s+(?:that|it)\s+back|ctrl\s*\+?\s*z|cmd\s*\+?\s*z|nvm|never\s*mind|scratch\s+that"
     r"|liked\s+(?:it|the\s+\w+\s+one|the\s+one)\s+before|liked\s+(?:it\s+)?better\s+before|(?:was|sounded)\s+better\s+before"
