@@ -49,7 +49,13 @@ def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversa
     return Conversation.objects.create(owner=owner, title=title[:200])
 
 
-def _interpret(text: str, current: BeatSpec | None) -> Any:
+def _history(conversation: Conversation, turns: int = 6) -> list[dict[str, str]]:
+    """The last few messages, oldest first: "again" and the LLM provider need context."""
+    recent = conversation.messages.order_by("-created_at").values("role", "text")[: turns * 2]
+    return list(reversed(list(recent)))
+
+
+def _interpret(text: str, current: BeatSpec | None, history: list[dict[str, str]]) -> Any:
     """The built-in parser, or the configured LLM provider (which falls back to it)."""
     from .assistant import get_interpreter
 
@@ -63,7 +69,7 @@ def _interpret(text: str, current: BeatSpec | None) -> Any:
             "price_output_per_1k": settings.LLM_PRICE_OUTPUT_PER_1K,
         }
     )
-    return interpreter(text, current)
+    return interpreter(text, current, history=history)
 
 
 def _existing_turn(conversation: Conversation, client_msg_id: uuid.UUID) -> TurnResult | None:
@@ -121,7 +127,7 @@ def message_post(
 
     beat = generation_selectors.beat_for_conversation(conversation=conversation)
     current_spec = _current_spec(beat)
-    intent = _interpret(text, current_spec)
+    intent = _interpret(text, current_spec, _history(conversation))
     if intent.changes_spec:
         try:
             generation_services.jobs_limit_check(owner=author)

@@ -133,3 +133,11 @@ def test_a_modify_without_a_beat_creates_one(user, convo):
     turn = say(convo, user, "make it faster")
     assert turn.message.intent["action"] == "create"
     assert turn.version.number == 1 and turn.job is not None
+
+
+def test_again_repeats_the_last_edit_using_the_conversation_history(user, convo):
+    say(convo, user, "trap beat at 140")
+    say(convo, user, "a bit faster")
+    bpm_after_one = current(convo).spec["bpm"]
+    say(convo, user, "again")
+    assert current(convo).spec["bpm"] > bpm_after_one > 140
