@@ -242,6 +242,7 @@ function applyEvent(ev) {
       if (!versionById(v.id)) state.beat.versions.push(v);
       const before = state.beat.current_version;
       state.beat.current_version = v.id;
+      pattern.pinned = null;
       if (ev.type === "beat.current_changed" && before !== v.id) onCurrentChanged(v);
       renderBeat();
       break;
@@ -409,7 +410,7 @@ function loadVersion(versionId, { play = false } = {}) {
     .catch(() => {});
   renderPlayerVisibility();
   renderVersions();
-  renderPattern(versionId);
+  syncPattern();
   if (play) startPlaying(false);
 }
 
@@ -639,12 +640,13 @@ function renderBeat() {
   $("beat-summary").textContent = v ? `v${v.number} · ${v.summary}` : "";
   $("spec-panel").hidden = !v;
   $("history-panel").hidden = !v;
-  $("pattern-panel").hidden = !v;
+  $("pattern-panel").hidden = !v || !pattern.data;
   renderChips(v);
   renderVersions();
   renderDownloads(v);
   renderPlayerVisibility();
   renderNowPlaying();
+  syncPattern();
 }
 
 function renderVersions() {
@@ -675,7 +677,11 @@ function renderVersions() {
         el(
           "div",
           { class: "version-actions" },
-          el("button", { type: "button", class: "ghost small-button", "data-testid": "play-version", disabled: !ready, "aria-label": `Play version ${v.number}`, onclick: () => loadVersion(v.id, { play: true }) }, "▶ Play"),
+          el("button", { type: "button", class: "ghost small-button", "data-testid": "play-version", disabled: !ready, "aria-label": `Play version ${v.number}`, onclick: () => {
+            // The pattern view follows a version the user picked, until the beat changes.
+            pattern.pinned = v.id === state.beat.current_version ? null : v.id;
+            loadVersion(v.id, { play: true });
+          } }, "▶ Play"),
           current
             ? null
             : el("button", { type: "button", class: "ghost small-button", "data-testid": "restore-version", "aria-label": `Restore version ${v.number}`, onclick: () => send({ type: "beat.restore", version: v.number }) }, "Restore"),
@@ -798,10 +804,17 @@ function renderChips(v) {
 }
 
 // ---------------------------------------------------------------- pattern view
-const pattern = { versionId: null, section: null, data: null, previous: null };
+const pattern = { versionId: null, section: null, data: null, previous: null, pinned: null, loading: null };
 
-function renderPattern(versionId = player.versionId || (state.beat && state.beat.current_version)) {
+/** Show the pattern of the version the user picked, else of the current version. */
+function syncPattern() {
+  const target = pattern.pinned || (state.beat && state.beat.current_version);
+  if (target && target !== pattern.versionId && target !== pattern.loading) renderPattern(target);
+}
+
+function renderPattern(versionId) {
   if (!versionId) return;
+  pattern.loading = versionId;
   const section = pattern.section;
   const v = versionById(versionId);
   const parent = v && v.parent;
@@ -809,6 +822,13 @@ function renderPattern(versionId = player.versionId || (state.beat && state.beat
   const load = (id) => fetch(url(id), { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null));
   Promise.all([load(versionId), parent ? load(parent).catch(() => null) : null])
     .then(([data, previous]) => {
+      if (pattern.loading === versionId) pattern.loading = null;
+      if (!data && section !== null) {
+        // That section does not exist in this version (its length changed): show the default.
+        pattern.section = null;
+        renderPattern(versionId);
+        return;
+      }
       if (!data) return;
       pattern.versionId = versionId;
       pattern.data = data;
@@ -827,6 +847,7 @@ const TRACK_COLORS = { bass: "#3ecf8e", chords: "#7aa2ff", melody: "#ffd166", pa
 
 function drawPattern() {
   const data = pattern.data;
+  $("pattern-panel").hidden = false;
   const v = versionById(pattern.versionId);
   const select = $("pattern-section");
   select.replaceChildren(
@@ -953,8 +974,6 @@ function renderAll() {
   renderBeat();
   const v = currentVersion();
   if (v && !player.preview && !listening() && player.versionId !== v.id && isReady(v.id)) loadVersion(v.id);
-  else if (player.versionId) renderPattern(player.versionId);
-  else if (v) renderPattern(v.id);
 }
 
 let resizeTimer = null;
