@@ -10,15 +10,17 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -85,6 +87,37 @@ def _job_update(job: GenerationJob, claim: str, **fields: object) -> None:
         **fields
     ):
         raise LostClaim(str(job.id))
+
+
+@contextmanager
+def _beating(job: GenerationJob, claim: str) -> Iterator[None]:
+    """Keep the job's heartbeat fresh from a thread while storing runs: storage retries can
+    wait on a stalled S3 for longer than GENERATION_HEARTBEAT_STALE_S, and the reaper would
+    then hand a live job to another worker (seen in the s3-hang drill). The thread beats
+    only while we hold the claim and uses (then closes) its own database connection."""
+    stop = threading.Event()
+    every = max(1.0, heartbeat_stale_s() / 4)
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                alive = GenerationJob.objects.filter(
+                    id=job.id, worker=claim, status=JobStatus.RUNNING
+                ).update(heartbeat_at=timezone.now())
+                if not alive:
+                    return
+        except DatabaseError:
+            logger.warning("job %s: heartbeat while storing failed", job.id, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job.id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 5)
 
 
 # --- the job ----------------------------------------------------------------------------------
@@ -229,7 +262,8 @@ def _render_and_store(job: GenerationJob, claim: str, started: float) -> Outcome
     report("uploading", 88)
     files = _asset_files(encoded.files, result.duration_s)
     _job_update(job, claim, heartbeat_at=timezone.now())
-    version_assets_store(version=version, files=files)
+    with _beating(job, claim):
+        version_assets_store(version=version, files=files)
     metrics.storage_written(sum(len(f.data) for f in files))
     report.close()
     return _succeed(job, claim, version, started, result.duration_s)
@@ -265,17 +299,18 @@ def _store_preview(
 ) -> None:
     """A couple of bars of drums and bass, mastered and playable within a fraction of a second."""
     preview = render_preview(spec)
-    (asset,) = version_assets_store(
-        version=version,
-        files=[
-            AssetFile(
-                kind=AssetKind.PREVIEW,
-                name="preview.mp3",
-                data=preview.mix_mp3(),
-                duration_s=preview.duration_s,
-            )
-        ],
-    )
+    with _beating(job, claim):
+        (asset,) = version_assets_store(
+            version=version,
+            files=[
+                AssetFile(
+                    kind=AssetKind.PREVIEW,
+                    name="preview.mp3",
+                    data=preview.mix_mp3(),
+                    duration_s=preview.duration_s,
+                )
+            ],
+        )
     _job_update(job, claim, preview_at=timezone.now())
     metrics.observe_preview(time.perf_counter() - started)
     events.generation_preview(
