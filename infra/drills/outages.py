@@ -387,6 +387,11 @@ def s3_hang(report: Report) -> None:
         retrying = client.of_type("generation.retrying", job=job)
         report.figure("generation.retrying codes", str([e["code"] for e in retrying]))
         report.check(
+            "the live worker kept its job (no worker_lost re-queue)",
+            not any(e["code"] == "worker_lost" for e in retrying),
+            [e["code"] for e in retrying],
+        )
+        report.check(
             "exactly one ending event",
             len(completed) + len(failed) == 1,
             f"completed {len(completed)}, failed {len(failed)}",
