@@ -12,9 +12,17 @@ from typing import Any
 
 from .client import BenchSocket, Session
 from .stack import Stack, machine, parallel, raise_fd_limit
-from .stats import summary_s
+from .stats import percentile, summary_s
 from .ws import PROMPTS
 
+STAGE_MARKS = (
+    "chat.message",
+    "generation.queued",
+    "generation.started",
+    "generation.stage",
+    "generation.preview",
+    "generation.completed",
+)
 FINAL = ("generation.completed", "generation.failed", "generation.cancelled")
 
 
@@ -36,6 +44,8 @@ class Turn:
     preview_s: float | None = None
     completed_s: float | None = None
     finished_at: float = 0.0
+    sent_ts: float = 0.0
+    marks: list[tuple[str, float]] = field(default_factory=list)
 
 
 def run(options: GenerationOptions) -> dict[str, Any]:
@@ -128,6 +138,9 @@ async def _turns(
         sent = time.monotonic()
 
         def watch(_: BenchSocket, event: dict[str, Any], now: float) -> None:
+            if event["type"] in STAGE_MARKS:
+                name = event.get("stage") if event["type"] == "generation.stage" else event["type"]
+                turn.marks.append((str(name), float(event["ts"])))
             if event["type"] == "generation.preview" and turn.preview_s is None:
                 turn.preview_s = time.monotonic() - sent
             elif event["type"] in FINAL and turn.outcome == "pending":
@@ -139,6 +152,7 @@ async def _turns(
                 turn.finished_at = time.monotonic()
 
         sock.on_event = watch
+        turn.sent_ts = time.time()
         text = PROMPTS[(index_offset + i) % len(PROMPTS)].format(length=opt.beat_length)
         await sock.send({"type": "chat.message", "text": text, "client_msg_id": str(uuid.uuid4())})
         deadline = sent + opt.timeout
@@ -170,4 +184,16 @@ def _summary(turns: list[Turn]) -> dict[str, Any]:
         "outcomes": dict(Counter(t.outcome for t in turns)),
         "message_to_completed": summary_s(completed),
         "message_to_first_preview": summary_s(previews),
+        "stage_p50_s": _stage_times(turns),
     }
+
+
+def _stage_times(turns: list[Turn]) -> dict[str, float]:
+    """Median seconds from each event (by its ``ts``) to the next: where the time goes."""
+    spans: dict[str, list[float]] = {}
+    for turn in turns:
+        previous, at = "sent", turn.sent_ts
+        for name, ts in turn.marks:
+            spans.setdefault(f"{previous} -> {name}", []).append(ts - at)
+            previous, at = name, ts
+    return {k: round(percentile(v, 50), 3) for k, v in spans.items()}
