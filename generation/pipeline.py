@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from infra import events, metrics, request_context
+from infra.storage import storage_delete_quietly
 
 from . import presenters
 from .asset_storage import AssetFile, StorageUnavailable, version_assets_store
@@ -394,6 +396,7 @@ def _fail(
         _finish(job, claim, JobStatus.FAILED, error_code=code, error_message=message)
     except LostClaim:
         return Outcome("lost_claim")
+    _previews_drop(job.version)
     events.generation_failed(
         job.version.beat.conversation_id,
         job=str(job.id),
@@ -403,6 +406,25 @@ def _fail(
     )
     metrics.observe_job_finished("failed", time.perf_counter() - started, code)
     return Outcome("failed", code)
+
+
+def _previews_drop(version: BeatVersion) -> None:
+    """A failed render leaves no asset rows: drop the preview stored before the failure
+    (its object after commit, unless another row uses it), unless the version was rendered
+    by another job. Best effort: with the database or storage down the row or the object
+    stays (the object is found by its beat prefix later)."""
+    try:
+        if GenerationJob.objects.filter(version=version, status=JobStatus.SUCCEEDED).exists():
+            return
+        with transaction.atomic():
+            previews = list(Asset.objects.filter(version=version, kind=AssetKind.PREVIEW))
+            Asset.objects.filter(id__in=[a.id for a in previews]).delete()
+            names = {a.file.name for a in previews}
+            still_used = set(Asset.objects.filter(file__in=names).values_list("file", flat=True))
+            for name in names - still_used:
+                transaction.on_commit(partial(storage_delete_quietly, name))
+    except DatabaseError:
+        logger.warning("version %s: preview of a failed render kept", version.id, exc_info=True)
 
 
 def _retry_or_fail(
