@@ -420,7 +420,7 @@ def wait_stage(job_id: str, prefix: str, *, timeout: float) -> float:
 def ledger_check(report: Report, job_ids: list[str]) -> dict[str, Any]:
     """What the database and storage hold for these jobs, checked for loss and duplicates:
     every succeeded job has one set of assets whose objects exist; failed jobs reference no
-    full-render assets; no job is left queued or running."""
+    assets; no job is left queued or running."""
     from django.core.files.storage import default_storage
 
     from generation.models import Asset, GenerationJob, JobStatus
@@ -439,9 +439,8 @@ def ledger_check(report: Report, job_ids: list[str]) -> dict[str, Any]:
                     report.lose(f"job {job.id} succeeded without its {needed}")
         elif job.status == JobStatus.FAILED:
             summary["failed"] += 1
-            full = [a.name for a in assets if a.kind != "preview"]
-            if full:
-                report.lose(f"job {job.id} failed but its version has assets {full}")
+            if names:
+                report.lose(f"job {job.id} failed but its version has assets {sorted(names)}")
         else:
             summary["other"] += 1
             report.lose(f"job {job.id} left {job.status} at stage {job.stage!r}")
