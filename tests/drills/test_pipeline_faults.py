@@ -1,5 +1,4 @@
-"""What the drills found in the pipeline, pinned in-process: no preview row outlives a failed
-render, and the heartbeat keeps beating while assets are stored."""
+"""Drill findings pinned in-process: no preview outlives a failed render; storing keeps beating."""
 
 from __future__ import annotations
 
