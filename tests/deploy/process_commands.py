@@ -11,6 +11,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEPLOY = ROOT / "deploy"
+# Every deployment runs at least these; the Procfile may add more (each checked the same way).
 ROLES = ("web", "worker", "beat", "release")
 _VAR = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}|\$([A-Z_][A-Z0-9_]*)")
 
@@ -71,14 +72,17 @@ def compose_file() -> dict:
 
 
 def compose_commands() -> dict[str, list[str]]:
+    """Each Procfile role's command in Compose: the service of that name (release: migrate)."""
     services = compose_file()["services"]
-    web_command = services["web"].get("command") or dockerfile_cmd()
-    return {
-        "web": _as_argv(web_command),
-        "worker": _as_argv(services["worker"]["command"]),
-        "beat": _as_argv(services["beat"]["command"]),
-        "release": _as_argv(services["migrate"]["command"]),
-    }
+    commands = {}
+    for role in procfile_commands():
+        service = services.get("migrate" if role == "release" else role)
+        if service is None:
+            continue
+        command = service.get("command") or (dockerfile_cmd() if role == "web" else None)
+        if command:
+            commands[role] = _as_argv(command)
+    return commands
 
 
 def _as_argv(command: str | list[str]) -> list[str]:
@@ -109,22 +113,44 @@ def k8s_container(kind: str, name: str) -> dict:
 
 
 def k8s_commands() -> dict[str, list[str]]:
-    return {
-        "web": k8s_container("Deployment", "dawg-web")["command"],
-        "worker": k8s_container("Deployment", "dawg-worker")["command"],
-        "beat": k8s_container("Deployment", "dawg-beat")["command"],
-        "release": k8s_container("Job", "dawg-migrate")["command"],
-    }
+    """Each Procfile role's command in Kubernetes: Deployment dawg-<role> (release: the Job)."""
+    commands = {}
+    for role in procfile_commands():
+        kind, name = (
+            ("Job", "dawg-migrate") if role == "release" else ("Deployment", f"dawg-{role}")
+        )
+        try:
+            commands[role] = k8s_container(kind, name)["command"]
+        except KeyError:
+            continue
+    return commands
 
 
 def railway_commands() -> dict[str, list[str]]:
-    def load(name: str) -> dict:
-        return json.loads((DEPLOY / name).read_text())["deploy"]
+    """Each Procfile role in Railway: railway.json (web, release) or railway.<role>.json."""
 
-    web = load("railway.json")
-    return {
+    def load(name: str) -> dict | None:
+        path = DEPLOY / name
+        return json.loads(path.read_text())["deploy"] if path.exists() else None
+
+    web = load("railway.json") or {}
+    commands = {
         "web": shlex.split(web["startCommand"]) if "startCommand" in web else dockerfile_cmd(),
-        "worker": shlex.split(load("railway.worker.json")["startCommand"]),
-        "beat": shlex.split(load("railway.beat.json")["startCommand"]),
         "release": shlex.split(web["preDeployCommand"][0]),
     }
+    for role in procfile_commands():
+        config = load(f"railway.{role}.json")
+        if config is not None:
+            commands[role] = shlex.split(config["startCommand"])
+    return commands
+
+
+def listen_port(argv: list[str]) -> int | None:
+    """The TCP port a web-style command listens on (``--port``/``-p`` or ``--bind h:p``)."""
+    for flag in ("--port", "-p"):
+        if flag in argv:
+            return int(argv[argv.index(flag) + 1])
+    for flag in ("--bind", "-b"):
+        if flag in argv and ":" in argv[argv.index(flag) + 1]:
+            return int(argv[argv.index(flag) + 1].rsplit(":", 1)[1])
+    return None

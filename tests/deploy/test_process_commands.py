@@ -31,6 +31,7 @@ from tests.deploy.process_commands import (
     dockerfile_stages,
     k8s_container,
     k8s_resource,
+    listen_port,
     procfile_commands,
 )
 from tests.test_settings_env import SAFE_PROD_ENV
@@ -74,6 +75,10 @@ def image_env(tmp_path_factory) -> dict[str, str]:
         "DJANGO_STATIC_ROOT": str(tmp / "static"),
         "PORT": str(free_port()),
         "CELERY_WORKER_CONCURRENCY": "1",
+        # A plain-HTTP process beside daphne, if the Procfile has one (gunicorn: `http`).
+        "HTTP_PORT": str(free_port()),
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_THREADS": "2",
         "WORKER_METRICS_PORT": str(free_port()),
         "WORKER_METRICS_ADDR": "127.0.0.1",
         "HOSTNAME": socket.gethostname(),
@@ -132,7 +137,8 @@ def stack(image_env) -> Iterator[dict[str, subprocess.Popen]]:
     processes: dict[str, subprocess.Popen] = {}
     logs: dict[str, Path] = {}
     try:
-        for role in ("worker", "beat", "web"):
+        # Every long-running process type of the Procfile (web, worker, beat, and any other).
+        for role in [r for r in commands if r != "release"]:
             logs[role] = Path(image_env["MEDIA_ROOT"]).parent / f"{role}.log"
             argv = canonical(commands[role], image_env)
             if role == "beat":  # the schedule file must not land in a shared /tmp here
@@ -175,6 +181,11 @@ def test_release_then_web_and_worker_become_ready(stack, image_env):
     report = _wait_ready(f"{base}/health/ready", stack)
     assert report["status"] == "ok"
     assert {"database", "redis", "broker", "channel_layer", "storage"} <= set(report["checks"])
+    # Any other HTTP process of the Procfile (a WSGI server beside daphne) is ready too.
+    for role, command in procfile_commands().items():
+        port = listen_port(canonical(command, image_env))
+        if role in stack and role != "web" and port:
+            assert _wait_ready(f"http://127.0.0.1:{port}/health/ready", stack)["status"] == "ok"
 
     # The image's HEALTHCHECK, run as Docker would run it.
     healthcheck = next(ln for ln in dockerfile_stages()[-1] if ln.startswith("HEALTHCHECK "))
@@ -264,12 +275,19 @@ def nginx(stack, image_env, tmp_path_factory) -> Iterator[dict[str, str] | None]
     )
     http_port, https_port = free_port(), free_port()
     site = (DEPLOY / "nginx" / "dawg.conf").read_text()
-    site = re.sub(
-        r"(upstream dawg_web \{.*?)(    server .*?;\n)+",
-        lambda m: m.group(1) + f"    server 127.0.0.1:{image_env['PORT']} max_fails=3;\n",
-        site,
-        flags=re.S,
-    )
+
+    def local_upstream(match: re.Match[str]) -> str:
+        # upstream dawg_<role>: its servers become the local process of that Procfile role.
+        role = match.group(1).removeprefix("dawg_")
+        assert role in stack, f"nginx upstream {match.group(1)} has no running {role!r} process"
+        port = listen_port(canonical(procfile_commands()[role], image_env))
+        servers = re.sub(r"server [^;]+;", "", match.group(2))
+        return f"upstream {match.group(1)} {{\n    server 127.0.0.1:{port};{servers}}}"
+
+    site = re.sub(r"upstream (\w+) \{(.*?)\}", local_upstream, site, flags=re.S)
+    # Traffic from this test goes to loopback only, whatever addresses the real file lists.
+    for target in re.findall(r"^\s*server\s+([^\s;{]+)[^;{\n]*;", site, re.M):
+        assert target.startswith("127.0.0.1:"), target
     site = site.replace("listen [::]:80;", "").replace("listen [::]:443 ssl http2;", "")
     site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
     site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
@@ -384,7 +402,7 @@ async def test_sigterm_tells_sockets_to_reconnect_then_every_process_exits_clean
         await asyncio.wait_for(ws.recv(), 30)
     assert ws.close_code == 1012
 
-    for role in ("beat", "worker"):
+    for role in [r for r in stack if r != "web"]:
         os.killpg(stack[role].pid, signal.SIGTERM)
     for role, process in stack.items():
         assert process.wait(timeout=STOP_TIMEOUT_S) == 0, role
