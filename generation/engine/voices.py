@@ -32,15 +32,34 @@ def _cycles(freq: float | np.ndarray, n: int) -> np.ndarray:
     return np.cumsum(freq, dtype=np.float64) / SR
 
 
+def _wrapped(freq: float | np.ndarray, n: int, phase: float) -> np.ndarray:
+    """Phase in cycles wrapped to [0, 1), float32 (accumulated in float64, then wrapped)."""
+    cycles = _cycles(freq, n)
+    if phase:
+        cycles += phase
+    cycles -= np.floor(cycles)
+    return cycles.astype(np.float32)
+
+
 def _sine(freq: float | np.ndarray, n: int, phase: float = 0.0) -> np.ndarray:
-    return np.sin(2 * np.pi * (_cycles(freq, n) + phase))
+    # float32 sine of a wrapped phase: SIMD-fast and exact to ~1e-7 of a cycle.
+    return np.sin(np.float32(2 * np.pi) * _wrapped(freq, n, phase))
 
 
 def _saw(freq: float | np.ndarray, n: int, phase: float = 0.0) -> np.ndarray:
     """Sawtooth with polyBLEP corrections at the wrap: far less aliasing than a naive ramp."""
-    ph = (_cycles(freq, n) + phase) % 1.0
-    dt = np.broadcast_to(np.asarray(freq, dtype=np.float64) / SR, ph.shape)
-    y = 2.0 * ph - 1.0
+    ph = _wrapped(freq, n, phase)
+    y = np.float32(2.0) * ph - np.float32(1.0)
+    if np.ndim(freq) == 0:
+        dt = np.float32(float(freq) / SR)
+        head = ph < dt
+        t = ph[head] / dt
+        y[head] -= t + t - t * t - 1.0
+        tail = ph > 1.0 - dt
+        t = (ph[tail] - 1.0) / dt
+        y[tail] -= t * t + t + t + 1.0
+        return y
+    dt = (np.asarray(freq) / SR).astype(np.float32)
     head = ph < dt
     t = ph[head] / dt[head]
     y[head] -= t + t - t * t - 1.0
