@@ -46,8 +46,9 @@ RENDER_TIMEOUT_S = 180.0
 class UsersOptions:
     users: int = 100
     seconds: float = 300.0
-    think_min: float = 3.0
-    think_max: float = 15.0
+    # After each turn a user reads the reply or listens to the beat (up to a minute long).
+    think_min: float = 15.0
+    think_max: float = 45.0
     worker_concurrency: int = 2
     ramp: float = 10.0
     seed: int = 7
