@@ -151,13 +151,14 @@ def test_k8s_strict_validation_rejects_an_unknown_field(tmp_path):
     assert result.returncode != 0
 
 
-def test_web_probes_use_the_health_endpoints_and_shutdown_is_graceful():
-    web = k8s_container("Deployment", "dawg-web")
+@pytest.mark.parametrize("name", ["dawg-web", "dawg-http"])
+def test_web_probes_use_the_health_endpoints_and_shutdown_is_graceful(name):
+    web = k8s_container("Deployment", name)
     assert web["readinessProbe"]["httpGet"]["path"] == "/health/ready"
     assert web["livenessProbe"]["httpGet"]["path"] == "/health"
     assert web["resources"]["requests"] and web["resources"]["limits"]
     pre_stop = web["lifecycle"]["preStop"]["exec"]["command"]
-    grace = k8s_resource("Deployment", "dawg-web")["spec"]["template"]["spec"][
+    grace = k8s_resource("Deployment", name)["spec"]["template"]["spec"][
         "terminationGracePeriodSeconds"
     ]
     assert pre_stop[0] == "sleep"
@@ -189,15 +190,21 @@ def test_autoscalers_and_disruption_budgets_target_the_deployments():
     keda = k8s_resource("ScaledObject", "dawg-worker")
     assert keda["spec"]["scaleTargetRef"]["name"] == "dawg-worker"
     assert keda["spec"]["triggers"][0]["metadata"]["listName"] == "generation"
-    for name, component in (("dawg-web", "web"), ("dawg-worker", "worker")):
+    for name, component in (("dawg-web", "web"), ("dawg-http", "http"), ("dawg-worker", "worker")):
         pdb = k8s_resource("PodDisruptionBudget", name)
         assert pdb["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] == component
 
 
-def test_ingress_routes_to_the_web_service_with_tls():
+def test_ingress_sends_websockets_to_daphne_and_the_rest_to_the_http_tier_with_tls():
     ingress = k8s_resource("Ingress", "dawg")
-    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
-    assert backend["name"] == "dawg-web"
+    paths = {
+        p["path"]: p["backend"]["service"]["name"]
+        for p in ingress["spec"]["rules"][0]["http"]["paths"]
+    }
+    assert paths["/ws/"] == "dawg-web"
+    assert paths["/"] == ("dawg-http" if "http" in procfile_commands() else "dawg-web")
+    for service in set(paths.values()):
+        assert k8s_resource("Service", service)["spec"]["ports"][0]["name"] == "http"
     assert ingress["spec"]["tls"]
     assert (
         int(ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-read-timeout"])
