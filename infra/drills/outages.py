@@ -151,9 +151,8 @@ def redis_restart(report: Report) -> None:
             report.lose("the solo client never learned that its render finished (no seq gap)")
         solo.stop()
         late = chat_post(owner, ONE_MINUTE_BEATS[4])  # queued after the restart
-        took = wait_jobs([*jobs, late], timeout=240)
+        wait_jobs([*jobs, late], timeout=240)
         report.figure("all jobs done after Redis came back (s)", time.monotonic() - up_at)
-        del took
         statuses = {j[:8]: job_row(j)["status"] for j in [*jobs, late]}
         report.check(
             "every job succeeded", all(v == "succeeded" for v in statuses.values()), statuses
