@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import request_context
@@ -21,19 +22,29 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's id only if it looks like one; anything else could forge log lines.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "media-src 'self' blob: https:",
-        "connect-src 'self' ws: wss:",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ]
-)
+# Development allows sockets on any ws:/wss: origin; production narrows connect-src to its
+# own wss:// host (settings.CSP_CONNECT_SRC).
+DEFAULT_CONNECT_SRC = "'self' ws: wss:"
+
+
+def content_security_policy(connect_src: str = DEFAULT_CONNECT_SRC) -> str:
+    """The policy: our own scripts, styles and images; ``connect_src`` for fetch and sockets."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "media-src 'self' blob: https:",
+            f"connect-src {connect_src}",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 def _log_access(request: HttpRequest, response: HttpResponse, seconds: float) -> None:
@@ -113,9 +124,12 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.policy = content_security_policy(
+            getattr(settings, "CSP_CONNECT_SRC", DEFAULT_CONNECT_SRC)
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not request.path.startswith("/admin/"):
-            response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.setdefault("Content-Security-Policy", self.policy)
         return response

@@ -1,10 +1,13 @@
 """Production settings: secrets have no defaults, HTTPS only, S3 storage."""
 
+from urllib.parse import urlsplit
+
 from infra.own_addresses import own_ip_addresses
 
 from .base import *
 from .base import (
     DATABASES,
+    SITE_URL,
     celery_broker_transport_options,
     celery_broker_url,
     celery_broker_use_ssl,
@@ -64,6 +67,8 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 USE_X_FORWARDED_HOST = env.bool("DJANGO_USE_X_FORWARDED_HOST", default=False)
+# WSS only: the page's sockets may go to this site's own wss:// host, never ws:// or elsewhere.
+CSP_CONNECT_SRC = f"'self' wss://{urlsplit(SITE_URL).netloc}"
 # ALB target-group health checks send the target's IP as Host and cannot be told otherwise:
 # with this on, the instance's own private addresses are accepted too (ECS, plain VMs).
 if env.bool("DJANGO_ALLOWED_HOSTS_ADD_OWN_IP", default=False):

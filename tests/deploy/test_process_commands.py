@@ -68,6 +68,7 @@ def image_env(tmp_path_factory) -> dict[str, str]:
         "PATH": f"{venv_bin}{os.pathsep}{clean.get('PATH', '')}",
         # The public host first, as in production; the health checks must send it.
         "DJANGO_ALLOWED_HOSTS": "beats.example.com,127.0.0.1,localhost",
+        "SITE_URL": "https://beats.example.com",
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "REDIS_URL": os.environ["REDIS_URL"],
         "STORAGE_BACKEND": "filesystem",
@@ -233,7 +234,11 @@ def test_https_only_with_hsts_csp_and_static_files(stack, image_env):
     status, headers, _ = _http_get(f"{base}/", {"X-Forwarded-Proto": "https"})
     assert status == 200
     assert "max-age=" in headers["Strict-Transport-Security"]
-    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    # WSS only: sockets to this site's own wss:// host, no ws: and no other host.
+    connect_src = next(d for d in csp.split("; ") if d.startswith("connect-src"))
+    assert connect_src == "connect-src 'self' wss://beats.example.com"
     # Static files from the image's collected, hashed copy (WhiteNoise).
     manifest = json.loads((Path(image_env["DJANGO_STATIC_ROOT"]) / "staticfiles.json").read_text())
     hashed = next(iter(manifest["paths"].values()))
