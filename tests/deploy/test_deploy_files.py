@@ -269,6 +269,14 @@ def test_container_healthcheck_sends_a_host_django_allows(allowed, host):
     assert host_header(allowed) == host
 
 
+def test_container_healthcheck_tries_daphnes_port_then_the_wsgi_tiers():
+    from infra.container_healthcheck import candidate_ports
+
+    assert candidate_ports({}) == ["8000", "8001"]
+    assert candidate_ports({"PORT": "9000", "HTTP_PORT": "9001"}) == ["9000", "9001"]
+    assert candidate_ports({"PORT": "8001"}) == ["8001"]
+
+
 def test_build_context_leaves_out_the_virtualenv_and_local_secrets():
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
     assert {".venv", ".git", ".env", "var"} <= set(ignored)

@@ -192,6 +192,8 @@ def test_release_then_web_and_worker_become_ready(stack, image_env):
     healthcheck = next(ln for ln in dockerfile_stages()[-1] if ln.startswith("HEALTHCHECK "))
     argv = json.loads(healthcheck.split(" CMD ", 1)[1])
     _run_with_retries(argv, image_env)
+    if "http" in stack:  # the same image running only the WSGI tier: nothing on PORT
+        _run_with_retries(argv, {**image_env, "PORT": str(free_port())})
     # Compose's web healthcheck (readiness).
     compose_check = compose_file()["services"]["web"]["healthcheck"]["test"]
     assert compose_check[0] == "CMD"
