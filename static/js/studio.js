@@ -158,6 +158,13 @@ function keepAlive() {
 }
 
 window.addEventListener("offline", () => showBanner("Offline — reconnecting when the network is back…"));
+// A phone that slept may hold a dead socket: check as soon as the page is visible again.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "visible" || socketState.stopped) return;
+  const ws = socketState.ws;
+  if (!ws || ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) reconnectNow();
+  else send({ type: "ping" });
+});
 window.addEventListener("online", () => {
   const ws = socketState.ws;
   if (!ws || ws.readyState !== WebSocket.OPEN) reconnectNow();

@@ -73,6 +73,12 @@ def wait_for_version(page: Page, number: int, timeout: float = 60_000) -> None:
 
 def test_sign_up_chat_a_beat_edit_restore_download_and_log_out(new_page, screenshots):
     page = new_page(DESKTOP)
+    page.goto("/")
+    page.screenshot(path=str(screenshots / "landing-desktop.png"))
+    page.goto("/accounts/signup/")
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(screenshots / "signup-phone.png"))
+    page.set_viewport_size(DESKTOP)
     username = f"maker-{uuid.uuid4().hex[:6]}"
     sign_up(page, username)
     new_conversation(page)
