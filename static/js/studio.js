@@ -217,8 +217,9 @@ function handleSocketEvent(ev) {
       showBanner("Reconnecting…");
       break;
     case "error":
-      if (ev.code !== "invalid_version") console.warn("studio:", ev.code, ev.message);
-      else showChatError(ev.message);
+      // Version and lookup errors concern the user; the rest are protocol slips for the console.
+      if (["invalid_version", "not_found", "internal_error"].includes(ev.code)) showChatError(ev.message);
+      else console.warn("studio:", ev.code, ev.message);
       break;
     default:
       break;
@@ -456,6 +457,10 @@ function onCurrentChanged(v) {
   if (!listening() && isReady(v.id)) loadVersion(v.id);
 }
 
+audio.addEventListener("error", () => {
+  // e.g. an old version whose render failed: say so instead of a silent player.
+  if (audio.src) $("now-playing").textContent = "could not load this audio";
+});
 audio.addEventListener("play", renderTransport);
 audio.addEventListener("pause", renderTransport);
 audio.addEventListener("ended", renderTransport);
