@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from celery import Task, shared_task
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 
 from . import pipeline
 from .models import JobStatus
@@ -12,10 +12,11 @@ from .models import JobStatus
 # again once a heartbeat would have gone stale, at most this many times.
 MAX_RECHECKS = 2
 # The database away (restart, failover) while a task claims or finishes its job: the task is
-# sent again after 2, 4, 8, 16, 30, 30… seconds, for about five minutes. Without this the
+# sent again after 2, 4, 8, 16, 30, 30… seconds, for about half an hour. Without this the
 # acks_late message is acked as failed and a job that was still queued is never rendered
-# (the reaper only re-queues running jobs). Claim-then-work makes the retry safe.
-DB_RETRY_MAX = 14
+# (the reaper only re-queues running jobs). Claim-then-work makes the retry safe. Only
+# connection-level errors: a ProgrammingError or IntegrityError will not mend by waiting.
+DB_RETRY_MAX = 60
 DB_RETRY_MAX_DELAY_S = 30
 
 
@@ -25,7 +26,7 @@ def render_job(self: Task, job_id: str, recheck: int = 0) -> str:
     on another worker is left alone (claim-then-work)."""
     try:
         outcome = pipeline.run_job(job_id)
-    except DatabaseError as exc:
+    except (OperationalError, InterfaceError) as exc:
         delay = min(DB_RETRY_MAX_DELAY_S, 2 ** (self.request.retries + 1))
         raise self.retry(exc=exc, countdown=delay, max_retries=DB_RETRY_MAX) from exc
     alive_elsewhere = outcome.status == "skipped" and outcome.detail == JobStatus.RUNNING
