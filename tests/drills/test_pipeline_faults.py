@@ -69,3 +69,28 @@ def test_the_heartbeat_beats_while_assets_are_stored(settings):
         time.sleep(1.6)
     job.refresh_from_db()
     assert job.heartbeat_at == long_ago
+
+
+def test_render_job_retries_while_the_database_is_away_but_not_for_other_errors(monkeypatch):
+    from django.db import OperationalError, ProgrammingError
+
+    from generation import tasks
+
+    calls: list[str] = []
+
+    def flaky(job_id):
+        calls.append(job_id)
+        if len(calls) < 3:
+            raise OperationalError("connection refused")
+        return pipeline.Outcome("succeeded")
+
+    monkeypatch.setattr(pipeline, "run_job", flaky)
+    result = tasks.render_job.apply(args=["job-1"])
+    assert result.get() == "succeeded" and calls == ["job-1"] * 3
+
+    def broken(job_id):
+        raise ProgrammingError("no such table")
+
+    monkeypatch.setattr(pipeline, "run_job", broken)
+    result = tasks.render_job.apply(args=["job-2"])
+    assert isinstance(result.result, ProgrammingError)
