@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 
@@ -15,10 +16,16 @@ def main(argv: list[str]) -> int:
         print(f"usage: python -m infra.drills <{'|'.join(known)}>", file=sys.stderr)
         return 2
     drill = known[argv[0]]
+
+    def stop(signum: int, _frame: object) -> None:
+        # A runner's timeout or a stopped test run: unwind, so the stack is torn down.
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)
     report = Report(drill.name, drill.title)
     try:
         drill.run(report)
-    except Exception as exc:
+    except (Exception, KeyboardInterrupt) as exc:
         traceback.print_exc()
         report.error = f"{type(exc).__name__}: {str(exc)[:2000]}"
     return 0 if report.finish() else 1

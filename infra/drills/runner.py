@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,20 +56,23 @@ def run_drill(
         start_new_session=True,
     )
     lines: list[str] = []
+    # SIGTERM makes the drill unwind and tear its stack down; a silent hang is caught too.
+    timer = threading.Timer(timeout, proc.terminate)
+    timer.start()
     assert proc.stdout is not None
-    for line in proc.stdout:
-        lines.append(line)
-        if echo is not None:
-            echo(line.rstrip("\n"))
-        if time.monotonic() - started > timeout:
-            proc.terminate()
-            lines.append(f"-- the drill ran over {timeout:.0f}s and was stopped\n")
-            break
     try:
+        for line in proc.stdout:
+            lines.append(line)
+            if echo is not None:
+                echo(line.rstrip("\n"))
         code = proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
         proc.kill()
         code = proc.wait()
+    finally:
+        timer.cancel()
+    if time.monotonic() - started >= timeout:
+        lines.append(f"-- the drill ran over {timeout:.0f}s and was stopped\n")
     output = "".join(lines)
     passed = code == 0 and f"PASS {name}" in output
     return DrillRun(name, passed, time.monotonic() - started, output)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import time
 import uuid
@@ -127,7 +128,7 @@ class Stack:
         proc = spawn(
             self._name("web"),
             [
-                "python",
+                sys.executable,
                 "-m",
                 "infra.web_server",
                 "--host",
@@ -174,7 +175,7 @@ class Stack:
         """Start a Celery worker on both queues; with ``wait``, until it is ready."""
         name = self._name("worker")
         args = [
-            "python",
+            sys.executable,
             "-m",
             "celery",
             "-A",
@@ -205,7 +206,7 @@ class Stack:
         proc = spawn(
             name,
             [
-                "python",
+                sys.executable,
                 "-m",
                 "celery",
                 "-A",

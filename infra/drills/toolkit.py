@@ -7,7 +7,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -221,7 +220,8 @@ class PostgresCluster:
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         command = list(args)
         if os.geteuid() == 0:  # initdb and postgres refuse to run as root
-            command = ["runuser", "-u", "postgres", "--", *command]
+            runuser = shutil.which("runuser") or "/usr/sbin/runuser"  # sbin may be off PATH
+            command = [runuser, "-u", "postgres", "--", *command]
         return subprocess.run(command, capture_output=True, text=True, check=check, timeout=60)
 
     def init(self) -> None:
@@ -357,10 +357,6 @@ class S3Server:
             for page in paginator.paginate(Bucket=self.bucket)
             for item in page.get("Contents", [])
         }
-
-
-def python() -> str:
-    return sys.executable
 
 
 # --- a TCP proxy that can stop answering --------------------------------------------------------
