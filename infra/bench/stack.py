@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -149,6 +150,10 @@ def parallel(*calls: Callable[[], Any]) -> list[Any]:
         return [future.result() for future in futures]
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _migrations_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(ROOT.glob("*/migrations/*.py")):
@@ -182,6 +187,9 @@ class Stack:
 
     # --- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> Stack:
+        # A SIGTERM (timeout, Ctrl-C in make) must still stop the stack's processes.
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             self.start()
         except BaseException:

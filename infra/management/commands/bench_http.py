@@ -27,6 +27,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--gunicorn-workers", type=int, default=defaults.gunicorn_workers)
         parser.add_argument("--gunicorn-threads", type=int, default=defaults.gunicorn_threads)
+        parser.add_argument(
+            "--client-processes",
+            type=int,
+            default=defaults.client_processes,
+            help="load generators",
+        )
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -38,6 +44,7 @@ class Command(BaseCommand):
             servers=[s.strip() for s in opts["servers"].split(",") if s.strip()],
             gunicorn_workers=opts["gunicorn_workers"],
             gunicorn_threads=opts["gunicorn_threads"],
+            client_processes=opts["client_processes"],
         )
         result = run(options)
         self.stdout.write(
