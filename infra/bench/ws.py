@@ -137,10 +137,12 @@ async def _idle_and_reconnect(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     pairs = [(s, c) for s, convs in _sessions(seeded) for c in convs][: opt.connections]
     rss_before = web.rss_mib()
+    cpu_before = web.cpu_seconds()
     started = time.monotonic()
     sockets, errors = await _open_many(base, pairs, opt.connect_concurrency)
     await _wait_ready(sockets, 30)
     connect_s = time.monotonic() - started
+    connect_cpu = web.cpu_seconds() - cpu_before
     await asyncio.sleep(opt.hold)
     rss = web.rss_mib()
     open_ready = sum(1 for s in sockets if s.ready and s.open_now)
@@ -150,6 +152,9 @@ async def _idle_and_reconnect(
         "failed_attempts": len(errors),
         "error_samples": errors[:3],
         "connect_s": round(connect_s, 2),
+        # The web process's CPU per handshake (session, user and ownership queries, group
+        # subscription, connection.ready): what bounds connects per second on one core.
+        "web_cpu_ms_per_connect": round(1000 * connect_cpu / max(1, len(sockets) + len(errors)), 2),
         "held_s": opt.hold,
         "web_rss_mib_before": round(rss_before, 1),
         "web_rss_mib": round(rss, 1),
@@ -188,9 +193,11 @@ async def _idle_and_reconnect(
             sockets.append(sock)
             return
 
+    cpu_before = web.cpu_seconds()
     storm_start = time.monotonic()
     await asyncio.gather(*(again(s) for s in storm))
     makespan = time.monotonic() - storm_start
+    storm_cpu = web.cpu_seconds() - cpu_before
     reconnect = {
         "clients": len(storm),
         "reconnected": len(durations),
@@ -198,6 +205,10 @@ async def _idle_and_reconnect(
         "failed_attempts": sum(failures.values()),
         "failed_attempts_by_kind": dict(failures),
         "makespan_s": round(makespan, 2),
+        "web_cpu_s": round(storm_cpu, 2),
+        "web_cpu_ms_per_attempt": round(
+            1000 * storm_cpu / max(1, len(durations) + sum(failures.values())), 2
+        ),
         "time_to_reconnect": summary_ms(durations),
         "web_rss_mib_after": round(web.rss_mib(), 1),
     }
@@ -253,7 +264,8 @@ async def _latency(
     while len(completed) < expected_completed and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     elapsed = time.monotonic() - began
-    server_cpu = (server.cpu_seconds() - cpu_before) / elapsed
+    server_cpu_s = server.cpu_seconds() - cpu_before
+    server_cpu = server_cpu_s / elapsed
     result = {
         "server": "bare consumer" if bare else "ConversationConsumer",
         "sockets": len(sockets),
@@ -270,6 +282,7 @@ async def _latency(
         "seq_gaps": sum(s.gaps for s in sockets) if not bare else None,
         "closed_early": sum(1 for s in sockets if not s.open_now),
         "server_cpu_cores": round(server_cpu, 2),
+        "server_cpu_us_per_delivery": round(1e6 * server_cpu_s / max(1, len(progress)), 1),
         "server_rss_mib": round(server.rss_mib(), 1),
     }
     await asyncio.gather(*(s.close() for s in sockets))
