@@ -45,8 +45,20 @@ class TurnResult:
     duplicate: bool = False
 
 
+def storable(value: Any) -> Any:
+    """Strings (also inside dicts and lists) as every database can store them: no NUL
+    characters (PostgreSQL text and jsonb refuse them) and no lone surrogates (not UTF-8)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "ignore").decode("utf-8").replace("\x00", "")
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    return value
+
+
 def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversation:
-    return Conversation.objects.create(owner=owner, title=title[:200])
+    return Conversation.objects.create(owner=owner, title=storable(title)[:200])
 
 
 def _history(conversation: Conversation, turns: int = 6) -> list[dict[str, str]]:
@@ -169,13 +181,14 @@ def _apply_turn(
     beat: Any,
 ) -> TurnResult:
     limit = settings.CHAT_MAX_MESSAGE_CHARS
-    stored_text = text if len(text) <= limit else text[:limit] + "…"
+    clean = storable(text)
+    stored_text = clean if len(clean) <= limit else clean[:limit] + "…"
     message = Message.objects.create(
         conversation=conversation,
         role=Message.Role.USER,
         text=stored_text,
         client_msg_id=client_msg_id,
-        intent=intent.to_dict(),
+        intent=storable(intent.to_dict()),
     )
     reply_text = intent.reply
     version = job = None
@@ -186,7 +199,10 @@ def _apply_turn(
             beat = generation_services.beat_create(conversation=conversation, owner=author)
         summary = "; ".join(intent.changes) if intent.changes else reply_text
         version, job = generation_services.version_create(
-            beat=beat, spec=intent.spec, change_summary=summary[:500], created_by_message=message
+            beat=beat,
+            spec=intent.spec,
+            change_summary=storable(summary)[:500],
+            created_by_message=message,
         )
     elif action in ("undo", "redo"):
         target = _history_target(beat, intent)
@@ -206,7 +222,7 @@ def _apply_turn(
     reply = Message.objects.create(
         conversation=conversation,
         role=Message.Role.ASSISTANT,
-        text=reply_text,
+        text=storable(reply_text),
         reply_to=message,
         intent={"action": action, "version": str(version.id) if version else None},
     )

@@ -141,3 +141,13 @@ def test_again_repeats_the_last_edit_using_the_conversation_history(user, convo)
     bpm_after_one = current(convo).spec["bpm"]
     say(convo, user, "again")
     assert current(convo).spec["bpm"] > bpm_after_one > 140
+
+
+@pytest.mark.parametrize("text", ["trap beat \x00 140", "lofi \ud800 beat", "\x00"])
+def test_text_any_database_refuses_is_cleaned_before_storing(user, convo, text):
+    turn = say(convo, user, text)
+    stored = Message.objects.get(id=turn.message.id)
+    assert "\x00" not in stored.text
+    stored.text.encode("utf-8")  # no lone surrogates left
+    api_title = services.conversation_create(owner=user, title="a\x00b")
+    assert api_title.title == "ab"
