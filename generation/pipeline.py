@@ -528,4 +528,24 @@ def reap_stuck_jobs(
             metrics.job_retried("worker_lost")
             requeue(job.id, 0)
             touched += 1
-    return touched
+    return touched + _requeue_forgotten(now=now, requeue=requeue)
+
+
+def _requeue_forgotten(*, now: object, requeue: Callable[[object, float], None]) -> int:
+    """Queued jobs nobody has picked up for GENERATION_QUEUED_STALE_S get their task sent
+    again: its message may be gone (a Redis without persistence restarted, or the task gave
+    up waiting for the database). A duplicate is harmless: only one claim can win.
+    ``heartbeat_at`` of a queued job remembers the last re-send, so each waits its turn."""
+    stale = now - timedelta(seconds=settings.GENERATION_QUEUED_STALE_S)
+    forgotten = GenerationJob.objects.filter(
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, queued_at__lt=stale),
+        status=JobStatus.QUEUED,
+    ).values_list("id", flat=True)[:500]
+    count = 0
+    for job_id in forgotten:
+        if GenerationJob.objects.filter(id=job_id, status=JobStatus.QUEUED).update(
+            heartbeat_at=now
+        ):
+            requeue(job_id, 0)
+            count += 1
+    return count

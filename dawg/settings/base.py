@@ -286,6 +286,8 @@ GENERATION_MAX_ACTIVE_JOBS_PER_USER = env.int("GENERATION_MAX_ACTIVE_JOBS_PER_US
 GENERATION_MAX_ATTEMPTS = env.int("GENERATION_MAX_ATTEMPTS", default=3)
 # A running job whose worker has not reported for this long is taken over or re-queued.
 GENERATION_HEARTBEAT_STALE_S = env.float("GENERATION_HEARTBEAT_STALE_S", default=20.0)
+# A queued job no worker has taken for this long gets its task sent again by the reaper.
+GENERATION_QUEUED_STALE_S = env.float("GENERATION_QUEUED_STALE_S", default=600.0)
 LOGIN_ATTEMPTS_PER_MINUTE = env.int("LOGIN_ATTEMPTS_PER_MINUTE", default=10)
 DEMO_USERNAME = env("DEMO_USERNAME", default="demo")
 
