@@ -1,8 +1,4 @@
-"""The baseline: a bare Channels consumer that joins a group and forwards, on our channel layer.
-
-``/ws/bare/<hex>/`` joins group ``bare.<hex>``; every ``event.forward`` message is sent to
-the socket as JSON, as our consumer does, without auth, ownership or metrics.
-"""
+"""The baseline: a bare Channels consumer that joins a group and forwards, on our channel layer."""
 
 from __future__ import annotations
 
@@ -21,6 +17,10 @@ from django.urls import path  # noqa: E402
 
 
 class BareConsumer(AsyncWebsocketConsumer):
+    """/ws/bare/<hex>/ joins group bare.<hex>; every event.forward message goes to the socket as
+    JSON, as our consumer does, without auth, ownership checks or metrics.
+    """
+
     async def connect(self) -> None:
         self.group = f"bare.{self.scope['url_route']['kwargs']['key']}"
         await self.channel_layer.group_add(self.group, self.channel_name)

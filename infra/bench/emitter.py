@@ -1,11 +1,4 @@
-"""Emit render events at a fixed rate from outside the web process, as a worker would.
-
-Run inside a stack's env with a JSON spec on stdin: ``mode`` ``ours`` (the real emitters in
-infra.events: Redis lock, seq UPDATE, group_send) or ``bare`` (group_send of the same event
-to ``bare.<hex>``), ``targets`` [{conversation, job}], ``rate`` (events/s in all),
-``seconds``, ``threads``. Every target ends with one ``generation.completed``. Prints one
-JSON line of counts.
-"""
+"""Emit render events at a fixed rate from outside the web process, as a worker would."""
 
 from __future__ import annotations
 
@@ -113,6 +106,12 @@ def run(
 
 
 def main() -> None:
+    """Run inside a stack's env (python -m infra.bench.emitter) with a JSON spec on stdin: mode
+    "ours" (the real emitters in infra.events: Redis lock, seq UPDATE, group_send) or "bare"
+    (group_send of the same event to bare.<hex>), targets [{conversation, job}], rate (events/s
+    in all), seconds, threads. Every target ends with one generation.completed. Prints one JSON
+    line of counts.
+    """
     import django
 
     django.setup()

@@ -1,7 +1,4 @@
-"""Read the bench database's job rows (run inside the stack's env): queue wait and render time.
-
-Reads ``{"since": iso8601 | null}`` on stdin and prints one JSON line.
-"""
+"""Read the bench database's job rows (run inside the stack's env): queue wait and render time."""
 
 from __future__ import annotations
 
@@ -35,6 +32,9 @@ def job_stats(*, since: str | None = None) -> dict[str, Any]:
 
 
 def main() -> None:
+    """python -m infra.bench.jobstats reads {"since": iso8601 | null} on stdin, prints one JSON
+    line.
+    """
     import django
 
     django.setup()

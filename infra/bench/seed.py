@@ -1,8 +1,4 @@
-"""Seed a bench database (run inside the stack's env): users, sessions, conversations, turns.
-
-Reads a JSON spec on stdin, prints one JSON line: the cookie name and, per user, the session
-key, conversation ids and the jobs and beats its chat turns created.
-"""
+"""Seed a bench database (run inside the stack's env): users, sessions, conversations, turns."""
 
 from __future__ import annotations
 
@@ -78,6 +74,9 @@ def seed(
 
 
 def main() -> None:
+    """python -m infra.bench.seed reads a JSON spec on stdin and prints one JSON line: the cookie
+    name and, per user, the session key, conversation ids and the jobs and beats its turns made.
+    """
     import django
 
     django.setup()

@@ -1,0 +1,1 @@
+"""Benchmark commands, run small."""
