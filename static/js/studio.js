@@ -985,7 +985,15 @@ function renderAll() {
   renderJobs();
   renderBeat();
   const v = currentVersion();
-  if (v && !player.preview && !listening() && player.versionId !== v.id && isReady(v.id)) loadVersion(v.id);
+  if (v && player.versionId !== v.id && isReady(v.id)) {
+    // A render that finished while we were away replaces its preview, as it would live.
+    if (player.preview) {
+      loadVersion(v.id, { play: true });
+      player.autoplay = true;
+    } else if (!listening()) {
+      loadVersion(v.id);
+    }
+  }
 }
 
 let resizeTimer = null;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from urllib.parse import urlparse
 
@@ -24,6 +25,14 @@ def test_web_restart_mid_render_shows_the_banner_then_the_finished_job(
     new_page, browser_stack, screenshots
 ):
     page = new_page(DESKTOP)
+    received: list[dict] = []
+    sent: list[dict] = []
+
+    def record(ws) -> None:
+        ws.on("framereceived", lambda payload: received.append(json.loads(payload)))
+        ws.on("framesent", lambda payload: sent.append(json.loads(payload)))
+
+    page.on("websocket", record)
     sign_up(page, f"drop-{uuid.uuid4().hex[:6]}")
     new_conversation(page)
     banner = page.get_by_test_id("connection-banner")
@@ -58,6 +67,10 @@ def test_web_restart_mid_render_shows_the_banner_then_the_finished_job(
         "href",
         f"/beats/versions/{page.evaluate('window.dawgStudio.state.beat.current_version')}/media/midi/",
     )
+    # The old instance said goodbye (then closed with 1012); the new socket resumed.
+    assert "system.reconnect" in [e["type"] for e in received]
+    resumes = [f for f in sent if f["type"] == "resume"]
+    assert len(resumes) >= 2 and resumes[-1]["last_seq"] >= seen_before
     # Events sent while the socket was down came back through the snapshot, not lost.
     assert page.evaluate("window.dawgStudio.state.seq") > seen_before
     expect(page.locator('[data-testid="chat-message"][data-role="assistant"]')).to_have_count(1)
