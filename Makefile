@@ -58,7 +58,7 @@ format: install-dev
 bench: install-dev
 	$(PY) manage.py bench_engine
 	$(PY) manage.py bench_assistant
-	$(MAKE) bench-ws bench-http bench-generation bench-users
+	$(MAKE) -k bench-ws bench-http bench-generation bench-users
 
 bench-ws: install-dev
 	$(PY) manage.py bench_ws $(BENCH_WS_ARGS)
