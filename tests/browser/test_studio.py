@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+import zipfile
 from pathlib import Path
 
 import mido
@@ -149,6 +150,16 @@ def test_sign_up_chat_a_beat_edit_restore_download_and_log_out(new_page, screens
     tempos = [m.tempo for track in midi.tracks for m in track if m.type == "set_tempo"]
     assert tempos and mido.tempo2bpm(tempos[0]) == pytest.approx(80, abs=0.01)
     assert sum(1 for t in midi.tracks for m in t if m.type == "note_on") > 10
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("download-stems").click()
+    with zipfile.ZipFile(download_info.value.path()) as bundle:
+        names = bundle.namelist()
+    assert any(n.endswith(".mid") for n in names), names
+    assert sum(n.endswith(".wav") for n in names) >= 4, names  # one stem per enabled track
+    for testid, magic in (("download-wav", b"RIFF"), ("download-mp3", (b"ID3", b"\xff"))):
+        response = page.request.get(page.get_by_test_id(testid).get_attribute("href"))
+        assert response.ok and response.body().startswith(magic), testid
 
     page.screenshot(path=str(screenshots / "studio-desktop-versions.png"), full_page=True)
     phone = new_page(PHONE)
