@@ -687,9 +687,10 @@ def _melody(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
         # Start each bar on a chord tone near the last note, preferring tones of the tonic
         # triad: the line follows the harmony and keeps pointing home.
         home = [t for t in chord_tones if t % 7 in (0, 2, 4)] or chord_tones
+        # The key's third names the mode: where the chord has it, it wins a near tie.
         anchor = min(
             (t + 7 * k for t in home for k in (-2, -1, 0, 1)),
-            key=lambda d: (abs(d - degree), d),
+            key=lambda d: (abs(d - degree) - (1.5 if d % 7 == 2 else 0.0), d),
         )
         degree = anchor
         notes = []

@@ -338,7 +338,12 @@ def _808(pitch: int, n: int, glide_from: int | None, glide_s: float, drive: floa
     knock = 1.0 + 0.8 * np.exp(-t / 0.008)
     y = _sine(np.asarray(freq) * knock, total)
     env = _envelope(n, 0.002, 1.6, 0.0, 0.04)
-    return _saturate(y * env, drive)
+    # Audible on small speakers through its octave: (sine * env)^2 minus its mean is a pure
+    # second harmonic. A hard odd-order drive would add the fifth harmonic, a major third
+    # that turns a minor key's 808 major, so the tanh only glues.
+    body = y * env
+    octave = body * body - 0.5 * env * env
+    return _saturate(body - 0.3 * (drive - 1.0) * octave, min(drive, 1.4))
 
 
 def _sub(freq: float, n: int) -> np.ndarray:
@@ -473,7 +478,9 @@ def _chord_pluck(freq: float, n: int) -> np.ndarray:
 
 
 def _bell(freq: float, n: int) -> np.ndarray:
-    return _fm(freq, n, 3.5, 2.5, 0.4, 0.3, 1.2) + 0.25 * _fm(freq * 2, n, 1.0, 0.5, 0.2, 0.3, 0.6)
+    # A bright strike that settles on the fundamental: the 1:3.5 sidebands (a major tenth
+    # among them) fade fast, so the bell does not recolour minor keys.
+    return _fm(freq, n, 3.5, 1.6, 0.15, 0.3, 1.2) + 0.25 * _fm(freq * 2, n, 1.0, 0.5, 0.2, 0.3, 0.6)
 
 
 def _melody_pluck(freq: float, n: int) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -36,9 +37,8 @@ class Command(BaseCommand):
             )
         except SpecError as exc:
             raise CommandError(f"invalid spec: {exc}") from exc
-        progress = (
-            ProgressBar(self.stdout._out) if self.stdout.isatty() and not options["json"] else None
-        )
+        # The bar redraws one line with \r, so it writes to the terminal directly.
+        progress = ProgressBar(sys.stdout) if self.stdout.isatty() and not options["json"] else None
         summary = generate(spec, options["out"], progress=progress)
         if progress:
             progress.close()
