@@ -8,7 +8,7 @@ import random
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psutil
@@ -42,6 +42,8 @@ class WsOptions:
     hold: float = 5.0
     connect_concurrency: int = 100
     sockets_per_user: int = 10
+    rounds: int = 3
+    reconnect_spread: float = 0.0
 
 
 def run(options: WsOptions) -> dict[str, Any]:
@@ -76,8 +78,9 @@ async def _run(stack: Stack, opt: WsOptions) -> dict[str, Any]:
         *worker,
     ) = await asyncio.to_thread(parallel, *calls)
     result["idle"], result["reconnect"] = await _idle_and_reconnect(web, base, opt, idle_seed)
-    result["latency"] = await _latency(stack, web, base, opt, latency_seed, bare=False)
-    result["latency_bare"] = await _latency(stack, bare, bare_base, opt, latency_seed, bare=True)
+    result["latency"], result["latency_bare"] = await _latency(
+        stack, (web, base), (bare, bare_base), opt, latency_seed
+    )
     bare.stop()
     result["latency_ratio"] = _ratio(result["latency"], result["latency_bare"])
     if opt.real_renders:
@@ -174,6 +177,8 @@ async def _idle_and_reconnect(
         # each scaled by 0.5-1; a failed attempt is retried on the same schedule.
         for attempt in range(RECONNECT_ATTEMPTS):
             delay = min(10.0, 0.5 * 2**attempt) * random.uniform(0.5, 1.0)
+            if attempt == 0 and opt.reconnect_spread:
+                delay = random.uniform(0, opt.reconnect_spread)
             await asyncio.sleep(delay)
             try:
                 sock = await BenchSocket.open(
@@ -204,6 +209,7 @@ async def _idle_and_reconnect(
         "reconnected_within_10s": sum(1 for d in durations if d <= 10.0),
         "failed_attempts": sum(failures.values()),
         "failed_attempts_by_kind": dict(failures),
+        "first_attempt_spread_s": opt.reconnect_spread or "studio (0.25-0.5 s)",
         "makespan_s": round(makespan, 2),
         "web_cpu_s": round(storm_cpu, 2),
         "web_cpu_ms_per_attempt": round(
@@ -217,76 +223,119 @@ async def _idle_and_reconnect(
 
 
 # --- event latency --------------------------------------------------------------------------
-async def _latency(
-    stack: Stack, server: Process, base: str, opt: WsOptions, seeded: dict[str, Any], *, bare: bool
-) -> dict[str, Any]:
-    conversations = len(seeded["users"])
-    progress: list[float] = []
-    completed: list[float] = []
+@dataclass
+class _Watch:
+    """One side of the latency comparison: its server, sockets and what they received."""
 
-    def on_event(sock: BenchSocket, event: dict[str, Any], now: float) -> None:
+    bare: bool
+    server: Process
+    base: str
+    sockets: list[BenchSocket] = field(default_factory=list)
+    connect_errors: int = 0
+    progress: list[float] = field(default_factory=list)
+    completed: list[float] = field(default_factory=list)
+    completed_expected: int = 0
+    progress_sent: int = 0
+    emitter: list[dict[str, Any]] = field(default_factory=list)
+    cpu_s: float = 0.0
+    busy_s: float = 0.0
+
+    def on_event(self, sock: BenchSocket, event: dict[str, Any], now: float) -> None:
         if event["type"] == "generation.progress":
-            progress.append(now - event["ts"])
+            self.progress.append(now - event["ts"])
         elif event["type"] == "generation.completed":
-            completed.append(now - event["ts"])
+            self.completed.append(now - event["ts"])
 
+
+async def _latency(
+    stack: Stack,
+    ours: tuple[Process, str],
+    bare: tuple[Process, str],
+    opt: WsOptions,
+    seeded: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both sides connected at once; the emitter alternates between them in short rounds, so
+    a change in the machine's load hits both alike."""
     pairs = [(s, convs[0]) for s, convs in _sessions(seeded)]
-    factories = []
-    for session, conv in pairs:
-        path = f"/ws/bare/{uuid.UUID(conv).hex}/" if bare else f"/ws/conversations/{conv}/"
-        for _ in range(opt.per_job):
-            factories.append(
-                lambda p=path, s=session, c=conv: BenchSocket.open(
-                    base, p, conversation=c, session=None if bare else s, on_event=on_event
+    sides = [_Watch(False, *ours), _Watch(True, *bare)]
+    for side in sides:
+        factories = []
+        for session, conv in pairs:
+            path = f"/ws/bare/{uuid.UUID(conv).hex}/" if side.bare else f"/ws/conversations/{conv}/"
+            for _ in range(opt.per_job):
+                factories.append(
+                    lambda p=path, s=session, c=conv, w=side: BenchSocket.open(
+                        w.base,
+                        p,
+                        conversation=c,
+                        session=None if w.bare else s,
+                        on_event=w.on_event,
+                    )
                 )
-            )
-    opened = await gather_limited(factories, opt.connect_concurrency)
-    sockets = [o for o in opened if isinstance(o, BenchSocket)]
-    if not bare:
-        await _wait_ready(sockets, 30)
+        opened = await gather_limited(factories, opt.connect_concurrency)
+        side.sockets = [o for o in opened if isinstance(o, BenchSocket)]
+        side.connect_errors = len(opened) - len(side.sockets)
+        if not side.bare:
+            await _wait_ready(side.sockets, 30)
     await asyncio.sleep(1.0)
-    renders = min(opt.renders, conversations)
-    targets = [{"conversation": c, "job": str(uuid.uuid4())} for _, c in pairs[:renders]]
-    cpu_before, began = server.cpu_seconds(), time.monotonic()
-    emitted = await stack.arun_module(
-        "infra.bench.emitter",
-        {
-            "mode": "bare" if bare else "ours",
-            "targets": targets,
-            "rate": opt.rate,
-            "seconds": opt.seconds,
-        },
-    )
-    expected_completed = sum(
-        1 for s in sockets if s.conversation in {t["conversation"] for t in targets}
-    )
-    deadline = time.monotonic() + 30
-    while len(completed) < expected_completed and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    elapsed = time.monotonic() - began
-    server_cpu_s = server.cpu_seconds() - cpu_before
-    server_cpu = server_cpu_s / elapsed
-    result = {
-        "server": "bare consumer" if bare else "ConversationConsumer",
-        "sockets": len(sockets),
-        "connect_errors": len(opened) - len(sockets),
+    renders = min(opt.renders, len(pairs))
+    rounds = max(1, opt.rounds)
+    for index in range(rounds):
+        for side in sides if index % 2 == 0 else reversed(sides):
+            targets = [{"conversation": c, "job": str(uuid.uuid4())} for _, c in pairs[:renders]]
+            watched = {t["conversation"] for t in targets}
+            side.completed_expected += sum(1 for s in side.sockets if s.conversation in watched)
+            cpu_before, began = side.server.cpu_seconds(), time.monotonic()
+            emitted = await stack.arun_module(
+                "infra.bench.emitter",
+                {
+                    "mode": "bare" if side.bare else "ours",
+                    "targets": targets,
+                    "rate": opt.rate,
+                    "seconds": opt.seconds / rounds,
+                },
+            )
+            deadline = time.monotonic() + 30
+            while len(side.completed) < side.completed_expected and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)  # stragglers of this round land before the other side's
+            side.busy_s += time.monotonic() - began
+            side.cpu_s += side.server.cpu_seconds() - cpu_before
+            side.progress_sent += emitted["progress_sent"]
+            side.emitter.append(emitted)
+    results = [_latency_result(side, opt, renders, rounds) for side in sides]
+    for side in sides:
+        await asyncio.gather(*(s.close() for s in side.sockets))
+    return results[0], results[1]
+
+
+def _latency_result(side: _Watch, opt: WsOptions, renders: int, rounds: int) -> dict[str, Any]:
+    return {
+        "server": "bare consumer" if side.bare else "ConversationConsumer",
+        "sockets": len(side.sockets),
+        "connect_errors": side.connect_errors,
         "watched_jobs": renders,
         "watchers_per_job": opt.per_job,
-        "emitter": emitted,
-        "progress_deliveries": len(progress),
-        "progress_deliveries_expected": emitted["progress_sent"] * opt.per_job,
-        "progress_latency": summary_ms(progress),
-        "completed_received": len(completed),
-        "completed_expected": expected_completed,
-        "completed_latency": summary_ms(completed),
-        "seq_gaps": sum(s.gaps for s in sockets) if not bare else None,
-        "closed_early": sum(1 for s in sockets if not s.open_now),
-        "server_cpu_cores": round(server_cpu, 2),
-        "server_cpu_us_per_delivery": round(1e6 * server_cpu_s / max(1, len(progress)), 1),
-        "server_rss_mib": round(server.rss_mib(), 1),
+        "rounds": rounds,
+        "emitter": {
+            "rate_achieved": round(
+                sum(e["rate_achieved"] for e in side.emitter) / len(side.emitter), 1
+            ),
+            "max_schedule_lag_ms": max(e["max_schedule_lag_ms"] for e in side.emitter),
+            "publish_failures": sum(e["publish_failures"] for e in side.emitter),
+        },
+        "progress_deliveries": len(side.progress),
+        "progress_deliveries_expected": side.progress_sent * opt.per_job,
+        "progress_latency": summary_ms(side.progress),
+        "completed_received": len(side.completed),
+        "completed_expected": side.completed_expected,
+        "completed_latency": summary_ms(side.completed),
+        "seq_gaps": None if side.bare else sum(s.gaps for s in side.sockets),
+        "closed_early": sum(1 for s in side.sockets if not s.open_now),
+        "server_cpu_cores": round(side.cpu_s / side.busy_s, 2) if side.busy_s else 0.0,
+        "server_cpu_us_per_delivery": round(1e6 * side.cpu_s / max(1, len(side.progress)), 1),
+        "server_rss_mib": round(side.server.rss_mib(), 1),
     }
-    await asyncio.gather(*(s.close() for s in sockets))
-    return result
 
 
 def _ratio(ours: dict[str, Any], bare: dict[str, Any]) -> dict[str, float]:

@@ -45,6 +45,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--hold", type=float, default=defaults.hold, help="seconds to hold idle sockets"
         )
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=defaults.rounds,
+            help="latency rounds, ours and bare in turn",
+        )
+        parser.add_argument(
+            "--reconnect-spread",
+            type=float,
+            default=defaults.reconnect_spread,
+            help="spread first reconnect attempts over this many seconds (0: the studio's 0.25-0.5 s)",
+        )
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -60,6 +72,8 @@ class Command(BaseCommand):
             real_watchers=opts["real_watchers"],
             beat_length=opts["beat_length"],
             hold=opts["hold"],
+            rounds=opts["rounds"],
+            reconnect_spread=opts["reconnect_spread"],
         )
         result = run(options)
         self.stdout.write(json.dumps(result, indent=2) if opts["json"] else report.ws_text(result))
