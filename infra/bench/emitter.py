@@ -34,12 +34,34 @@ def run(
 
     from infra import events
 
+    from .stats import summary_ms
+
     failures = _Failures()
     logging.getLogger("infra.events").addHandler(failures)
     layer = get_channel_layer()
+    # How long after its ts each event left this process (published): the emitter's own
+    # share of the latency the clients measure.
+    built = threading.local()
+    publish_delays: list[float] = []
+    real_build = events.build
+
+    def build_and_remember(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        event = real_build(*args, **kwargs)
+        built.ts = event["ts"]
+        return event
+
+    events.build = build_and_remember
+
+    def published() -> None:
+        ts = getattr(built, "ts", None)
+        if ts is not None:
+            publish_delays.append(time.time() - ts)
+            built.ts = None
 
     def bare_send(event_type: str, target: dict[str, str], **payload: Any) -> None:
-        event = events.build(event_type, target["conversation"], 0, job=target["job"], **payload)
+        event = build_and_remember(
+            event_type, target["conversation"], 0, job=target["job"], **payload
+        )
         group = f"bare.{uuid.UUID(target['conversation']).hex}"
         try:
             async_to_sync(layer.group_send)(group, {"type": "event.forward", "event": event})
@@ -59,6 +81,7 @@ def run(
                     stage="mixing",
                     progress=value,
                 )
+            published()
         finally:
             close_old_connections()
 
@@ -102,6 +125,7 @@ def run(
         "rate_achieved": round(total / emitted_s, 1) if emitted_s else 0.0,
         "max_schedule_lag_ms": round(max(lateness, default=0.0) * 1000, 1),
         "publish_failures": failures.count,
+        "ts_to_published": summary_ms(publish_delays),
     }
 
 
