@@ -18,7 +18,7 @@ COMMANDS = {
     "bench_ws": [
         "--connections", "6", "--reconnect", "3", "--watchers", "4", "--renders", "2",
         "--per-job", "2", "--rate", "10", "--seconds", "1", "--real-renders", "1",
-        "--real-watchers", "2", "--beat-length", "1 bar", "--hold", "0.5",
+        "--real-watchers", "2", "--beat-length", "1 bar", "--hold", "0.5", "--rounds", "1",
     ],
     "bench_http": [
         "--rate", "5", "--seconds", "1", "--warmup", "0.2", "--users", "1",
@@ -67,6 +67,7 @@ def test_bench_ws_prints_socket_reconnect_and_latency_figures(bench_runs):
     assert result["idle"]["web_rss_mib"] > 0
     assert result["reconnect"]["reconnected"] == 3
     assert result["latency"]["completed_received"] == result["latency"]["completed_expected"] == 4
+    assert result["latency_bare"]["completed_received"] == 4
     assert result["latency"]["progress_latency"]["count"] > 0
     assert result["latency_bare"]["progress_latency"]["count"] > 0
     assert set(result["latency_ratio"]) == {"p50", "p99"}
