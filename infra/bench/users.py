@@ -38,6 +38,7 @@ QUESTIONS = ("what key is it in?", "what bpm is it?", "how do I export?", "how l
 # Turn kinds once a beat exists (the first turn always creates); weights sum to 100.
 MIX = (("modify", 45), ("question", 15), ("undo", 12), ("create", 10), ("redo", 8), ("restore", 10))
 NOT_ERRORS = {"reply", "render_completed", "restored", "undo_redo"}
+FINAL = ("generation.completed", "generation.failed", "generation.cancelled")
 REPLY_TIMEOUT_S = 30.0
 RENDER_TIMEOUT_S = 180.0
 
@@ -141,6 +142,9 @@ class User:
     tally: Tally
     sock: BenchSocket | None = None
     versions: int = 0
+    # Final events by job id, recorded as they arrive: a fast render can finish before the
+    # turn starts waiting for it.
+    finished: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def live(self, deadline: float, *, delay: float) -> None:
         await asyncio.sleep(delay)
@@ -179,6 +183,8 @@ class User:
         return self.sock
 
     def _count_versions(self, _: BenchSocket, event: dict[str, Any], now: float) -> None:
+        if event["type"] in FINAL and "job" in event:
+            self.finished[event["job"]] = event
         if event["type"] == "beat.version_created":
             # A "create" starts a new beat at v1: restores pick from the newest beat.
             self.versions = int(event["version"]["number"])
@@ -233,10 +239,9 @@ class User:
         return await self._render(sock, state["job"], sent)
 
     async def _render(self, sock: BenchSocket, job: str, sent: float) -> str:
-        final = ("generation.completed", "generation.failed", "generation.cancelled")
         try:
-            event = await sock.wait_for(
-                lambda e: e["type"] in final and e.get("job") == job, RENDER_TIMEOUT_S
+            event = self.finished.get(job) or await sock.wait_for(
+                lambda e: e["type"] in FINAL and e.get("job") == job, RENDER_TIMEOUT_S
             )
         except TimeoutError:
             return "timeout_render"
