@@ -6,8 +6,6 @@ import asyncio
 import itertools
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 from infra.embedded_redis import free_port
+from infra.processes import Process, spawn, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,61 +60,6 @@ def child_env(**overrides: str) -> dict[str, str]:
     }
     env.update(overrides)
     return env
-
-
-@dataclass
-class Process:
-    name: str
-    popen: subprocess.Popen
-    log: Path
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def signal(self, sig: int) -> None:
-        if self.alive():
-            os.killpg(self.popen.pid, sig)
-
-    def stop(self, timeout: float = 15) -> int:
-        if self.alive():
-            self.signal(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.signal(signal.SIGKILL)
-                self.popen.wait()
-        return self.popen.returncode
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-
-def spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> Process:
-    log = log_dir / f"{name}.log"
-    handle = log.open("wb")
-    popen = subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    return Process(name, popen, log)
-
-
-def wait_until(
-    check: Callable[[], bool], *, timeout: float, what: str, process: Process | None = None
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and not process.alive():
-            raise RuntimeError(
-                f"{process.name} exited while waiting for {what}:\n{process.output()[-3000:]}"
-            )
-        try:
-            if check():
-                return
-        except Exception:  # noqa: S110 - not up yet
-            pass
-        time.sleep(0.1)
-    tail = process.output()[-3000:] if process else ""
-    raise TimeoutError(f"timed out after {timeout}s waiting for {what}\n{tail}")
 
 
 def start_web(
