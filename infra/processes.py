@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,3 +99,28 @@ def spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> Pro
         args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
     )
     return Process(name, popen, log)
+
+
+def celery_worker_args(*, node: str, concurrency: int = 1, loglevel: str = "INFO") -> list[str]:
+    """The command line of a prefork Celery worker on both queues, as deployments run it,
+    without mingle and gossip (stacks start and stop workers quickly)."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "dawg",
+        "worker",
+        "-Q",
+        "generation,default",
+        "--pool",
+        "prefork",
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        loglevel,
+        "-n",
+        node,
+        "--without-mingle",
+        "--without-gossip",
+    ]

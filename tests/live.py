@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 from infra.embedded_redis import free_port
-from infra.processes import Process, spawn, wait_until
+from infra.processes import Process, celery_worker_args, spawn, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,26 +92,9 @@ def start_worker(
 ) -> Process:
     from celery import Celery
 
-    args = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "dawg",
-        "worker",
-        "-Q",
-        "generation,default",
-        "--pool",
-        "prefork",
-        "--concurrency",
-        str(concurrency),
-        "--loglevel",
-        "INFO",
-        "-n",
-        f"{name}-{os.getpid()}@%h",
-        "--without-mingle",
-        "--without-gossip",
-    ]
+    args = celery_worker_args(
+        node=f"{name}-{os.getpid()}@%h", concurrency=concurrency, loglevel="INFO"
+    )
     if beat:
         args += ["-B", "--schedule", str(log_dir / f"{name}-beat-schedule")]
     env = env or child_env()

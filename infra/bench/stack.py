@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from infra.embedded_redis import EmbeddedRedis, free_port, start_embedded_redis
-from infra.processes import Process, spawn, wait_until
+from infra.processes import Process, celery_worker_args, spawn, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_MODULE = "dawg.settings.development"
@@ -359,26 +359,11 @@ class Stack:
         """A Celery worker on the generation and default queues (prefork)."""
         proc = self.spawn(
             name,
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "dawg",
-                "worker",
-                "-Q",
-                "generation,default",
-                "--pool",
-                "prefork",
-                "--concurrency",
-                str(concurrency),
-                "--loglevel",
-                "WARNING",
-                "-n",
-                f"{name}-{uuid.uuid4().hex[:6]}@%h",
-                "--without-mingle",
-                "--without-gossip",
-            ],
+            celery_worker_args(
+                node=f"{name}-{uuid.uuid4().hex[:6]}@%h",
+                concurrency=concurrency,
+                loglevel="WARNING",
+            ),
             self.env(**env),
         )
         node = name + "-"

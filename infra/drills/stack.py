@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra.processes import celery_worker_args
+
 from .toolkit import (
     DrillAbort,
     HangProxy,
@@ -174,26 +176,9 @@ class Stack:
     ) -> Proc:
         """Start a Celery worker on both queues; with ``wait``, until it is ready."""
         name = self._name("worker")
-        args = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "dawg",
-            "worker",
-            "-Q",
-            "generation,default",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            str(concurrency),
-            "--loglevel",
-            "INFO",
-            "-n",
-            f"{name}-{uuid.uuid4().hex[:6]}@drill",
-            "--without-mingle",
-            "--without-gossip",
-        ]
+        args = celery_worker_args(
+            node=f"{name}-{uuid.uuid4().hex[:6]}@drill", concurrency=concurrency, loglevel="INFO"
+        )
         proc = spawn(name, args, {**self.env, **env}, self.logs)
         self.procs.append(proc)
         if wait:
