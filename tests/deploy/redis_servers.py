@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from infra.embedded_redis import free_port
+from tests.deploy.tls import self_signed_certificate
 
 PASSWORD = "s3cret-pw"
 
@@ -68,28 +69,7 @@ def tls_redis(workdir: Path) -> Iterator[TlsRedis]:
     """redis-server accepting only TLS (no plain port) and only with the password."""
     binary = redis_server_binary(tls=True)
     cert, key = workdir / "redis.crt", workdir / "redis.key"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    self_signed_certificate(cert, key, common_name="127.0.0.1", ip="127.0.0.1")
     port = free_port()
     process = subprocess.Popen(
         [

@@ -27,6 +27,7 @@ from tests.deploy.process_commands import (
     procfile_commands,
     railway_commands,
 )
+from tests.deploy.tls import self_signed_certificate
 from tests.test_settings_env import documented_variables
 
 K8S_VERSION = "1.37.0"
@@ -360,26 +361,7 @@ def test_nginx_upgrades_websockets_and_balances_several_instances():
 @pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed")
 def test_nginx_config_passes_nginx_t(tmp_path):
     cert, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    self_signed_certificate(cert, key)
     site = NGINX_CONF.read_text().replace("/etc/nginx/tls/", f"{tmp_path}/")
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "nginx.conf").write_text(

@@ -34,6 +34,7 @@ from tests.deploy.process_commands import (
     listen_port,
     procfile_commands,
 )
+from tests.deploy.tls import self_signed_certificate
 from tests.test_settings_env import SAFE_PROD_ENV
 
 pytestmark = pytest.mark.slow
@@ -260,26 +261,7 @@ def nginx(stack, image_env, tmp_path_factory) -> Iterator[dict[str, str] | None]
         yield None
         return
     tmp = tmp_path_factory.mktemp("nginx")
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            str(tmp / "privkey.pem"),
-            "-out",
-            str(tmp / "fullchain.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    self_signed_certificate(tmp / "fullchain.pem", tmp / "privkey.pem")
     http_port, https_port = free_port(), free_port()
     site = (DEPLOY / "nginx" / "dawg.conf").read_text()
 
