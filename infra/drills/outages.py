@@ -31,9 +31,6 @@ ONE_MINUTE_BEATS = (
     "lofi beat 80 bpm, 1 minute",
     "drill beat 142 bpm, 1 minute",
 )
-# Faults aimed "mid-render" need a render long enough to still be synthesizing when the
-# drill looks: on a quiet machine a 1-minute beat is done in well under a second.
-MID_RENDER_BEAT = "drum and bass at 174, 5 minutes"
 
 
 @dataclass
@@ -205,7 +202,7 @@ def postgres_restart(report: Report) -> None:
         (worker,), (beat,), ((web, base),) = s.workers, s.beats, s.webs
         owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
-        jobs = [chat_post(owner, text) for text in (MID_RENDER_BEAT, ONE_MINUTE_BEATS[1])]
+        jobs = [chat_post(owner, text) for text in (LONG_BEAT, ONE_MINUTE_BEATS[1])]
         wait_stage(jobs[0], "synth", timeout=90)
         probe = ReadinessProbe(base).start()
         time.sleep(0.5)
@@ -294,7 +291,7 @@ def s3_outage(report: Report) -> None:
         )
 
         # (b) a long outage: mid-render, and a job queued while S3 is away.
-        long_mid = chat_post(owner, MID_RENDER_BEAT)
+        long_mid = chat_post(owner, LONG_BEAT)
         wait_stage(long_mid, "synth", timeout=90)
         s.s3.stop()
         down_at = time.monotonic()
@@ -363,7 +360,7 @@ def s3_hang(report: Report) -> None:
         proxy = s.s3_proxy
         owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
-        job = chat_post(owner, MID_RENDER_BEAT)
+        job = chat_post(owner, LONG_BEAT)
         wait_stage(job, "synth", timeout=90)
         proxy.hang()
         hang_at = time.monotonic()

@@ -21,9 +21,11 @@ from .stack import (
 )
 
 # A long beat: the render lasts several seconds, so a kill lands mid-render.
-LONG_BEAT = "drum and bass at 174, 3 minutes"
+# Faults aimed "mid-render" need a render still synthesizing when the drill looks: on a
+# quiet machine a 1-2 minute beat can be done before the first look.
+LONG_BEAT = "drum and bass at 174, 5 minutes"
 SHORT_BEATS = (
-    "house beat 124 bpm, 2 minutes",
+    "house beat 124 bpm, 5 minutes",
     "boom bap beat 90 bpm, 2 minutes",
     "trap beat 140 F minor, 2 minutes",
     "lofi beat 80 bpm, 2 minutes",
