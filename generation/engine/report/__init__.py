@@ -28,7 +28,8 @@ Figures per genre (``measure_genre``) and their targets (``targets.TARGETS``):
 - ``seed_overlap``: |A & B| / min(|A|, |B|) of (track, written onset, pitch) between the
   first and second seed, for drums (all drum tracks), bass and chords (the pad where a
   genre has no chords track).
-- ``short_bass_bars``: bars with a bass onset in a 16-bar beat.
+- ``short_bass_bars``: bars in which a bass note sounds (onset to onset + length) in a
+  16-bar beat.
 
 Pure numpy/scipy/pyloudnorm; matplotlib only for :func:`write_spectrogram`.
 """

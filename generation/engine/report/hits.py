@@ -23,15 +23,24 @@ def hit_correlations(
 
     ``stem`` is mono; ``onsets`` the hits' first samples; ``groups`` one label per hit
     (the GM note and voice), so an open hat is compared with the last open hat, not the
-    closed one before it. Windows run ``window_s`` from each onset; a silent or cut
-    window is skipped. Gain does not count (normalised), so velocity-only variation
-    still reads 1.0.
+    closed one before it. Windows run ``window_s`` from each onset; a window that holds
+    the next hit's onset (rolls, flams, ghost notes right before a hit) is skipped, since
+    two summed hits differ from one whatever the voice does, and so is a silent or cut
+    one. Gain does not count (normalised), so velocity-only variation still reads 1.0.
+    Earlier hits' tails ringing into a window (an open hat under the next closed hat) do
+    count: they change what is heard.
     """
     stem = np.asarray(stem, dtype=np.float64)
     length = int(window_s * sample_rate)
+    order = np.argsort(np.asarray(onsets, dtype=np.int64), kind="stable")
+    onsets = np.asarray(onsets, dtype=np.int64)[order]
+    groups = np.asarray(groups)[order]
+    following = np.append(onsets[1:], np.iinfo(np.int64).max)
     last: dict[object, np.ndarray] = {}
     values = []
-    for onset, group in zip(np.asarray(onsets, dtype=np.int64), groups, strict=True):
+    for onset, group, next_onset in zip(onsets, groups, following, strict=True):
+        if next_onset < onset + length + max_lag:
+            continue
         window = stem[onset - max_lag : onset + length + max_lag] if onset >= max_lag else None
         if window is None or window.size < length + 2 * max_lag or not np.any(window):
             continue

@@ -18,7 +18,7 @@ from .loudness import loudest_of, relative_to, stem_loudness
 from .patterns import (
     OnsetGrid,
     bar_patterns,
-    bars_played,
+    bars_sounding,
     distinct_patterns,
     note_keys,
     onset_samples,
@@ -170,10 +170,7 @@ def _symbolic_figures(result: RenderResult, second_seed: int, short_bars: int) -
     }
     short = spec.with_changes(bars=short_bars)
     short_notes = notes_of(short)
-    short_grid = OnsetGrid(short_bars * short.beats_per_bar, short.swing)
-    bass_bars = bars_played(
-        bar_patterns(short_notes.get("bass", ()), short.beats_per_bar, short_bars, short_grid)
-    )
+    bass_bars = bars_sounding(short_notes.get("bass", ()), short.beats_per_bar, short_bars)
     return {
         "patterns": {name: distinct_patterns(p) for name, p in per_track.items()},
         "symbolic_twin_share": symbolic_twin_share(per_track),

@@ -12,6 +12,7 @@ __all__ = [
     "OnsetGrid",
     "bar_patterns",
     "bars_played",
+    "bars_sounding",
     "distinct_patterns",
     "note_keys",
     "onset_samples",
@@ -86,6 +87,21 @@ def distinct_patterns(patterns: Sequence[frozenset]) -> int:
 def bars_played(patterns: Sequence[frozenset]) -> int:
     """How many bars hold at least one note onset."""
     return sum(1 for p in patterns if p)
+
+
+def bars_sounding(notes: Iterable, beats_per_bar: float, bars: int) -> int:
+    """How many bars a note sounds in (from its start to ``start + length_beats``).
+
+    A held note counts in every bar it spans; a note ending exactly on a bar line does not
+    count in the next bar.
+    """
+    playing = np.zeros(bars, dtype=bool)
+    for note in notes:
+        first = int(np.floor(note.start_beat / beats_per_bar + 1e-9))
+        end = note.start_beat + max(note.length_beats, 0.0)
+        last = int(np.ceil(end / beats_per_bar - 1e-9)) - 1
+        playing[max(0, first) : min(bars, max(first, last) + 1)] = True
+    return int(playing.sum())
 
 
 def symbolic_twin_share(per_track: dict[str, Sequence[frozenset]]) -> float:

@@ -61,13 +61,20 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}"
 
 
+def _whole_pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f}"
+
+
 def _num(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
     return f"{value:.{digits}f}"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def _table(header: list[str], rows: list[list[str]], *, markdown: bool = False) -> str:
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))]
     lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
@@ -78,8 +85,11 @@ def _mark(result: dict[str, Any]) -> str:
     return {True: "PASS", False: "FAIL", None: "n/a"}[result["pass"]]
 
 
-def format_report(report: dict[str, Any]) -> str:
-    """The report as four text tables (mix, stems, patterns, targets) and a summary line."""
+def format_report(report: dict[str, Any], *, markdown: bool = False) -> str:
+    """The report as four tables (mix, stems, patterns, targets) and a summary line.
+
+    Plain text aligned in columns, or Markdown tables (``markdown=True``) for docs.
+    """
     genres = report["genres"]
     mix_rows = []
     for g in genres:
@@ -103,10 +113,7 @@ def format_report(report: dict[str, Any]) -> str:
                 str(g["patterns"].get("hats", "-")),
                 _pct(g["audio_twin_share"]),
                 _pct(g["symbolic_twin_share"]),
-                "/".join(
-                    _pct(overlap[k]).split(".")[0] if overlap[k] is not None else "-"
-                    for k in ("drums", "bass", "chords")
-                ),
+                "/".join(_whole_pct(overlap[k]) for k in ("drums", "bass", "chords")),
                 f"{g['short_bass_bars']}/{g['short_bars']}",
             ]
         )
@@ -133,10 +140,12 @@ def format_report(report: dict[str, Any]) -> str:
             "bass",
         ],
         mix_rows,
+        markdown=markdown,
     )
     stems = _table(
         ["genre", *TRACKS[1:]],
         [[g["genre"], *(_num(g["stem_lu"].get(t)) for t in TRACKS[1:])] for g in genres],
+        markdown=markdown,
     )
     patterns = _table(
         ["genre", *TRACKS, *(f"r:{d}" for d in DRUMS)],
@@ -148,10 +157,12 @@ def format_report(report: dict[str, Any]) -> str:
             ]
             for g in genres
         ],
+        markdown=markdown,
     )
     targets = _table(
         ["genre", *(t.key for t in TARGETS)],
         [[g["genre"], *(_mark(g["targets"][t.key]) for t in TARGETS)] for g in genres],
+        markdown=markdown,
     )
     summary = report["summary"]
     median = report["median_audible"]
@@ -160,15 +171,15 @@ def format_report(report: dict[str, Any]) -> str:
         f"{summary['genres_all_pass']}/{summary['genres']} genres pass every target; "
         f"median 250 Hz-6 kHz share {_pct(median['value'])} % (>= 15 %: {_mark(median)})"
     )
-    legend = "\n".join(f"  {t.key}: {t.text}" for t in TARGETS)
+    legend = "\n".join(f"{'-' if markdown else ' '} {t.key}: {t.text}" for t in TARGETS)
     return "\n\n".join(
         [
             "Mix (long beat; seeds = note overlap of two seeds, drums/bass/chords; "
-            "bass = bars the bass plays in a 16-bar beat)\n" + mix,
+            "bass = bars the bass sounds in the short beat)\n" + mix,
             "Stem loudness in the mix, LU relative to the kick\n" + stems,
             "Distinct bar patterns per track; r: median hit-to-hit correlation per drum\n"
             + patterns,
-            "Targets\n" + targets + "\n" + legend,
+            "Targets\n" + targets + "\n" + ("\n" if markdown else "") + legend,
             line,
         ]
     )

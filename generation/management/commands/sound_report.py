@@ -32,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--short-bars", type=int, default=16, help="beat for the bass figure")
         parser.add_argument("--png-dir", help="write a spectrogram per genre here")
         parser.add_argument("--json", dest="json_path", help="write every figure to this file")
+        parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
 
     def handle(self, *args: Any, **options: Any) -> None:
         genres = _names(options["genres"])
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             png_dir=options["png_dir"],
             progress=lambda genre: self.stderr.write(f"measuring {genre}…"),
         )
-        self.stdout.write(format_report(report))
+        self.stdout.write(format_report(report, markdown=options["markdown"]))
         if options["json_path"]:
             Path(options["json_path"]).write_text(json.dumps(report, indent=2, default=float))
             self.stdout.write(self.style.SUCCESS(f"wrote {options['json_path']}"))
