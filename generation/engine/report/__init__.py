@@ -8,9 +8,11 @@ Figures per genre (``measure_genre``) and their targets (``targets.TARGETS``):
 - ``stem_lu``: BS.1770 integrated loudness of every stem as it sits in the mix (stereo,
   panned), minus the kick's; ``snare_clap_lu`` and ``melodic_lu`` the loudest of
   snare/clap and of chords/melody/pad.
-- ``kick``: median over hits of the strongest 25-250 Hz peak of the kick stem from 40 ms
-  to 340 ms after each hit (cut at the next hit), and its folded distance in cents to
-  the key's tonic and fifth (the nearer one is ``cents``).
+- ``kick``: median over hits of the strongest 25-250 Hz peak of the kick stem from 120 ms
+  to 920 ms after each hit (cut at the next hit; hits with 350 ms or more of body decide
+  when there are four of them), and its folded distance in cents to the key's tonic and
+  fifth (the nearer is ``cents``). The window skips the pitch sweep so the settled tail,
+  the pitch one hears, decides.
 - ``side_mid_db``: energy of (L-R)/2 over (L+R)/2 of the master.
 - ``hit_correlation``: per drum stem, the median normalised correlation (best lag within
   +-8 samples) of the first 60 ms of each hit with the previous hit of the same note and
