@@ -9,6 +9,8 @@ from scipy import signal
 
 __all__ = ["write_spectrogram"]
 
+ROWS = 240
+
 
 def write_spectrogram(
     audio: np.ndarray, sample_rate: int, path: str | Path, *, title: str = ""
@@ -27,13 +29,21 @@ def write_spectrogram(
     freqs, times, power = signal.spectrogram(
         mono, fs=sample_rate, nperseg=4096, noverlap=2048, scaling="spectrum"
     )
-    db = 10.0 * np.log10(power + 1e-12)
-    keep = (freqs >= 20.0) & (freqs <= 20000.0)
+    # Pool the FFT bins into log-spaced rows: what a log axis shows anyway, and a mesh
+    # of 240 rows draws in a fraction of the time of 2048.
+    edges = np.geomspace(20.0, 20000.0, ROWS + 1)
+    row = np.searchsorted(edges, freqs) - 1
+    pooled = np.full((ROWS, power.shape[1]), np.nan)
+    for index in np.unique(row[(row >= 0) & (row < ROWS)]):
+        pooled[index] = power[row == index].mean(axis=0)
+    filled = ~np.isnan(pooled[:, 0])
+    db = 10.0 * np.log10(pooled[filled] + 1e-12)
+    centres = np.sqrt(edges[:-1] * edges[1:])[filled]
     figure, axes = pyplot.subplots(figsize=(12, 4.5), dpi=100)
     mesh = axes.pcolormesh(
         times,
-        freqs[keep],
-        db[keep],
+        centres,
+        db,
         shading="auto",
         cmap="magma",
         vmin=db.max() - 90,

@@ -7,7 +7,7 @@ from scipy import signal
 
 __all__ = ["BANDS", "band_shares", "side_mid_db", "welch_power"]
 
-# (name, low Hz, high Hz); the edges of the five bands.
+# (name, low Hz, high Hz): the five bands a mix engineer reads a spectrum in.
 BANDS: tuple[tuple[str, float, float], ...] = (
     ("sub", 0.0, 60.0),
     ("low", 60.0, 250.0),
@@ -15,7 +15,7 @@ BANDS: tuple[tuple[str, float, float], ...] = (
     ("presence", 2000.0, 6000.0),
     ("air", 6000.0, np.inf),
 )
-# The "can it be heard on a small speaker" band, 250 Hz - 6 kHz.
+# The "can it be heard on a small speaker" band, 250 Hz - 6 kHz.
 AUDIBLE_BAND = (250.0, 6000.0)
 WELCH_SEGMENT = 8192  # 5.4 Hz bins at 44.1 kHz: the 60 Hz edge is resolved
 

@@ -1,4 +1,4 @@
-"""The issue's sound targets as PASS/FAIL checks on the measured figures."""
+"""The sound targets (mix, pitch, width, variation, length) as PASS/FAIL checks on the figures."""
 
 from __future__ import annotations
 
