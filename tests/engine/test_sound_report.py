@@ -291,6 +291,7 @@ def test_targets_pass_fail_or_have_nothing_to_measure():
         "seed_overlap": {"drums": 0.5, "bass": 0.61, "chords": None},
         "short_bars": 16,
         "short_bass_bars": 12,
+        "duration_s": 181.5,
     }
     results = {key: value["pass"] for key, value in evaluate(figures).items()}
     assert results == {
@@ -305,6 +306,9 @@ def test_targets_pass_fail_or_have_nothing_to_measure():
         "seed_overlap": False,  # the worst group decides
         "bass_bars": True,
     }
+    short = evaluate({**figures, "duration_s": 30.0, "patterns": {"hats": 1}})
+    assert short["twins"]["pass"] is None and short["hat_patterns"]["pass"] is None
+    assert short["audible"]["pass"] is True
 
 
 def test_the_command_prints_every_figure_and_writes_json_and_a_png(tmp_path):

@@ -15,6 +15,12 @@ __all__ = ["format_report", "run_report"]
 TRACKS = ("kick", "snare", "clap", "hats", "perc", "bass", "chords", "melody", "pad")
 
 
+def _columns(genres: list[dict[str, Any]], field: str) -> list[str]:
+    """The usual tracks first, then any other track some genre has (a new engine stem)."""
+    seen = {name for g in genres for name in g[field]}
+    return [t for t in TRACKS if t in seen] + sorted(seen - set(TRACKS))
+
+
 def run_report(
     genres: Iterable[str],
     settings: ReportSettings | None = None,
@@ -142,17 +148,19 @@ def format_report(report: dict[str, Any], *, markdown: bool = False) -> str:
         mix_rows,
         markdown=markdown,
     )
+    stem_names = [t for t in _columns(genres, "stem_lu") if t != "kick"]
+    pattern_names = _columns(genres, "patterns")
     stems = _table(
-        ["genre", *TRACKS[1:]],
-        [[g["genre"], *(_num(g["stem_lu"].get(t)) for t in TRACKS[1:])] for g in genres],
+        ["genre", *stem_names],
+        [[g["genre"], *(_num(g["stem_lu"].get(t)) for t in stem_names)] for g in genres],
         markdown=markdown,
     )
     patterns = _table(
-        ["genre", *TRACKS, *(f"r:{d}" for d in DRUMS)],
+        ["genre", *pattern_names, *(f"r:{d}" for d in DRUMS)],
         [
             [
                 g["genre"],
-                *(str(g["patterns"].get(t, "-")) for t in TRACKS),
+                *(str(g["patterns"].get(t, "-")) for t in pattern_names),
                 *(_num(g["hit_correlation"].get(d), 3) for d in DRUMS),
             ]
             for g in genres

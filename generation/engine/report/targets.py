@@ -10,6 +10,15 @@ from typing import Any
 __all__ = ["TARGETS", "Target", "evaluate", "median_audible_share"]
 
 MEDIAN_AUDIBLE_SHARE = 0.15
+# The repetition targets are for a 3-minute beat; a short beat is one or two sections, so
+# they are not judged on beats under 2.5 minutes (the figures are still reported).
+FULL_LENGTH_S = 150.0
+
+
+def _full_length(
+    read: Callable[[dict[str, Any]], float | None],
+) -> Callable[[dict[str, Any]], float | None]:
+    return lambda f: read(f) if f.get("duration_s", FULL_LENGTH_S) >= FULL_LENGTH_S else None
 
 
 @dataclass(frozen=True)
@@ -71,14 +80,14 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "twins",
-        "<= 50 % of bars have a near-identical twin (audio)",
-        lambda f: f["audio_twin_share"],
+        "a 3-minute beat: <= 50 % of bars have a near-identical twin (audio)",
+        _full_length(lambda f: f["audio_twin_share"]),
         lambda v: v <= 0.5,
     ),
     Target(
         "hat_patterns",
-        "hats use >= 4 bar patterns",
-        lambda f: f["patterns"].get("hats"),
+        "a 3-minute beat: hats use >= 4 bar patterns",
+        _full_length(lambda f: f["patterns"].get("hats")),
         lambda v: v >= 4,
     ),
     Target(
