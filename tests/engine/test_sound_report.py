@@ -30,7 +30,7 @@ from generation.engine.report.patterns import (
     overlap,
     symbolic_twin_share,
 )
-from generation.engine.report.spectrum import band_shares, side_mid_db
+from generation.engine.report.spectrum import band_shares, share_above, side_mid_db
 from generation.engine.report.twins import audio_twin_share, bar_features
 
 RATE = 44100
@@ -63,6 +63,14 @@ def test_equal_energy_at_55_and_3000_hz_splits_the_shares_in_half():
     assert shares["sub"] == pytest.approx(0.5, abs=0.01)
     assert shares["presence"] == pytest.approx(0.5, abs=0.01)
     assert shares["250-6k"] == pytest.approx(0.5, abs=0.01)
+
+
+def test_share_above_a_frequency_splits_a_bass_from_its_harmonic():
+    # A 50 Hz line with 150 and 400 Hz partials at half its amplitude (a quarter of its
+    # energy each): only the 400 Hz one is above 200 Hz, 1/4 of 1.5 = a sixth.
+    bass = sine(50, 4) + 0.5 * sine(150, 4) + 0.5 * sine(400, 4)
+    assert share_above(bass, RATE, 200.0) == pytest.approx(1 / 6, abs=0.01)
+    assert share_above(np.zeros(RATE), RATE, 200.0) is None
 
 
 def test_side_mid_is_minus_infinity_for_mono_and_zero_db_for_decorrelated_channels():
@@ -342,6 +350,7 @@ def test_the_command_prints_every_figure_and_writes_json_and_a_png(tmp_path):
         pytest.approx(1.0)
     )
     assert house["stem_lu"]["kick"] == 0.0 and "bass" in house["stem_lu"]
+    assert 0.0 <= house["bass_above_200hz"] <= 1.0
     assert 25.0 < house["kick"]["hz"] < 250.0
     assert set(house["seed_overlap"]) == {"drums", "bass", "chords"}
     assert 0 <= house["short_bass_bars"] <= 16

@@ -13,6 +13,8 @@ Figures per genre (``measure_genre``) and their targets (``targets.TARGETS``):
   when there are four of them), and its folded distance in cents to the key's tonic and
   fifth (the nearer is ``cents``). The window skips the pitch sweep so the settled tail,
   the pitch one hears, decides.
+- ``bass_above_200hz``: share of the bass stem's energy above 200 Hz (what a phone or
+  laptop speaker can play of the line; no target).
 - ``side_mid_db``: energy of (L-R)/2 over (L+R)/2 of the master.
 - ``hit_correlation``: per drum stem, the median normalised correlation (best lag within
   +-8 samples) of the first 60 ms of each hit with the previous hit of the same note and

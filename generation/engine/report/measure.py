@@ -25,7 +25,7 @@ from .patterns import (
     overlap,
     symbolic_twin_share,
 )
-from .spectrum import band_shares, side_mid_db
+from .spectrum import band_shares, share_above, side_mid_db
 from .twins import audio_twin_share, bar_features
 
 __all__ = ["DRUMS", "ReportSettings", "bars_for_minutes", "measure_genre", "notes_of"]
@@ -34,6 +34,7 @@ DRUMS = ("kick", "snare", "clap", "hats", "perc")
 SNARES = ("snare", "clap")
 MELODIC = ("chords", "melody", "pad")
 SHORT_BARS = 16
+SMALL_SPEAKER_HZ = 200.0  # about where phone and laptop speakers stop reproducing bass
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,11 @@ def _audio_figures(result: RenderResult) -> dict[str, Any]:
     features = bar_features(result.master.mean(axis=0), rate, spec.seconds_per_bar, spec.bars)
     return {
         "bands": band_shares(result.master, rate),
+        "bass_above_200hz": (
+            share_above(result.stems["bass"], rate, SMALL_SPEAKER_HZ)
+            if "bass" in result.stems
+            else None
+        ),
         "stem_lu": {name: _finite(value) for name, value in relative.items()},
         "snare_clap_lu": loudest_of(relative, SNARES),
         "melodic_lu": loudest_of(relative, MELODIC),

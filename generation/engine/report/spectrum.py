@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal
 
-__all__ = ["BANDS", "band_shares", "side_mid_db", "welch_power"]
+__all__ = ["BANDS", "band_shares", "share_above", "side_mid_db", "welch_power"]
 
 # (name, low Hz, high Hz): the five bands a mix engineer reads a spectrum in.
 BANDS: tuple[tuple[str, float, float], ...] = (
@@ -49,6 +49,16 @@ def band_shares(audio: np.ndarray, sample_rate: int) -> dict[str, float]:
     low, high = AUDIBLE_BAND
     shares["250-6k"] = float(power[(freqs >= low) & (freqs < high)].sum() / total)
     return shares
+
+
+def share_above(audio: np.ndarray, sample_rate: int, frequency: float) -> float | None:
+    """Share (0..1) of the signal's energy above ``frequency`` Hz; None for silence.
+
+    For a bass stem above 200 Hz: what is left of the line on a phone or laptop speaker.
+    """
+    freqs, power = welch_power(audio, sample_rate)
+    total = float(power.sum())
+    return float(power[freqs >= frequency].sum() / total) if total > 0.0 else None
 
 
 def side_mid_db(audio: np.ndarray) -> float:
