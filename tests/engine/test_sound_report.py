@@ -295,6 +295,7 @@ def test_targets_pass_fail_or_have_nothing_to_measure():
         "kick": {"cents": 61.0},
         "hit_correlation": {"snare": 0.99, "clap": 0.999},
         "audio_twin_share": 0.5,
+        "symbolic_twin_share": 0.2,
         "patterns": {"kick": 2},
         "seed_overlap": {"drums": 0.5, "bass": 0.61, "chords": None},
         "short_bars": 16,
@@ -314,6 +315,11 @@ def test_targets_pass_fail_or_have_nothing_to_measure():
         "seed_overlap": False,  # the worst group decides
         "bass_bars": True,
     }
+    # Exact repeats under a noise layer that hides them from the audio still count.
+    assert (
+        evaluate({**figures, "audio_twin_share": 0.1, "symbolic_twin_share": 0.7})["twins"]["pass"]
+        is False
+    )
     short = evaluate({**figures, "duration_s": 30.0, "patterns": {"hats": 1}})
     assert short["twins"]["pass"] is None and short["hat_patterns"]["pass"] is None
     assert short["audible"]["pass"] is True

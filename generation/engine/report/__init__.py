@@ -29,6 +29,8 @@ Figures per genre (``measure_genre``) and their targets (``targets.TARGETS``):
   bars whose notes repeat another bar exactly (under the engine's humanised timing and
   velocity) clear 0.96, while bars that differ in a pattern or a chord mostly fall to
   0.88-0.95. ``symbolic_twin_share``: bars whose notes equal another bar's on every track.
+  The twins target takes the higher of the two, since a noise layer (crackle, hiss)
+  decorrelates the audio of bars that still repeat note for note.
 - ``seed_overlap``: |A & B| / min(|A|, |B|) of (track, written onset, pitch) between the
   first and second seed, for drums (all drum tracks), bass and chords (the pad where a
   genre has no chords track).
