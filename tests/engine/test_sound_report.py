@@ -399,3 +399,17 @@ def test_a_held_bass_note_counts_in_every_bar_it_sounds_in():
     notes = [HeldNote(0.0, 8.0), HeldNote(12.0, 1.0), HeldNote(14.0, 2.0)]
     # Bars 0-1 held, bar 2 silent, bar 3 from beat 12 (the note ending on beat 16 stops there).
     assert bars_sounding(notes, 4.0, 6) == 3
+
+
+def test_the_report_library_imports_no_django_librosa_or_matplotlib():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, generation.engine.report as r, generation.engine.report.spectrogram;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'librosa', 'matplotlib'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]"
