@@ -19,6 +19,7 @@ from generation.engine.banks import (
     load_oneshot,
     render_hits,
     render_notes,
+    render_notes_by_sound,
     samples_txt,
 )
 from generation.engine.banks.oneshots import SAMPLE_RATE
@@ -214,6 +215,23 @@ def test_soundfont_programs_are_isolated_and_distinct() -> None:
     assert not np.allclose(strings, piano)
     silent = render_notes(path, 48, [], length_s=0.5)
     assert silent.shape == (SAMPLE_RATE // 2,) and not silent.any()
+
+
+@needs_fluidr3
+def test_render_by_sound_matches_the_polyphonic_render() -> None:
+    path, program = HERE.soundfont("rhodes")
+    block_s = 64 / SAMPLE_RATE  # block-aligned onsets: both renderers start notes alike
+    notes = [
+        SoundFontNote(k * 640 * block_s, 280 * block_s, pitch, 0.7)
+        for k in range(4)
+        for pitch in (57, 60, 64)
+    ]
+    direct = render_notes(path, program.program, notes, length_s=4.0)
+    by_sound = render_notes_by_sound(path, program.program, notes, length_s=4.0)
+    assert by_sound.tobytes() == render_notes_by_sound(path, 4, notes, length_s=4.0).tobytes()
+    assert by_sound.shape == direct.shape == (4 * SAMPLE_RATE,)
+    residual = np.sqrt(np.mean((by_sound - direct) ** 2)) / np.sqrt(np.mean(direct**2))
+    assert residual < 0.05
 
 
 # --- SAMPLES.txt ------------------------------------------------------------------------

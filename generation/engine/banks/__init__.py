@@ -3,7 +3,7 @@
 from .licences import samples_txt
 from .oneshots import hit_variation, load_oneshot, place_hits, render_hits
 from .registry import BANKS, INSTRUMENTS, BankMissing, BankRegistry, OneShotKit, SoundFontProgram
-from .soundfont import SoundFontNote, SoundFontUnavailable, render_notes
+from .soundfont import SoundFontNote, SoundFontUnavailable, render_notes, render_notes_by_sound
 
 __all__ = [
     "BANKS",
@@ -19,5 +19,6 @@ __all__ = [
     "place_hits",
     "render_hits",
     "render_notes",
+    "render_notes_by_sound",
     "samples_txt",
 ]

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["BLOCK", "SAMPLE_RATE", "SoundFontNote", "SoundFontUnavailable", "render_notes"]
+__all__ = [
+    "BLOCK",
+    "SAMPLE_RATE",
+    "SoundFontNote",
+    "SoundFontUnavailable",
+    "render_notes",
+    "render_notes_by_sound",
+]
 
 SAMPLE_RATE = 44100
 # FluidSynth renders in blocks of 64 frames and applies a note event at the next block, so
@@ -105,7 +112,14 @@ def render_notes(
         gain=float(gain),
         samplerate=float(SAMPLE_RATE),
         channels=16,
-        **{"synth.reverb.active": 0, "synth.chorus.active": 0, "synth.cpu-cores": 1},
+        **{
+            "synth.reverb.active": 0,
+            "synth.chorus.active": 0,
+            "synth.cpu-cores": 1,
+            # Load only the samples of the selected preset: 15 ms instead of 140-600 ms
+            # for all 148 MB of FluidR3_GM on every call.
+            "synth.dynamic-sample-loading": 1,
+        },
     )
     try:
         sfid = synth.sfload(str(soundfont))
@@ -131,3 +145,41 @@ def render_notes(
     finally:
         synth.delete()
     return out if stereo else out.mean(axis=0, dtype=np.float32)
+
+
+def render_notes_by_sound(
+    soundfont: str | Path,
+    program: int,
+    notes: Iterable[SoundFontNote],
+    *,
+    length_s: float,
+    bank: int = 0,
+    tail_s: float = 1.5,
+    gain: float = 0.5,
+) -> np.ndarray:
+    """Like ``render_notes`` (mono), but each distinct (pitch, velocity, length) once.
+
+    Every distinct note is rendered alone by its own synth and added at its sample index,
+    as the synth voices do: a part repeating a few chords costs a few notes, not minutes
+    of polyphony. Onsets are sample-exact (no 64-frame block). It differs from
+    ``render_notes`` only where one pitch is struck again while still sounding (FluidSynth
+    would cut the earlier note's release; here both ring out).
+    """
+    total = round(length_s * SAMPLE_RATE)
+    out = np.zeros(total, dtype=np.float32)
+    cache: dict[tuple[int, int, int], np.ndarray] = {}
+    for note in notes:
+        start = round(note.start_s * SAMPLE_RATE)
+        frames = max(1, round(note.duration_s * SAMPLE_RATE))
+        velocity = int(np.clip(round(note.velocity * 127), 1, 127))
+        key = (note.pitch, velocity, frames)
+        if key not in cache:
+            alone = SoundFontNote(0.0, frames / SAMPLE_RATE, note.pitch, velocity / 127)
+            cache[key] = render_notes(
+                soundfont, program, [alone], bank=bank, tail_s=tail_s, gain=gain
+            )
+        sound = cache[key]
+        end = min(total, start + sound.size)
+        if end > start >= 0:
+            out[start:end] += sound[: end - start]
+    return out
