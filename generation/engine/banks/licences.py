@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .registry import OneShotKit, SoundFontProgram
+from .registry import BankRegistry, OneShotKit, SoundFontProgram
 
 __all__ = ["samples_txt"]
 
@@ -14,7 +14,7 @@ _LICENCE_URLS = {
 }
 
 
-def samples_txt(registry, instruments: Iterable[str]) -> str:
+def samples_txt(registry: BankRegistry, instruments: Iterable[str]) -> str:
     """The text of ``SAMPLES.txt`` for the sampled ``instruments`` a beat used.
 
     ``registry`` is a ``BankRegistry``; each bank is listed once with its licence, source

@@ -117,7 +117,10 @@ def varied(sample: np.ndarray, rate: float, cutoff_hz: float) -> np.ndarray:
 
 
 def place_hits(
-    buffer: np.ndarray, starts: Sequence[int] | np.ndarray, sounds: Sequence[np.ndarray], gains
+    buffer: np.ndarray,
+    starts: Sequence[int] | np.ndarray,
+    sounds: Sequence[np.ndarray],
+    gains: Sequence[float] | np.ndarray,
 ) -> None:
     """``buffer[start:] += gain * sound`` for each hit, in place, cut at the buffer's end.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -187,11 +187,18 @@ class BankMissing(SpecError):
 
 @dataclass(frozen=True)
 class InstalledBank:
-    """A bank found on this machine: where, which version (``deb:<version>`` or ``sha256:…``)."""
+    """A bank found on this machine, and where (``package_version`` from dpkg, if it was)."""
 
     bank: Bank
     path: Path
-    version: str
+    package_version: str | None = None
+
+    @cached_property
+    def version(self) -> str:
+        """``deb:<package version>``, or ``sha256:<16 hex>`` of the files (hashed on first use)."""
+        if self.package_version is not None:
+            return f"deb:{self.package_version}"
+        return _sha256_prefix(self.files())
 
     @property
     def name(self) -> str:
@@ -259,7 +266,6 @@ class BankRegistry:
     dpkg_status: Path = DPKG_STATUS
     # False looks only in ``search_paths`` (tests, or a deployment that pins its banks).
     standard_paths: bool = True
-    _versions: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     def _locate(self, bank: Bank) -> tuple[Path, bool] | None:
         """(path, from Debian's location) of ``bank``, or None."""
@@ -284,15 +290,10 @@ class BankRegistry:
         packages = _dpkg_versions(self.dpkg_status)
         for bank in BANKS.values():
             located = self._locate(bank)
-            if located is None:
-                continue
-            path, from_debian = located
-            if from_debian and bank.package in packages:
-                version = f"deb:{packages[bank.package]}"
-            else:
-                probe = InstalledBank(bank, path, "")
-                version = _sha256_prefix(probe.files())
-            found[bank.name] = InstalledBank(bank, path, version)
+            if located is not None:
+                path, from_debian = located
+                version = packages.get(bank.package) if from_debian else None
+                found[bank.name] = InstalledBank(bank, path, version)
         return found
 
     def bank(self, name: str, *, instrument: str = "") -> InstalledBank:
