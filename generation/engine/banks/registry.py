@@ -132,8 +132,8 @@ _KITS = (
     ),
     _kit(
         "vintage-kit",
-        kick={"": ("elec_soft_kick", "elec_hollow_kick")},
-        snare={"": ("elec_lo_snare", "elec_hi_snare")},
+        kick={"": ("elec_hollow_kick",)},
+        snare={"": ("elec_lo_snare",)},
         hats={"closed": ("elec_tick",), "open": ("elec_cymbal",)},
         perc={"low": ("elec_fuzz_tom",), "high": ("elec_wood",)},
     ),
