@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba-cache
 
-.PHONY: help run install install-dev migrate test lint format bench sound-report clean
+.PHONY: help run install install-dev migrate test lint format bench sound-report banks clean
 
 help:
 	@echo "make run      create .venv, install, migrate, start Redis + Celery + daphne"
@@ -18,6 +18,7 @@ help:
 	@echo "make sound-report  measure every genre's mix, stems and arrangement (docs/engine.md)"
 	@echo "make deploy-check  validate deploy/ offline (Compose, Kubernetes, nginx) + tests/deploy"
 	@echo "make drills   fault drills, each on a private stack (docs/reliability.md)"
+	@echo "make banks    install the sampled sound banks and FluidSynth (Debian/Ubuntu, apt-get)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +92,14 @@ deploy-check: install-dev
 .PHONY: drills
 drills: install-dev
 	$(PY) manage.py drill all
+
+# Sampled sound banks (docs/engine.md, "Sound banks"): CC0 one-shots, the MIT FluidR3_GM
+# SoundFont and libfluidsynth3, from the distribution's packages; never committed.
+BANK_PACKAGES := sonic-pi-samples fluid-soundfont-gm libfluidsynth3
+banks:
+	@command -v apt-get >/dev/null 2>&1 || { echo "make banks needs apt-get (Debian/Ubuntu); install $(BANK_PACKAGES) with your package manager"; exit 1; }
+	$(if $(filter 0,$(shell id -u)),,sudo )apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo )env DEBIAN_FRONTEND=noninteractive apt-get install -y $(BANK_PACKAGES)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
