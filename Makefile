@@ -61,16 +61,16 @@ bench: install-dev
 	$(MAKE) -k bench-ws bench-http bench-generation bench-users
 
 bench-ws: install-dev
-	$(PY) manage.py bench_ws $(BENCH_WS_ARGS)
+	$(PY) -m tests.load ws $(BENCH_WS_ARGS)
 
 bench-http: install-dev
-	$(PY) manage.py bench_http $(BENCH_HTTP_ARGS)
+	$(PY) -m tests.load http $(BENCH_HTTP_ARGS)
 
 bench-generation: install-dev
-	$(PY) manage.py bench_generation $(BENCH_GENERATION_ARGS)
+	$(PY) -m tests.load generation $(BENCH_GENERATION_ARGS)
 
 bench-users: install-dev
-	$(PY) manage.py bench_users $(BENCH_USERS_ARGS)
+	$(PY) -m tests.load users $(BENCH_USERS_ARGS)
 
 # Deployment files: Compose Specification and Kubernetes schemas (offline), then the tests
 # that run the image's commands here (tests/deploy/).
@@ -81,10 +81,10 @@ deploy-check: install-dev
 	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest tests/deploy -q
 
 # Fault drills: each starts its own Redis (AOF), database, storage, web and workers on
-# 127.0.0.1, breaks one part and prints what was lost; one drill: `manage.py drill <name>`.
+# 127.0.0.1, breaks one part and prints what was lost; one drill: `python -m tests.faults <name>`.
 .PHONY: drills
 drills: install-dev
-	$(PY) manage.py drill all
+	$(PY) -m tests.faults all
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

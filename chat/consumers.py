@@ -15,7 +15,8 @@ from django.http import Http404
 
 from generation import selectors as generation_selectors
 from generation import services as generation_services
-from infra import events, live_sockets, metrics, request_context
+from infra.observability import metrics, request_context
+from infra.realtime import events, live_sockets
 
 from . import selectors, services
 
@@ -82,7 +83,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     async def shutdown(self, code: int) -> None:
         """Called on SIGTERM: tell the client to reconnect elsewhere. The server then closes
-        the socket with ``code`` (1012), which an ASGI close cannot send (infra.web_server)."""
+        the socket with ``code`` (1012), which an ASGI close cannot send (infra.realtime.web_server)."""
         seq = await database_sync_to_async(events.current_seq)(self.conversation_id)
         await self._send_event(
             events.build("system.reconnect", self.conversation_id, seq, reason="server_restart")

@@ -18,7 +18,8 @@ from generation import selectors as generation_selectors
 from generation import services as generation_services
 from generation.engine.spec import BeatSpec
 from generation.models import AssetKind, BeatVersion, GenerationJob
-from infra import events, metrics
+from infra.observability import metrics
+from infra.realtime import events
 
 from . import presenters
 from .models import Conversation, Message

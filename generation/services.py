@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from infra import events
+from infra.realtime import events
 
 from . import presenters
 from .engine.spec import BeatSpec

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import pipeline
+from .jobs import run as pipeline
 from .models import JobStatus
 
 # A redelivered task finds its job 'running' under a worker that may have just died; it looks

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from generation import pipeline
+from generation.jobs import run as pipeline
 from generation.models import GenerationJob, JobStatus
 from tests import factories
 

@@ -159,7 +159,7 @@ def test_login_page_and_admin_actions_need_csrf_too(owned):
 # --- sockets ----------------------------------------------------------------------------------
 async def _ws_connect(conversation_id, user, origin=b"http://127.0.0.1"):
     from dawg.asgi import application
-    from tests.live import session_cookie_for
+    from tests.stack.live import session_cookie_for
 
     cookie = await database_sync_to_async(session_cookie_for)(user)
     headers = [

@@ -32,7 +32,7 @@ def fuzz_user(django_db_blocker, django_db_setup):
         job = GenerationJob.objects.create(
             version=version, owner=user, idempotency_key=uuid.uuid4().hex
         )
-        from tests.live import session_cookie_for
+        from tests.stack.live import session_cookie_for
 
         cookie = session_cookie_for(user)
     yield {"cookie": cookie, "conversation": conversation.id, "beat": beat.id, "job": job.id}

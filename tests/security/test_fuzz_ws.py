@@ -18,7 +18,7 @@ from chat.models import Message
 from generation.engine.spec import BeatSpec
 from generation.models import BeatVersion
 from tests import factories
-from tests.live import session_cookie_for
+from tests.stack.live import session_cookie_for
 
 FRAME_TYPES = ["chat.message", "generation.cancel", "beat.restore", "resume", "ping", "x", ""]
 json_values = st.recursive(
