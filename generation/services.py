@@ -16,6 +16,7 @@ from infra.realtime import events
 
 from . import presenters
 from .engine.spec import BeatSpec
+from .jobs.queue import render_enqueue
 from .models import ACTIVE_JOB_STATUSES, Beat, BeatVersion, GenerationJob, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -39,12 +40,6 @@ def jobs_limit_check(*, owner: AbstractBaseUser) -> None:
 
 def beat_create(*, conversation: object, owner: AbstractBaseUser, title: str = "") -> Beat:
     return Beat.objects.create(conversation=conversation, owner=owner, title=title[:200])
-
-
-def _enqueue_render(job_id: uuid.UUID, countdown: float = 0) -> None:
-    from .tasks import render_job
-
-    render_job.apply_async(args=[str(job_id)], countdown=countdown or None)
 
 
 @transaction.atomic
@@ -95,7 +90,7 @@ def job_create(*, version: BeatVersion, idempotency_key: str | None = None) -> G
     conversation_id = version.beat.conversation_id
     # Announce before enqueueing: a fast worker would otherwise start it first.
     transaction.on_commit(partial(_announce_queued, conversation_id, job.id))
-    transaction.on_commit(partial(_enqueue_render, job.id))
+    render_enqueue(job.id)
     return job
 
 

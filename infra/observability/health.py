@@ -33,9 +33,10 @@ def check_redis() -> None:
 
 
 def check_broker() -> None:
-    from dawg.celery import app
+    # The project's Celery app, without importing the project (it made itself the current app).
+    from celery import current_app
 
-    with app.connection_for_write() as connection:
+    with current_app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT_S)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 # django-prometheus declares its cache families when a cache backend is first loaded; import
@@ -378,9 +378,22 @@ def multiprocess_enabled() -> bool:
     return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
 
+# Scrape-time gauges the apps register from their AppConfig.ready (infra knows no app's
+# tables): each hook returns metric families read from its own rows.
+StateHook = Callable[[], Iterable[Metric]]
+_STATE_HOOKS: list[StateHook] = []
+
+
+def state_hook_register(hook: StateHook) -> None:
+    """Add ``hook`` to what the web /metrics reads at scrape time (once, however often called)."""
+    if hook not in _STATE_HOOKS:
+        _STATE_HOOKS.append(hook)
+
+
 class StateCollector:
-    """Gauges read at scrape time: queue depth and active jobs by status from the database, the
-    AI budget from settings. Only the web /metrics uses it, so series are not duplicated."""
+    """Gauges read at scrape time: the AI budget from settings, then every registered hook
+    (queue depth and active jobs by status come from generation's). Only the web /metrics
+    uses it, so series are not duplicated."""
 
     def collect(self) -> Iterable[Metric]:
         from django.conf import settings
@@ -390,46 +403,17 @@ class StateCollector:
         )
         budget.add_metric([], float(settings.LLM_DAILY_BUDGET_USD))
         yield budget
-        try:
-            counts = _job_counts_by_status()
-        except Exception:
-            logger.warning("could not read job counts for metrics", exc_info=True)
-            return
-        depth = GaugeMetricFamily(
-            "dawg_generation_queue_depth", "Generation jobs queued and not yet claimed."
-        )
-        depth.add_metric([], float(counts.get("queued", 0)))
-        yield depth
-        jobs = GaugeMetricFamily(
-            "dawg_generation_jobs",
-            "Generation jobs queued or running, by status.",
-            labels=["status"],
-        )
-        for status, count in sorted(counts.items()):
-            jobs.add_metric([status], float(count))
-        yield jobs
+        for hook in _STATE_HOOKS:
+            try:
+                families = list(hook())
+            except Exception:
+                # The database away must not take /metrics down with it.
+                logger.warning("could not read %s for metrics", hook.__name__, exc_info=True)
+                continue
+            yield from families
 
     def describe(self) -> Iterable[Metric]:
         return []
-
-
-def _job_counts_by_status() -> dict[str, int]:
-    """Queued and running jobs: an index range scan each scrape. Finished jobs are counted by
-    dawg_generation_jobs_finished_total instead of a count over the whole table."""
-    from django.db.models import Count
-
-    from generation.models import ACTIVE_JOB_STATUSES, GenerationJob
-
-    counts = {str(status): 0 for status in ACTIVE_JOB_STATUSES}
-    rows = (
-        GenerationJob.objects.filter(status__in=ACTIVE_JOB_STATUSES)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-    )
-    for status, n in rows:
-        counts[status] = n
-    return counts
 
 
 class _ScrapeRegistry:

@@ -37,9 +37,9 @@ def check_channel_layer_roundtrip() -> str:
 
 def check_celery_workers() -> str:
     """At least one Celery worker answers a control ping through the broker."""
-    from dawg.celery import app
+    from celery import current_app
 
-    replies = app.control.ping(timeout=WORKER_PING_TIMEOUT_S) or []
+    replies = current_app.control.ping(timeout=WORKER_PING_TIMEOUT_S) or []
     workers = sorted(name for reply in replies for name in reply)
     if not workers:
         raise RuntimeError("no Celery worker answered a ping")

@@ -20,10 +20,10 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.apps import apps
-from django.db import connection, transaction
+from django.db import transaction
 
 from infra.observability import metrics
+from infra.realtime.sequence import next_seq
 
 logger = logging.getLogger(__name__)
 
@@ -56,26 +56,6 @@ PROGRESS_MIN_INTERVAL_S = 0.1
 def group_name(conversation_id: object) -> str:
     """Channels group of one conversation; ids only, as the layer accepts no other chars."""
     return f"conversation.{uuid.UUID(str(conversation_id)).hex}"
-
-
-# --- sequence numbers -----------------------------------------------------------------------
-def next_seq(conversation_id: object) -> int:
-    """Atomically take the conversation's next event number (one UPDATE ... RETURNING)."""
-    table = apps.get_model("chat", "Conversation")._meta.db_table
-    value = uuid.UUID(str(conversation_id))
-    param = value.hex if connection.vendor == "sqlite" else value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",  # noqa: S608 - table name from the model
-            [param],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
-def current_seq(conversation_id: object) -> int:
-    model = apps.get_model("chat", "Conversation")
-    return model.objects.filter(id=conversation_id).values_list("last_seq", flat=True).first() or 0
 
 
 def build(event_type: str, conversation_id: object, seq: int, **payload: Any) -> dict[str, Any]:

@@ -57,9 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dawg.settings.development")
+    from django.conf import settings
+    from django.utils.module_loading import import_string
     from twisted.internet import reactor
 
-    from dawg.asgi import application
+    # The project's ASGI application, named by its settings (infra imports no project module);
+    # importing it sets Django up before live_sockets is imported.
+    application = import_string(settings.ASGI_APPLICATION)
+
     from infra.realtime import live_sockets
     from infra.realtime.live_sockets import HARD_MAX_MESSAGE_BYTES
 

@@ -74,7 +74,7 @@ class ReadinessProbe:
 
 def _client_resync(report: Report, client: StudioClient, job_ids: list[str]) -> None:
     """Ask for a snapshot and check it holds every job finished and every seq up to now."""
-    from chat.models import Conversation
+    from infra.realtime.sequence import current_seq
 
     before = len(client.snapshots)
     client.resume()
@@ -86,7 +86,7 @@ def _client_resync(report: Report, client: StudioClient, job_ids: list[str]) -> 
         all(jobs.get(j) == "succeeded" for j in job_ids),
         jobs,
     )
-    top = Conversation.objects.get(id=client.conversation_id).last_seq
+    top = current_seq(client.conversation_id)
     missing = set(range(1, top + 1)) - client.covered()
     report.check(f"{client.name}: knows every seq up to {top}", not missing, sorted(missing)[:20])
     if missing:

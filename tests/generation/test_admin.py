@@ -90,6 +90,6 @@ def test_retry_failed_action_queues_a_new_job(
     enqueues = [
         cb
         for cb in callbacks
-        if getattr(getattr(cb, "func", None), "__name__", "") == "_enqueue_render"
+        if getattr(getattr(cb, "func", None), "__name__", "") == "render_send"
     ]
     assert len(enqueues) == 1  # one render enqueued, and only after commit

@@ -140,7 +140,7 @@ def test_operations_page_is_refused_to_non_staff_and_anonymous(client, user_clie
 def test_retry_requeues_a_failed_job_and_cancel_stops_a_queued_one(
     staff_client, jobs, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr("generation.services._enqueue_render", lambda *a, **k: None)
+    monkeypatch.setattr("generation.jobs.queue.render_send", lambda *a, **k: None)
     url = reverse("admin-operations")
     before = GenerationJob.objects.filter(status=JobStatus.QUEUED).count()
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from generation.assets.store import StorageUnavailable
 from generation.engine.spec import default_spec
-from generation.jobs import run as pipeline
+from generation.jobs import claim, run
 from generation.models import Asset, GenerationJob, JobStatus
 from generation.services import version_create
 from tests import factories
@@ -22,7 +22,7 @@ def test_a_render_failing_after_its_preview_leaves_no_asset_rows_or_objects(
     settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.GENERATION_MAX_ATTEMPTS = 1
-    real_store = pipeline.version_assets_store
+    real_store = run.version_assets_store
     stored: list[str] = []
 
     def store_preview_then_fail(*, version, files):
@@ -32,11 +32,11 @@ def test_a_render_failing_after_its_preview_leaves_no_asset_rows_or_objects(
         stored.extend(a.file.name for a in assets)
         return assets
 
-    monkeypatch.setattr(pipeline, "version_assets_store", store_preview_then_fail)
+    monkeypatch.setattr(run, "version_assets_store", store_preview_then_fail)
     beat = factories.beat_create(owner=factories.user_create())
     _, job = version_create(beat=beat, spec=default_spec("trap", bars=4), change_summary="t")
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = pipeline.run_job(str(job.id))
+        outcome = run.run_job(str(job.id))
     assert outcome.status == "failed" and outcome.detail == "storage_unavailable"
     assert stored, "the preview was stored before the failure"
     assert not Asset.objects.filter(version=job.version).exists()
@@ -59,13 +59,13 @@ def test_the_heartbeat_beats_while_assets_are_stored(settings):
         worker="me",
         heartbeat_at=long_ago,
     )
-    with pipeline._beating(job, "me"):
+    with claim.beating(job, "me"):
         time.sleep(1.6)  # storing takes a while
     job.refresh_from_db()
     assert job.heartbeat_at > long_ago
     # Another worker's claim: the thread leaves the row alone.
     GenerationJob.objects.filter(id=job.id).update(worker="other", heartbeat_at=long_ago)
-    with pipeline._beating(job, "me"):
+    with claim.beating(job, "me"):
         time.sleep(1.6)
     job.refresh_from_db()
     assert job.heartbeat_at == long_ago
@@ -82,15 +82,15 @@ def test_render_job_retries_while_the_database_is_away_but_not_for_other_errors(
         calls.append(job_id)
         if len(calls) < 3:
             raise OperationalError("connection refused")
-        return pipeline.Outcome("succeeded")
+        return run.Outcome("succeeded")
 
-    monkeypatch.setattr(pipeline, "run_job", flaky)
+    monkeypatch.setattr(run, "run_job", flaky)
     result = tasks.render_job.apply(args=["job-1"])
     assert result.get() == "succeeded" and calls == ["job-1"] * 3
 
     def broken(job_id):
         raise ProgrammingError("no such table")
 
-    monkeypatch.setattr(pipeline, "run_job", broken)
+    monkeypatch.setattr(run, "run_job", broken)
     result = tasks.render_job.apply(args=["job-2"])
     assert isinstance(result.result, ProgrammingError)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from generation.jobs import run as pipeline
+from generation.jobs import reaper
 from generation.models import GenerationJob, JobStatus
 from tests import factories
 
@@ -29,7 +29,7 @@ def job(version, **fields):
 
 def reap(now=None):
     sent: list[object] = []
-    touched = pipeline.reap_stuck_jobs(now=now, requeue=lambda job_id, delay: sent.append(job_id))
+    touched = reaper.reap_stuck_jobs(now=now, requeue=lambda job_id, delay: sent.append(job_id))
     return touched, sent
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from generation.assets.store import asset_read
 from generation.engine.spec import default_spec
-from generation.jobs import run as pipeline
+from generation.jobs import outcomes, run
 from generation.models import Asset, AssetKind, GenerationJob, JobStatus
 from generation.services import version_create
 from infra.redis.embedded import free_port
@@ -19,14 +19,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def requeued(monkeypatch):
     calls: list[tuple[str, float]] = []
-    monkeypatch.setattr(pipeline, "_requeue", lambda job_id, delay: calls.append((job_id, delay)))
+    monkeypatch.setattr(
+        outcomes, "render_enqueue", lambda job_id, delay: calls.append((job_id, delay))
+    )
     return calls
 
 
 def render(beat, *, bars: int = 4):
     spec = default_spec("trap", bars=bars)
     _, job = version_create(beat=beat, spec=spec, change_summary="test")
-    return job, pipeline.run_job(str(job.id))
+    return job, run.run_job(str(job.id))
 
 
 def test_a_worker_render_stores_every_asset_encrypted_in_the_bucket(s3_storage, s3, user):
@@ -62,8 +64,8 @@ def test_storage_down_retries_then_fails_cleanly_leaving_earlier_versions(
     # Another spec: the same one would reuse the first version's files without storing.
     job, outcome = render(beat, bars=8)
     assert outcome.status == "retrying" and outcome.detail == "storage_unavailable"
-    assert requeued == [(job.id, pipeline.RETRY_BASE_DELAY_S)]
-    assert pipeline.run_job(str(job.id)).status == "failed"  # the second and last attempt
+    assert requeued == [(job.id, outcomes.RETRY_BASE_DELAY_S)]
+    assert run.run_job(str(job.id)).status == "failed"  # the second and last attempt
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
