@@ -48,10 +48,6 @@ def job_get(*, owner: AbstractBaseUser, job_id: object) -> GenerationJob:
     )
 
 
-def active_job_count(*, owner: AbstractBaseUser) -> int:
-    return GenerationJob.objects.filter(owner=owner, status__in=ACTIVE_JOB_STATUSES).count()
-
-
 def active_job_counts_by_status() -> dict[str, int]:
     """Queued and running jobs: an index range scan each scrape. Finished jobs are counted by
     dawg_generation_jobs_finished_total instead of a count over the whole table."""

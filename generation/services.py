@@ -49,13 +49,26 @@ def version_create(
     spec: BeatSpec,
     change_summary: str = "",
     created_by_message: object | None = None,
-    parent: BeatVersion | None = None,
-    render: bool = True,
-) -> tuple[BeatVersion, GenerationJob | None]:
+) -> tuple[BeatVersion, GenerationJob]:
     """Write the next immutable version (parent: the current one), make it current, and
     queue its render once the transaction commits."""
+    version = version_write(
+        beat=beat, spec=spec, change_summary=change_summary, created_by_message=created_by_message
+    )
+    return version, job_create(version=version)
+
+
+@transaction.atomic
+def version_write(
+    *,
+    beat: Beat,
+    spec: BeatSpec,
+    change_summary: str = "",
+    created_by_message: object | None = None,
+) -> BeatVersion:
+    """The version half of :func:`version_create`: the row, made current, announced; no job."""
     beat = Beat.objects.select_for_update().get(pk=beat.pk)
-    parent = parent if parent is not None else beat.current_version
+    parent = beat.current_version
     number = (beat.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     version = BeatVersion.objects.create(
         beat=beat,
@@ -77,8 +90,7 @@ def version_create(
     events.beat_version_created(
         beat.conversation_id, beat=str(beat.id), version=presenters.version_to_dict(version)
     )
-    job = job_create(version=version) if render else None
-    return version, job
+    return version
 
 
 def job_create(*, version: BeatVersion, idempotency_key: str | None = None) -> GenerationJob:

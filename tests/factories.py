@@ -29,10 +29,9 @@ def beat_create(*, owner, conversation=None):
 
 
 def version_create(*, beat, genre: str = "trap", bars: int = 4) -> BeatVersion:
-    version, _ = generation_services.version_create(
-        beat=beat, spec=default_spec(genre, bars=bars), change_summary="test", render=False
+    return generation_services.version_write(
+        beat=beat, spec=default_spec(genre, bars=bars), change_summary="test"
     )
-    return version
 
 
 def asset_create(*, version: BeatVersion, name: str = "beat.mid", data: bytes = b"MThd") -> Asset:

@@ -316,9 +316,7 @@ _PROMETHEUS_CACHE_BACKENDS = {
         "django_prometheus.cache.backends.filebased.FileBasedCache"
     ),
 }
-CACHES = globals().get("CACHES") or {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 for _cache in CACHES.values():
     _cache["BACKEND"] = _PROMETHEUS_CACHE_BACKENDS.get(_cache["BACKEND"], _cache["BACKEND"])
 

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 from django.db import transaction
 
-from generation.models import Asset, AssetKind, Beat, BeatVersion, asset_upload_to
+from generation.models import Asset, AssetKind, BeatVersion, asset_upload_to
 from infra.storage.retry import (
     StorageUnavailable,
     content_type_for,
@@ -33,7 +33,6 @@ __all__ = [
     "asset_file_save",
     "asset_read",
     "asset_store",
-    "beat_delete",
     "beat_prefix",
     "objects_delete_for_beat",
     "stems_zip_build",
@@ -249,11 +248,3 @@ def _objects_delete_quietly(beat_id: str) -> None:
 def beat_objects_delete_on_commit(beat_id: uuid.UUID | str) -> None:
     """Schedule the deletion of a beat's objects for after the current transaction commits."""
     transaction.on_commit(partial(_objects_delete_quietly, str(beat_id)))
-
-
-def beat_delete(*, beat: Beat) -> None:
-    """Delete a beat, its versions, jobs and asset rows, then (after commit) its objects."""
-    # The post_delete receiver in generation.signals schedules the objects' deletion, so
-    # admin deletes and conversation cascades clean up the same way.
-    with transaction.atomic():
-        beat.delete()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 
 # django-prometheus declares its cache families when a cache backend is first loaded; import
 # them now so a process that has not touched the cache yet still exposes them (at zero).
@@ -236,16 +234,6 @@ def job_retried(error_code: str = "") -> None:
 def observe_stage(stage: str, seconds: float) -> None:
     """One pipeline stage (arrange, synth, mix, master, encode, store, ...) took ``seconds``."""
     _safely(lambda: STAGE_DURATION.labels(stage=_label(stage)).observe(max(0.0, seconds)))
-
-
-@contextmanager
-def stage_timer(stage: str) -> Iterator[None]:
-    """Time a block as one pipeline stage (recorded even if the block raises)."""
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        observe_stage(stage, time.perf_counter() - started)
 
 
 def observe_preview(latency_s: float) -> None:

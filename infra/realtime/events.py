@@ -6,7 +6,7 @@ fields its emitter documents. Events only notify: the database is the source of 
 client that misses one repairs its view with ``resume`` (see docs/realtime-protocol.md).
 
 Emitters are plain functions usable from sync code (services, tasks); async code (consumers)
-calls them through ``database_sync_to_async`` or uses :func:`aemit`.
+call them through ``database_sync_to_async``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import uuid
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -119,11 +118,6 @@ def _leave_a_gap(conversation_id: object) -> None:
 def emit(event_type: str, conversation_id: object, **payload: Any) -> None:
     """Send an event to every socket of the conversation once the current transaction commits."""
     transaction.on_commit(lambda: _send_now(event_type, conversation_id, payload))
-
-
-async def aemit(event_type: str, conversation_id: object, **payload: Any) -> None:
-    """Async form of :func:`emit`, for consumers (outside any transaction)."""
-    await database_sync_to_async(_send_now)(event_type, conversation_id, payload)
 
 
 # --- the catalog ----------------------------------------------------------------------------

@@ -47,9 +47,7 @@ def test_a_render_failing_after_its_preview_leaves_no_asset_rows_or_objects(
 def test_the_heartbeat_beats_while_assets_are_stored(settings):
     settings.GENERATION_HEARTBEAT_STALE_S = 2.0  # a beat every second
     beat = factories.beat_create(owner=factories.user_create())
-    version, _ = version_create(
-        beat=beat, spec=default_spec("trap", bars=4), change_summary="t", render=False
-    )
+    version = factories.version_create(beat=beat)
     long_ago = timezone.now() - timedelta(minutes=5)
     job = GenerationJob.objects.create(
         version=version,

@@ -45,13 +45,37 @@ def test_render_speed_is_audio_seconds_per_wall_second():
     assert value("dawg_generation_render_realtime_factor_sum") == pytest.approx(before + 120.0)
 
 
-def test_helpers_never_raise_on_odd_input():
-    metrics.observe_stage("", -1.0)
+def test_odd_input_is_recorded_under_safe_labels_and_never_negative():
+    stage_sum = value("dawg_generation_stage_duration_seconds_sum", stage="unknown")
+    stage_count = value("dawg_generation_stage_duration_seconds_count", stage="unknown")
+    metrics.observe_stage("", -1.0)  # an empty stage and a negative duration
+    assert value("dawg_generation_stage_duration_seconds_count", stage="unknown") == stage_count + 1
+    assert value("dawg_generation_stage_duration_seconds_sum", stage="unknown") == stage_sum
+
+    sent = value("dawg_ws_events_sent_total", type="unknown")
     metrics.event_sent(None, None)  # type: ignore[arg-type]
+    assert value("dawg_ws_events_sent_total", type="unknown") == sent + 1
+
+    written = value("dawg_storage_bytes_written_total")
+    dropped = value("dawg_channel_layer_drops_total")
     metrics.storage_written(0)
     metrics.channel_layer_dropped(0)
-    metrics.ws_disconnected(None)
+    assert value("dawg_storage_bytes_written_total") == written
+    assert value("dawg_channel_layer_drops_total") == dropped
+
+    open_before = value("dawg_ws_connections_open")
     metrics.ws_connected()
+    metrics.ws_disconnected(None)
+    assert value("dawg_ws_disconnects_total", code="unknown") >= 1
+    assert value("dawg_ws_connections_open") == open_before
+
+
+def test_a_failing_metric_update_is_logged_not_raised(caplog):
+    def broken() -> None:
+        raise RuntimeError("registry gone")
+
+    metrics._safely(broken)
+    assert "metric update failed" in caplog.text
 
 
 def test_metrics_endpoint_exposes_app_families_and_queue_state(client):

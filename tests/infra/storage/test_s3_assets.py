@@ -10,13 +10,13 @@ import httpx
 import pytest
 from botocore.exceptions import EndpointConnectionError
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from generation.assets.store import (
     AssetFile,
     StorageUnavailable,
     asset_read,
     asset_store,
-    beat_delete,
     beat_prefix,
     stems_zip_build,
     stems_zip_store,
@@ -216,8 +216,8 @@ def test_deleting_a_beat_deletes_its_objects(
     )
     assert len(keys_under(s3, s3_storage, beat_prefix(version.beat_id) + "/")) == 2
 
-    with django_capture_on_commit_callbacks(execute=True):
-        beat_delete(beat=version.beat)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        version.beat.delete()
 
     assert keys_under(s3, s3_storage, beat_prefix(version.beat_id) + "/") == []
     assert not Beat.objects.filter(id=version.beat_id).exists()
