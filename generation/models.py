@@ -99,7 +99,6 @@ class GenerationJob(models.Model):
     cancel_requested = models.BooleanField(default=False)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
-    idempotency_key = models.CharField(max_length=128, unique=True)
     worker = models.CharField(max_length=255, blank=True)
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -93,12 +93,10 @@ def version_write(
     return version
 
 
-def job_create(*, version: BeatVersion, idempotency_key: str | None = None) -> GenerationJob:
-    job = GenerationJob.objects.create(
-        version=version,
-        owner_id=version.beat.owner_id,
-        idempotency_key=idempotency_key or f"render:{version.id}:{uuid.uuid4().hex}",
-    )
+def job_create(*, version: BeatVersion) -> GenerationJob:
+    """A queued render of ``version``; announced, then sent to a worker, after commit. A chat
+    turn is made idempotent by its client_msg_id, so a resend never reaches this twice."""
+    job = GenerationJob.objects.create(version=version, owner_id=version.beat.owner_id)
     conversation_id = version.beat.conversation_id
     # Announce before enqueueing: a fast worker would otherwise start it first.
     transaction.on_commit(partial(_announce_queued, conversation_id, job.id))

@@ -22,25 +22,21 @@ def test_staff_see_operations_and_retry_a_failure(new_page, browser_stack, scree
     version = factories.version_create(beat=factories.beat_create(owner=owner))
     now = timezone.now()
     for seconds in (2, 4):
-        GenerationJob.objects.create(
+        factories.job_create(
             version=version,
-            owner=owner,
             status=JobStatus.SUCCEEDED,
             started_at=now - timedelta(seconds=seconds + 30),
             finished_at=now - timedelta(seconds=30),
-            idempotency_key=f"ok-{seconds}",
         )
-    failed = GenerationJob.objects.create(
+    failed = factories.job_create(
         version=version,
-        owner=owner,
         status=JobStatus.FAILED,
         started_at=now - timedelta(minutes=2),
         finished_at=now - timedelta(minutes=1),
         error_code="storage_unavailable",
         error_message="S3 did not answer",
-        idempotency_key="failed",
     )
-    staff = factories.user_create(is_staff=True, is_superuser=True)
+    staff = factories.staff_user_create()
     page = new_page(DESKTOP)
     host = browser_stack["base_url"].split("//")[1].split(":")[0]
     page.context.add_cookies(

@@ -20,7 +20,7 @@ MODELS = [
 
 @pytest.fixture
 def staff_client(client):
-    admin = factories.user_create(username="ops", is_staff=True, is_superuser=True)
+    admin = factories.staff_user_create(username="ops")
     client.force_login(admin)
     return client
 
@@ -31,12 +31,8 @@ def populated(user):
     beat = factories.beat_create(owner=user, conversation=conversation)
     version = factories.version_create(beat=beat)
     factories.asset_create(version=version)
-    GenerationJob.objects.create(
-        version=version, owner=user, idempotency_key="a", status=JobStatus.FAILED
-    )
-    GenerationJob.objects.create(
-        version=version, owner=user, idempotency_key="b", status=JobStatus.QUEUED
-    )
+    factories.job_create(version=version, status=JobStatus.FAILED, error_code="a")
+    factories.job_create(version=version, status=JobStatus.QUEUED, error_code="b")
     from chat.models import Message
 
     Message.objects.create(conversation=conversation, role="user", text="dark trap")
@@ -73,7 +69,7 @@ def test_cancel_queued_action_cancels_only_queued(
     url = reverse("admin:generation_generationjob_changelist")
     ids = [str(pk) for pk in GenerationJob.objects.values_list("id", flat=True)]
     staff_client.post(url, {"action": "cancel_queued", "_selected_action": ids})
-    statuses = dict(GenerationJob.objects.values_list("idempotency_key", "status"))
+    statuses = dict(GenerationJob.objects.values_list("error_code", "status"))
     assert statuses == {"a": JobStatus.FAILED, "b": JobStatus.CANCELLED}
 
 
@@ -81,7 +77,7 @@ def test_retry_failed_action_queues_a_new_job(
     staff_client, populated, django_capture_on_commit_callbacks
 ):
     url = reverse("admin:generation_generationjob_changelist")
-    failed = GenerationJob.objects.get(idempotency_key="a")
+    failed = GenerationJob.objects.get(error_code="a")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         staff_client.post(url, {"action": "retry_failed", "_selected_action": [str(failed.id)]})
     assert (

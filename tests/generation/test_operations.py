@@ -24,17 +24,15 @@ def jobs(user):
     now = timezone.now()
     made = []
 
-    def job(status, *, started=None, finished=None, code="", key=None):
+    def job(status, *, started=None, finished=None, code=""):
         made.append(
-            GenerationJob.objects.create(
+            factories.job_create(
                 version=version,
-                owner=user,
                 status=status,
                 started_at=started,
                 finished_at=finished,
                 error_code=code,
                 error_message=f"{code} happened" if code else "",
-                idempotency_key=key or f"k{len(made)}",
             )
         )
         return made[-1]
@@ -70,7 +68,7 @@ def jobs(user):
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(factories.user_create(username="ops", is_staff=True, is_superuser=True))
+    client.force_login(factories.staff_user_create(username="ops"))
     return client
 
 

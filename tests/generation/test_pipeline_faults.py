@@ -49,10 +49,8 @@ def test_the_heartbeat_beats_while_assets_are_stored(settings):
     beat = factories.beat_create(owner=factories.user_create())
     version = factories.version_create(beat=beat)
     long_ago = timezone.now() - timedelta(minutes=5)
-    job = GenerationJob.objects.create(
+    job = factories.job_create(
         version=version,
-        owner=beat.owner,
-        idempotency_key="heartbeat-test",
         status=JobStatus.RUNNING,
         worker="me",
         heartbeat_at=long_ago,

@@ -3,7 +3,6 @@ jobs get their task sent again, once per stale period."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -22,9 +21,7 @@ def version(user):
 
 
 def job(version, **fields):
-    return GenerationJob.objects.create(
-        version=version, owner=version.beat.owner, idempotency_key=uuid.uuid4().hex, **fields
-    )
+    return factories.job_create(version=version, **fields)
 
 
 def reap(now=None):

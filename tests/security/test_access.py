@@ -69,9 +69,7 @@ def owned(db):
         asset = factories.asset_create(version=version, name=name, data=data)
         asset.kind = kind
         asset.save()
-    job = GenerationJob.objects.create(
-        version=version, owner=owner, idempotency_key=uuid.uuid4().hex
-    )
+    job = factories.job_create(version=version)
     ids = {
         "conversation_id": conversation.id,
         "beat_id": beat.id,
