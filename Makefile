@@ -8,11 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba-cache
 
-.PHONY: help run install install-dev migrate test lint format bench clean
+.PHONY: help run install install-dev migrate test test-fast lint format bench clean
 
 help:
 	@echo "make run      create .venv, install, migrate, start Redis + Celery + daphne"
 	@echo "make test     install dev deps and run the whole test suite"
+	@echo "make test-fast  unit and in-process tests only (no live stack, browser, drills, benches)"
 	@echo "make lint     ruff check + format check"
 	@echo "make bench    engine, assistant, WebSocket, HTTP, generation and user benchmarks"
 	@echo "make deploy-check  validate deploy/ offline (Compose, Kubernetes, nginx) + tests/deploy"
@@ -43,6 +44,15 @@ run: migrate
 
 test: install-dev
 	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# The quick loop: everything that runs in-process. Left out: slow-marked tests, the browser
+# (tests/e2e), the live daphne + worker stack (tests/infra/realtime/test_live.py), the fault
+# drills (tests/faults) and the load benches (tests/load); `make test` runs them all.
+FAST_IGNORE := --ignore=tests/e2e --ignore=tests/faults --ignore=tests/load \
+	--ignore=tests/infra/realtime/test_live.py
+test-fast: install-dev
+	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest -m "not slow and not browser" \
+		$(FAST_IGNORE) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

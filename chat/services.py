@@ -164,13 +164,7 @@ def message_post(
 def _current_spec(beat: Any) -> BeatSpec | None:
     if beat is None or beat.current_version is None:
         return None
-    return BeatSpec.from_dict(_spec_input(beat.current_version.spec))
-
-
-def _spec_input(stored: dict[str, Any]) -> dict[str, Any]:
-    data = dict(stored)
-    data.pop("duration_s", None)  # derived; bars is the length
-    return data
+    return beat.current_version.beat_spec()
 
 
 def _apply_turn(
@@ -216,7 +210,7 @@ def _apply_turn(
         else:
             generation_services.beat_set_current(beat=beat, version=target)
             version = target
-            reply_text = f"{reply_text.rstrip('.')} — now on v{target.number} ({target.key} {target.genre} {target.bpm:g} bpm)."
+            reply_text = f"{reply_text.rstrip('.')} — now on v{target.number} ({target.label})."
     elif action == "export":
         reply_text = _export_reply(beat, intent, reply_text)
 
@@ -228,7 +222,7 @@ def _apply_turn(
         intent={"action": action, "version": str(version.id) if version else None},
     )
     if not conversation.title and version is not None:
-        conversation.title = f"{version.key} {version.genre} {version.bpm:g} bpm"[:200]
+        conversation.title = version.label[:200]
         conversation.save(update_fields=["title", "updated_at"])
         events.conversation_updated(conversation.id, title=conversation.title)
     else:

@@ -8,6 +8,19 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from generation.engine.spec import BeatSpec
+
+
+def beat_label(*, key: str, genre: str, bpm: float) -> str:
+    """ "F minor trap 140 bpm": the one way a beat is named in titles and replies."""
+    return f"{key} {genre} {bpm:g} bpm"
+
+
+def spec_from_stored(stored: dict) -> BeatSpec:
+    """The spec a stored version dict describes. The dict carries ``duration_s`` beside the
+    inputs (derived from bars and tempo); the spec is rebuilt from the inputs only."""
+    return BeatSpec.from_dict({k: v for k, v in stored.items() if k != "duration_s"})
+
 
 class Beat(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -71,6 +84,14 @@ class BeatVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.beat} v{self.number}"
+
+    def beat_spec(self) -> BeatSpec:
+        """The spec this version renders."""
+        return spec_from_stored(self.spec)
+
+    @property
+    def label(self) -> str:
+        return beat_label(key=self.key, genre=self.genre, bpm=self.bpm)
 
 
 class JobStatus(models.TextChoices):

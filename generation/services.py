@@ -17,7 +17,7 @@ from infra.realtime import events
 from . import presenters
 from .engine.spec import BeatSpec
 from .jobs.queue import render_enqueue
-from .models import ACTIVE_JOB_STATUSES, Beat, BeatVersion, GenerationJob, JobStatus
+from .models import ACTIVE_JOB_STATUSES, Beat, BeatVersion, GenerationJob, JobStatus, beat_label
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def version_write(
     )
     beat.current_version = version
     if not beat.title:
-        beat.title = f"{spec.key.label()} {spec.genre} {spec.bpm:g} bpm"
+        beat.title = beat_label(key=spec.key.label(), genre=spec.genre, bpm=spec.bpm)
     beat.save(update_fields=["current_version", "title", "updated_at"])
     events.beat_version_created(
         beat.conversation_id, beat=str(beat.id), version=presenters.version_to_dict(version)

@@ -10,7 +10,6 @@ from django.http import Http404
 
 from generation.assets.store import asset_read
 from generation.engine.arrange import arrange
-from generation.engine.spec import BeatSpec
 from generation.models import Asset, AssetKind, BeatVersion
 
 # URL names of the downloadable/streamable files → asset kinds.
@@ -74,7 +73,7 @@ def version_pattern(*, version: BeatVersion, section: int | None = None) -> dict
     key = f"studio:pattern:{version.spec_hash}:{section}"
     data = cache.get(key)
     if data is None:
-        arrangement = arrange(BeatSpec.from_dict(version.spec))
+        arrangement = arrange(version.beat_spec())
         if section is not None and not 0 <= section < len(arrangement.sections):
             raise Http404("no such section")
         data = arrangement.pattern_view(section, max_bars=PATTERN_MAX_BARS)

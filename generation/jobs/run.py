@@ -159,7 +159,7 @@ def _ui_stage(engine_stage: str) -> str:
 
 def _render_and_store(job: GenerationJob, claim: str, started: float) -> Outcome:
     version = job.version
-    spec = BeatSpec.from_dict({k: v for k, v in version.spec.items() if k != "duration_s"})
+    spec = version.beat_spec()
     report = _Reporter(job, claim)
 
     report("previewing", 1)
