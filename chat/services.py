@@ -244,16 +244,6 @@ def _history_target(beat: Any, intent: Any) -> BeatVersion | None:
     return generation_services.version_for_redo(beat=beat)
 
 
-# Export kind -> the downloads offered (asset kinds, plus the stems bundle).
-_EXPORT_KINDS = {
-    "stems": ("stems_zip", "midi"),
-    "midi": ("midi",),
-    "wav": ("mix_wav",),
-    "mp3": ("mix_mp3",),
-    None: ("mix_mp3", "mix_wav", "midi", "stems_zip"),
-}
-
-
 def _export_reply(beat: Any, intent: Any, reply_text: str) -> str:
     """The reply plus download links. Links are the app's own owner-checked routes, never
     presigned URLs: this text is stored, and presigned links would be dead in 15 minutes."""
@@ -264,8 +254,8 @@ def _export_reply(beat: Any, intent: Any, reply_text: str) -> str:
     if AssetKind.MIX_MP3 not in assets:
         return f"v{version.number} is still rendering — the downloads appear as soon as it's done."
     lines = [reply_text.rstrip()]
-    for kind in _EXPORT_KINDS.get(getattr(intent, "export", None), _EXPORT_KINDS[None]):
-        if kind == "stems_zip":
+    for kind in AssetKind.for_export(getattr(intent, "export", None)):
+        if kind == AssetKind.STEMS_ZIP:
             url = reverse("generation:version-stems-zip", kwargs={"version_id": version.id})
             lines.append(f"stems (zip): {url}")
         elif kind in assets:

@@ -158,6 +158,37 @@ class AssetKind(models.TextChoices):
     SPEC = "spec", "Spec"
     PREVIEW = "preview", "Preview"
 
+    @classmethod
+    def for_export(cls, export: str | None) -> tuple[AssetKind, ...]:
+        """What "export <name>" hands over (``None`` or unknown: every download)."""
+        return EXPORT_KINDS.get(export, EXPORT_KINDS[None])
+
+
+# The one table of kinds by outside name. Short names in URLs (/versions/<id>/<name>):
+MEDIA_KINDS = {
+    "mp3": AssetKind.MIX_MP3,
+    "wav": AssetKind.MIX_WAV,
+    "midi": AssetKind.MIDI,
+    "preview": AssetKind.PREVIEW,
+}
+# What a chat export offers, by the export the assistant understood:
+EXPORT_KINDS: dict[str | None, tuple[AssetKind, ...]] = {
+    "stems": (AssetKind.STEMS_ZIP, AssetKind.MIDI),
+    "midi": (AssetKind.MIDI,),
+    "wav": (AssetKind.MIX_WAV,),
+    "mp3": (AssetKind.MIX_MP3,),
+    None: (AssetKind.MIX_MP3, AssetKind.MIX_WAV, AssetKind.MIDI, AssetKind.STEMS_ZIP),
+}
+# The engine's file names (generation.engine.encode) → the kinds they are stored as; any
+# ``stems/<track>.wav`` is a STEM.
+ENGINE_FILE_KINDS = {
+    "mix.wav": AssetKind.MIX_WAV,
+    "mix.mp3": AssetKind.MIX_MP3,
+    "beat.mid": AssetKind.MIDI,
+    "peaks.json": AssetKind.PEAKS,
+    "spec.json": AssetKind.SPEC,
+}
+
 
 def asset_upload_to(asset: Asset, filename: str) -> str:
     return f"beats/{asset.version.beat_id}/{asset.version_id}/{filename}"

@@ -10,15 +10,8 @@ from django.http import Http404
 
 from generation.assets.store import asset_read
 from generation.engine.arrange import arrange
-from generation.models import Asset, AssetKind, BeatVersion
+from generation.models import MEDIA_KINDS, Asset, AssetKind, BeatVersion
 
-# URL names of the downloadable/streamable files → asset kinds.
-MEDIA_KINDS = {
-    "mp3": AssetKind.MIX_MP3,
-    "wav": AssetKind.MIX_WAV,
-    "midi": AssetKind.MIDI,
-    "preview": AssetKind.PREVIEW,
-}
 PATTERN_MAX_BARS = 4
 PEAKS_MAX_BINS = 1500
 

@@ -19,7 +19,14 @@ from generation import presenters
 from generation.assets.store import AssetFile, StorageUnavailable, version_assets_store
 from generation.engine import BeatSpec, SpecError, encode, render_master, render_preview
 from generation.engine.presets import DRUM_TRACKS
-from generation.models import Asset, AssetKind, BeatVersion, GenerationJob, JobStatus
+from generation.models import (
+    ENGINE_FILE_KINDS,
+    Asset,
+    AssetKind,
+    BeatVersion,
+    GenerationJob,
+    JobStatus,
+)
 from infra.observability import metrics, request_context
 from infra.realtime import events
 
@@ -185,16 +192,9 @@ def _render_and_store(job: GenerationJob, claim: str, started: float) -> Outcome
 
 
 def _asset_files(files: dict[str, bytes], duration_s: float) -> list[AssetFile]:
-    kinds = {
-        "mix.wav": AssetKind.MIX_WAV,
-        "mix.mp3": AssetKind.MIX_MP3,
-        "beat.mid": AssetKind.MIDI,
-        "peaks.json": AssetKind.PEAKS,
-        "spec.json": AssetKind.SPEC,
-    }
     out = []
     for name, data in files.items():
-        kind = kinds.get(name, AssetKind.STEM if name.startswith("stems/") else None)
+        kind = ENGINE_FILE_KINDS.get(name, AssetKind.STEM if name.startswith("stems/") else None)
         if kind is None:
             continue
         audio = kind in (AssetKind.MIX_WAV, AssetKind.MIX_MP3, AssetKind.STEM)
