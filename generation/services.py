@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -169,3 +170,57 @@ def job_retry(*, job: GenerationJob) -> GenerationJob | None:
         return None
     with transaction.atomic():
         return job_create(version=job.version)
+
+
+@dataclass(frozen=True)
+class BeatChange:
+    """What one chat turn did to the conversation's beat: ``version`` is the new or now-current
+    version (None: nothing to undo or redo), ``job`` its render when one was queued."""
+
+    beat: Beat | None
+    version: BeatVersion | None = None
+    job: GenerationJob | None = None
+
+
+@transaction.atomic
+def beat_apply(
+    *,
+    kind: str,
+    conversation: object,
+    owner: AbstractBaseUser,
+    beat: Beat | None,
+    spec: BeatSpec | None = None,
+    change_summary: str = "",
+    created_by_message: object | None = None,
+    restore_number: int | None = None,
+) -> BeatChange:
+    """The one call a chat turn makes into generation. ``create``: a new beat (also the first
+    turn of ``modify``) and its first version; ``modify``: the next version of ``beat``; both
+    queue a render after commit. ``undo``/``redo``: make the parent (or the newest child, or
+    version ``restore_number``) current, nothing rendered."""
+    if kind in ("create", "modify"):
+        if spec is None:
+            raise ValueError(f"{kind} needs a spec")
+        if beat is None or kind == "create":
+            beat = beat_create(conversation=conversation, owner=owner)
+        version, job = version_create(
+            beat=beat,
+            spec=spec,
+            change_summary=change_summary,
+            created_by_message=created_by_message,
+        )
+        return BeatChange(beat=beat, version=version, job=job)
+    if kind not in ("undo", "redo"):
+        raise ValueError(f"unknown beat change {kind!r}")
+    if beat is None:
+        return BeatChange(beat=None)
+    if restore_number:
+        target = beat.versions.filter(number=restore_number).first()
+    elif kind == "undo":
+        target = version_for_undo(beat=beat)
+    else:
+        target = version_for_redo(beat=beat)
+    if target is None:
+        return BeatChange(beat=beat)
+    beat_set_current(beat=beat, version=target)
+    return BeatChange(beat=beat, version=target)
