@@ -110,7 +110,8 @@ def _run_claimed(job: GenerationJob, claim: str) -> Outcome:
 
 class _Reporter:
     """Turns engine progress into job rows and events: stage changes at once, progress
-    throttled (events ≤ 10/s, rows ≤ 1/s), cancel checked at every stage change."""
+    throttled here and only here (events ≤ 10/s, rows ≤ 1/s), cancel checked at every
+    stage change."""
 
     def __init__(self, job: GenerationJob, claim: str) -> None:
         self.job, self.claim = job, claim
@@ -118,6 +119,7 @@ class _Reporter:
         self.stage = ""
         self.stage_started = time.perf_counter()
         self.last_row = 0.0
+        self.last_event = float("-inf")
 
     def __call__(self, stage: str, percent: int) -> None:
         stage = _ui_stage(stage)
@@ -138,6 +140,9 @@ class _Reporter:
         if now - self.last_row >= HEARTBEAT_EVERY_S:
             claimed_update(self.job, self.claim, progress=percent, heartbeat_at=timezone.now())
             self.last_row = now
+        if percent < 100 and now - self.last_event < events.PROGRESS_MIN_INTERVAL_S:
+            return
+        self.last_event = now
         events.generation_progress(
             self.conversation_id, job=str(self.job.id), stage=stage, progress=percent
         )

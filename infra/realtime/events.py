@@ -48,7 +48,8 @@ EVENT_TYPES = (
     "pong",
     "error",
 )
-# At most this many generation.progress events per job per second (10/s).
+# generation.progress events of one job are at least this far apart (10/s); the one throttle
+# is the worker's progress reporter.
 PROGRESS_MIN_INTERVAL_S = 0.1
 
 
@@ -159,21 +160,10 @@ def generation_stage(conversation_id: object, *, job: str, stage: str, progress:
     emit("generation.stage", conversation_id, job=job, stage=stage, progress=progress)
 
 
-_progress_lock = threading.Lock()
-_last_progress: dict[str, float] = {}
-
-
-def generation_progress(conversation_id: object, *, job: str, stage: str, progress: int) -> bool:
-    """Progress 0-100, throttled to 10 per second per job; returns whether it was sent."""
-    now = time.monotonic()
-    with _progress_lock:
-        if progress < 100 and now - _last_progress.get(job, 0.0) < PROGRESS_MIN_INTERVAL_S:
-            return False
-        _last_progress[job] = now
-        if len(_last_progress) > 10_000:  # forget finished jobs in long-lived workers
-            _last_progress.clear()
+def generation_progress(conversation_id: object, *, job: str, stage: str, progress: int) -> None:
+    """Progress 0-100 within a stage; the worker's reporter sends at most
+    PROGRESS_MIN_INTERVAL_S apart (generation/jobs/run.py), this only emits."""
     emit("generation.progress", conversation_id, job=job, stage=stage, progress=progress)
-    return True
 
 
 def generation_preview(
