@@ -111,7 +111,11 @@ def start_worker(
 
     # Ask on the stack's own broker database: a plain app, since the project app's producer
     # pool would publish the ping on this process's broker whatever connection it is given.
-    probe = Celery("probe", broker=env.get("CELERY_BROKER_URL") or env["REDIS_URL"])
+    # Not the current app: the code under test sends tasks and pings through Celery's current
+    # app (the project's).
+    probe = Celery(
+        "probe", broker=env.get("CELERY_BROKER_URL") or env["REDIS_URL"], set_as_current=False
+    )
 
     def answers() -> bool:
         replies = probe.control.ping(timeout=0.5) or []
