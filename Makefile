@@ -8,11 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba-cache
 
-.PHONY: help run install install-dev migrate test lint format bench sound-report banks clean
+.PHONY: help run install install-dev migrate test test-fast lint format bench sound-report banks clean
 
 help:
 	@echo "make run      create .venv, install, migrate, start Redis + Celery + daphne"
 	@echo "make test     install dev deps and run the whole test suite"
+	@echo "make test-fast  unit and in-process tests only (no live stack, browser, drills, benches)"
 	@echo "make lint     ruff check + format check"
 	@echo "make bench    engine, assistant, WebSocket, HTTP, generation and user benchmarks"
 	@echo "make sound-report  measure every genre's mix, stems and arrangement (docs/engine.md)"
@@ -46,6 +47,15 @@ run: migrate
 test: install-dev
 	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
+# The quick loop: everything that runs in-process. Left out: slow-marked tests, the browser
+# (tests/e2e), the live daphne + worker stack (tests/infra/realtime/test_live.py), the fault
+# drills (tests/faults) and the load benches (tests/load); `make test` runs them all.
+FAST_IGNORE := --ignore=tests/e2e --ignore=tests/faults --ignore=tests/load \
+	--ignore=tests/infra/realtime/test_live.py
+test-fast: install-dev
+	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest -m "not slow and not browser" \
+		$(FAST_IGNORE) $(PYTEST_ARGS)
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -68,16 +78,16 @@ bench: install-dev
 	$(MAKE) -k bench-ws bench-http bench-generation bench-users
 
 bench-ws: install-dev
-	$(PY) manage.py bench_ws $(BENCH_WS_ARGS)
+	$(PY) -m tests.load ws $(BENCH_WS_ARGS)
 
 bench-http: install-dev
-	$(PY) manage.py bench_http $(BENCH_HTTP_ARGS)
+	$(PY) -m tests.load http $(BENCH_HTTP_ARGS)
 
 bench-generation: install-dev
-	$(PY) manage.py bench_generation $(BENCH_GENERATION_ARGS)
+	$(PY) -m tests.load generation $(BENCH_GENERATION_ARGS)
 
 bench-users: install-dev
-	$(PY) manage.py bench_users $(BENCH_USERS_ARGS)
+	$(PY) -m tests.load users $(BENCH_USERS_ARGS)
 
 # Deployment files: Compose Specification and Kubernetes schemas (offline), then the tests
 # that run the image's commands here (tests/deploy/).
@@ -88,10 +98,10 @@ deploy-check: install-dev
 	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest tests/deploy -q
 
 # Fault drills: each starts its own Redis (AOF), database, storage, web and workers on
-# 127.0.0.1, breaks one part and prints what was lost; one drill: `manage.py drill <name>`.
+# 127.0.0.1, breaks one part and prints what was lost; one drill: `python -m tests.faults <name>`.
 .PHONY: drills
 drills: install-dev
-	$(PY) manage.py drill all
+	$(PY) -m tests.faults all
 
 # Sampled sound banks (docs/engine.md, "Sound banks"): CC0 one-shots, the MIT FluidR3_GM
 # SoundFont and libfluidsynth3, from the distribution's packages; never committed.

@@ -19,7 +19,7 @@ class ConversationAdmin(admin.ModelAdmin):
     list_display = ("id", "title", "owner", "created_at", "updated_at")
     list_filter = ("created_at", "updated_at", "owner")
     search_fields = ("id", "title", "owner__username")
-    readonly_fields = ("id", "last_seq", "created_at", "updated_at")
+    readonly_fields = ("id", "created_at", "updated_at")
     list_select_related = ("owner",)
     date_hierarchy = "created_at"
     inlines = [MessageInline]

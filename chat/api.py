@@ -6,8 +6,8 @@ from django.http import HttpRequest, JsonResponse
 
 from generation import selectors as generation_selectors
 from generation.presenters import job_to_dict, version_to_dict
-from infra import metrics
-from infra.api import ApiError, api_view, json_body
+from infra.http.api import ApiError, api_view, json_body
+from infra.observability import metrics
 
 from . import presenters, selectors, services
 

@@ -15,7 +15,8 @@ from django.http import Http404
 
 from generation import selectors as generation_selectors
 from generation import services as generation_services
-from infra import events, live_sockets, metrics, request_context
+from infra.observability import metrics, request_context
+from infra.realtime import events, live_sockets, sequence
 
 from . import selectors, services
 
@@ -55,7 +56,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         await self.accept()
         live_sockets.register(self)
         metrics.ws_connected()
-        seq = await database_sync_to_async(events.current_seq)(self.conversation_id)
+        seq = await database_sync_to_async(sequence.current_seq)(self.conversation_id)
         await self._send_event(
             events.build(
                 "connection.ready",
@@ -82,8 +83,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     async def shutdown(self, code: int) -> None:
         """Called on SIGTERM: tell the client to reconnect elsewhere. The server then closes
-        the socket with ``code`` (1012), which an ASGI close cannot send (infra.web_server)."""
-        seq = await database_sync_to_async(events.current_seq)(self.conversation_id)
+        the socket with ``code`` (1012), which an ASGI close cannot send (infra.realtime.web_server)."""
+        seq = await database_sync_to_async(sequence.current_seq)(self.conversation_id)
         await self._send_event(
             events.build("system.reconnect", self.conversation_id, seq, reason="server_restart")
         )
@@ -200,7 +201,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         return selectors.conversation_snapshot(conversation=conversation)
 
     async def _on_ping(self, frame: dict[str, Any]) -> None:
-        seq = await database_sync_to_async(events.current_seq)(self.conversation_id)
+        seq = await database_sync_to_async(sequence.current_seq)(self.conversation_id)
         await self._send_event(events.build("pong", self.conversation_id, seq))
 
     FRAME_HANDLERS = {
@@ -224,7 +225,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     async def _error(self, code: str, message: str, *, chat: bool = False, **extra: Any) -> None:
         """``error`` (protocol problems) or ``chat.error`` (a refused chat turn), to this socket."""
-        seq = await database_sync_to_async(events.current_seq)(self.conversation_id)
+        seq = await database_sync_to_async(sequence.current_seq)(self.conversation_id)
         payload = {k: v for k, v in extra.items() if v is not None}
         await self._send_event(
             events.build(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra.realtime import sequence
+
 from .models import Conversation, Message
 
 
@@ -20,11 +22,12 @@ def message_to_dict(message: Message) -> dict[str, Any]:
     }
 
 
-def conversation_to_dict(conversation: Conversation) -> dict[str, Any]:
+def conversation_to_dict(conversation: Conversation, *, seq: int | None = None) -> dict[str, Any]:
+    """``seq``: the conversation's last event number, read from the realtime layer if not given."""
     return {
         "id": str(conversation.id),
         "title": str(conversation),
-        "seq": conversation.last_seq,
+        "seq": sequence.current_seq(conversation.id) if seq is None else seq,
         "created_at": conversation.created_at.isoformat(),
         "updated_at": conversation.updated_at.isoformat(),
     }

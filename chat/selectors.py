@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from infra.realtime import sequence
+
 from .models import Conversation, Message
 from .presenters import conversation_to_dict, message_to_dict
 
@@ -33,7 +35,8 @@ def conversation_snapshot(*, conversation: Conversation) -> dict[str, Any]:
     from generation.presenters import job_to_dict, version_to_dict
     from generation.selectors import beat_for_conversation
 
-    conversation.refresh_from_db(fields=["last_seq", "title"])
+    seq = sequence.current_seq(conversation.id)
+    conversation.refresh_from_db(fields=["title"])
     beat = beat_for_conversation(conversation=conversation)
     beat_data = None
     if beat is not None:
@@ -50,8 +53,8 @@ def conversation_snapshot(*, conversation: Conversation) -> dict[str, Any]:
         "-queued_at"
     )[:10]
     return {
-        "seq": conversation.last_seq,
-        "conversation": conversation_to_dict(conversation),
+        "seq": seq,
+        "conversation": conversation_to_dict(conversation, seq=seq),
         "messages": [
             message_to_dict(m) for m in message_list(conversation=conversation, limit=100)
         ],

@@ -18,9 +18,11 @@ from generation import selectors as generation_selectors
 from generation import services as generation_services
 from generation.engine.spec import BeatSpec
 from generation.models import AssetKind, BeatVersion, GenerationJob
-from infra import events, metrics
+from infra.observability import metrics
+from infra.realtime import events
 
 from . import presenters
+from .assistant import replies
 from .models import Conversation, Message
 
 logger = logging.getLogger(__name__)
@@ -108,8 +110,7 @@ def _rate_limit_check(*, author: AbstractBaseUser) -> None:
         retry_after = max(1, int(60 - (timezone.now() - oldest).total_seconds()) + 1)
         raise ChatRejected(
             "rate_limited",
-            f"easy — that's {settings.CHAT_MESSAGES_PER_MINUTE} messages a minute; "
-            f"try again in {retry_after}s",
+            replies.rate_limited(settings.CHAT_MESSAGES_PER_MINUTE, retry_after),
             retry_after,
         )
 
@@ -163,13 +164,7 @@ def message_post(
 def _current_spec(beat: Any) -> BeatSpec | None:
     if beat is None or beat.current_version is None:
         return None
-    return BeatSpec.from_dict(_spec_input(beat.current_version.spec))
-
-
-def _spec_input(stored: dict[str, Any]) -> dict[str, Any]:
-    data = dict(stored)
-    data.pop("duration_s", None)  # derived; bars is the length
-    return data
+    return beat.current_version.beat_spec()
 
 
 def _apply_turn(
@@ -195,27 +190,32 @@ def _apply_turn(
     action = intent.action
 
     if intent.changes_spec:
-        if beat is None or action == "create":
-            beat = generation_services.beat_create(conversation=conversation, owner=author)
         summary = "; ".join(intent.changes) if intent.changes else reply_text
-        version, job = generation_services.version_create(
+        change = generation_services.beat_apply(
+            kind="create" if action == "create" else "modify",
+            conversation=conversation,
+            owner=author,
             beat=beat,
             spec=intent.spec,
             change_summary=storable(summary)[:500],
             created_by_message=message,
         )
+        version, job = change.version, change.job
     elif action in ("undo", "redo"):
-        target = _history_target(beat, intent)
-        if target is None:
-            reply_text = (
-                "Nothing to go back to yet."
-                if action == "undo"
-                else "Nothing to redo — you're on the latest."
-            )
+        change = generation_services.beat_apply(
+            kind=action,
+            conversation=conversation,
+            owner=author,
+            beat=beat,
+            restore_number=getattr(intent, "restore_version", None),
+        )
+        version = change.version
+        if version is None:
+            reply_text = replies.history_empty(action)
         else:
-            generation_services.beat_set_current(beat=beat, version=target)
-            version = target
-            reply_text = f"{reply_text.rstrip('.')} — now on v{target.number} ({target.key} {target.genre} {target.bpm:g} bpm)."
+            reply_text = replies.history_moved(
+                reply_text, number=version.number, label=version.label
+            )
     elif action == "export":
         reply_text = _export_reply(beat, intent, reply_text)
 
@@ -227,7 +227,7 @@ def _apply_turn(
         intent={"action": action, "version": str(version.id) if version else None},
     )
     if not conversation.title and version is not None:
-        conversation.title = f"{version.key} {version.genre} {version.bpm:g} bpm"[:200]
+        conversation.title = version.label[:200]
         conversation.save(update_fields=["title", "updated_at"])
         events.conversation_updated(conversation.id, title=conversation.title)
     else:
@@ -238,45 +238,24 @@ def _apply_turn(
     return TurnResult(message=message, reply=reply, version=version, job=job)
 
 
-def _history_target(beat: Any, intent: Any) -> BeatVersion | None:
-    if beat is None:
-        return None
-    number = getattr(intent, "restore_version", None)
-    if number:
-        return beat.versions.filter(number=number).first()
-    if intent.action == "undo":
-        return generation_services.version_for_undo(beat=beat)
-    return generation_services.version_for_redo(beat=beat)
-
-
-# Export kind -> the downloads offered (asset kinds, plus the stems bundle).
-_EXPORT_KINDS = {
-    "stems": ("stems_zip", "midi"),
-    "midi": ("midi",),
-    "wav": ("mix_wav",),
-    "mp3": ("mix_mp3",),
-    None: ("mix_mp3", "mix_wav", "midi", "stems_zip"),
-}
-
-
 def _export_reply(beat: Any, intent: Any, reply_text: str) -> str:
     """The reply plus download links. Links are the app's own owner-checked routes, never
     presigned URLs: this text is stored, and presigned links would be dead in 15 minutes."""
     if beat is None or beat.current_version is None:
-        return "Make a beat first — then I can hand you the files."
+        return replies.export_no_beat()
     version = beat.current_version
     assets = {asset.kind: asset for asset in version.assets.all()}
     if AssetKind.MIX_MP3 not in assets:
-        return f"v{version.number} is still rendering — the downloads appear as soon as it's done."
-    lines = [reply_text.rstrip()]
-    for kind in _EXPORT_KINDS.get(getattr(intent, "export", None), _EXPORT_KINDS[None]):
-        if kind == "stems_zip":
+        return replies.export_rendering(version.number)
+    links = []
+    for kind in AssetKind.for_export(getattr(intent, "export", None)):
+        if kind == AssetKind.STEMS_ZIP:
             url = reverse("generation:version-stems-zip", kwargs={"version_id": version.id})
-            lines.append(f"stems (zip): {url}")
+            links.append(("stems (zip)", url))
         elif kind in assets:
             url = reverse("generation:asset-download", kwargs={"asset_id": assets[kind].id})
-            lines.append(f"{AssetKind(kind).label}: {url}")
-    return "\n".join(lines)
+            links.append((AssetKind(kind).label, url))
+    return replies.export_links(reply_text, links)
 
 
 def _count_intent(action: str, intent: Any) -> None:
@@ -307,7 +286,9 @@ def version_restore(*, conversation: Conversation, author: AbstractBaseUser, num
         reply = Message.objects.create(
             conversation=conversation,
             role=Message.Role.ASSISTANT,
-            text=f"Restored v{number} — {version.key} {version.genre} at {version.bpm:g} bpm.",
+            text=replies.restored(
+                number=number, key=version.key, genre=version.genre, bpm=version.bpm
+            ),
             intent={"action": "undo", "version": str(version.id)},
         )
         events.chat_message(conversation.id, message=presenters.message_to_dict(reply))

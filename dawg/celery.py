@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 
-from infra import worker_logging, worker_metrics  # noqa: F401 (signal handlers, metrics dir)
+from infra.observability import worker_logging, worker_metrics  # noqa: F401 (signal handlers, metrics dir)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dawg.settings.development")
 

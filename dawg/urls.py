@@ -21,8 +21,8 @@ urlpatterns = [
     path("c/", include("chat.urls")),
     path("beats/", include("generation.urls")),
     path("api/", include("dawg.api_urls")),
-    path("", include("infra.urls")),
+    path("", include("infra.observability.urls")),
 ]
 
-handler400 = "infra.api.bad_request"
-handler404 = "infra.api.not_found"
+handler400 = "infra.http.api.bad_request"
+handler404 = "infra.http.api.not_found"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from infra import throttle
+from infra.http import throttle
 
 LOGIN_WINDOW_S = 60
 

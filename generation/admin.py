@@ -60,7 +60,7 @@ class GenerationJobAdmin(admin.ModelAdmin):
         "worker",
     )
     list_filter = ("status", "error_code", "queued_at", "owner", "version__genre")
-    search_fields = ("id", "idempotency_key", "owner__username", "error_message", "worker")
+    search_fields = ("id", "owner__username", "error_message", "worker")
     readonly_fields = (
         "id",
         "queued_at",
@@ -70,7 +70,6 @@ class GenerationJobAdmin(admin.ModelAdmin):
         "heartbeat_at",
         "attempts",
         "worker",
-        "idempotency_key",
     )
     raw_id_fields = ("version",)
     list_select_related = ("owner",)

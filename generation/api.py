@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 
-from infra.api import api_view
+from infra.http.api import api_view
 
 from . import presenters, selectors, services
 

@@ -8,4 +8,9 @@ class GenerationConfig(AppConfig):
     verbose_name = "Generation"
 
     def ready(self) -> None:
+        from infra.observability import metrics
+
         from . import signals  # noqa: F401  (connects the beat-deletion receiver)
+        from .jobs.gauges import job_state_metrics
+
+        metrics.state_hook_register(job_state_metrics)

@@ -8,6 +8,19 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from generation.engine.spec import BeatSpec
+
+
+def beat_label(*, key: str, genre: str, bpm: float) -> str:
+    """ "F minor trap 140 bpm": the one way a beat is named in titles and replies."""
+    return f"{key} {genre} {bpm:g} bpm"
+
+
+def spec_from_stored(stored: dict) -> BeatSpec:
+    """The spec a stored version dict describes. The dict carries ``duration_s`` beside the
+    inputs (derived from bars and tempo); the spec is rebuilt from the inputs only."""
+    return BeatSpec.from_dict({k: v for k, v in stored.items() if k != "duration_s"})
+
 
 class Beat(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -72,6 +85,14 @@ class BeatVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.beat} v{self.number}"
 
+    def beat_spec(self) -> BeatSpec:
+        """The spec this version renders."""
+        return spec_from_stored(self.spec)
+
+    @property
+    def label(self) -> str:
+        return beat_label(key=self.key, genre=self.genre, bpm=self.bpm)
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -99,7 +120,6 @@ class GenerationJob(models.Model):
     cancel_requested = models.BooleanField(default=False)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
-    idempotency_key = models.CharField(max_length=128, unique=True)
     worker = models.CharField(max_length=255, blank=True)
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -137,6 +157,37 @@ class AssetKind(models.TextChoices):
     PEAKS = "peaks", "Waveform peaks"
     SPEC = "spec", "Spec"
     PREVIEW = "preview", "Preview"
+
+    @classmethod
+    def for_export(cls, export: str | None) -> tuple[AssetKind, ...]:
+        """What "export <name>" hands over (``None`` or unknown: every download)."""
+        return EXPORT_KINDS.get(export, EXPORT_KINDS[None])
+
+
+# The one table of kinds by outside name. Short names in URLs (/versions/<id>/<name>):
+MEDIA_KINDS = {
+    "mp3": AssetKind.MIX_MP3,
+    "wav": AssetKind.MIX_WAV,
+    "midi": AssetKind.MIDI,
+    "preview": AssetKind.PREVIEW,
+}
+# What a chat export offers, by the export the assistant understood:
+EXPORT_KINDS: dict[str | None, tuple[AssetKind, ...]] = {
+    "stems": (AssetKind.STEMS_ZIP, AssetKind.MIDI),
+    "midi": (AssetKind.MIDI,),
+    "wav": (AssetKind.MIX_WAV,),
+    "mp3": (AssetKind.MIX_MP3,),
+    None: (AssetKind.MIX_MP3, AssetKind.MIX_WAV, AssetKind.MIDI, AssetKind.STEMS_ZIP),
+}
+# The engine's file names (generation.engine.encode) → the kinds they are stored as; any
+# ``stems/<track>.wav`` is a STEM.
+ENGINE_FILE_KINDS = {
+    "mix.wav": AssetKind.MIX_WAV,
+    "mix.mp3": AssetKind.MIX_MP3,
+    "beat.mid": AssetKind.MIDI,
+    "peaks.json": AssetKind.PEAKS,
+    "spec.json": AssetKind.SPEC,
+}
 
 
 def asset_upload_to(asset: Asset, filename: str) -> str:

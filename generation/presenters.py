@@ -6,8 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from .assets.urls import asset_download_url_or_none
 from .models import Asset, AssetKind, Beat, BeatVersion, GenerationJob
-from .storage_urls import asset_download_url_or_none
 
 
 def asset_url(asset: Asset, *, inline: bool = False) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import ACTIVE_JOB_STATUSES, Asset, Beat, BeatVersion, GenerationJob
@@ -48,5 +48,16 @@ def job_get(*, owner: AbstractBaseUser, job_id: object) -> GenerationJob:
     )
 
 
-def active_job_count(*, owner: AbstractBaseUser) -> int:
-    return GenerationJob.objects.filter(owner=owner, status__in=ACTIVE_JOB_STATUSES).count()
+def active_job_counts_by_status() -> dict[str, int]:
+    """Queued and running jobs: an index range scan each scrape. Finished jobs are counted by
+    dawg_generation_jobs_finished_total instead of a count over the whole table."""
+    counts = {str(status): 0 for status in ACTIVE_JOB_STATUSES}
+    rows = (
+        GenerationJob.objects.filter(status__in=ACTIVE_JOB_STATUSES)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    for status, n in rows:
+        counts[status] = n
+    return counts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -12,11 +13,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from infra import events
+from infra.realtime import events
 
 from . import presenters
 from .engine.spec import BeatSpec
-from .models import ACTIVE_JOB_STATUSES, Beat, BeatVersion, GenerationJob, JobStatus
+from .jobs.queue import render_enqueue
+from .models import ACTIVE_JOB_STATUSES, Beat, BeatVersion, GenerationJob, JobStatus, beat_label
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +43,6 @@ def beat_create(*, conversation: object, owner: AbstractBaseUser, title: str = "
     return Beat.objects.create(conversation=conversation, owner=owner, title=title[:200])
 
 
-def _enqueue_render(job_id: uuid.UUID, countdown: float = 0) -> None:
-    from .tasks import render_job
-
-    render_job.apply_async(args=[str(job_id)], countdown=countdown or None)
-
-
 @transaction.atomic
 def version_create(
     *,
@@ -54,13 +50,26 @@ def version_create(
     spec: BeatSpec,
     change_summary: str = "",
     created_by_message: object | None = None,
-    parent: BeatVersion | None = None,
-    render: bool = True,
-) -> tuple[BeatVersion, GenerationJob | None]:
+) -> tuple[BeatVersion, GenerationJob]:
     """Write the next immutable version (parent: the current one), make it current, and
     queue its render once the transaction commits."""
+    version = version_write(
+        beat=beat, spec=spec, change_summary=change_summary, created_by_message=created_by_message
+    )
+    return version, job_create(version=version)
+
+
+@transaction.atomic
+def version_write(
+    *,
+    beat: Beat,
+    spec: BeatSpec,
+    change_summary: str = "",
+    created_by_message: object | None = None,
+) -> BeatVersion:
+    """The version half of :func:`version_create`: the row, made current, announced; no job."""
     beat = Beat.objects.select_for_update().get(pk=beat.pk)
-    parent = parent if parent is not None else beat.current_version
+    parent = beat.current_version
     number = (beat.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     version = BeatVersion.objects.create(
         beat=beat,
@@ -77,25 +86,22 @@ def version_create(
     )
     beat.current_version = version
     if not beat.title:
-        beat.title = f"{spec.key.label()} {spec.genre} {spec.bpm:g} bpm"
+        beat.title = beat_label(key=spec.key.label(), genre=spec.genre, bpm=spec.bpm)
     beat.save(update_fields=["current_version", "title", "updated_at"])
     events.beat_version_created(
         beat.conversation_id, beat=str(beat.id), version=presenters.version_to_dict(version)
     )
-    job = job_create(version=version) if render else None
-    return version, job
+    return version
 
 
-def job_create(*, version: BeatVersion, idempotency_key: str | None = None) -> GenerationJob:
-    job = GenerationJob.objects.create(
-        version=version,
-        owner_id=version.beat.owner_id,
-        idempotency_key=idempotency_key or f"render:{version.id}:{uuid.uuid4().hex}",
-    )
+def job_create(*, version: BeatVersion) -> GenerationJob:
+    """A queued render of ``version``; announced, then sent to a worker, after commit. A chat
+    turn is made idempotent by its client_msg_id, so a resend never reaches this twice."""
+    job = GenerationJob.objects.create(version=version, owner_id=version.beat.owner_id)
     conversation_id = version.beat.conversation_id
     # Announce before enqueueing: a fast worker would otherwise start it first.
     transaction.on_commit(partial(_announce_queued, conversation_id, job.id))
-    transaction.on_commit(partial(_enqueue_render, job.id))
+    render_enqueue(job.id)
     return job
 
 
@@ -164,3 +170,57 @@ def job_retry(*, job: GenerationJob) -> GenerationJob | None:
         return None
     with transaction.atomic():
         return job_create(version=job.version)
+
+
+@dataclass(frozen=True)
+class BeatChange:
+    """What one chat turn did to the conversation's beat: ``version`` is the new or now-current
+    version (None: nothing to undo or redo), ``job`` its render when one was queued."""
+
+    beat: Beat | None
+    version: BeatVersion | None = None
+    job: GenerationJob | None = None
+
+
+@transaction.atomic
+def beat_apply(
+    *,
+    kind: str,
+    conversation: object,
+    owner: AbstractBaseUser,
+    beat: Beat | None,
+    spec: BeatSpec | None = None,
+    change_summary: str = "",
+    created_by_message: object | None = None,
+    restore_number: int | None = None,
+) -> BeatChange:
+    """The one call a chat turn makes into generation. ``create``: a new beat (also the first
+    turn of ``modify``) and its first version; ``modify``: the next version of ``beat``; both
+    queue a render after commit. ``undo``/``redo``: make the parent (or the newest child, or
+    version ``restore_number``) current, nothing rendered."""
+    if kind in ("create", "modify"):
+        if spec is None:
+            raise ValueError(f"{kind} needs a spec")
+        if beat is None or kind == "create":
+            beat = beat_create(conversation=conversation, owner=owner)
+        version, job = version_create(
+            beat=beat,
+            spec=spec,
+            change_summary=change_summary,
+            created_by_message=created_by_message,
+        )
+        return BeatChange(beat=beat, version=version, job=job)
+    if kind not in ("undo", "redo"):
+        raise ValueError(f"unknown beat change {kind!r}")
+    if beat is None:
+        return BeatChange(beat=None)
+    if restore_number:
+        target = beat.versions.filter(number=restore_number).first()
+    elif kind == "undo":
+        target = version_for_undo(beat=beat)
+    else:
+        target = version_for_redo(beat=beat)
+    if target is None:
+        return BeatChange(beat=beat)
+    beat_set_current(beat=beat, version=target)
+    return BeatChange(beat=beat, version=target)

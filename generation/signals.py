@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from .asset_storage import beat_objects_delete_on_commit
+from .assets.store import beat_objects_delete_on_commit
 from .models import Beat
 
 

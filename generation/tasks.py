@@ -1,11 +1,13 @@
-"""Celery tasks: render a job, and reap jobs whose worker died. Queues: see CELERY_TASK_ROUTES."""
+"""Celery tasks, thin: render a job (and decide re-sends), reap stuck jobs; routes in settings."""
 
 from __future__ import annotations
 
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import pipeline
+from .jobs import reaper, run
+from .jobs.claim import heartbeat_stale_s
+from .jobs.queue import render_enqueue
 from .models import JobStatus
 
 # A redelivered task finds its job 'running' under a worker that may have just died; it looks
@@ -25,19 +27,17 @@ def render_job(self: Task, job_id: str, recheck: int = 0) -> str:
     """Render one GenerationJob by id. Idempotent: a job that is finished, cancelled or alive
     on another worker is left alone (claim-then-work)."""
     try:
-        outcome = pipeline.run_job(job_id)
+        outcome = run.run_job(job_id)
     except (OperationalError, InterfaceError) as exc:
         delay = min(DB_RETRY_MAX_DELAY_S, 2 ** (self.request.retries + 1))
         raise self.retry(exc=exc, countdown=delay, max_retries=DB_RETRY_MAX) from exc
     alive_elsewhere = outcome.status == "skipped" and outcome.detail == JobStatus.RUNNING
     if alive_elsewhere and recheck < MAX_RECHECKS:
-        render_job.apply_async(
-            args=[job_id, recheck + 1], countdown=pipeline.heartbeat_stale_s() + 1
-        )
+        render_enqueue(job_id, heartbeat_stale_s() + 1, recheck=recheck + 1)
     return outcome.status
 
 
 @shared_task(name="generation.reap_stuck_jobs", ignore_result=True)
 def reap_stuck_jobs() -> int:
     """Re-queue jobs whose worker stopped beating; fail them after the attempt cap."""
-    return pipeline.reap_stuck_jobs()
+    return reaper.reap_stuck_jobs()

@@ -12,10 +12,10 @@ from django.http import (
 from django.shortcuts import render
 
 from . import selectors
-from . import version_media as version_media_reads
-from .asset_storage import asset_download_name, stems_zip_get_or_create
+from .assets import media as version_media_reads
+from .assets.store import asset_download_name, stems_zip_get_or_create
+from .assets.urls import asset_download_url_or_none
 from .models import AssetKind
-from .storage_urls import asset_download_url_or_none
 
 
 @login_required

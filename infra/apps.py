@@ -8,6 +8,7 @@ class InfraConfig(AppConfig):
     verbose_name = "Infrastructure"
 
     def ready(self) -> None:
-        from . import checks, db_metrics  # noqa: F401 - importing registers the checks
+        from . import checks  # noqa: F401 - importing registers the checks
+        from .observability import db_metrics
 
         db_metrics.install()

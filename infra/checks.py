@@ -39,7 +39,7 @@ def broker_keeps_running_renders(app_configs: Any, **kwargs: Any) -> list[Error]
 
 @register()
 def websocket_frame_limit_fits_the_server(app_configs: Any, **kwargs: Any) -> list[Error]:
-    from .live_sockets import HARD_MAX_MESSAGE_BYTES
+    from .realtime.live_sockets import HARD_MAX_MESSAGE_BYTES
 
     if settings.WS_MAX_FRAME_BYTES > HARD_MAX_MESSAGE_BYTES:
         return [

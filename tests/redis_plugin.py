@@ -9,7 +9,7 @@ from __future__ import annotations
 import atexit
 import os
 
-from infra.embedded_redis import start_embedded_redis
+from infra.redis.embedded import start_embedded_redis
 
 if not os.environ.get("REDIS_URL"):
     _server = start_embedded_redis()

@@ -345,3 +345,37 @@ def fallback(reason: str, spec: BeatSpec | None = None) -> str:
 
 def _with_notes(text: str, notes: Sequence[str]) -> str:
     return text + "".join(f" ({note})" for note in notes)
+
+
+# --- wording chat.services used to hold (moved here so every reply is in one file) ----------
+def rate_limited(per_minute: int, retry_after_s: int) -> str:
+    return f"easy — that's {per_minute} messages a minute; try again in {retry_after_s}s"
+
+
+def history_empty(action: str) -> str:
+    """An undo with nothing before it, or a redo on the latest version."""
+    if action == "undo":
+        return "Nothing to go back to yet."
+    return "Nothing to redo — you're on the latest."
+
+
+def history_moved(reply: str, *, number: int, label: str) -> str:
+    """The undo/redo reply plus where it landed: "… — now on v2 (F minor trap 140 bpm)."."""
+    return f"{reply.rstrip('.')} — now on v{number} ({label})."
+
+
+def restored(*, number: int, key: str, genre: str, bpm: float) -> str:
+    return f"Restored v{number} — {key} {genre} at {bpm:g} bpm."
+
+
+def export_no_beat() -> str:
+    return "Make a beat first — then I can hand you the files."
+
+
+def export_rendering(number: int) -> str:
+    return f"v{number} is still rendering — the downloads appear as soon as it's done."
+
+
+def export_links(reply: str, links: Sequence[tuple[str, str]]) -> str:
+    """The export reply followed by one "label: url" line per download."""
+    return "\n".join([reply.rstrip(), *(f"{label}: {url}" for label, url in links)])

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import environ
 
-from infra.redis_config import (
+from infra.redis.config import (
     RedisConnection,
     celery_broker_transport_options,
     celery_broker_url,
@@ -51,7 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "infra.middleware.RequestIdMiddleware",
+    "infra.http.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "infra.middleware.ContentSecurityPolicyMiddleware",
+    "infra.http.middleware.ContentSecurityPolicyMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -139,7 +139,7 @@ REDIS_SSL_CA_CERTS = env("REDIS_SSL_CA_CERTS", default="")
 
 
 def redis_connection_for(url: str) -> RedisConnection:
-    """A Redis URL plus the shared Sentinel and TLS options (see infra/redis_config.py)."""
+    """A Redis URL plus the shared Sentinel and TLS options (see infra/redis/config.py)."""
     return RedisConnection(
         url=url,
         sentinels=parse_sentinels(REDIS_SENTINELS),
@@ -194,7 +194,7 @@ CHANNEL_LAYERS = {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
             # socket_timeout=30 in the host entry: redis-py 8's 5 s default crashes idle
-            # consumers; Sentinel and rediss:// options come from infra/redis_config.py.
+            # consumers; Sentinel and rediss:// options come from infra/redis/config.py.
             "hosts": [
                 channel_layer_host(
                     redis_connection_for(env("CHANNEL_LAYER_URL", default="") or REDIS_URL)
@@ -242,7 +242,7 @@ def storages_for(backend: str, media_root: str | None = None) -> dict:
     if backend == "s3":
         default = {
             # S3Storage that forces SSE AES-256, the private ACL and no overwrites.
-            "BACKEND": "infra.storage_backends.BeatS3Storage",
+            "BACKEND": "infra.storage.backends.BeatS3Storage",
             "OPTIONS": {
                 "bucket_name": AWS_STORAGE_BUCKET_NAME,
                 "region_name": AWS_S3_REGION_NAME,
@@ -307,7 +307,7 @@ WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="0.0.0.0")  # noqa: S10
 # Readiness parts whose failure is reported but still answers 200 (e.g. "storage").
 HEALTH_OPTIONAL_CHECKS = env.list("HEALTH_OPTIONAL_CHECKS", default=[])
 # django-prometheus's cache metrics (django_cache_*) come from its instrumented backends; its
-# database metrics come from infra.db_metrics, which works with any DATABASES engine.
+# database metrics come from infra.observability.db_metrics, which works with any DATABASES engine.
 _PROMETHEUS_CACHE_BACKENDS = {
     "django.core.cache.backends.locmem.LocMemCache": (
         "django_prometheus.cache.backends.locmem.LocMemCache"
@@ -316,18 +316,16 @@ _PROMETHEUS_CACHE_BACKENDS = {
         "django_prometheus.cache.backends.filebased.FileBasedCache"
     ),
 }
-CACHES = globals().get("CACHES") or {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 for _cache in CACHES.values():
     _cache["BACKEND"] = _PROMETHEUS_CACHE_BACKENDS.get(_cache["BACKEND"], _cache["BACKEND"])
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "infra.logging.ContextFilter"}},
+    "filters": {"context": {"()": "infra.observability.logging.ContextFilter"}},
     "formatters": {
-        "json": {"()": "infra.logging.JsonFormatter"},
+        "json": {"()": "infra.observability.logging.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
@@ -366,7 +364,7 @@ LLM_DAILY_BUDGET_USD = env.float("LLM_DAILY_BUDGET_USD", default=5.0)
 # ------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the studio's fetch() reads it to send X-CSRFToken
-CSRF_FAILURE_VIEW = "infra.api.csrf_failure"
+CSRF_FAILURE_VIEW = "infra.http.api.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

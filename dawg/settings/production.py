@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from infra.own_addresses import own_ip_addresses
+from infra.http.own_addresses import own_ip_addresses
 
 from .base import *
 from .base import (

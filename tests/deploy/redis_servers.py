@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from infra.embedded_redis import free_port
+from infra.redis.embedded import free_port
 from tests.deploy.tls import self_signed_certificate
 
 PASSWORD = "s3cret-pw"

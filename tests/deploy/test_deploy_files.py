@@ -27,8 +27,8 @@ from tests.deploy.process_commands import (
     procfile_commands,
     railway_commands,
 )
+from tests.deploy.test_settings_env import documented_variables
 from tests.deploy.tls import self_signed_certificate
-from tests.test_settings_env import documented_variables
 
 K8S_VERSION = "1.37.0"
 # Kinds that have no schema in kubernetes-validate; checked by hand below.
@@ -187,7 +187,7 @@ def test_autoscalers_and_disruption_budgets_target_the_deployments():
     assert worker_hpa["spec"]["scaleTargetRef"]["name"] == "dawg-worker"
     external = worker_hpa["spec"]["metrics"][0]["external"]["metric"]["name"]
     # The queue-depth gauge the web /metrics really exports.
-    assert f'"{external}"' in (ROOT / "infra" / "metrics.py").read_text()
+    assert f'"{external}"' in (ROOT / "infra" / "observability" / "metrics.py").read_text()
     keda = k8s_resource("ScaledObject", "dawg-worker")
     assert keda["spec"]["scaleTargetRef"]["name"] == "dawg-worker"
     assert keda["spec"]["triggers"][0]["metadata"]["listName"] == "generation"
@@ -250,8 +250,10 @@ def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck():
     user = next(line for line in final if line.startswith("USER "))
     assert user.split()[1].split(":")[0] not in ("root", "0")
     healthcheck = next(line for line in final if line.startswith("HEALTHCHECK "))
-    assert "infra.container_healthcheck" in healthcheck
-    assert '"/health"' in (ROOT / "infra" / "container_healthcheck.py").read_text()
+    assert "infra.observability.container_healthcheck" in healthcheck
+    assert (
+        '"/health"' in (ROOT / "infra" / "observability" / "container_healthcheck.py").read_text()
+    )
     assert "COPY --from=build" in final_text
 
 
@@ -265,13 +267,13 @@ def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck():
     ],
 )
 def test_container_healthcheck_sends_a_host_django_allows(allowed, host):
-    from infra.container_healthcheck import host_header
+    from infra.observability.container_healthcheck import host_header
 
     assert host_header(allowed) == host
 
 
 def test_container_healthcheck_tries_daphnes_port_then_the_wsgi_tiers():
-    from infra.container_healthcheck import candidate_ports
+    from infra.observability.container_healthcheck import candidate_ports
 
     assert candidate_ports({}) == ["8000", "8001"]
     assert candidate_ports({"PORT": "9000", "HTTP_PORT": "9001"}) == ["9000", "9001"]
@@ -325,7 +327,7 @@ def test_web_command_listens_on_all_interfaces_on_port_behind_a_proxy():
     assert _flag(web, "--port", "-p") == "9000"
     assert "--proxy-headers" in web
     # The graceful runner: SIGTERM tells every socket to reconnect (1012) before exiting.
-    assert web[:3] == ["python", "-m", "infra.web_server"]
+    assert web[:3] == ["python", "-m", "infra.realtime.web_server"]
 
 
 def test_worker_consumes_both_queues_the_settings_route_to():

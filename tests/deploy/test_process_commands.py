@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from infra.embedded_redis import free_port
+from infra.redis.embedded import free_port
 from tests.deploy.process_commands import (
     DEPLOY,
     ROOT,
@@ -34,8 +34,8 @@ from tests.deploy.process_commands import (
     listen_port,
     procfile_commands,
 )
+from tests.deploy.test_settings_env import SAFE_PROD_ENV
 from tests.deploy.tls import self_signed_certificate
-from tests.test_settings_env import SAFE_PROD_ENV
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import ssl
 
 import pytest
 
-from infra.redis_config import (
+from infra.redis.config import (
     RedisConnection,
     celery_broker_transport_options,
     celery_broker_url,
@@ -18,7 +18,7 @@ from infra.redis_config import (
 )
 from tests.deploy.redis_servers import PASSWORD, sentinel_redis, tls_redis
 from tests.deploy.settings_loader import load_settings
-from tests.test_settings_env import SAFE_PROD_ENV, _manage
+from tests.deploy.test_settings_env import SAFE_PROD_ENV, _manage
 
 SENTINELS = parse_sentinels(["10.0.0.1:26379", "10.0.0.2:26380", "sentinel-3"])
 
@@ -177,7 +177,7 @@ PROBE = """
 import asyncio, json
 from channels.layers import get_channel_layer
 from dawg.celery import app
-from infra.health import run_readiness_checks
+from infra.observability.health import run_readiness_checks
 
 report = run_readiness_checks(["redis", "broker", "channel_layer"])
 
@@ -210,7 +210,7 @@ print("PROBE " + json.dumps(report))
 
 
 REDIS_ONLY = """
-from infra.health import run_readiness_checks
+from infra.observability.health import run_readiness_checks
 print(run_readiness_checks(["redis"]))
 """
 

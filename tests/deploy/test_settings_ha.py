@@ -9,7 +9,7 @@ import pytest
 
 from infra.db_router import PrimaryReplicaRouter
 from tests.deploy.settings_loader import load_settings
-from tests.test_settings_env import SAFE_PROD_ENV, _manage
+from tests.deploy.test_settings_env import SAFE_PROD_ENV, _manage
 
 
 def test_router_sends_reads_to_the_replica_and_writes_and_migrations_to_the_primary():

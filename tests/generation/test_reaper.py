@@ -3,13 +3,12 @@ jobs get their task sent again, once per stale period."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from generation import pipeline
+from generation.jobs import reaper
 from generation.models import GenerationJob, JobStatus
 from tests import factories
 
@@ -22,14 +21,12 @@ def version(user):
 
 
 def job(version, **fields):
-    return GenerationJob.objects.create(
-        version=version, owner=version.beat.owner, idempotency_key=uuid.uuid4().hex, **fields
-    )
+    return factories.job_create(version=version, **fields)
 
 
 def reap(now=None):
     sent: list[object] = []
-    touched = pipeline.reap_stuck_jobs(now=now, requeue=lambda job_id, delay: sent.append(job_id))
+    touched = reaper.reap_stuck_jobs(now=now, requeue=lambda job_id, delay: sent.append(job_id))
     return touched, sent
 
 

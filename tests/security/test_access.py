@@ -69,9 +69,7 @@ def owned(db):
         asset = factories.asset_create(version=version, name=name, data=data)
         asset.kind = kind
         asset.save()
-    job = GenerationJob.objects.create(
-        version=version, owner=owner, idempotency_key=uuid.uuid4().hex
-    )
+    job = factories.job_create(version=version)
     ids = {
         "conversation_id": conversation.id,
         "beat_id": beat.id,
@@ -159,7 +157,7 @@ def test_login_page_and_admin_actions_need_csrf_too(owned):
 # --- sockets ----------------------------------------------------------------------------------
 async def _ws_connect(conversation_id, user, origin=b"http://127.0.0.1"):
     from dawg.asgi import application
-    from tests.live import session_cookie_for
+    from tests.stack.live import session_cookie_for
 
     cookie = await database_sync_to_async(session_cookie_for)(user)
     headers = [

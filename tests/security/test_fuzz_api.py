@@ -14,7 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from chat.models import Conversation, Message
 from dawg.openapi import openapi_document
 from generation.engine.spec import BeatSpec
-from generation.models import BeatVersion, GenerationJob
+from generation.models import BeatVersion
 from tests import factories
 
 schema = schemathesis.openapi.from_dict(openapi_document())
@@ -29,10 +29,8 @@ def fuzz_user(django_db_blocker, django_db_setup):
         conversation = factories.conversation_create(owner=user)
         beat = factories.beat_create(owner=user, conversation=conversation)
         version = factories.version_create(beat=beat)
-        job = GenerationJob.objects.create(
-            version=version, owner=user, idempotency_key=uuid.uuid4().hex
-        )
-        from tests.live import session_cookie_for
+        job = factories.job_create(version=version)
+        from tests.stack.live import session_cookie_for
 
         cookie = session_cookie_for(user)
     yield {"cookie": cookie, "conversation": conversation.id, "beat": beat.id, "job": job.id}

@@ -15,10 +15,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from chat.models import Message
-from generation.engine.spec import BeatSpec
 from generation.models import BeatVersion
 from tests import factories
-from tests.live import session_cookie_for
+from tests.stack.live import session_cookie_for
 
 FRAME_TYPES = ["chat.message", "generation.cancel", "beat.restore", "resume", "ping", "x", ""]
 json_values = st.recursive(
@@ -82,4 +81,4 @@ def test_generated_frames_leave_the_socket_open_and_store_no_garbage(batch):
     users = Message.objects.filter(conversation=conversation, role="user").count()
     assert users == Message.objects.filter(conversation=conversation, role="assistant").count()
     for version in BeatVersion.objects.filter(beat__conversation=conversation):
-        BeatSpec.from_dict({k: v for k, v in version.spec.items() if k != "duration_s"})
+        version.beat_spec()

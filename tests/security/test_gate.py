@@ -5,7 +5,7 @@ from importlib.metadata import version
 from django.core.checks import run_checks
 from django.test import override_settings
 
-from infra.live_sockets import HARD_MAX_MESSAGE_BYTES
+from infra.realtime.live_sockets import HARD_MAX_MESSAGE_BYTES
 
 
 def _ids() -> set[str]:

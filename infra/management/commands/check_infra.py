@@ -1,4 +1,4 @@
-"""Check database, Redis, broker, channel layer, storage and workers; see infra.infra_checks."""
+"""Check database, Redis, broker, channel layer, storage and workers; see infra.provision.check_infra."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from infra.infra_checks import infra_checks, run_infra_checks
+from infra.provision.check_infra import infra_checks, run_infra_checks
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from infra.demo_user import demo_user_ensure
+from infra.devstack.demo_user import demo_user_ensure
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from infra.devstack import run_embedded_stack
+from infra.devstack.stack import run_embedded_stack
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Inspect Redis for broker duty and print or write its settings; see infra.redis_setup."""
+"""Inspect Redis for broker duty and print or write its settings; see infra.redis.setup."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from dataclasses import replace
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from infra.env_file import env_file_update
-from infra.redis_config import RedisConnection, redis_client
-from infra.redis_setup import (
+from infra.provision.env_file import env_file_update
+from infra.redis.config import RedisConnection, redis_client
+from infra.redis.setup import (
     ERROR,
     TARGETS,
     redis_env_values,

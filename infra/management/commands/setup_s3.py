@@ -1,12 +1,12 @@
-"""Create or verify the beats bucket (private, AES-256, CORS, lifecycle); see infra.s3_setup."""
+"""Create or verify the beats bucket (private, AES-256, CORS, lifecycle); see infra.provision.s3."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from infra.env_file import env_file_update
-from infra.s3_setup import (
+from infra.provision.env_file import env_file_update
+from infra.provision.s3 import (
     S3SetupOptions,
     Step,
     s3_check,

@@ -1,0 +1,1 @@
+"""Assets: storage of rendered files, their names, download URLs and version media."""

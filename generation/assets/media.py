@@ -1,0 +1,80 @@
+"""Reads behind the studio's per-version endpoints: an asset by kind, waveform peaks, patterns."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.cache import cache
+from django.http import Http404
+
+from generation.assets.store import asset_read
+from generation.engine.arrange import arrange
+from generation.models import MEDIA_KINDS, Asset, AssetKind, BeatVersion
+
+PATTERN_MAX_BARS = 4
+PEAKS_MAX_BINS = 1500
+
+
+def version_asset_get(*, version: BeatVersion, kind: str) -> Asset:
+    """The version's newest asset of ``kind`` (a MEDIA_KINDS key), or Http404."""
+    if kind not in MEDIA_KINDS:
+        raise Http404("unknown kind")
+    asset = version.assets.filter(kind=MEDIA_KINDS[kind]).order_by("-created_at").first()
+    if asset is None:
+        raise Http404("not rendered yet")
+    return asset
+
+
+def downsample_peaks(peaks: dict[str, Any], bins: int) -> dict[str, Any]:
+    """The same overview with at most ``bins`` (min, max) pairs: each new bin keeps the extremes."""
+    low, high = peaks["min"], peaks["max"]
+    count = len(high)
+    if bins >= count or bins < 1:
+        return peaks
+    new_low, new_high = [], []
+    for index in range(bins):
+        start, end = (
+            index * count // bins,
+            max((index + 1) * count // bins, index * count // bins + 1),
+        )
+        new_low.append(min(low[start:end]))
+        new_high.append(max(high[start:end]))
+    return {**peaks, "bins": bins, "min": new_low, "max": new_high}
+
+
+def version_peaks(*, version: BeatVersion, bins: int = PEAKS_MAX_BINS) -> dict[str, Any]:
+    """The version's waveform overview (the ``peaks`` asset), cached per asset and size."""
+    asset = version.assets.filter(kind=AssetKind.PEAKS).order_by("-created_at").first()
+    if asset is None:
+        raise Http404("not rendered yet")
+    bins = max(1, min(bins, PEAKS_MAX_BINS))
+    key = f"studio:peaks:{asset.id}:{bins}"
+    data = cache.get(key)
+    if data is None:
+        data = downsample_peaks(json.loads(asset_read(asset)), bins)
+        cache.set(key, data, 3600)
+    return data
+
+
+def version_pattern(*, version: BeatVersion, section: int | None = None) -> dict[str, Any]:
+    """One section's drum steps and pitched notes, from the engine's deterministic arrangement.
+
+    Computed on request (arranging a 64-bar beat takes well under 100 ms) and cached by
+    spec hash: equal specs have equal patterns.
+    """
+    key = f"studio:pattern:{version.spec_hash}:{section}"
+    data = cache.get(key)
+    if data is None:
+        arrangement = arrange(version.beat_spec())
+        if section is not None and not 0 <= section < len(arrangement.sections):
+            raise Http404("no such section")
+        data = arrangement.pattern_view(section, max_bars=PATTERN_MAX_BARS)
+        data["section_index"] = next(
+            i for i, s in enumerate(arrangement.sections) if s.start_bar == data["start_bar"]
+        )
+        data["sections"] = [
+            {"name": s.name, "start_bar": s.start_bar, "bars": s.bars} for s in arrangement.sections
+        ]
+        cache.set(key, data, 3600)
+    return data

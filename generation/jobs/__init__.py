@@ -1,0 +1,1 @@
+"""Generation jobs: enqueue after commit, claim, run, record outcomes, reap the stuck."""

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every app: JSON errors, middleware, throttling, allowed hosts."""

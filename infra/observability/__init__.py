@@ -1,0 +1,1 @@
+"""Observability: metrics and their collector hooks, logs with request context, health."""

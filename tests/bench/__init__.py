@@ -1,1 +1,0 @@
-"""Benchmark commands, run small."""

@@ -1,0 +1,1 @@
+"""Tests of the infra rooms: realtime, observability, storage."""

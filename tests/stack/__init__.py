@@ -1,0 +1,1 @@
+"""One live-stack harness: processes, stacks and clients for tests, benches and drills."""
