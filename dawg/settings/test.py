@@ -18,6 +18,8 @@ LOGGING["root"]["level"] = LOG_LEVEL
 # test database, so SQLite's test database is a file rather than memory (one per test run,
 # so two runs side by side never share it; they pass its path on as DATABASE_URL).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet (`make test` runs no migrate), and SQLite creates no folders.
+    (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
     }
