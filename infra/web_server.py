@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dawg.settings.development")
+    from dawg.settings_selection import select_settings_or_exit
+
+    select_settings_or_exit("infra.web_server")
     from twisted.internet import reactor
 
     from dawg.asgi import application

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 
+from dawg.settings_selection import env_file_path
 from infra.redis_config import (
     RedisConnection,
     celery_broker_transport_options,
@@ -17,8 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # FileAwareEnv reads NAME_FILE too, which is how Docker and Kubernetes mount secrets.
 env = environ.FileAwareEnv()
-if (BASE_DIR / ".env").is_file():
-    env.read_env(str(BASE_DIR / ".env"))
+# .env (or DJANGO_ENV_FILE): the same file dawg/settings_selection.py read the module from.
+if env_file_path().is_file():
+    env.read_env(str(env_file_path()))
 
 # ------------------------------------------------------------------------------------------
 # Django

@@ -2,6 +2,8 @@
 
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
+
 from infra.own_addresses import own_ip_addresses
 
 from .base import *
@@ -43,6 +45,17 @@ CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [
 ]
 
 STORAGE_BACKEND = env("STORAGE_BACKEND", default="s3")
+# Local-disk media in production loses every beat with the instance and splits them across
+# web instances; .env.example says filesystem for development. Refuse it unless asked for
+# (a single-VM trial, the image's own tests).
+if STORAGE_BACKEND == "filesystem" and not env.bool(
+    "STORAGE_ALLOW_FILESYSTEM_IN_PRODUCTION", default=False
+):
+    raise ImproperlyConfigured(
+        "STORAGE_BACKEND=filesystem under production settings keeps beats on this instance's "
+        "disk: set STORAGE_BACKEND=s3 (and the AWS_* variables), or "
+        "STORAGE_ALLOW_FILESYSTEM_IN_PRODUCTION=true if that is really meant."
+    )
 STORAGES = storages_for(STORAGE_BACKEND)
 # Static files: collected into the image with hashed names, served by WhiteNoise from every
 # web instance (nginx may serve the same files first; see deploy/nginx/dawg.conf).
