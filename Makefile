@@ -77,7 +77,7 @@ bench-users: install-dev
 .PHONY: deploy-check
 deploy-check: install-dev
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec deploy/docker-compose.yml
-	$(VENV)/bin/kubernetes-validate --strict --quiet deploy/k8s/*.yaml deploy/k8s/keda/*.yaml
+	$(VENV)/bin/kubernetes-validate --strict --quiet deploy/k8s/*.yaml deploy/k8s/keda/*.yaml deploy/k8s/monitoring/*.yaml
 	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest tests/deploy -q
 
 # Fault drills: each starts its own Redis (AOF), database, storage, web and workers on

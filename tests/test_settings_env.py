@@ -63,13 +63,15 @@ def test_every_variable_the_settings_read_is_in_env_example():
     assert not missing, f".env.example lacks: {sorted(missing)}"
 
 
-# Read before the settings (dawg/settings_selection.py), not through env(...).
-SELECTION_VARIABLES = {"DJANGO_SETTINGS_MODULE", "ENVIRONMENT"}
+# Read before the settings (dawg/settings_selection.py) or by a library, not through env(...).
+SELECTION_VARIABLES = {"DJANGO_SETTINGS_MODULE", "ENVIRONMENT", "PROMETHEUS_MULTIPROC_DIR"}
 
 
 def compose_variables() -> set[str]:
-    """Names deploy/docker-compose.yml interpolates (${NAME}, ${NAME:-default}, ${NAME:?})."""
+    """Names deploy/docker-compose.yml interpolates (${NAME}, ${NAME:-default}, ${NAME:?}) and
+    the process commands expand (deploy/Procfile: ${PORT:-8000} ...)."""
     text = (ROOT / "deploy" / "docker-compose.yml").read_text()
+    text += (ROOT / "deploy" / "Procfile").read_text()
     return set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", text))
 
 

@@ -32,7 +32,7 @@ from tests.test_settings_env import documented_variables
 
 K8S_VERSION = "1.37.0"
 # Kinds that have no schema in kubernetes-validate; checked by hand below.
-NON_CORE_KINDS = {"Kustomization", "ScaledObject", "TriggerAuthentication"}
+NON_CORE_KINDS = {"Kustomization", "ScaledObject", "TriggerAuthentication", "ServiceMonitor"}
 
 
 def _bin(name: str) -> str:
