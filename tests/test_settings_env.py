@@ -63,8 +63,8 @@ def test_every_variable_the_settings_read_is_in_env_example():
     assert not missing, f".env.example lacks: {sorted(missing)}"
 
 
-# Read before the settings (dawg/settings_selection.py) or by a library, not through env(...).
-SELECTION_VARIABLES = {"DJANGO_SETTINGS_MODULE", "ENVIRONMENT", "PROMETHEUS_MULTIPROC_DIR"}
+# Read before the settings (dawg/settings_selection.py), not through env(...).
+SELECTION_VARIABLES = {"DJANGO_SETTINGS_MODULE", "ENVIRONMENT"}
 
 
 def compose_variables() -> set[str]:

@@ -74,7 +74,7 @@ def test_every_serving_pod_is_annotated_on_a_port_it_exposes_and_has_a_servicemo
 
 def test_the_http_pods_keep_gunicorn_metrics_on_their_writable_tmp():
     container = k8s_resource("Deployment", "dawg-http")["spec"]["template"]["spec"]["containers"][0]
-    env = {item["name"]: item.get("value") for item in container["env"]}
-    assert env["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp")
+    # gunicorn_conf.py puts its metric files under the temp folder (read-only root otherwise).
+    assert "PROMETHEUS_MULTIPROC_DIR" not in {item["name"] for item in container["env"]}
     assert "/tmp" in {mount["mountPath"] for mount in container["volumeMounts"]}
     assert "python:infra.gunicorn_conf" in container["command"]
