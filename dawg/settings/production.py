@@ -8,6 +8,8 @@ from infra.own_addresses import own_ip_addresses
 
 from .base import *
 from .base import (
+    AWS_S3_ENDPOINT_URL,
+    AWS_S3_PUBLIC_ENDPOINT_URL,
     DATABASES,
     SITE_URL,
     celery_broker_transport_options,
@@ -15,6 +17,7 @@ from .base import (
     celery_broker_use_ssl,
     channel_layer_host,
     env,
+    media_sources,
     redis_connection_for,
     storages_for,
 )
@@ -57,6 +60,7 @@ if STORAGE_BACKEND == "filesystem" and not env.bool(
         "STORAGE_ALLOW_FILESYSTEM_IN_PRODUCTION=true if that is really meant."
     )
 STORAGES = storages_for(STORAGE_BACKEND)
+CSP_MEDIA_SOURCES = media_sources(STORAGE_BACKEND, AWS_S3_PUBLIC_ENDPOINT_URL, AWS_S3_ENDPOINT_URL)
 # Static files: collected into the image with hashed names, served by WhiteNoise from every
 # web instance (nginx may serve the same files first; see deploy/nginx/dawg.conf).
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
