@@ -135,3 +135,49 @@ def test_secrets_can_come_from_files(tmp_path, collected_static):
     env.update(collected_static)
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stderr
+
+
+# Upper-case names the operator docs put in backticks that are not environment variables
+# of ours: Django settings, Redis and HTTP words, SQL, Dockerfile keywords, Alloy's variable.
+NOT_VARIABLES = {
+    "AES256",
+    "AWS_S3_OBJECT_PARAMETERS",
+    "BGREWRITEAOF",
+    "CACHES",
+    "CELERY_BROKER_TRANSPORT_OPTIONS",
+    "CELERY_BROKER_USE_SSL",
+    "CMD",
+    "CONCURRENTLY",
+    "CONFIG",
+    "CONN_HEALTH_CHECKS",
+    "GET",
+    "HEAD",
+    "INFO",
+    "LOKI_PUSH_URL",
+    "MEDIA_URL",
+    "PING",
+}
+OPERATOR_DOCS = [
+    "docs/deployment-guide.md",
+    "docs/deployment-checklist.md",
+    "docs/monitoring-setup.md",
+    "docs/infrastructure.md",
+    "README.md",
+]
+
+
+def test_every_variable_the_operator_docs_name_is_in_env_example():
+    example = (ROOT / ".env.example").read_text()
+    documented = documented_variables()
+    missing = set()
+    for doc in OPERATOR_DOCS:
+        for name in re.findall(r"`([A-Z][A-Z0-9_]{2,})(?:=[^`]*)?`", (ROOT / doc).read_text()):
+            if name in documented or name in NOT_VARIABLES:
+                continue
+            if name.endswith("_FILE") and name.removesuffix("_FILE") in documented:
+                continue  # the NAME_FILE form every secret has (header of .env.example)
+            if (
+                name not in example
+            ):  # named in a comment there (set elsewhere, e.g. DJANGO_ENV_FILE)
+                missing.add(f"{doc}: {name}")
+    assert not missing, f".env.example does not mention: {sorted(missing)}"
