@@ -89,13 +89,18 @@ bench-generation: install-dev
 bench-users: install-dev
 	$(PY) -m tests.load users $(BENCH_USERS_ARGS)
 
-# Deployment files: Compose Specification and Kubernetes schemas (offline), then the tests
-# that run the image's commands here (tests/deploy/).
+# Deployment files: Compose Specification and Kubernetes schemas (offline), Alertmanager and
+# Prometheus configs (amtool, promtool: a missing tool fails the target), then the tests that
+# run the image's commands here (tests/deploy/, nginx failover, the gunicorn scrape).
 .PHONY: deploy-check
 deploy-check: install-dev
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec deploy/docker-compose.yml
-	$(VENV)/bin/kubernetes-validate --strict --quiet deploy/k8s/*.yaml deploy/k8s/keda/*.yaml
-	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest tests/deploy -q
+	$(VENV)/bin/kubernetes-validate --strict --quiet deploy/k8s/*.yaml deploy/k8s/keda/*.yaml deploy/k8s/monitoring/*.yaml
+	@command -v amtool >/dev/null || { echo "amtool missing: apt-get install -y prometheus-alertmanager (.ci/run does)"; exit 1; }
+	amtool check-config deploy/alertmanager/alertmanager.yml
+	@command -v promtool >/dev/null || { echo "promtool missing: apt-get install -y prometheus (.ci/run does)"; exit 1; }
+	promtool check config deploy/prometheus/prometheus.yml
+	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest tests/deploy tests/infra/observability/test_alertmanager.py tests/infra/observability/test_gunicorn_multiprocess.py tests/infra/observability/test_static_readiness.py -q
 
 # Fault drills: each starts its own Redis (AOF), database, storage, web and workers on
 # 127.0.0.1, breaks one part and prints what was lost; one drill: `python -m tests.faults <name>`.

@@ -1,10 +1,10 @@
 """ASGI entry point for daphne: HTTP through Django, WebSockets through Channels."""
 
-import os
+from infra.settings_selection import select_settings
 
-from django.core.asgi import get_asgi_application
+select_settings("asgi")
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dawg.settings.development")
+from django.core.asgi import get_asgi_application  # noqa: E402
 
 # Django must be set up before the routing imports consumers (and through them, models).
 django_asgi_app = get_asgi_application()

@@ -1,12 +1,11 @@
 """The Celery application: JSON only, configured from Django settings under CELERY_."""
 
-import os
-
 from celery import Celery
 
 from infra.observability import worker_logging, worker_metrics  # noqa: F401 (signal handlers, metrics dir)
+from infra.settings_selection import select_settings
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dawg.settings.development")
+select_settings("celery")
 
 app = Celery("dawg")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,9 +1,9 @@
 """WSGI entry point, for plain-HTTP servers beside daphne."""
 
-import os
+from infra.settings_selection import select_settings
 
-from django.core.wsgi import get_wsgi_application
+select_settings("wsgi")
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dawg.settings.development")
+from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 application = get_wsgi_application()

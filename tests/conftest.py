@@ -27,3 +27,14 @@ def user_client(client, user):
 def other_client(client, other_user):
     client.force_login(other_user)
     return client
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> dict[str, str]:
+    """STATIC_ROOT after collectstatic, as the image has it (the deploy check needs it)."""
+    from tests.test_settings_env import SAFE_PROD_ENV, _manage
+
+    env = {**SAFE_PROD_ENV, "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static"))}
+    result = _manage("collectstatic", "--noinput", env=env)
+    assert result.returncode == 0, result.stderr
+    return {"DJANGO_STATIC_ROOT": env["DJANGO_STATIC_ROOT"]}

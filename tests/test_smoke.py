@@ -47,7 +47,14 @@ def test_readiness_reports_each_part(client):
     response = client.get("/health/ready")
     body = response.json()
     assert response.status_code == 200, body
-    assert set(body["checks"]) == {"database", "redis", "broker", "channel_layer", "storage"}
+    assert set(body["checks"]) == {
+        "database",
+        "redis",
+        "broker",
+        "channel_layer",
+        "storage",
+        "static_files",
+    }
     assert all(check["status"] == "ok" for check in body["checks"].values())
 
 

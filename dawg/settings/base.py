@@ -12,13 +12,16 @@ from infra.redis.config import (
     channel_layer_host,
     parse_sentinels,
 )
+from infra.settings_selection import env_file_path
+from infra.storage.media_origin import media_sources
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # FileAwareEnv reads NAME_FILE too, which is how Docker and Kubernetes mount secrets.
 env = environ.FileAwareEnv()
-if (BASE_DIR / ".env").is_file():
-    env.read_env(str(BASE_DIR / ".env"))
+# .env (or DJANGO_ENV_FILE): the same file infra/settings_selection.py read the module from.
+if env_file_path().is_file():
+    env.read_env(str(env_file_path()))
 
 # ------------------------------------------------------------------------------------------
 # Django
@@ -213,6 +216,10 @@ STORAGE_BACKEND = env("STORAGE_BACKEND", default="filesystem")  # filesystem | s
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="dawg-beats")
 AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="us-east-1")
 AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
+# The endpoint browsers reach, when it differs from the one the servers use (Compose: the app
+# talks to http://minio:9000, the browser to http://localhost:9000). Download links are signed
+# for it and the CSP's media-src allows its origin; empty = AWS_S3_ENDPOINT_URL.
+AWS_S3_PUBLIC_ENDPOINT_URL = env("AWS_S3_PUBLIC_ENDPOINT_URL", default="") or None
 AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE", default="auto")
 AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
 AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
@@ -258,6 +265,7 @@ def storages_for(backend: str, media_root: str | None = None) -> dict:
                 "access_key": AWS_ACCESS_KEY_ID,
                 "secret_key": AWS_SECRET_ACCESS_KEY,
                 "max_attempts": AWS_S3_MAX_ATTEMPTS,
+                "public_endpoint_url": AWS_S3_PUBLIC_ENDPOINT_URL,
             },
         }
     elif backend == "filesystem":
@@ -274,6 +282,8 @@ def storages_for(backend: str, media_root: str | None = None) -> dict:
 
 
 STORAGES = storages_for(STORAGE_BACKEND)
+# CSP media-src: presigned links point at this origin (infra/storage/media_origin.py).
+CSP_MEDIA_SOURCES = media_sources(STORAGE_BACKEND, AWS_S3_PUBLIC_ENDPOINT_URL, AWS_S3_ENDPOINT_URL)
 
 # ------------------------------------------------------------------------------------------
 # WebSocket and product limits

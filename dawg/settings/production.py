@@ -2,10 +2,14 @@
 
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
+
 from infra.http.own_addresses import own_ip_addresses
 
 from .base import *
 from .base import (
+    AWS_S3_ENDPOINT_URL,
+    AWS_S3_PUBLIC_ENDPOINT_URL,
     DATABASES,
     SITE_URL,
     celery_broker_transport_options,
@@ -13,6 +17,7 @@ from .base import (
     celery_broker_use_ssl,
     channel_layer_host,
     env,
+    media_sources,
     redis_connection_for,
     storages_for,
 )
@@ -43,7 +48,19 @@ CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [
 ]
 
 STORAGE_BACKEND = env("STORAGE_BACKEND", default="s3")
+# Local-disk media in production loses every beat with the instance and splits them across
+# web instances; .env.example says filesystem for development. Refuse it unless asked for
+# (a single-VM trial, the image's own tests).
+if STORAGE_BACKEND == "filesystem" and not env.bool(
+    "STORAGE_ALLOW_FILESYSTEM_IN_PRODUCTION", default=False
+):
+    raise ImproperlyConfigured(
+        "STORAGE_BACKEND=filesystem under production settings keeps beats on this instance's "
+        "disk: set STORAGE_BACKEND=s3 (and the AWS_* variables), or "
+        "STORAGE_ALLOW_FILESYSTEM_IN_PRODUCTION=true if that is really meant."
+    )
 STORAGES = storages_for(STORAGE_BACKEND)
+CSP_MEDIA_SOURCES = media_sources(STORAGE_BACKEND, AWS_S3_PUBLIC_ENDPOINT_URL, AWS_S3_ENDPOINT_URL)
 # Static files: collected into the image with hashed names, served by WhiteNoise from every
 # web instance (nginx may serve the same files first; see deploy/nginx/dawg.conf).
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}

@@ -27,15 +27,18 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 DEFAULT_CONNECT_SRC = "'self' ws: wss:"
 
 
-def content_security_policy(connect_src: str = DEFAULT_CONNECT_SRC) -> str:
-    """The policy: our own scripts, styles and images; ``connect_src`` for fetch and sockets."""
+def content_security_policy(
+    connect_src: str = DEFAULT_CONNECT_SRC, media_sources: list[str] | tuple[str, ...] = ()
+) -> str:
+    """The policy: our own scripts, styles and images; ``connect_src`` for fetch and sockets;
+    media from this site and ``media_sources`` (the S3 origin download links are signed for)."""
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data: blob:",
-            "media-src 'self' blob: https:",
+            " ".join(["media-src 'self' blob:", *media_sources]),
             f"connect-src {connect_src}",
             "frame-ancestors 'none'",
             "base-uri 'self'",
@@ -125,7 +128,8 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.policy = content_security_policy(
-            getattr(settings, "CSP_CONNECT_SRC", DEFAULT_CONNECT_SRC)
+            getattr(settings, "CSP_CONNECT_SRC", DEFAULT_CONNECT_SRC),
+            getattr(settings, "CSP_MEDIA_SOURCES", ()),
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

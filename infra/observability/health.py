@@ -1,4 +1,4 @@
-"""Readiness checks: database, Redis, broker, channel layer and storage, each timed."""
+"""Readiness checks: database, Redis, broker, channel layer, storage and static files, timed."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from django.core.files.storage import default_storage
 from django.db import connections
 
 from infra.redis.config import redis_client
+
+from .static_files import check_static_files
 
 CHECK_TIMEOUT_S = 2.0
 
@@ -65,6 +67,8 @@ READINESS_CHECKS: dict[str, Callable[[], None]] = {
     "broker": check_broker,
     "channel_layer": check_channel_layer,
     "storage": check_storage,
+    # Production (hashed names): a missing collectstatic makes every page a 500.
+    "static_files": check_static_files,
 }
 
 

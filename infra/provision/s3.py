@@ -331,8 +331,11 @@ def s3_setup(
     else:
         record("CORS", UNCHANGED, "no origin given; left as it is")
 
+    # A bucket versioned already (an earlier --versioning run, or by hand) keeps the rule that
+    # really removes deleted beats; a plain run must not drop it. Versioning is never undone.
+    versioned = options.versioning or live_versioning(client, bucket) == "Enabled"
     wanted_rules = desired_lifecycle_rules(
-        preview_expire_days=options.preview_expire_days, versioning=options.versioning
+        preview_expire_days=options.preview_expire_days, versioning=versioned
     )
     live_rules = live_lifecycle_rules(client, bucket)
     live_by_id = {rule.get("ID"): rule for rule in live_rules}
@@ -434,7 +437,8 @@ def s3_check(
     missing = [
         rule["ID"]
         for rule in desired_lifecycle_rules(
-            preview_expire_days=options.preview_expire_days, versioning=options.versioning
+            preview_expire_days=options.preview_expire_days,
+            versioning=options.versioning or live_versioning(client, bucket) == "Enabled",
         )
         if rule["ID"] not in live_ids
     ]

@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dawg.settings.development")
+    from infra.settings_selection import select_settings_or_exit
+
+    select_settings_or_exit("infra.realtime.web_server")
     from django.conf import settings
     from django.utils.module_loading import import_string
     from twisted.internet import reactor

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import boto3
 from botocore.config import Config
 from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
 
 SSE_ALGORITHM = "AES256"
 
@@ -34,6 +36,9 @@ class BeatS3Storage(S3Storage):
                 connect_timeout=connect_timeout,
                 read_timeout=read_timeout,
             )
+        # The endpoint browsers reach (AWS_S3_PUBLIC_ENDPOINT_URL): links are signed for it.
+        self.public_endpoint_url = options.pop("public_endpoint_url", None) or None
+        self._public_client = None
         super().__init__(**options)
         # Overwrites would let a retried job replace a published file; never allow them.
         self.file_overwrite = False
@@ -57,3 +62,35 @@ class BeatS3Storage(S3Storage):
             params["Tagging"] = urlencode(tags)
         params["ServerSideEncryption"] = SSE_ALGORITHM
         return params
+
+    def url(
+        self,
+        name: str,
+        parameters: dict | None = None,
+        expire: int | None = None,
+        http_method: str | None = None,
+    ) -> str:
+        """A presigned URL; signed for the public endpoint when one is set (SigV4 signs the
+        host, so a URL for the internal host cannot just be rewritten)."""
+        if not self.public_endpoint_url:
+            return super().url(name, parameters, expire, http_method)
+        if self._public_client is None:
+            session = boto3.session.Session(
+                aws_access_key_id=self.access_key,
+                aws_secret_access_key=self.secret_key,
+                aws_session_token=self.security_token,
+            )
+            self._public_client = session.client(
+                "s3",
+                endpoint_url=self.public_endpoint_url,
+                region_name=self.region_name,
+                config=self.client_config,
+            )
+        params = {**(parameters or {}), "Bucket": self.bucket_name}
+        params["Key"] = self._normalize_name(clean_name(name))
+        return self._public_client.generate_presigned_url(
+            "get_object",
+            Params=params,
+            ExpiresIn=self.querystring_expire if expire is None else expire,
+            HttpMethod=http_method,
+        )

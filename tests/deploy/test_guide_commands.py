@@ -22,6 +22,9 @@ ELSEWHERE = {
     "railway",
     "psql",
     "pg_dump",
+    "pg_restore",
+    "systemctl",
+    "ln",
     "redis-cli",
     "curl",
 }

@@ -73,6 +73,8 @@ def image_env(tmp_path_factory) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "REDIS_URL": os.environ["REDIS_URL"],
         "STORAGE_BACKEND": "filesystem",
+        # Production refuses local-disk media unless told (one machine, no S3 here).
+        "STORAGE_ALLOW_FILESYSTEM_IN_PRODUCTION": "true",
         "MEDIA_ROOT": str(tmp / "media"),
         "DJANGO_STATIC_ROOT": str(tmp / "static"),
         "PORT": str(free_port()),
@@ -182,7 +184,8 @@ def test_release_then_web_and_worker_become_ready(stack, image_env):
     base = f"http://127.0.0.1:{image_env['PORT']}"
     report = _wait_ready(f"{base}/health/ready", stack)
     assert report["status"] == "ok"
-    assert {"database", "redis", "broker", "channel_layer", "storage"} <= set(report["checks"])
+    parts = {"database", "redis", "broker", "channel_layer", "storage", "static_files"}
+    assert parts <= set(report["checks"])
     # Any other HTTP process of the Procfile (a WSGI server beside daphne) is ready too.
     for role, command in procfile_commands().items():
         port = listen_port(canonical(command, image_env))

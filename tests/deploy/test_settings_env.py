@@ -63,8 +63,26 @@ def test_every_variable_the_settings_read_is_in_env_example():
     assert not missing, f".env.example lacks: {sorted(missing)}"
 
 
+# Read before the settings (infra/settings_selection.py), not through env(...).
+SELECTION_VARIABLES = {"DJANGO_SETTINGS_MODULE", "ENVIRONMENT"}
+
+
+def compose_variables() -> set[str]:
+    """Names deploy/docker-compose.yml interpolates (${NAME}, ${NAME:-default}, ${NAME:?}) and
+    the process commands expand (deploy/Procfile: ${PORT:-8000} ...)."""
+    text = (ROOT / "deploy" / "docker-compose.yml").read_text()
+    text += (ROOT / "deploy" / "Procfile").read_text()
+    return set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", text))
+
+
+def test_env_example_has_every_variable_compose_reads():
+    missing = compose_variables() - documented_variables()
+    assert not missing, f".env.example lacks Compose's: {sorted(missing)}"
+
+
 def test_env_example_lists_nothing_the_settings_ignore():
-    stale = documented_variables() - settings_variables() - {"DJANGO_SETTINGS_MODULE"}
+    used = settings_variables() | SELECTION_VARIABLES | compose_variables()
+    stale = documented_variables() - used
     assert not stale, f".env.example lists unused variables: {sorted(stale)}"
 
 
@@ -88,8 +106,9 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_check_deploy_is_clean_under_production_settings():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=SAFE_PROD_ENV)
+def test_check_deploy_is_clean_under_production_settings(collected_static):
+    env = {**SAFE_PROD_ENV, **collected_static}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 
@@ -108,10 +127,57 @@ def test_production_refuses_to_boot_without_a_database_url():
     assert "DATABASE_URL" in result.stderr
 
 
-def test_secrets_can_come_from_files(tmp_path):
+def test_secrets_can_come_from_files(tmp_path, collected_static):
     secret_file = tmp_path / "secret"
     secret_file.write_text(SAFE_PROD_ENV["DJANGO_SECRET_KEY"])
     env = {k: v for k, v in SAFE_PROD_ENV.items() if k != "DJANGO_SECRET_KEY"}
     env["DJANGO_SECRET_KEY_FILE"] = str(secret_file)
+    env.update(collected_static)
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stderr
+
+
+# Upper-case names the operator docs put in backticks that are not environment variables
+# of ours: Django settings, Redis and HTTP words, SQL, Dockerfile keywords, Alloy's variable.
+NOT_VARIABLES = {
+    "AES256",
+    "AWS_S3_OBJECT_PARAMETERS",
+    "BGREWRITEAOF",
+    "CACHES",
+    "CELERY_BROKER_TRANSPORT_OPTIONS",
+    "CELERY_BROKER_USE_SSL",
+    "CMD",
+    "CONCURRENTLY",
+    "CONFIG",
+    "CONN_HEALTH_CHECKS",
+    "GET",
+    "HEAD",
+    "INFO",
+    "LOKI_PUSH_URL",
+    "MEDIA_URL",
+    "PING",
+}
+OPERATOR_DOCS = [
+    "docs/deployment-guide.md",
+    "docs/deployment-checklist.md",
+    "docs/monitoring-setup.md",
+    "docs/infrastructure.md",
+    "README.md",
+]
+
+
+def test_every_variable_the_operator_docs_name_is_in_env_example():
+    example = (ROOT / ".env.example").read_text()
+    documented = documented_variables()
+    missing = set()
+    for doc in OPERATOR_DOCS:
+        for name in re.findall(r"`([A-Z][A-Z0-9_]{2,})(?:=[^`]*)?`", (ROOT / doc).read_text()):
+            if name in documented or name in NOT_VARIABLES:
+                continue
+            if name.endswith("_FILE") and name.removesuffix("_FILE") in documented:
+                continue  # the NAME_FILE form every secret has (header of .env.example)
+            if (
+                name not in example
+            ):  # named in a comment there (set elsewhere, e.g. DJANGO_ENV_FILE)
+                missing.add(f"{doc}: {name}")
+    assert not missing, f".env.example does not mention: {sorted(missing)}"

@@ -89,9 +89,10 @@ def test_reads_hit_the_replica_and_writes_the_primary_with_real_databases(tmp_pa
         assert db.execute("select count(*) from auth_user").fetchone() == (1,)
 
 
-def test_check_deploy_is_clean_with_tls_only_redis_sentinels_and_a_replica():
+def test_check_deploy_is_clean_with_tls_only_redis_sentinels_and_a_replica(collected_static):
     env = {
         **SAFE_PROD_ENV,
+        **collected_static,
         "REDIS_URL": "rediss://:secret@redis.internal:6380/0",
         "CELERY_BROKER_URL": "rediss://:secret@broker.internal:6380/1",
         "CHANNEL_LAYER_URL": "rediss://:secret@layer.internal:6380/2",

@@ -117,3 +117,14 @@ def total(samples: dict[str, float], name: str, **labels: str) -> float:
         if series_name == name and all(item in label_text for item in wanted):
             result += value
     return result
+
+
+def alert_rules_with_labels() -> list[dict[str, str]]:
+    """Each alert's labels plus its alertname, as Alertmanager receives them."""
+    rules = yaml.safe_load(ALERTS.read_text())
+    return [
+        {"alertname": rule["alert"], **rule.get("labels", {})}
+        for group in rules["groups"]
+        for rule in group["rules"]
+        if "alert" in rule
+    ]

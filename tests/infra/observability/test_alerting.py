@@ -67,7 +67,14 @@ def test_required_alert_has_severity_summary_description_and_runbook(alert, seve
     assert rule["labels"]["severity"] == severity
     assert rule["annotations"]["summary"].strip()
     assert rule["annotations"]["description"].strip()
-    assert rule["annotations"]["runbook_url"] == f"docs/monitoring-setup.md#{alert.lower()}"
+    assert (
+        rule["annotations"]["runbook_url"]
+        == f"{RUNBOOK_BASE}docs/monitoring-setup.md#{alert.lower()}"
+    )
+
+
+# Absolute: the link is followed from a pager or chat message, not from inside the repository.
+RUNBOOK_BASE = "https://github.com/dawg-ai/dawg/blob/main/"
 
 
 def _heading_anchors(markdown: Path) -> set[str]:
@@ -84,7 +91,9 @@ def _heading_anchors(markdown: Path) -> set[str]:
 def test_every_runbook_link_lands_on_a_section_of_the_monitoring_doc():
     anchors = _heading_anchors(MONITORING_DOC)
     for rule in alert_rules():
-        path, _, anchor = rule["annotations"]["runbook_url"].partition("#")
+        url = rule["annotations"]["runbook_url"]
+        assert url.startswith(RUNBOOK_BASE), f"{rule['alert']}: runbook link is not absolute"
+        path, _, anchor = url.removeprefix(RUNBOOK_BASE).partition("#")
         assert (ROOT / path) == MONITORING_DOC
         assert anchor in anchors, f"{rule['alert']}: no heading for #{anchor} in {path}"
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from infra.provision.s3 import (
     PUBLIC_ACCESS_BLOCK,
     RULE_ABORT_MULTIPART,
+    RULE_EXPIRE_NONCURRENT,
     RULE_EXPIRE_PREVIEWS,
     S3SetupOptions,
     s3_check,
@@ -70,6 +71,30 @@ def test_setup_s3_versioning_is_enabled_on_request_and_kept(s3_settings, s3, new
     again = run("--bucket", new_bucket_name, "--versioning", "--cors-origin", ORIGIN)
     assert "versioning: unchanged" in again
     assert again.splitlines()[-1] == "DONE: no changes, already configured"
+
+
+def test_a_plain_run_on_a_versioned_bucket_keeps_the_noncurrent_expiry_rule(
+    s3_settings, s3, new_bucket_name
+):
+    run("--bucket", new_bucket_name, "--versioning", "--cors-origin", ORIGIN)
+    plain = run("--bucket", new_bucket_name, "--cors-origin", ORIGIN)
+    ids = {r["ID"] for r in s3.get_bucket_lifecycle_configuration(Bucket=new_bucket_name)["Rules"]}
+    assert RULE_EXPIRE_NONCURRENT in ids
+    assert s3.get_bucket_versioning(Bucket=new_bucket_name)["Status"] == "Enabled"
+    assert plain.splitlines()[-1] == "DONE: no changes, already configured"
+    # --check without --versioning still wants the rule on a versioned bucket.
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=new_bucket_name,
+        LifecycleConfiguration={
+            "Rules": [
+                r
+                for r in s3.get_bucket_lifecycle_configuration(Bucket=new_bucket_name)["Rules"]
+                if r["ID"] != RULE_EXPIRE_NONCURRENT
+            ]
+        },
+    )
+    with pytest.raises(CommandError):
+        run("--bucket", new_bucket_name, "--cors-origin", ORIGIN, "--check")
 
 
 def test_setup_s3_keeps_lifecycle_rules_it_does_not_own(s3_settings, s3, new_bucket_name):
