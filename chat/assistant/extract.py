@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .theory import INTERVAL, interval_semitones
 from .vocabulary import (
     ARTIST_GENRES,
     ARTISTS_NEEDING_CONTEXT,
@@ -71,6 +72,12 @@ class Mentions:
     mode_hint: str | None = None
     strong_mode_hint: str | None = None
     new_seed: bool = False
+    variation_count: int = 0
+    key_relation: str | None = None
+    transpose_options: tuple[int, int] | None = None
+    solo: set[str] = field(default_factory=set)
+    section_edits: list[tuple[str, str]] = field(default_factory=list)
+    spared: set[str] = field(default_factory=set)
     unsupported: list[str] = field(default_factory=list)
     # action signals
     undo: bool = False
@@ -127,6 +134,9 @@ class Mentions:
             or self.moods
             or self.new_seed
             or self.mode_hint
+            or self.key_relation
+            or self.transpose_options
+            or self.section_edits
         )
 
 
@@ -206,7 +216,10 @@ _REDO = re.compile(
     r"\b(?:redo|re\s+do|bring\s+(?:it|that|this)\s+back|put\s+(?:it|that|this)\s+back|undo\s+(?:the|that|my)\s+undo|go\s+forward"
     r"|step\s+forward|forward\s+again|ctrl\s*\+?\s*y|ctrl\s*\+?\s*shift\s*\+?\s*z|cmd\s*\+?\s*shift\s*\+?\s*z"
     r"|actually\s+keep\s+(?:it|that|the\s+change)|changed\s+my\s+mind\s*,?\s*keep\s+(?:it|that)"
-    r"|no\s+wait\s*,?\s*(?:bring|put)\s+it\s+back|reapply|re\s+apply|undo\s+undo)\b"
+    r"|no\s+wait\s*,?\s*(?:bring|put)\s+it\s+back|reapply|re\s+apply|undo\s+undo"
+    r"|(?:bring|put|get|give\s+me|want|need)\s+(?:back\s+)?(?:the\s+|that\s+|my\s+)?(?:last\s+|latest\s+|previous\s+)?(?:change|edit|tweak)s?(?:\s+back)?"
+    r"|(?:redo|reapply|re\s+apply|restore)\s+(?:the\s+|that\s+|my\s+)?(?:last\s+)?(?:change|edit|tweak)"
+    r"|(?:change|edit|tweak)\s+back\s+(?:on|in)|forward\s+(?:one|a\s+step)|(?:un\s*undo|undo\s+the\s+undo))\b"
 )
 _EXPORT_VERB = re.compile(
     r"\b(?:export|exports|download|dl|bounce|bounced|render\s+out|print\s+out|send|give|get|save|share|grab"
@@ -314,7 +327,8 @@ _THANKS = re.compile(
 _BPM_DELTA = re.compile(
     r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?|(?:(?<=\s)|^)\+\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
     r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?|(?:(?<=\s)|^)-(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
-    r"|\b(\d{1,3})\s*(bpm|%|percent)\s+(faster|slower|higher|lower|more|less|up|down|quicker)\b"
+    r"|\b(\d{1,3})\s*(bpm|%|percent|)\s*(faster|slower|higher|lower|more|less|up|down|quicker)\b(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?|hats?))"
+    r"|\b(?:(?:knock|shave)\s+(?:it\s+)?(?:down\s+)?(?:off\s+)?|(?:take|chop|drop|cut)\s+(?:it\s+)?(?:down\s+)?(?=\d{1,3}\s*(?:bpm|%|percent|)\s*(?:off|down|from)\b))(\d{1,3})\s*(bpm|%|percent|)\s*(?:off|down|from\s+the\s+(?:tempo|bpm))?(?=\s|$)"
 )
 _BPM_EXPLICIT = re.compile(
     r"\b" + _NUM + r"\s*(?:bpm|beats\s+per\s+minute|beats\s+a\s+minute)\b"
@@ -569,11 +583,15 @@ def extract(text: str, original: str = "") -> Mentions:
     scan = _Scanner(text)
     _actions(scan, found)
     _artists_and_decades(scan, found)
+    _variation_count(scan, found)
     _variations(scan, found)
+    _solo(scan, found)
+    _sections(scan, found)
     _hats(scan, found)
     _length(scan, found)
     _meter(scan, found)
     _tempo(scan, found)
+    _theory(scan, found)
     _keys(scan, found)
     _genres(scan, found)
     _feel(scan, found)
@@ -584,6 +602,156 @@ def extract(text: str, original: str = "") -> Mentions:
 
 
 # --- passes -------------------------------------------------------------------------------------
+_TRACK_WORDS = _alternation([w for w in TRACK_ALIASES if w not in WEAK_TRACK_WORDS])
+_SOLO = re.compile(
+    r"\bsolo(?:\s+out)?\s+(?:the\s+|my\s+|that\s+|those\s+|just\s+the\s+)?(?:"
+    + _TRACK_WORDS
+    + r")(?![\w#&$])(?:\s*(?:,|and|&|\+|plus)\s*(?:the\s+)?(?:"
+    + _TRACK_WORDS
+    + r")(?![\w#&$]))*"
+    r"|(?<![\w#&$])(?:" + _TRACK_WORDS + r")\s+(?:solo(?:ed)?|on\s+solo)\b"
+    r"|\b(?:can\s+i\s+)?(?:hear|listen\s+to)\s+(?:the\s+)?(?:"
+    + _TRACK_WORDS
+    + r")\s+(?:alone|on\s+(?:its|their)\s+own|by\s+(?:itself|themselves)|solo)\b"
+)
+_VARIATION_COUNT = re.compile(
+    r"\b(\d{1,2}|a\s+few|a\s+couple(?:\s+(?:of|more))?|couple(?:\s+of)?|some|several|few|multiple|two|three|four)\s+"
+    r"(?:more\s+|other\s+|different\s+|new\s+|alternate\s+|alternative\s+|quick\s+)*"
+    r"(?:variations?|versions|takes|alternatives|alts|options|variants|ideas|flips)\b"
+)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "couple": 2, "few": 3, "some": 3, "several": 3,
+                "multiple": 3}  # fmt: skip
+_MAX_VARIATIONS = 4
+_RELATIVE = re.compile(
+    r"\b(?:the\s+|its\s+|it'?s\s+|to\s+)?relative\s+(major|minor)?(?:\s+key)?\b|\bgo\s+relative\b"
+)
+_PARALLEL = re.compile(
+    r"\b(?:the\s+|its\s+|to\s+)?parallel\s+(major|minor)\b|\b(major|minor)\s+(?:version\s+)?(?:of\s+the\s+same|on\s+the\s+same)\s+(?:key|root|tonic|note)\b"
+    r"|\bsame\s+(?:root|tonic|key\s+center)\s+(?:but\s+)?(?:in\s+)?(major|minor)\b"
+)
+_SECTION = r"(?P<section>intro|outro|hook|chorus|verse|bridge|breakdown|drop)"
+_SECTION_NAMES = {"chorus": "hook", "breakdown": "break"}
+_SECTION_EDITS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "no-tracks",
+        re.compile(
+            r"\b(?:drop|remove|mute|cut|kill|lose|no|take\s+out|without|pull)\s+(?:the\s+|any\s+)?(?P<tracks>(?:"
+            + _TRACK_WORDS
+            + r")(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:"
+            + _TRACK_WORDS
+            + r"))*)\s+(?:in|during|for|from|on|out\s+of)\s+(?:the\s+)?(?:first\s+)?"
+            + _SECTION
+            + r"\b|\b(?P<section2>intro|outro)\s+(?:without|with\s+no)\s+(?P<tracks2>"
+            + _TRACK_WORDS
+            + r")\b|\bdrumless\s+(?P<section3>intro|outro|bridge)\b"
+        ),
+    ),
+    (
+        "add-before-last-hook",
+        re.compile(
+            r"\b(?:add|put|throw\s+in|insert|need|want|give\s+(?:it|me))\s+(?:a|an|some)\s+(?:\w+\s+)?"
+            r"(?P<section>breakdown|break|bridge|drop)\s+(?:before|ahead\s+of|leading\s+into)\s+(?:the\s+)?(?:last|final|end)\s+(?:hook|chorus|drop)\b"
+        ),
+    ),
+    (
+        "add",
+        re.compile(
+            r"\b(?:add|put\s+in|throw\s+in|insert|needs?|wants?|give\s+it)\s+(?:a|an|some)\s+(?:\w+\s+)?(?P<section>intro|outro|breakdown|bridge)\b"
+        ),
+    ),
+    (
+        "remove",
+        re.compile(
+            r"\b(?:no|skip|remove|cut|drop|lose|kill|get\s+rid\s+of|without|ditch|scrap)\s+(?:the\s+|an\s+)?(?P<section>intro|outro|bridge|breakdown)\b(?!\s+(?:longer|shorter))"
+        ),
+    ),
+    (
+        "longer",
+        re.compile(
+            r"\b(?:(?:a\s+)?(?:bit\s+|little\s+|much\s+|way\s+)?longer|extend(?:ed)?|lengthen|stretch(?:\s+out)?|double|bigger|more\s+bars\s+(?:in|for)|draw\s+out)\s+(?:the\s+)?"
+            + _SECTION
+            + r"\b|\b(?P<section2>intro|outro|hook|chorus|verse|bridge|breakdown)\s+(?:is\s+|should\s+be\s+|needs\s+to\s+be\s+)?(?:a\s+bit\s+|way\s+|much\s+)?(?:longer|too\s+short|extended)\b"
+        ),
+    ),
+    (
+        "shorter",
+        re.compile(
+            r"\b(?:shorter|shorten|trim(?:\s+down)?|cut\s+down|tighten|halve)\s+(?:the\s+)?"
+            + _SECTION
+            + r"\b|\b(?P<section2>intro|outro|hook|chorus|verse|bridge|breakdown)\s+(?:is\s+|should\s+be\s+)?(?:a\s+bit\s+|way\s+|much\s+)?(?:shorter|too\s+long|drags)\b"
+        ),
+    ),
+    (
+        "harder",
+        re.compile(
+            r"\b(?:make\s+)?(?:the\s+)?(?P<section>hook|chorus|drop)\s+(?:hit|hits|go|slap|bang|knock)\s+(?:way\s+|much\s+|a\s+bit\s+)?harder\b"
+            r"|\b(?:bigger|harder|punchier|louder)\s+(?P<section2>hook|chorus|drop)\b"
+        ),
+    ),
+)
+
+
+def _variation_count(scan: _Scanner, found: Mentions) -> None:
+    def count(match: re.Match[str]) -> None:
+        word = match.group(1)
+        if word.isdigit():
+            number = int(word)
+        else:
+            number = next((n for w, n in _COUNT_WORDS.items() if w in word.split()), 3)
+        found.variation_count = max(1, number)
+        found.new_seed = True
+
+    scan.take(_VARIATION_COUNT, count)
+
+
+def _solo(scan: _Scanner, found: Mentions) -> None:
+    def solo(match: re.Match[str]) -> None:
+        for track in _TRACK.finditer(match.group(0)):
+            found.solo.update(TRACK_ALIASES.get(track.group(0), ()))
+
+    scan.take(_SOLO, solo)
+
+
+def _sections(scan: _Scanner, found: Mentions) -> None:
+    for kind, pattern in _SECTION_EDITS:
+
+        def edit(match: re.Match[str], kind: str = kind) -> None:
+            groups = match.groupdict()
+            section = groups.get("section") or groups.get("section2") or groups.get("section3")
+            section = _SECTION_NAMES.get(section, section)
+            detail = kind
+            if kind == "no-tracks":
+                words = groups.get("tracks") or groups.get("tracks2") or "drums"
+                names = sorted(
+                    {t for m in _TRACK.finditer(words) for t in TRACK_ALIASES.get(m.group(0), ())}
+                )
+                detail = "no-tracks:" + "+".join(names or ["kick", "snare", "clap", "hats", "perc"])
+            found.section_edits.append((section, detail))
+
+        scan.take(pattern, edit)
+
+
+def _theory(scan: _Scanner, found: Mentions) -> None:
+    def relative(match: re.Match[str]) -> None:
+        found.key_relation = "relative"
+
+    scan.take(_RELATIVE, relative)
+
+    def parallel(match: re.Match[str]) -> None:
+        found.mode = match.group(1) or match.group(2) or match.group(3)
+
+    scan.take(_PARALLEL, parallel)
+
+    def interval(match: re.Match[str]) -> bool:
+        major = interval_semitones(match, "major")
+        if major is None:
+            return False
+        found.transpose_options = (major, interval_semitones(match, "minor") or major)
+        return True
+
+    scan.take(INTERVAL, interval)
+
+
 def _actions(scan: _Scanner, found: Mentions) -> None:
     text = scan.text.strip()
 
@@ -817,9 +985,11 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
             amount, sign, unit = float(match.group(1)), 1, match.group(0)
         elif match.group(2):
             amount, sign, unit = float(match.group(2)), -1, match.group(0)
-        else:
+        elif match.group(3):
             amount, unit = float(match.group(3)), match.group(4)
             sign = -1 if match.group(5) in ("slower", "lower", "less", "down") else 1
+        else:
+            amount, sign, unit = float(match.group(6)), -1, match.group(7)
         if "%" in unit or "percent" in unit:
             found.bpm_scale = 1 + sign * amount / 100
         else:
@@ -1011,7 +1181,35 @@ def _energy(scan: _Scanner, found: Mentions) -> None:
     scan.take(_ENERGY_DOWN, lambda m: setattr(found, "energy_delta", -0.2))
 
 
+_SPARED = re.compile(
+    r"(?:,|;|\bbut)\s*(?:but\s+)?(?:not|never|leave|keep)\s+(?:the\s+|my\s+)?(?P<tracks>(?:"
+    + _TRACK_WORDS
+    + r")(?:\s*(?:,|and|or|&)\s*(?:the\s+)?(?:"
+    + _TRACK_WORDS
+    + r"))*)(?![\w#&$])(?!\s+(?:either|too|as\s+well|also|off|out|on|in|back|louder|quieter|up|down))"
+    r"(?:\s+(?:alone|as\s+is|as\s+it\s+is|where\s+it\s+is|untouched))?"
+    r"|^\s*not\s+(?:the\s+)?(?P<first>(?:" + _TRACK_WORDS + r"))(?![\w#&$])\s*,"
+)
+
+
 def _tracks(scan: _Scanner, found: Mentions) -> None:
+    def spare(match: re.Match[str]) -> None:
+        words = match.group("tracks") or match.group("first") or ""
+        for track in _TRACK.finditer(words):
+            found.spared.update(TRACK_ALIASES.get(track.group(0), ()))
+
+    scan.take(_SPARED, spare)
+    _track_verbs(scan, found)
+    for name in found.spared:
+        found.tracks_on.discard(name)
+        found.tracks_off.discard(name)
+        found.gains.pop(name, None)
+        found.instruments.pop(name, None)
+    if found.only_tracks is not None and found.spared:
+        found.only_tracks |= found.spared
+
+
+def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     if _DRUMLESS.search(scan.text):
         found.tracks_off.update(DRUM_GROUP)
         scan.take(_DRUMLESS, lambda m: None)

@@ -16,7 +16,6 @@ from generation.engine.spec import (
     HAT_RATES,
     MAX_DURATION_S,
     METERS,
-    PITCH_CLASSES,
     BeatSpec,
     SpecError,
     default_spec,
@@ -24,10 +23,13 @@ from generation.engine.spec import (
 )
 
 from . import replies
-from .extract import Mentions, extract
+from .compose import understand
+from .extract import Mentions
 from .history import turns
 from .intent import Intent
+from .sections import apply_section_edits, fit_sections
 from .text import FOREIGN, looks_foreign, normalize, screen, words_of
+from .theory import relative_key, transpose_tonic
 from .vocabulary import MOOD_GENRES
 
 __all__ = [
@@ -46,6 +48,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_GENRE = "trap"
 _GAIN_MIN, _GAIN_MAX = -24.0, 6.0
 _LOOP_BARS = 8
+_MAX_VARIATIONS = 4
 _CREATE_PHRASE = re.compile(
     r"\b(?:make|create|produce|cook(?:\s+up)?|generate|build|give|want|need|whip\s+up|can\s+i\s+(?:get|have)"
     r"|let'?s\s+(?:make|do|get|try)|i'?d\s+like|hook\s+me\s+up\s+with|drop)\s+(?:me\s+|us\s+)?(?:a|an|another|some|one)\b(?!\s+(?:bit|little|touch|tad)\b)"
@@ -96,7 +99,7 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
     if screened.problem:
         return _fallback(screened.problem, current)
     normalized = normalize(screened.text)
-    found = extract(normalized, screened.text)
+    found = understand(normalized, screened.text)
     wants_change = found.changes_spec()
     strong_change = found.changes_spec(count_added_tracks=not found.export)
 
@@ -115,6 +118,9 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
         return Intent(
             action="export", export=found.export, reply=replies.export(found.export, current)
         )
+    if found.solo and not wants_change:
+        tracks = [name for name in TRACK_NAMES if name in found.solo]
+        return Intent(action="help", solo=tracks, reply=replies.solo(tracks, current))
     if found.help and not wants_change:
         return Intent(action="help", reply=replies.help_text(current))
     # A question that names things ("are the hats on", "how much swing is there") is still
@@ -192,7 +198,15 @@ def _create(
         return _refused(exc)
     if current is None and found.modify_words and not found.genre and not chose_defaults:
         notes.insert(0, "no beat yet, so I started one")
-    return created(spec, notes=notes, chose_defaults=chose_defaults)
+    intent = created(spec, notes=notes, chose_defaults=chose_defaults)
+    if found.variation_count > 1:
+        count = min(found.variation_count, _MAX_VARIATIONS)
+        specs = [spec]
+        for _ in range(count - 1):
+            specs.append(specs[-1].with_changes(seed=next_seed(specs[-1].seed)))
+        intent.variations = specs[1:]
+        intent.reply += f" Plus {count - 1} more take{'s' if count > 2 else ''} with new seeds, each its own version."
+    return intent
 
 
 def _modify(found: Mentions, current: BeatSpec) -> Intent:
@@ -200,7 +214,32 @@ def _modify(found: Mentions, current: BeatSpec) -> Intent:
         spec, notes = apply_mentions(current, found, creating=False)
     except SpecError as exc:
         return _refused(exc)
-    return modified(current, spec, notes=notes)
+    if found.solo:
+        notes.append(replies.solo_note([n for n in TRACK_NAMES if n in found.solo]))
+    intent = modified(current, spec, notes=notes)
+    if not intent.changes and found.spared and found.tracks_on - found.spared:
+        # "the kick, not the bass" with no verb: ask what to do rather than guess.
+        named = [n for n in TRACK_NAMES if n in found.tracks_on - found.spared]
+        spared = [n for n in TRACK_NAMES if n in found.spared]
+        return Intent(action="help", reply=replies.which_way(named, spared, current))
+    if found.variation_count > 1:
+        return _with_variations(intent, current, spec, found.variation_count)
+    return intent
+
+
+def _with_variations(intent: Intent, current: BeatSpec, first: BeatSpec, count: int) -> Intent:
+    """ "3 variations": the first spec plus count-1 more, each with the next seed."""
+    notes = list(intent.notes)
+    if count > _MAX_VARIATIONS:
+        notes.append(f"{_MAX_VARIATIONS} at a time, so {_MAX_VARIATIONS}")
+        count = _MAX_VARIATIONS
+    specs = [first]
+    for _ in range(count - 1):
+        specs.append(specs[-1].with_changes(seed=next_seed(specs[-1].seed)))
+    intent.variations = specs[1:]
+    intent.notes = notes
+    intent.reply = replies.variations(current, specs, intent.changes, notes=notes)
+    return intent
 
 
 def created(
@@ -289,8 +328,15 @@ def apply_mentions(
     seconds_before = base.duration_s
 
     switching = bool(found.genre and found.genre != base.genre and not creating)
+    # "make it feel more like <artist>" inside a beat: the artist's genre, kit and feel, but
+    # this beat's tempo, key and length unless the turn names them.
+    reference = bool(found.artist) and not creating
     if switching:
         data = _switch_genre(data, found.genre, seconds_before)
+        if reference:
+            data["bpm"] = base.bpm
+    if reference:
+        notes.append(replies.reference_note(found.artist))
     data["bpm"] = _new_bpm(data["bpm"], found, notes)
     if switching:
         # The length in seconds survives a genre switch, at whatever tempo the turn settled on.
@@ -299,6 +345,10 @@ def apply_mentions(
     if found.meter and found.meter in METERS:
         data["meter"] = found.meter
     _apply_length(data, found, notes, seconds_before=seconds_before)
+    if found.section_edits:
+        apply_section_edits(data, found.section_edits, notes)
+    else:
+        fit_sections(data)
     _apply_tracks(data, found, notes)
     _apply_hats(data, found, notes)
     _apply_feel(data, found, notes, creating=creating)
@@ -356,9 +406,14 @@ def _apply_key(data: dict[str, Any], found: Mentions, creating: bool) -> None:
         key["mode"] = found.mode_hint
     elif found.strong_mode_hint:
         key["mode"] = found.strong_mode_hint
-    if found.transpose:
-        index = PITCH_CLASSES.index(normalize_tonic(key["tonic"]))
-        key["tonic"] = PITCH_CLASSES[(index + found.transpose) % 12]
+    if found.key_relation == "relative":
+        key["tonic"], key["mode"] = relative_key(key["tonic"], key["mode"])
+    transpose = found.transpose
+    if found.transpose_options:
+        major, minor = found.transpose_options
+        transpose = minor if key["mode"] == "minor" else major
+    if transpose:
+        key["tonic"] = transpose_tonic(key["tonic"], transpose)
 
 
 def _seconds_per_bar(bpm: float, meter: str) -> float:

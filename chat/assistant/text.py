@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .numbers import foreign_numbers_to_digits, lone_numbers_to_digits
 from .vocabulary import (
     ARTIST_GENRES,
     EXPORT_FORMATS,
@@ -171,9 +172,11 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<=[a-z0-9])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)", " . ", text)
     text = re.sub(r"(?<=\d)\s*%", " %", text)
     text = _SPACE.sub(" ", text).strip()
+    text = foreign_numbers_to_digits(text)
     text = _TYPO_PATTERN.sub(lambda m: TYPOS[m.group(1)], text)
     text = _fuzzy_fix(text)
     text = _NUMBER_WORD.sub(_number_word_to_digits, text)
+    text = lone_numbers_to_digits(text)
     return _SPACE.sub(" ", text).strip()
 
 

@@ -319,7 +319,7 @@ TRACK_ON_AFTER: tuple[str, ...] = ("back", "in", "on", "back in", "back on")
 TRACK_OFF_AFTER: tuple[str, ...] = ("off", "out", "gone", "away", "muted", "removed", "outta")
 TRACK_ONLY_WORDS: tuple[str, ...] = (
     "just", "only", "nothing but", "strip it down to", "strip it back to", "strip down to",
-    "only keep", "keep only", "solo", "solo the", "just the", "only the", "leave only",
+    "only keep", "keep only", "just the", "only the", "leave only",
     "leave just", "nothing except",
 )
 EXCEPT_WORDS: tuple[str, ...] = ("except", "but", "apart from", "other than", "besides", "save")
@@ -454,6 +454,9 @@ TENS_WORDS: dict[str, int] = {
 # --- typos and spelling variants -----------------------------------------------------------
 # Whole-word replacements applied before parsing; fuzzy matching covers other one-letter slips.
 TYPOS: dict[str, str] = {
+    "sekunden": "seconds", "segundos": "seconds", "sekunde": "seconds",
+    "minuten": "minutes", "minutos": "minutes", "takte": "bars", "compases": "bars",
+    "mesures": "bars", "compassos": "bars",
     "bmp": "bpm", "bpms": "bpm", "pbm": "bpm", "bps": "bpm", "bpn": "bpm", "bmp's": "bpm",
     "tempos": "tempo", "temp": "tempo",
     "fater": "faster", "fastr": "faster", "fastter": "faster", "faser": "faster",
@@ -556,5 +559,11 @@ EXPORT_FORMATS: dict[str, str] = {
     "mp3": "mp3", "mp3s": "mp3", ".mp3": "mp3", "mp 3": "mp3", "mpeg": "mp3",
     "audio file": "wav", "audio": "wav", "files": "wav", "the files": "wav",
     "all the files": "stems", "all files": "stems", "every file": "stems",
+    "split it out": "stems", "split it up": "stems", "split out": "stems",
+    "split the tracks": "stems", "split the parts": "stems", "separate parts": "stems",
+    "each part": "stems", "every part": "stems", "each instrument": "stems",
+    "every instrument": "stems", "each sound": "stems", "separate files": "stems",
+    "individual parts": "stems", "parts separately": "stems", "separated": "stems",
+    "stemmed out": "stems", "stem it out": "stems", "stems out": "stems",
 }
 # fmt: on
