@@ -10,6 +10,8 @@ clause wins for every field it names, while fields it leaves alone keep the earl
 from __future__ import annotations
 
 import re
+from dataclasses import fields
+from itertools import pairwise
 
 from .extract import Mentions, extract
 
@@ -32,18 +34,18 @@ _UNSET.update({"energy_delta": 0.0})
 
 # "make it 128, actually 126", "F minor - no wait, G minor", "140 I meant 145".
 _CORRECTION = re.compile(
-    r"(?:^|[\s,.;!-])(?:no\s+wait|wait\s+no|wait|no\s+actually|actually\s+no|actually|i\s+meant|i\s+mean"
-    r"|or\s+rather|rather|make\s+that|sorry|correction|oops|er+m*|um+|uh+|no\s*,|nah\s*,|ok\s+no)"
+    r"(?:^|[\s,.;!-])(?:no\s+wait|wait\s+no|wait|no\s+actually(?=\s*[,.;!-])|actually\s+no(?=\s*[,.;!-])|actually|i\s+meant|i\s+mean"
+    r"|or\s+rather|rather|make\s+that|sorry|correction|oops|er+m*|um+|uh+|no\s*,|nah\s*,?|ok\s+no)"
     r"(?=[\s,.;!-]|$)"
 )
 # After the marker there must be something to correct to, not a control phrase.
 _CONTROL_AFTER = re.compile(
-    r"^\s*[,.;!-]?\s*(?:keep\s+(?:it|that)|undo|redo|go\s+back|bring\s+it\s+back|never\s*mind|forget\s+it)\b"
+    r"^\s*[,.;!-]?\s*(?:keep\s+(?:it|that)(?!\s*[,.;]\s*\S)|undo|redo|go\s+back|bring\s+it\s+back|never\s*mind|forget\s+it)\b"
 )
 
 # Clauses that only praise ("this is hard", "love it", "🔥") carry no edit.
-_COMPLIMENT = re.compile(
-    r"^\s*(?:(?:yo+|ok(?:ay)?|ay+e*|dam+n+|wow+|bro+|man|yes+|yess+|omg|lol|haha+|sheesh|oh|"
+_PRAISE = (
+    r"(?:(?:yo+|ok(?:ay)?|ay+e*|dam+n+|wow+|bro+|man|yes+|yess+|omg|lol|haha+|sheesh|oh|"
     r"okay\s+okay|ok\s+ok|honestly|ngl|fr|tbh)\s+)*"
     r"(?:(?:this|that|it|this\s+beat|the\s+beat|this\s+one|that\s+one|this\s+joint|bro\s+this)\s*(?:'?s|is|be|goes|sounds|slaps|bangs|hits|knocks|rips|was)?\s*"
     r"(?:so\s+|really\s+|hella\s+|mad\s+|actually\s+|lowkey\s+|highkey\s+|kinda\s+|pretty\s+|straight\s+|super\s+|crazy\s+)*"
@@ -55,18 +57,27 @@ _COMPLIMENT = re.compile(
     r"|(?:good|great|nice|sick|dope|fire|solid|clean)\s+(?:stuff|job|work|one)"
     r"|(?:fire|heat|sheesh|bet|word|gas|banger|slaps|hard|crazy|sick|dope|nice|perfect|love\s+it)"
     r"|(?:thank\s+you|thanks|thx|ty|cheers|appreciate\s+it))"
-    r"(?:\s+(?:bro|fam|man|dude|g|fr|tho|though|honestly|ngl|af|lol|haha+|already|bruh))*\s*[!.]*\s*$"
+    r"(?:\s+(?:bro|fam|man|dude|g|fr|tho|though|honestly|ngl|af|lol|haha+|already|bruh))*"
 )
+_COMPLIMENT = re.compile(r"^\s*" + _PRAISE + r"\s*[!.]*\s*$")
+# "this slaps bro send stems": praise in front of a command, in one breath.
+_PRAISE_LEAD = re.compile(
+    r"^\s*"
+    + _PRAISE
+    + r"\s+(?=(?:now|send|export|give|get|gimme|can|could|make|add|drop|bounce|download"
+    r"|pls|please|just|lets|let'?s|i\s+need|i\s+want|but|stems|midi|wav|mp3|undo|redo)\b)"
+)
+
 _TOO = re.compile(r"\btoo\b|\bnot\b|\bmore\b|\bless\b")
 
 # Clauses about something other than this beat: another track, the past, someone else.
 _OTHER_TOPIC = re.compile(
     r"\b(?:were|was|used\s+to|last\s+(?:time|week|night|month|year)|yesterday|ago|my\s+(?:last|other|old|previous|first)"
     r"|other\s+(?:beats?|tracks?|songs?)|previous\s+(?:beats?|tracks?|songs?)|friend'?s?|his|her|their|usually|normally"
-    r"|i\s+(?:made|did|produced|had|always)|since|years?|born|i'?m\s+\d{1,2}|age|album|ep\b|mixtape)\b"
+    r"|i\s+(?:made|did|produced|had|always)|since|years?|born|i'?m\s+\d{1,2}|age|album|ep\b|mixtape|usual|typical)\b"
 )
 _THIS_BEAT = re.compile(
-    r"\b(?:make|set|change|put|take|go|do|bump|drop|push|slow|speed|turn|bring|can\s+you|this\s+(?:one|beat|track)|it)\b"
+    r"\b(?:make|set|change|put|take|go|do|bump|drop|push|slow|speed|turn|bring|can\s+you|want|need|keep|this\s+(?:one|beat|track)|mine)\b"
 )
 _YEAR = re.compile(r"(?<![\w.])(?:19[5-9]\d|20[0-4]\d)(?!\s*(?:bpm|bars?|s\b|seconds?|ms))(?![\w])")
 _CLOCK = re.compile(r"\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b|\b24\s*/\s*7\b")
@@ -113,10 +124,13 @@ def _screen_clause(clause: str) -> str:
         return clause
     if _COMPLIMENT.match(clause) and not _TOO.search(clause):
         return " " * len(clause)
+    lead = _PRAISE_LEAD.match(clause)
+    if lead and lead.end() > 0 and not _TOO.search(clause[: lead.end()]):
+        clause = " " * lead.end() + clause[lead.end() :]
     if _OTHER_TOPIC.search(clause) and not _THIS_BEAT.search(clause):
         return _blank_numbers(clause)
     if _OTHER_TOPIC.search(clause) and re.search(
-        r"\b(?:were|was|used\s+to)\s+(?:at|around|like)\b", clause
+        r"\b(?:were|was|used\s+to\s+be|is)\s+(?:at\s+|around\s+|like\s+|in\s+)?\d", clause
     ):
         return _blank_numbers(clause)
     return clause
@@ -173,14 +187,64 @@ def understand(normalized: str, original: str = "") -> Mentions:
     """What the turn asks for, composed clause by clause (see the module docstring)."""
     text = _MORE_UNITS.sub(r"add \1 \2", normalized)
     screened = _set_aside(text)
-    # A turn that is only praise ("love it!") is still read, for the thanks reply.
-    text = screened if any(ch.isalnum() for ch in screened) else text
-    found = extract(text, original)
+    found = extract(screened, original)
     found.words = normalized.split()
+    if not any(ch.isalnum() for ch in screened):
+        found.thanks = True  # only praise ("love it!", "this is crazy"): thank, change nothing
+        return found
+    text = screened
     segments = _segments(text)
     if len(segments) > 1:
-        for segment in segments[1:]:
-            later = extract(segment, original)
+        # The edits are read segment by segment (the first, then each correction merged in);
+        # the action words (export, undo, question, ...) come from the whole turn.
+        edits = extract(segments[0], original)
+        for previous, segment in pairwise(segments):
+            revert = _KEEP_IT.match(segment)
+            if revert:
+                # "drop the melody, no wait keep it, ...": the edit before is taken back.
+                undone = extract(previous, original)
+                for name in undone.tracks_on | undone.tracks_off | set(undone.gains):
+                    edits.tracks_on.discard(name)
+                    edits.tracks_off.discard(name)
+                    edits.gains.pop(name, None)
+                segment = segment[revert.end() :]
+            later = extract(_carry_unit(previous, segment), original)
             if later.changes_spec():
-                found = _merge(found, later)
+                edits = _merge(edits, later)
+        for name in _EDIT_FIELDS:
+            setattr(found, name, getattr(edits, name))
     return found
+
+
+_ACTION_FIELDS = frozenset(
+    {"undo", "redo", "redo_last", "restore_version", "export", "export_verb", "question",
+     "question_topics", "help", "greeting", "thanks", "new_beat", "create_words", "type_beat",
+     "modify_words", "words", "cased_keys"}
+)  # fmt: skip
+_EDIT_FIELDS = tuple(f.name for f in fields(Mentions) if f.name not in _ACTION_FIELDS)
+_KEEP_IT = re.compile(
+    r"^[\s,.;!-]*(?:keep|leave)\s+(?:it|that|them|those)(?:\s+in)?\b(?=\s*[,.;]\s*\S)"
+)
+_BARE_AMOUNT = re.compile(
+    r"^[\s,.;!-]*(?:make\s+it\s+|like\s+|to\s+|more\s+like\s+)?"
+    r"(\d{1,4}(?:\.\d+)?|two|three|four|five|six)\s*[.!]*\s*$"
+)
+_AMOUNT_WITH_UNIT = re.compile(
+    r"(?:\d{1,4}(?:\.\d+)?|\ba|\ban|\bone)(?=\s*(?:bpm|bars?|measures?|seconds?|secs?|s\b|minutes?"
+    r"|mins?|semi\s*tones?|half\s*steps?|whole\s*steps?|steps?|tones?|%))"
+)
+_SMALL_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
+
+
+def _carry_unit(previous: str, segment: str) -> str:
+    """ "64 bars, no wait 48" -> "48 bars": a bare number after a correction takes the unit
+    (and verb) of the amount it corrects."""
+    bare = _BARE_AMOUNT.match(segment)
+    if not bare:
+        return segment
+    amounts = list(_AMOUNT_WITH_UNIT.finditer(previous))
+    if not amounts:
+        return segment
+    last = amounts[-1]
+    number = _SMALL_WORDS.get(bare.group(1), bare.group(1))
+    return previous[: last.start()] + number + previous[last.end() :]

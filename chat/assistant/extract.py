@@ -206,7 +206,7 @@ _UNDO = re.compile(
     r"|i\s+liked\s+the\s+(?:previous|last|old|other|earlier)|before\s+was\s+better|the\s+old\s+one"
     r"|change\s+it\s+back|(?:put|set|make)\s+it\s+back\s+(?:how|the\s+way|to\s+how|like)|back\s+how\s+it\s+was"
     r"|(?:one\s+)?step\s+back|undo\s+(?:the\s+)?last|(?:didn'?t|don'?t|do\s+not)\s+like\s+(?:that|the\s+last|this|the|your)\s+(?:change|edit|tweak|version|one)|didn'?t\s+like\s+that"
-    r"|restore|rewind|reverse\s+that|cancel\s+that|oops)\b"
+    r"|restore|rewind|reverse\s+that|cancel\s+that|oops|(?:scrap|ditch|lose|drop|kill|forget)\s+(?:that|the\s+last|this|my\s+last)\s+(?:change|edit|tweak))\b"
 )
 # A bare "nah" right after a change means "not that": take it back.
 _NAH = re.compile(
@@ -221,6 +221,7 @@ _REDO = re.compile(
     r"|(?:redo|reapply|re\s+apply|restore)\s+(?:the\s+|that\s+|my\s+)?(?:last\s+)?(?:change|edit|tweak)"
     r"|(?:change|edit|tweak)\s+back\s+(?:on|in)|forward\s+(?:one|a\s+step)|(?:un\s*undo|undo\s+the\s+undo))\b"
 )
+_FORWARD_AGAIN = re.compile(r"\b(?:go\s+|step\s+)?forward\s+again\b|\bredo\s+again\b")
 _EXPORT_VERB = re.compile(
     r"\b(?:export|exports|download|dl|bounce|bounced|render\s+out|print\s+out|send|give|get|save|share|grab"
     r"|deliver|can\s+i\s+(?:have|get)|i\s+want|i\s+need|need|want|hand\s+over|links?|files?|pull\s+up"
@@ -236,7 +237,7 @@ _EXPORT_FORMAT = _phrase(EXPORT_FORMATS)
 _NEW_BEAT = re.compile(
     r"\b(?:new\s+(?:beat|track|song|one|instrumental|idea|project|tune|loop|riddim)|another\s+(?:beat|track|song|instrumental)"
     r"|different\s+(?:beat|track|song)|start\s+(?:over|again|fresh|from\s+scratch|a\s+new)|from\s+scratch"
-    r"|fresh\s+(?:start|beat|track)|brand\s+new|scrap\s+(?:it|this|that)|restart|clean\s+slate"
+    r"|fresh\s+(?:start|beat|track)|brand\s+new|scrap\s+(?:it|this|that)(?!\s+(?:change|edit|tweak|last))|restart|clean\s+slate"
     r"|something\s+(?:completely|totally|entirely)\s+different|next\s+beat|make\s+(?:a\s+new|another\s+beat)"
     r"|let'?s\s+start\s+over|reset)\b"
 )
@@ -568,8 +569,11 @@ _EXCEPT = _phrase(EXCEPT_WORDS)
 _DRUMLESS = re.compile(
     r"\b(?:drumless|no\s+drums|without\s+drums|beatless|a\s*cappella|ambient\s+version)\b"
 )
+_EVERYTHING_OFF = re.compile(
+    r"\b(?:everything|all|all\s+tracks|the\s+rest)\s+(?:else\s+)?(?:off|out|muted|gone)\b"
+)
 _CLAUSE_SPLIT = re.compile(
-    r"[.;!?]|,|(?<!everything\s)(?<!all\s)\bbut\b|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)"
+    r"[.;!?]|,|\s-\s|(?<!everything\s)(?<!all\s)\bbut\b|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)"
 )
 _GAIN_STEP_DB = 3.0
 
@@ -587,11 +591,11 @@ def extract(text: str, original: str = "") -> Mentions:
     _variations(scan, found)
     _solo(scan, found)
     _sections(scan, found)
+    _theory(scan, found)
     _hats(scan, found)
     _length(scan, found)
     _meter(scan, found)
     _tempo(scan, found)
-    _theory(scan, found)
     _keys(scan, found)
     _genres(scan, found)
     _feel(scan, found)
@@ -628,6 +632,11 @@ _RELATIVE = re.compile(
 _PARALLEL = re.compile(
     r"\b(?:the\s+|its\s+|to\s+)?parallel\s+(major|minor)\b|\b(major|minor)\s+(?:version\s+)?(?:of\s+the\s+same|on\s+the\s+same)\s+(?:key|root|tonic|note)\b"
     r"|\bsame\s+(?:root|tonic|key\s+center)\s+(?:but\s+)?(?:in\s+)?(major|minor)\b"
+)
+_TRANSPOSE_EXTRA = re.compile(
+    r"(?:(?<=\s)|^)(?P<sign>[+-])\s?(?P<count>\d{1,2})\s*(?P<unit>semi\s*tones?|half\s*steps?|whole\s*steps?|st)\b"
+    r"|\b(?P<count2>a\s+|one\s+|\d{1,2}\s+)?(?P<unit2>semi\s*tones?|half\s*steps?|whole\s*steps?|tones?|steps?)\s+(?P<dir2>up|down|higher|lower)\b"
+    r"|\btranspose\s+(?:it\s+)?(?P<dir>up|down)\s+(?:by\s+)?(?P<count3>\d{1,2})\b(?!\s*(?:bpm|bars?|%))"
 )
 _SECTION = r"(?P<section>intro|outro|hook|chorus|verse|bridge|breakdown|drop)"
 _SECTION_NAMES = {"chorus": "hook", "breakdown": "break"}
@@ -751,6 +760,18 @@ def _theory(scan: _Scanner, found: Mentions) -> None:
 
     scan.take(INTERVAL, interval)
 
+    def shift(match: re.Match[str]) -> None:
+        direction = match.group("sign") or match.group("dir") or match.group("dir2") or ""
+        sign = -1 if direction in ("-", "down", "lower") else 1
+        count_word = match.group("count") or match.group("count2") or match.group("count3") or ""
+        count = int(count_word) if count_word.strip().isdigit() else 1
+        unit = (match.group("unit") or match.group("unit2") or "semitone").replace(" ", "")
+        if unit.startswith(("whole", "tone", "step")):
+            count *= 2
+        found.transpose = sign * count
+
+    scan.take(_TRANSPOSE_EXTRA, shift)
+
 
 def _actions(scan: _Scanner, found: Mentions) -> None:
     text = scan.text.strip()
@@ -768,6 +789,7 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
     redo_at = max((m.start() for m in _REDO.finditer(text)), default=-1)
     found.undo = undo_at >= 0 or bool(_NAH.match(text))
     found.redo = redo_at >= 0
+    scan.take(_FORWARD_AGAIN, lambda m: None)
     # "never mind, redo" is a redo: when both appear, the later word decides.
     found.redo_last = redo_at > undo_at
     formats = [EXPORT_FORMATS[m.group(0)] for m in _EXPORT_FORMAT.finditer(text)]
@@ -850,11 +872,19 @@ def _artists_and_decades(scan: _Scanner, found: Mentions) -> None:
 
 
 def _hats(scan: _Scanner, found: Mentions) -> None:
-    def rate(match: re.Match[str]) -> None:
+    def rate(match: re.Match[str]) -> bool:
+        before = _before(scan.text, match.start())
+        if (
+            match.group(2)
+            and re.search(r"(?:\ba|\ban|perfect|major|minor|aug\w*|dim\w*|up|down|the)\s*$", before)
+            and not _HATS_WORD.search(_after(scan.text, match.end())[:12])
+        ):
+            return False  # "a 4th", "up a 5th": an interval, not a hat rate
         if match.group(1) or match.group(2):
             found.hats_rate = int(match.group(1) or match.group(2))
         else:
             found.hats_rate = _RATE_WORDS[re.sub(r"\s+", " ", match.group(3))]
+        return True
 
     scan.take(_HAT_RATE, rate)
     scan.take(_TRIPLET, lambda m: setattr(found, "hats_triplet", True))
@@ -980,7 +1010,15 @@ def _meter(scan: _Scanner, found: Mentions) -> None:
 
 
 def _tempo(scan: _Scanner, found: Mentions) -> None:
-    def delta(match: re.Match[str]) -> None:
+    def delta(match: re.Match[str]) -> bool:
+        if match.group(3) and not match.group(4):
+            # "808 more punch", "1 more thing": a bare amount is a tempo step only when small
+            # and, for more/less, when nothing follows it.
+            after = _after(scan.text, match.end())
+            if float(match.group(3)) > 60 or (
+                match.group(5) in ("more", "less") and re.match(r"\s*[a-z0-9]", after)
+            ):
+                return False
         if match.group(1):
             amount, sign, unit = float(match.group(1)), 1, match.group(0)
         elif match.group(2):
@@ -994,6 +1032,7 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
             found.bpm_scale = 1 + sign * amount / 100
         else:
             found.bpm_delta = sign * amount
+        return True
 
     scan.take(_BPM_DELTA, delta)
 
@@ -1006,7 +1045,7 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
         for match in _BARE_NUMBER.finditer(scan.text):
             value = float(match.group(1))
             before = _before(scan.text, match.start())
-            if value in (808, 909, 303, 707, 606):
+            if value in (808, 909, 303, 707, 606) or re.search(r"\btop\s*$", before):
                 continue
             if 40 <= value <= 220 or (_BPM_CONTEXT.search(before) and 10 <= value < 1000):
                 candidates.append((bool(_BPM_TARGET.search(before)), match))
@@ -1102,7 +1141,7 @@ def _keys(scan: _Scanner, found: Mentions) -> None:
             direction = "up"
         count_word, unit = match.group(2), match.group(3) or ""
         count = 1 if count_word in (None, "a", "an", "one") else int(count_word)
-        if "whole" in unit or re.fullmatch(r"tones?", unit.strip()):
+        if "whole" in unit or re.fullmatch(r"tones?|steps?", unit.strip()):
             count *= 2
         elif "octave" in unit:
             count *= 12
@@ -1241,6 +1280,8 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
             continue
         clause_only = carry_only and not verbs
         carry_only = False
+        unverbed: list[tuple[str, ...]] = []  # "bass and drums only": "only" reaches back
+        everything_off = bool(_EVERYTHING_OFF.search(clause))
         except_at = _EXCEPT.search(clause)
         # "mute all the drums except the kick": the tracks after "except" are spared from
         # what happens to the tracks named before it.
@@ -1261,6 +1302,7 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
             # "take the hats out and the clap": the clap goes out with the hats.
             if (
                 previous
+                and previous[1] is not None
                 and previous[1] != kind
                 and _JOINED.fullmatch(clause[previous[0].end() : match.start()])
                 and not any(previous[0].end() <= s < match.start() for s, _, _ in verbs)
@@ -1280,7 +1322,7 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
             if everything and except_at and except_at.start() < match.start():
                 # "mute everything except the drums" keeps only the drums;
                 # "bring everything back except the pad" turns all on but the pad.
-                if kind == "off" or any(k == "off" for _, _, k in verbs):
+                if kind == "off" or everything_off or any(k == "off" for _, _, k in verbs):
                     found.only_tracks = (found.only_tracks or set()) | set(tracks)
                 else:
                     found.all_tracks_on = True
@@ -1290,9 +1332,15 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
                 tracks = tuple(t for t in tracks if t not in spared)
             if kind == "only" or clause_only:
                 found.only_tracks = (found.only_tracks or set()) | set(tracks)
+                for earlier in unverbed:
+                    found.only_tracks |= set(earlier)
+                    found.tracks_on.difference_update(earlier)
+                unverbed = []
                 carry_only = True
             else:
                 _set_tracks(found, tracks, kind)
+                if kind is None:
+                    unverbed.append(tracks)
             if word in INSTRUMENT_WORDS and kind not in ("off", "quieter"):
                 track, instrument = INSTRUMENT_WORDS[word]
                 found.instruments[track] = instrument

@@ -70,6 +70,9 @@ _REPEAT = re.compile(
     r"^(?:again|more|even\s+more|more\s+of\s+that|keep\s+going|do\s+it\s+again|once\s+more|same\s+again|"
     r"a\s+bit\s+more|a\s+little\s+more|further|go\s+further|more\s+more)\s*[.!]*$"
 )
+_ADD_VERB = re.compile(r"\b(?:add|bring\s+(?:in|back)|throw\s+in|put\s+in|layer)\b")
+# "major or minor?", "16ths or 8ths?": a choice asked about the beat.
+_EITHER_QUESTION = re.compile(r"^[\w#]+(?:\s+[\w#]+)?\s+or\s+[\w#]+(?:\s+[\w#]+)?\s*\?+$")
 _UNDO_UNDO = re.compile(r"\bundo\s+(?:the|that|my)?\s*undo\b")
 
 
@@ -100,6 +103,9 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
         return _fallback(screened.problem, current)
     normalized = normalize(screened.text)
     found = understand(normalized, screened.text)
+    if _EITHER_QUESTION.match(normalized):
+        found.question = True
+        found.question_topics = found.question_topics or ["summary"]
     wants_change = found.changes_spec()
     strong_change = found.changes_spec(count_added_tracks=not found.export)
 
@@ -114,6 +120,9 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
             return Intent(action="redo", reply=replies.redo())
         return Intent(action="undo", reply=replies.undo())
     export_asked = found.export_verb or len(found.words) <= 4 or not found.create_words
+    # "add a pad and export stems": the edit first (stems of the old beat would be wrong).
+    if found.export and found.tracks_on and _ADD_VERB.search(normalized):
+        strong_change = True
     if found.export and export_asked and not strong_change:
         return Intent(
             action="export", export=found.export, reply=replies.export(found.export, current)
@@ -292,12 +301,16 @@ def _refused(exc: SpecError) -> Intent:
 
 def _is_create_request(found: Mentions, normalized: str) -> bool:
     """A full new-beat request while a beat exists ("give me a drill beat at 142")."""
-    if _MODIFY_PHRASE.search(normalized) and not (found.artist and found.type_beat):
+    if _MODIFY_PHRASE.search(normalized) and not (
+        found.artist and found.type_beat and _CREATE_PHRASE.search(normalized)
+    ):
         return False
     if _WEAK_MODIFY_PHRASE.search(normalized) and not _CREATE_PHRASE.search(normalized):
         return False
     if found.artist and found.type_beat:
-        return True
+        # A style reference inside a beat edits it ("make it sound like pop smoke"); only an
+        # explicit request for a beat starts over ("make me a pop smoke type beat").
+        return bool(_CREATE_PHRASE.search(normalized) or found.new_beat)
     if not (found.genre or found.occasion_genre):
         return False
     return bool(_CREATE_PHRASE.search(normalized) or _BEAT_NOUN.search(normalized))

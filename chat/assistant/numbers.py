@@ -210,8 +210,14 @@ _LONE_VALUES = {
 }  # fmt: skip
 
 
+_COUPLE = re.compile(
+    r"\ba\s+(couple|few)(?:\s+of)?(?=\s+(?:more\s+|extra\s+)?(?:bpm|bars?|measures?|seconds?|secs?|semitones?|faster|slower|notches))"
+)
+
+
 def lone_numbers_to_digits(text: str) -> str:
     """ "bump it by seven" -> "bump it by 7"; "another one", "two of them" stay words."""
+    text = _COUPLE.sub(lambda m: "2" if m.group(1) == "couple" else "3", text)
 
     def lone(match: re.Match[str]) -> str:
         before = text[max(0, match.start() - 20) : match.start()]

@@ -32,7 +32,7 @@ _DIR_AFTER = r"(?:\s+(?P<after>up|down|higher|lower|above|below))?"
 INTERVAL = re.compile(
     r"(?P<verb>\b(?:transpose|shift|move|modulate|pitch|take|bring|put|go|key)\b[\w\s]{0,12}?)?\b"
     + _DIR_BEFORE
-    + r"(?:a|an|one|by\s+a|by\s+an)\s+"
+    + r"(?:(?:a|an|one|by\s+a|by\s+an)\s+)?"
     + _QUALITY
     + _NAME
     + r"\b"

@@ -306,6 +306,8 @@ TRACK_OFF_WORDS: tuple[str, ...] = (
     "lose the", "pull", "pull out", "strip out", "eliminate", "exclude", "kick out", "muted",
     "removed", "dropped", "none", "stop", "don't want", "dont want", "do not want", "hate",
     "don't need", "dont need", "zero", "less of", "shut off", "cancel", "erase", "toss", "not",
+    "take it out", "take them out", "take those out", "turn it off", "turn them off",
+    "switch it off", "pull it out", "get rid of it", "get rid of them",
 )
 TRACK_ON_WORDS: tuple[str, ...] = (
     "add", "bring back", "bring in", "bring", "put back", "put in", "put", "unmute",
