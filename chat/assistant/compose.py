@@ -77,7 +77,7 @@ _OTHER_TOPIC = re.compile(
     r"|i\s+(?:made|did|produced|had|always)|since|years?|born|i'?m\s+\d{1,2}|age|album|ep\b|mixtape|usual|typical)\b"
 )
 _THIS_BEAT = re.compile(
-    r"\b(?:make|set|change|put|take|go|do|bump|drop|push|slow|speed|turn|bring|can\s+you|want|need|keep|this\s+(?:one|beat|track)|mine)\b"
+    r"\b(?:make|set|change|put|take|bump|drop|push|slow|speed|turn|bring|can\s+you|want|need|keep|this\s+(?:one|beat|track)|mine|do\s+(?:this|it))\b"
 )
 _YEAR = re.compile(r"(?<![\w.])(?:19[5-9]\d|20[0-4]\d)(?!\s*(?:bpm|bars?|s\b|seconds?|ms))(?![\w])")
 _CLOCK = re.compile(r"\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b|\b24\s*/\s*7\b")

@@ -637,6 +637,8 @@ _TRANSPOSE_EXTRA = re.compile(
     r"(?:(?<=\s)|^)(?P<sign>[+-])\s?(?P<count>\d{1,2})\s*(?P<unit>semi\s*tones?|half\s*steps?|whole\s*steps?|st)\b"
     r"|\b(?P<count2>a\s+|one\s+|\d{1,2}\s+)?(?P<unit2>semi\s*tones?|half\s*steps?|whole\s*steps?|tones?|steps?)\s+(?P<dir2>up|down|higher|lower)\b"
     r"|\btranspose\s+(?:it\s+)?(?P<dir>up|down)\s+(?:by\s+)?(?P<count3>\d{1,2})\b(?!\s*(?:bpm|bars?|%))"
+    r"|\b(?:(?P<verb4>drop|lower|raise|bump|shift|move|pitch|transpose|take)\s+(?:the\s+key|it|everything|the\s+whole\s+thing)\s+(?:(?P<dir5>up|down)\s+)?|(?P<dir4>up|down)\s+)"
+    r"(?:by\s+)?(?P<count4>a|an|one|\d{1,2})\s+(?P<unit4>whole\s+tones?|semi\s*tones?|half\s*steps?|whole\s*steps?|tones?|steps?)\b"
 )
 _SECTION = r"(?P<section>intro|outro|hook|chorus|verse|bridge|breakdown|drop)"
 _SECTION_NAMES = {"chorus": "hook", "breakdown": "break"}
@@ -761,11 +763,17 @@ def _theory(scan: _Scanner, found: Mentions) -> None:
     scan.take(INTERVAL, interval)
 
     def shift(match: re.Match[str]) -> None:
-        direction = match.group("sign") or match.group("dir") or match.group("dir2") or ""
-        sign = -1 if direction in ("-", "down", "lower") else 1
-        count_word = match.group("count") or match.group("count2") or match.group("count3") or ""
+        groups = match.groupdict()
+        direction = next(
+            (groups[g] for g in ("sign", "dir", "dir2", "dir4", "dir5", "verb4") if groups[g]), ""
+        )
+        sign = -1 if direction in ("-", "down", "lower", "drop") else 1
+        count_word = next(
+            (groups[g] for g in ("count", "count2", "count3", "count4") if groups[g]), ""
+        )
         count = int(count_word) if count_word.strip().isdigit() else 1
-        unit = (match.group("unit") or match.group("unit2") or "semitone").replace(" ", "")
+        unit = next((groups[g] for g in ("unit", "unit2", "unit4") if groups[g]), "semitone")
+        unit = unit.replace(" ", "")
         if unit.startswith(("whole", "tone", "step")):
             count *= 2
         found.transpose = sign * count

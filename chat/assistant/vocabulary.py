@@ -567,5 +567,7 @@ EXPORT_FORMATS: dict[str, str] = {
     "every instrument": "stems", "each sound": "stems", "separate files": "stems",
     "individual parts": "stems", "parts separately": "stems", "separated": "stems",
     "stemmed out": "stems", "stem it out": "stems", "stems out": "stems",
+    "the parts": "stems", "mix it myself": "stems", "mix it my self": "stems",
+    "mix them myself": "stems", "mix it on my own": "stems", "mix each part": "stems",
 }
 # fmt: on
