@@ -198,12 +198,18 @@ def _apply_turn(
         if beat is None or action == "create":
             beat = generation_services.beat_create(conversation=conversation, owner=author)
         summary = "; ".join(intent.changes) if intent.changes else reply_text
+        parent = beat.current_version
         version, job = generation_services.version_create(
             beat=beat,
             spec=intent.spec,
             change_summary=storable(summary)[:500],
             created_by_message=message,
         )
+        extra = _variation_versions(beat, intent, message, parent)
+        if extra:
+            numbers = [f"v{v.number}" for v, _ in [(version, job), *extra]]
+            version, job = extra[-1]
+            reply_text = f"{reply_text} ({', '.join(numbers[:-1])} and {numbers[-1]})"
     elif action in ("undo", "redo"):
         target = _history_target(beat, intent)
         if target is None:
@@ -236,6 +242,25 @@ def _apply_turn(
     events.chat_message(conversation.id, message=presenters.message_to_dict(reply))
     _count_intent(action, intent)
     return TurnResult(message=message, reply=reply, version=version, job=job)
+
+
+def _variation_versions(
+    beat: Any, intent: Any, message: Message, parent: BeatVersion | None
+) -> list[tuple[BeatVersion, GenerationJob | None]]:
+    """ "give me 3 variations": one more version per extra spec, siblings of the first (same
+    parent), so undo from any of them goes back to where the turn started."""
+    created = []
+    for number, spec in enumerate(getattr(intent, "variations", None) or [], start=2):
+        created.append(
+            generation_services.version_create(
+                beat=beat,
+                spec=spec,
+                change_summary=f"variation {number} (new seed)",
+                created_by_message=message,
+                parent=parent,
+            )
+        )
+    return created
 
 
 def _history_target(beat: Any, intent: Any) -> BeatVersion | None:
