@@ -15,12 +15,12 @@ from itertools import pairwise
 
 from .extract import Mentions, extract
 
-__all__ = ["FAMILIES", "clauses", "understand"]
+__all__ = ["FAMILIES", "clauses", "merge_mentions", "understand"]
 
 # Fields that move together: a correction that names one of them replaces the whole family.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "tempo": ("bpm", "bpm_scale", "bpm_delta"),
-    "key": ("tonic", "mode", "transpose", "key_relation"),
+    "key": ("tonic", "mode", "transpose", "key_relation", "transpose_options"),
     "length": ("duration_s", "bars", "length_scale", "length_delta_s", "length_delta_bars"),
     "genre": ("genre", "artist", "occasion_genre"),
     "hats": ("hats_rate", "hats_step", "hats_triplet"),
@@ -145,7 +145,7 @@ def _family_set(found: Mentions, names: tuple[str, ...]) -> bool:
     return False
 
 
-def _merge(base: Mentions, later: Mentions) -> Mentions:
+def merge_mentions(base: Mentions, later: Mentions) -> Mentions:
     """``base`` with every family ``later`` names replaced by ``later``'s values."""
     for names in FAMILIES.values():
         if _family_set(later, names):
@@ -164,6 +164,12 @@ def _merge(base: Mentions, later: Mentions) -> Mentions:
         base.only_tracks = later.only_tracks
     if later.moods:
         base.moods = later.moods
+    base.solo |= later.solo
+    base.spared |= later.spared
+    base.section_edits += later.section_edits
+    base.new_seed = base.new_seed or later.new_seed
+    base.variation_count = max(base.variation_count, later.variation_count)
+    base.unsupported += later.unsupported
     for name in ("mode_hint", "strong_mode_hint"):
         if getattr(later, name):
             setattr(base, name, getattr(later, name))
@@ -210,7 +216,7 @@ def understand(normalized: str, original: str = "") -> Mentions:
                 segment = segment[revert.end() :]
             later = extract(_carry_unit(previous, segment), original)
             if later.changes_spec():
-                edits = _merge(edits, later)
+                edits = merge_mentions(edits, later)
         for name in _EDIT_FIELDS:
             setattr(found, name, getattr(edits, name))
     return found

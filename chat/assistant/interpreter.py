@@ -37,6 +37,7 @@ __all__ = [
     "apply_mentions",
     "created",
     "fresh_spec",
+    "intent_from_mentions",
     "interpret",
     "modified",
     "next_seed",
@@ -175,6 +176,23 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
     if current is None or found.new_beat or _is_create_request(found, normalized):
         return _create(found, normalized, current)
     return _modify(found, current)
+
+
+def intent_from_mentions(
+    found: Mentions, current: BeatSpec | None, *, create: bool, seed_text: str, source: str
+) -> Intent:
+    """The create/modify intent for already-understood mentions (the LLM provider's clauses)."""
+    if found.solo and not found.changes_spec() and current is not None:
+        tracks = [name for name in TRACK_NAMES if name in found.solo]
+        return Intent(
+            action="help", solo=tracks, reply=replies.solo(tracks, current), source=source
+        )
+    if create or current is None:
+        intent = _create(found, seed_text, current)
+    else:
+        intent = _modify(found, current)
+    intent.source = source
+    return intent
 
 
 def _repeated_turn(text: object, history: Sequence[Any] | None) -> str | None:
