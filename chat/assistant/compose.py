@@ -13,7 +13,7 @@ import re
 from dataclasses import fields
 from itertools import pairwise
 
-from .extract import Mentions, extract
+from .extract import Mentions, extract, extract_actions
 
 __all__ = ["FAMILIES", "clauses", "merge_mentions", "understand"]
 
@@ -176,6 +176,9 @@ def merge_mentions(base: Mentions, later: Mentions) -> Mentions:
     return base
 
 
+_MAX_SEGMENTS = 5
+
+
 def _segments(text: str) -> list[str]:
     """The turn cut at each correction marker that has something after it."""
     cuts = [0]
@@ -186,6 +189,10 @@ def _segments(text: str) -> list[str]:
         cuts.append(match.end())
     if len(cuts) == 1:
         return [text]
+    # Each segment is read on its own; past a handful of corrections only the last ones can
+    # still win, so earlier ones stay in the first segment (keeps run-ons linear and cheap).
+    if len(cuts) > _MAX_SEGMENTS:
+        cuts = [0, *cuts[-(_MAX_SEGMENTS - 1) :]]
     return [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
 
 
@@ -193,13 +200,19 @@ def understand(normalized: str, original: str = "") -> Mentions:
     """What the turn asks for, composed clause by clause (see the module docstring)."""
     text = _MORE_UNITS.sub(r"add \1 \2", normalized)
     screened = _set_aside(text)
-    found = extract(screened, original)
-    found.words = normalized.split()
     if not any(ch.isalnum() for ch in screened):
+        found = extract(screened, original)
+        found.words = normalized.split()
         found.thanks = True  # only praise ("love it!", "this is crazy"): thank, change nothing
         return found
     text = screened
     segments = _segments(text)
+    if len(segments) == 1:
+        found = extract(text, original)
+        found.words = normalized.split()
+        return found
+    found = extract_actions(text, original)
+    found.words = normalized.split()
     if len(segments) > 1:
         # The edits are read segment by segment (the first, then each correction merged in);
         # the action words (export, undo, question, ...) come from the whole turn.

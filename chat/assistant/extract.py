@@ -32,7 +32,7 @@ from .vocabulary import (
     WEAK_TRACK_WORDS,
 )
 
-__all__ = ["Mentions", "extract"]
+__all__ = ["Mentions", "extract", "extract_actions"]
 
 
 @dataclass
@@ -169,7 +169,29 @@ class _Scanner:
 
 
 def _alternation(words: object) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+    """A regex matching any of ``words``, longest first, as a character trie.
+
+    ``re`` tries a flat alternation of hundreds of names one by one at every position; a trie
+    shares prefixes, so long turns stay cheap. Greedy optional tails keep longest-match order.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:  # type: ignore[attr-defined]
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    ends = "" in node
+    branches = [re.escape(ch) + _trie_regex(child) for ch, child in node.items() if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+    return body
 
 
 def _phrase(words: object) -> re.Pattern[str]:
@@ -578,6 +600,23 @@ _CLAUSE_SPLIT = re.compile(
 _GAIN_STEP_DB = 3.0
 
 
+# Cheap substring gates: a pass whose words are absent from the turn cannot match, so it is
+# skipped (long turns run ~17 regex passes; most mention only a few of these families).
+_GATES: dict[str, tuple[str, ...]] = {
+    "solo": ("solo", "alone", "on its own", "on their own", "by itself", "by themselves"),
+    "sections": ("intro", "outro", "hook", "chorus", "verse", "bridge", "break", "drop"),
+    "theory": ("relative", "parallel", "semi", "tone", "step", "second", "third", "fourth",
+               "fifth", "sixth", "seventh", "octave", "tritone", "2nd", "3rd", "4th", "5th",
+               "6th", "7th", "transpose", " st", "same root", "same tonic", "of the same"),
+    "variation_count": ("variation", "version", "take", "alt", "option", "variant", "idea",
+                        "flip"),
+}  # fmt: skip
+
+
+def _gate(text: str, name: str) -> bool:
+    return any(word in text for word in _GATES[name])
+
+
 def extract(text: str, original: str = "") -> Mentions:
     """Read a normalised turn (see :func:`text.normalize`) into :class:`Mentions`.
 
@@ -587,11 +626,15 @@ def extract(text: str, original: str = "") -> Mentions:
     scan = _Scanner(text)
     _actions(scan, found)
     _artists_and_decades(scan, found)
-    _variation_count(scan, found)
+    if _gate(text, "variation_count"):
+        _variation_count(scan, found)
     _variations(scan, found)
-    _solo(scan, found)
-    _sections(scan, found)
-    _theory(scan, found)
+    if _gate(text, "solo"):
+        _solo(scan, found)
+    if _gate(text, "sections"):
+        _sections(scan, found)
+    if _gate(text, "theory"):
+        _theory(scan, found)
     _hats(scan, found)
     _length(scan, found)
     _meter(scan, found)
@@ -602,6 +645,13 @@ def extract(text: str, original: str = "") -> Mentions:
     _tracks(scan, found)
     _energy(scan, found)
     _moods(scan, found)
+    return found
+
+
+def extract_actions(text: str, original: str = "") -> Mentions:
+    """Only the action signals of a turn (undo, redo, export, question, help, ...)."""
+    found = Mentions(words=text.split(), cased_keys=_cased_keys(original))
+    _actions(_Scanner(text), found)
     return found
 
 

@@ -162,6 +162,9 @@ def section_changes(old: BeatSpec, new: BeatSpec) -> list[str]:
     before = [(s.name, s.bars) for s in plan_sections(old)]
     after = [(s.name, s.bars) for s in new.sections]
     lines: list[str] = []
+    # The verses and hooks re-plan around any length change; name them only when nothing at
+    # the edges (intro, outro, breaks) moved.
+    edges = ("intro", "outro", "break", "bridge", "drop")
     old_names = [n for n, _ in before]
     new_names = [n for n, _ in after]
     for name in dict.fromkeys(old_names + new_names):
@@ -175,7 +178,8 @@ def section_changes(old: BeatSpec, new: BeatSpec) -> list[str]:
             for a, b in zip(was, now, strict=True):
                 if a != b:
                     lines.append(f"{name} {a} → {b} bars")
-    return lines or ["arrangement reshaped"]
+    edge_lines = [line for line in lines if line.split()[-1 if "fewer" in line else 0] in edges]
+    return edge_lines or lines or ["arrangement reshaped"]
 
 
 def _phrase(change: str, old: BeatSpec, new: BeatSpec) -> str:
