@@ -91,9 +91,7 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _MORE_UNITS = re.compile(
     r"\b(\d{1,4}(?:\.\d+)?)\s+(?:more|extra|additional)\s+(bars?|measures?|seconds?|secs?|minutes?|mins?)\b"
 )
-_CLAUSE_BREAK = re.compile(
-    r"\s*(?:[,;!?]|\.(?!\d)|\s-\s|\bbut\b|\bso\b|\band\s+then\b|\bthen\b)\s*"
-)
+_CLAUSE_BREAK = re.compile(r"(?:[,;!?]|\.(?!\d)|\s-\s|\bbut\b|\bso\b|\band\s+then\b|\bthen\b)")
 
 
 def clauses(text: str) -> list[str]:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .text import trie_alternation
 from .theory import INTERVAL, interval_semitones
 from .vocabulary import (
     ARTIST_GENRES,
@@ -169,33 +170,19 @@ class _Scanner:
 
 
 def _alternation(words: object) -> str:
-    """A regex matching any of ``words``, longest first, as a character trie.
-
-    ``re`` tries a flat alternation of hundreds of names one by one at every position; a trie
-    shares prefixes, so long turns stay cheap. Greedy optional tails keep longest-match order.
-    """
-    trie: dict[str, dict] = {}
-    for word in words:  # type: ignore[attr-defined]
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _trie_regex(trie)
-
-
-def _trie_regex(node: dict[str, dict]) -> str:
-    ends = "" in node
-    branches = [re.escape(ch) + _trie_regex(child) for ch, child in node.items() if ch]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ends:
-        return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
-    return body
+    return trie_alternation(words)
 
 
 def _phrase(words: object) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w#&$'])(?:" + _alternation(words) + r")(?![\w#&$])")
+    """Any of ``words`` as a whole phrase. Word-initial entries are tried only at word starts
+    (a lookbehind at every position costs more than the whole match on long turns)."""
+    listed = list(words)  # type: ignore[call-overload]
+    wordy = [w for w in listed if w[:1].isalnum() or w[:1] == "_"]
+    other = [w for w in listed if w not in wordy]
+    parts = [r"\b(?<![#&$'])(?:" + _alternation(wordy) + ")"] if wordy else []
+    if other:
+        parts.append(r"(?<![\w#&$'])(?:" + _alternation(other) + ")")
+    return re.compile("(?:" + "|".join(parts) + r")(?![\w#&$])")
 
 
 _NUM = r"(\d{1,4}(?:\.\d+)?)"
@@ -206,7 +193,7 @@ _BIG = (
 
 # --- actions --------------------------------------------------------------------------------
 _VERSION = re.compile(
-    r"(?<![\w])(?:version|ver|v|revision|rev|draft|iteration)\s*(?:number\s*|no\.?\s*|#\s*)?(\d{1,3})\b"
+    r"\b(?:version|ver|v|revision|rev|draft|iteration)\s*(?:number\s*|no\.?\s*|#\s*)?(\d{1,3})\b"
     r"|\b(?:the\s+)?(first|original|initial|1st|2nd|3rd|second|third)\s+(?:version|one|take|beat|draft)\b"
     r"|\bthe\s+original\b"
 )
@@ -348,8 +335,8 @@ _THANKS = re.compile(
 
 # --- tempo ------------------------------------------------------------------------------------
 _BPM_DELTA = re.compile(
-    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?|(?:(?<=\s)|^)\+\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
-    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?|(?:(?<=\s)|^)-(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?|\+(?<!\S\+)\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?|-(?<!\S-)(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
     r"|\b(\d{1,3})\s*(bpm|%|percent|)\s*(faster|slower|higher|lower|more|less|up|down|quicker)\b(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?|hats?))"
     r"|\b(?:(?:knock|shave)\s+(?:it\s+)?(?:down\s+)?(?:off\s+)?|(?:take|chop|drop|cut)\s+(?:it\s+)?(?:down\s+)?(?=\d{1,3}\s*(?:bpm|%|percent|)\s*(?:off|down|from)\b))(\d{1,3})\s*(bpm|%|percent|)\s*(?:off|down|from\s+the\s+(?:tempo|bpm))?(?=\s|$)"
 )
@@ -595,7 +582,7 @@ _EVERYTHING_OFF = re.compile(
     r"\b(?:everything|all|all\s+tracks|the\s+rest)\s+(?:else\s+)?(?:off|out|muted|gone)\b"
 )
 _CLAUSE_SPLIT = re.compile(
-    r"[.;!?]|,|\s-\s|(?<!everything\s)(?<!all\s)\bbut\b|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)"
+    r"[.;!?,]|\s-\s|\bbut\b(?<!everything\sbut)(?<!all\sbut)|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)"
 )
 _GAIN_STEP_DB = 3.0
 
@@ -683,8 +670,11 @@ _PARALLEL = re.compile(
     r"\b(?:the\s+|its\s+|to\s+)?parallel\s+(major|minor)\b|\b(major|minor)\s+(?:version\s+)?(?:of\s+the\s+same|on\s+the\s+same)\s+(?:key|root|tonic|note)\b"
     r"|\bsame\s+(?:root|tonic|key\s+center)\s+(?:but\s+)?(?:in\s+)?(major|minor)\b"
 )
+_INTERVAL_VERB = re.compile(
+    r"\b(?:transpose|shift|move|modulate|pitch|take|bring|put|go|key)\b[\w\s]{0,12}?\s*$"
+)
 _TRANSPOSE_EXTRA = re.compile(
-    r"(?:(?<=\s)|^)(?P<sign>[+-])\s?(?P<count>\d{1,2})\s*(?P<unit>semi\s*tones?|half\s*steps?|whole\s*steps?|st)\b"
+    r"(?P<sign>[+-])(?<!\S[+-])\s?(?P<count>\d{1,2})\s*(?P<unit>semi\s*tones?|half\s*steps?|whole\s*steps?|st)\b"
     r"|\b(?P<count2>a\s+|one\s+|\d{1,2}\s+)?(?P<unit2>semi\s*tones?|half\s*steps?|whole\s*steps?|tones?|steps?)\s+(?P<dir2>up|down|higher|lower)\b"
     r"|\btranspose\s+(?:it\s+)?(?P<dir>up|down)\s+(?:by\s+)?(?P<count3>\d{1,2})\b(?!\s*(?:bpm|bars?|%))"
     r"|\b(?:(?P<verb4>drop|lower|raise|bump|shift|move|pitch|transpose|take)\s+(?:the\s+key|it|everything|the\s+whole\s+thing)\s+(?:(?P<dir5>up|down)\s+)?|(?P<dir4>up|down)\s+)"
@@ -804,10 +794,11 @@ def _theory(scan: _Scanner, found: Mentions) -> None:
     scan.take(_PARALLEL, parallel)
 
     def interval(match: re.Match[str]) -> bool:
-        major = interval_semitones(match, "major")
+        verb = bool(_INTERVAL_VERB.search(_before(scan.text, match.start())))
+        major = interval_semitones(match, "major", verb=verb)
         if major is None:
             return False
-        found.transpose_options = (major, interval_semitones(match, "minor") or major)
+        found.transpose_options = (major, interval_semitones(match, "minor", verb=verb) or major)
         return True
 
     scan.take(INTERVAL, interval)

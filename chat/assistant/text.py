@@ -22,7 +22,34 @@ from .vocabulary import (
     UNIT_WORDS,
 )
 
-__all__ = ["MAX_CHARS", "Screened", "normalize", "screen"]
+__all__ = ["MAX_CHARS", "Screened", "normalize", "screen", "trie_alternation"]
+
+
+def trie_alternation(words: object) -> str:
+    """A regex matching any of ``words``, longest first, as a character trie.
+
+    ``re`` tries a flat alternation of hundreds of names one by one at every position; a trie
+    shares prefixes, so long turns stay cheap. Greedy optional tails keep longest-match order.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:  # type: ignore[attr-defined]
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    ends = "" in node
+    branches = [re.escape(ch) + _trie_regex(child) for ch, child in node.items() if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+    return body
+
 
 MAX_CHARS = 2000
 
@@ -46,6 +73,13 @@ _INJECTION = re.compile(
     r"|\brm\s+-rf\b|\bdrop\s+table\b|;\s*--|<\s*script\b|\beval\s*\(|__import__|\bos\.system\b",
     re.IGNORECASE,
 )
+# Every injection pattern contains one of these; most turns contain none, so the (slow,
+# case-insensitive) pattern is skipped.
+_INJECTION_WORDS = (
+    "ignore", "disregard", "forget", "override", "bypass", "system", "developer", "jail",
+    "anything now", "you are now", "act as", "pretend", "reveal", "print", "show", "repeat",
+    "leak", "instructions", "<", "[", "rm ", "table", ";", "eval", "__import__",
+)  # fmt: skip
 _NON_LATIN_SCRIPTS = (
     "CJK",
     "HIRAGANA",
@@ -94,7 +128,8 @@ def screen(raw: object) -> Screened:
     text = re.sub(r"\s+", " ", text).strip()
     if not text or not any(ch.isalnum() or ch == "?" for ch in text):
         return Screened(text, EMPTY)
-    if _INJECTION.search(text):
+    lowered = text.lower()
+    if any(word in lowered for word in _INJECTION_WORDS) and _INJECTION.search(text):
         return Screened(text, INJECTION)
     letters = [ch for ch in text if ch.isalpha()]
     if letters:
@@ -143,11 +178,7 @@ _QUOTES = str.maketrans(
 _WORD = re.compile(r"[a-z0-9#&$'./]+|[^\sa-z0-9]")
 _HYPHEN_JOIN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
 _SPACE = re.compile(r"\s+")
-_TYPO_PATTERN = re.compile(
-    r"(?<![\w'&])("
-    + "|".join(re.escape(k) for k in sorted(TYPOS, key=len, reverse=True))
-    + r")(?![\w'&])"
-)
+_TYPO_PATTERN = re.compile(r"\b(?<!['&])(" + trie_alternation(TYPOS) + r")(?![\w'&])")
 _NUMBER_WORD = re.compile(
     r"\b(?:(?:a|one)\s+hundred(?:\s+and)?|"
     + "|".join(sorted([*UNIT_WORDS, *TENS_WORDS], key=len, reverse=True))

@@ -30,7 +30,7 @@ _DIR_BEFORE = r"(?:(?P<before>up|down|higher|lower|above|below)\s+(?:by\s+)?)?"
 _DIR_AFTER = r"(?:\s+(?P<after>up|down|higher|lower|above|below))?"
 # "up a fourth", "a perfect fifth higher", "transpose down a minor third", "shift it a 4th up".
 INTERVAL = re.compile(
-    r"(?P<verb>\b(?:transpose|shift|move|modulate|pitch|take|bring|put|go|key)\b[\w\s]{0,12}?)?\b"
+    r"\b"
     + _DIR_BEFORE
     + r"(?:(?:a|an|one|by\s+a|by\s+an)\s+)?"
     + _QUALITY
@@ -41,13 +41,16 @@ INTERVAL = re.compile(
 )
 
 
-def interval_semitones(match: re.Match[str], mode: str | None = None) -> int | None:
-    """Signed semitones of an :data:`INTERVAL` match; None without a direction or a verb.
+def interval_semitones(
+    match: re.Match[str], mode: str | None = None, *, verb: bool = False
+) -> int | None:
+    """Signed semitones of an :data:`INTERVAL` match; None without a direction or a verb
+    before it (``verb``: "transpose", "shift it", "move" ...).
 
     An unqualified third, sixth or seventh is the one in the key (minor in a minor key).
     """
     direction = match.group("before") or match.group("after")
-    if direction is None and not match.group("verb"):
+    if direction is None and not verb:
         return None
     name = _ORDINAL_DIGITS.get(match.group("name"), match.group("name"))
     major, minor = _INTERVALS[name]
