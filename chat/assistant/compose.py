@@ -210,22 +210,23 @@ def understand(normalized: str, original: str = "") -> Mentions:
         found.words = normalized.split()
         return found
     found = extract_actions(text, original)
+    keys = found.cased_keys
     found.words = normalized.split()
     if len(segments) > 1:
         # The edits are read segment by segment (the first, then each correction merged in);
         # the action words (export, undo, question, ...) come from the whole turn.
-        edits = extract(segments[0], original)
+        edits = extract(segments[0], edits_only=True, cased_keys=keys)
         for previous, segment in pairwise(segments):
             revert = _KEEP_IT.match(segment)
             if revert:
                 # "drop the melody, no wait keep it, ...": the edit before is taken back.
-                undone = extract(previous, original)
+                undone = extract(previous, edits_only=True, cased_keys=keys)
                 for name in undone.tracks_on | undone.tracks_off | set(undone.gains):
                     edits.tracks_on.discard(name)
                     edits.tracks_off.discard(name)
                     edits.gains.pop(name, None)
                 segment = segment[revert.end() :]
-            later = extract(_carry_unit(previous, segment), original)
+            later = extract(_carry_unit(previous, segment), edits_only=True, cased_keys=keys)
             if later.changes_spec():
                 edits = merge_mentions(edits, later)
         for name in _EDIT_FIELDS:

@@ -335,8 +335,8 @@ _THANKS = re.compile(
 
 # --- tempo ------------------------------------------------------------------------------------
 _BPM_DELTA = re.compile(
-    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?|\+(?<!\S\+)\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
-    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?|-(?<!\S-)(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|\+(?<!\S\+)\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|-(?<!\S-)(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
     r"|\b(\d{1,3})\s*(bpm|%|percent|)\s*(faster|slower|higher|lower|more|less|up|down|quicker)\b(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?|hats?))"
     r"|\b(?:(?:knock|shave)\s+(?:it\s+)?(?:down\s+)?(?:off\s+)?|(?:take|chop|drop|cut)\s+(?:it\s+)?(?:down\s+)?(?=\d{1,3}\s*(?:bpm|%|percent|)\s*(?:off|down|from)\b))(\d{1,3})\s*(bpm|%|percent|)\s*(?:off|down|from\s+the\s+(?:tempo|bpm))?(?=\s|$)"
 )
@@ -350,6 +350,11 @@ _BPM_CONTEXT = re.compile(
     r"(?:\b(?:at|@|around|about|roughly|approx|approximately|like|~|to|tempo|bpm|speed|make\s+it|set\s+it\s+to|go|push\s+it\s+to|bump\s+it\s+to|take\s+it\s+to|bring\s+it\s+to)\s*)$"
 )
 _BPM_TARGET = re.compile(r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?)\s*$")
+_SLOWEST_TARGET = 40
+_STEP_DOWN_BEFORE = re.compile(
+    r"\b(?:down|slower|lower|drop|reduce|decrease|minus|less|back\s+off)\b"
+)
+_STEP_UP_BEFORE = re.compile(r"\b(?:up|faster|raise|increase|plus|bump|push|quicker|more)\b")
 _BARE_NUMBER = re.compile(r"(?<![\w./:#$+-])(\d{2,3}(?:\.\d+)?)(?![\w./:%#])")
 _HALF_TIME = re.compile(
     r"\b(?:half\s*time|half\s+(?:the\s+)?(?:speed|tempo|bpm)|halve\s+(?:the\s+)?(?:tempo|bpm|speed)|half\s+speed|half\s+as\s+fast)\b"
@@ -604,14 +609,28 @@ def _gate(text: str, name: str) -> bool:
     return any(word in text for word in _GATES[name])
 
 
-def extract(text: str, original: str = "") -> Mentions:
+def extract(
+    text: str,
+    original: str = "",
+    *,
+    cased_keys: set[str] | None = None,
+    edits_only: bool = False,
+) -> Mentions:
     """Read a normalised turn (see :func:`text.normalize`) into :class:`Mentions`.
 
-    ``original`` is the turn as typed; capital letters there tell "Am" (A minor) from "am".
+    ``original`` is the turn as typed; capital letters there tell "Am" (A minor) from "am"
+    (``cased_keys``, when given, is that reading done already). ``edits_only`` skips the action
+    words (the caller read them from the whole turn) but still sets aside version numbers.
     """
-    found = Mentions(words=text.split(), cased_keys=_cased_keys(original))
+    keys = cased_keys if cased_keys is not None else _cased_keys(original)
+    found = Mentions(words=text.split(), cased_keys=keys)
     scan = _Scanner(text)
-    _actions(scan, found)
+    if edits_only:
+        scan.take(_VERSION, lambda m: None)
+        scan.take(_FORWARD_AGAIN, lambda m: None)
+        found.type_beat = bool(_TYPE_BEAT.search(text))  # artists named as everyday words
+    else:
+        _actions(scan, found)
     _artists_and_decades(scan, found)
     if _gate(text, "variation_count"):
         _variation_count(scan, found)
@@ -1086,7 +1105,18 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
     scan.take(_BPM_DELTA, delta)
 
     def explicit(match: re.Match[str]) -> None:
-        found.bpm = float(match.group(1) or match.group(2))
+        value = float(match.group(1) or match.group(2))
+        if value < _SLOWEST_TARGET:
+            # "push it up, say 6 bpm": no beat is 6 BPM, so a number this small with a
+            # direction near it is a step, never the tempo (which would clamp to the floor).
+            before = _before(scan.text, match.start())
+            if _STEP_DOWN_BEFORE.search(before):
+                found.bpm_delta = -value
+                return
+            if _STEP_UP_BEFORE.search(before):
+                found.bpm_delta = value
+                return
+        found.bpm = value
 
     scan.take(_BPM_EXPLICIT, explicit)
     if found.bpm is None and found.bpm_delta is None:
