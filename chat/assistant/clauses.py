@@ -123,7 +123,8 @@ def _one(clause: dict[str, Any]) -> Mentions:
         elif op == "transpose":
             found.transpose = int(_number(clause))
         elif op == "relative":
-            found.key_relation = "relative"
+            mode = clause.get("mode")
+            found.key_relation = f"relative-{mode}" if mode in ("major", "minor") else "relative"
         else:
             found.mode = clause.get("mode")
             if found.mode not in ("major", "minor"):

@@ -91,6 +91,9 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _MORE_UNITS = re.compile(
     r"\b(\d{1,4}(?:\.\d+)?)\s+(?:more|extra|additional)\s+(bars?|measures?|seconds?|secs?|minutes?|mins?)\b"
 )
+_ANOTHER_UNIT = re.compile(
+    r"\b(?:add\s+)?(?:another|one\s+more|an\s+extra)\s+(minute|bar|measure)\b"
+)
 _CLAUSE_BREAK = re.compile(r"(?:[,;!?]|\.(?!\d)|\s-\s|\bbut\b|\bso\b|\band\s+then\b|\bthen\b)")
 
 
@@ -197,6 +200,7 @@ def _segments(text: str) -> list[str]:
 def understand(normalized: str, original: str = "") -> Mentions:
     """What the turn asks for, composed clause by clause (see the module docstring)."""
     text = _MORE_UNITS.sub(r"add \1 \2", normalized)
+    text = _ANOTHER_UNIT.sub(r"add 1 \1", text)
     screened = _set_aside(text)
     if not any(ch.isalnum() for ch in screened):
         found = extract(screened, original)

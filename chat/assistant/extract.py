@@ -335,8 +335,8 @@ _THANKS = re.compile(
 
 # --- tempo ------------------------------------------------------------------------------------
 _BPM_DELTA = re.compile(
-    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|\+(?<!\S\+)\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
-    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|-(?<!\S-)(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"(?:\b(?:up|raise|increase|bump|push|plus|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|\+(?<!\S\+)\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"|(?:\b(?:down|lower|decrease|drop|reduce|minus|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|-(?<!\S-)(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
     r"|\b(\d{1,3})\s*(bpm|%|percent|)\s*(faster|slower|higher|lower|more|less|up|down|quicker)\b(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?|hats?))"
     r"|\b(?:(?:knock|shave)\s+(?:it\s+)?(?:down\s+)?(?:off\s+)?|(?:take|chop|drop|cut)\s+(?:it\s+)?(?:down\s+)?(?=\d{1,3}\s*(?:bpm|%|percent|)\s*(?:off|down|from)\b))(\d{1,3})\s*(bpm|%|percent|)\s*(?:off|down|from\s+the\s+(?:tempo|bpm))?(?=\s|$)"
 )
@@ -354,7 +354,9 @@ _SLOWEST_TARGET = 40
 _STEP_DOWN_BEFORE = re.compile(
     r"\b(?:down|slower|lower|drop|reduce|decrease|minus|less|back\s+off)\b"
 )
-_STEP_UP_BEFORE = re.compile(r"\b(?:up|faster|raise|increase|plus|bump|push|quicker|more)\b")
+_STEP_UP_BEFORE = re.compile(
+    r"\b(?:up|faster|raise|increase|plus|bump|push|quicker|more|add|another|extra)\b"
+)
 _BARE_NUMBER = re.compile(r"(?<![\w./:#$+-])(\d{2,3}(?:\.\d+)?)(?![\w./:%#])")
 _HALF_TIME = re.compile(
     r"\b(?:half\s*time|half\s+(?:the\s+)?(?:speed|tempo|bpm)|halve\s+(?:the\s+)?(?:tempo|bpm|speed)|half\s+speed|half\s+as\s+fast)\b"
@@ -803,7 +805,8 @@ def _sections(scan: _Scanner, found: Mentions) -> None:
 
 def _theory(scan: _Scanner, found: Mentions) -> None:
     def relative(match: re.Match[str]) -> None:
-        found.key_relation = "relative"
+        # "the relative minor" of a minor key is where we are; the mode says which way.
+        found.key_relation = f"relative-{match.group(1)}" if match.group(1) else "relative"
 
     scan.take(_RELATIVE, relative)
 

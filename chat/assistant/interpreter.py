@@ -437,8 +437,11 @@ def _apply_key(data: dict[str, Any], found: Mentions, creating: bool) -> None:
         key["mode"] = found.mode_hint
     elif found.strong_mode_hint:
         key["mode"] = found.strong_mode_hint
-    if found.key_relation == "relative":
-        key["tonic"], key["mode"] = relative_key(key["tonic"], key["mode"])
+    relation = found.key_relation or ""
+    if relation.startswith("relative") and not found.tonic:
+        target = relation.partition("-")[2]
+        if target != key["mode"]:
+            key["tonic"], key["mode"] = relative_key(key["tonic"], key["mode"])
     transpose = found.transpose
     if found.transpose_options:
         major, minor = found.transpose_options
