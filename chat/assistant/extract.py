@@ -256,7 +256,7 @@ _CREATE = re.compile(
     r"|do|let'?s|start|instrumentals|tune|jam|groove|vibe|bop)\b"
 )
 _TYPE_BEAT = re.compile(
-    r"\btype\s*(?:beat|beats|instrumental|track)?\b|\bstyle\b|\binspired\b|\blike\b|\bvibes?\b|\bsimilar\s+to\b|\bin\s+the\s+style\s+of\b|\bsounding\b|\bprod\b|\bproduced\s+by\b"
+    r"\btype\s*(?:beat|beats|instrumental|track)?\b|\bish\b|\besque\b|\bstyle\b|\binspired\b|\blike\b|\bvibes?\b|\bsimilar\s+to\b|\bin\s+the\s+style\s+of\b|\bsounding\b|\bprod\b|\bproduced\s+by\b"
 )
 _MODIFY = re.compile(
     r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|now|same\s+(?:beat|but|thing)|keep\s+(?:it|everything)|can\s+it|more|less|again|tweak|adjust|set\s+(?:it|the))\b"
@@ -697,7 +697,7 @@ _INTERVAL_VERB = re.compile(
 _TRANSPOSE_EXTRA = re.compile(
     r"(?P<sign>[+-])(?<!\S[+-])\s?(?P<count>\d{1,2})\s*(?P<unit>semi\s*tones?|half\s*steps?|whole\s*steps?|st)\b"
     r"|\b(?P<count2>a\s+|one\s+|\d{1,2}\s+)?(?P<unit2>semi\s*tones?|half\s*steps?|whole\s*steps?|tones?|steps?)\s+(?P<dir2>up|down|higher|lower)\b"
-    r"|\btranspose\s+(?:it\s+)?(?P<dir>up|down)\s+(?:by\s+)?(?P<count3>\d{1,2})\b(?!\s*(?:bpm|bars?|%))"
+    r"|\btranspose\s+(?:it\s+)?(?P<dir>up|down|[+-])\s*(?:by\s+)?(?P<count3>\d{1,2})\b(?!\s*(?:bpm|bars?|%))"
     r"|\b(?:(?P<verb4>drop|lower|raise|bump|shift|move|pitch|transpose|take)\s+(?:the\s+key|it|everything|the\s+whole\s+thing)\s+(?:(?P<dir5>up|down)\s+)?|(?P<dir4>up|down)\s+)"
     r"(?:by\s+)?(?P<count4>a|an|one|\d{1,2})\s+(?P<unit4>whole\s+tones?|semi\s*tones?|half\s*steps?|whole\s*steps?|tones?|steps?)\b"
 )

@@ -203,12 +203,32 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<=[a-z0-9])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)", " . ", text)
     text = re.sub(r"(?<=\d)\s*%", " %", text)
     text = _SPACE.sub(" ", text).strip()
+    text = _ELONGATED.sub(_shorten, text)
     text = foreign_numbers_to_digits(text)
     text = _TYPO_PATTERN.sub(lambda m: TYPOS[m.group(1)], text)
     text = _fuzzy_fix(text)
     text = _NUMBER_WORD.sub(_number_word_to_digits, text)
     text = lone_numbers_to_digits(text)
     return _SPACE.sub(" ", text).strip()
+
+
+# "undoooo", "go baaack", "sooo good": a letter held for emphasis. Three or more of a letter
+# become two when that makes a known word ("goood" -> "good"), else one ("baaack" -> "back").
+_ELONGATED = re.compile(r"\b[a-z]*([a-z])\1\1[a-z]*\b")
+_TRIPLE = re.compile(r"([a-z])\1{2,}")
+_DOUBLED_WORDS = frozenset(
+    {"good", "too", "cool", "all", "off", "add", "soon", "feel", "free", "need", "keep", "yes",
+     "see", "fill", "full", "less", "kill", "sweet", "boom", "loop", "hooks", "hook", "hmm",
+     "umm", "uhh", "mmm"}
+)  # fmt: skip
+
+
+def _shorten(match: re.Match[str]) -> str:
+    word = match.group(0)
+    doubled = _TRIPLE.sub(r"\1\1", word)
+    if doubled in _DOUBLED_WORDS or doubled in _KNOWN_WORDS:
+        return doubled
+    return _TRIPLE.sub(r"\1", word)
 
 
 def _number_word_to_digits(match: re.Match[str]) -> str:
