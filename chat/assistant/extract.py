@@ -425,7 +425,7 @@ _LENGTH_RELATIVE: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"^\s*double\s+(?:it|this|that|the\s+beat)\s*[.!]*\s*$"), 2.0),
     (
         re.compile(
-            r"\b(?:half\s+as\s+long|half\s+the\s+(?:length|duration)|cut\s+(?:it|the\s+length)\s+in\s+half|halve\s+(?:it|the\s+(?:length|duration))|half\s+length|half\s+as\s+short|50\s*%\s+shorter)\b"
+            r"\b(?:half\s+as\s+long|twice\s+as\s+short|half\s+the\s+(?:length|duration)|cut\s+(?:it|the\s+length)\s+in\s+half|halve\s+(?:it|the\s+(?:length|duration))|half\s+length|half\s+as\s+short|50\s*%\s+shorter)\b"
         ),
         0.5,
     ),
@@ -681,6 +681,9 @@ _VARIATION_COUNT = re.compile(
     r"(?:more\s+|other\s+|different\s+|new\s+|alternate\s+|alternative\s+|quick\s+)*"
     r"(?:variations?|versions|takes|alternatives|alts|options|variants|ideas|flips)\b"
 )
+_HISTORY_BEFORE = re.compile(
+    r"\b(?:back|undo|revert|previous|earlier|restore|rewind)\s+(?:by\s+)?$"
+)
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "couple": 2, "few": 3, "some": 3, "several": 3,
                 "multiple": 3}  # fmt: skip
 _MAX_VARIATIONS = 4
@@ -764,7 +767,9 @@ _SECTION_EDITS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 def _variation_count(scan: _Scanner, found: Mentions) -> None:
-    def count(match: re.Match[str]) -> None:
+    def count(match: re.Match[str]) -> bool:
+        if _HISTORY_BEFORE.search(_before(scan.text, match.start())):
+            return False  # "go back two versions" walks the history, it asks for none
         word = match.group(1)
         if word.isdigit():
             number = int(word)
@@ -772,6 +777,7 @@ def _variation_count(scan: _Scanner, found: Mentions) -> None:
             number = next((n for w, n in _COUNT_WORDS.items() if w in word.split()), 3)
         found.variation_count = max(1, number)
         found.new_seed = True
+        return True
 
     scan.take(_VARIATION_COUNT, count)
 
