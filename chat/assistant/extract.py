@@ -501,7 +501,7 @@ _MODE_ONLY = re.compile(
     r"\b(?:(?:in\s+)?(?:a\s+)?(minor|major)(?:\s+key|\s+scale|\s+mode|\s+tonality)?|(minor|major)\s+key)\b"
 )
 _TRANSPOSE = re.compile(
-    r"\b(?:transpose|pitch|shift|move|key|tune|take)?\s*(?:it|the\s+key|this|everything)?\s*(up|down)\s+(?:by\s+)?(a|an|one|\d{1,2})?\s*"
+    r"\b(?:(?:transpose|pitch|shift|move|key|tune|take)\s+)?(?:(?:it|the\s+key|this|everything)\s+)?(up|down)\s+(?:by\s+)?(a|an|one|\d{1,2})?\s*"
     r"(semi\s*tones?|half\s*steps?|whole\s*steps?|steps?|tones?|octaves?|keys?|notes?)\b"
     r"|\b(?:transpose|pitch)\s+(?:it\s+)?(up|down)\b|\b(higher|lower)\s+key\b|\bkey\s+(up|down)\b|\b(raise|lower)\s+the\s+key\b"
     r"|\b(different|another|new|other)\s+key\b"
