@@ -211,13 +211,20 @@ _LONE_VALUES = {
 
 
 _COUPLE = re.compile(
-    r"\ba\s+(couple|few)(?:\s+of)?(?=\s+(?:more\s+|extra\s+)?(?:bpm|bars?|measures?|seconds?|secs?|semitones?|faster|slower|notches))"
+    r"\ba\s+(couple|few)(?:\s+of)?(?=\s+(?:more\s+|extra\s+)?(?:bpm|bars?|measures?|seconds?|secs?|semitones?|faster|slower))"
+)
+
+
+# "nudge it up a couple", "down a few": a small tempo step (a unit after it is read above).
+_COUPLE_STEP = re.compile(
+    r"\b(up|down)\s+(?:by\s+)?a\s+(couple|few)(?:\s+of)?\b(?!\s+(?:of\s+)?[a-z])"
 )
 
 
 def lone_numbers_to_digits(text: str) -> str:
     """ "bump it by seven" -> "bump it by 7"; "another one", "two of them" stay words."""
     text = _COUPLE.sub(lambda m: "2" if m.group(1) == "couple" else "3", text)
+    text = _COUPLE_STEP.sub(lambda m: f"{m.group(1)} {2 if m.group(2) == 'couple' else 3}", text)
 
     def lone(match: re.Match[str]) -> str:
         before = text[max(0, match.start() - 20) : match.start()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -313,20 +314,21 @@ _KNOWN_WORDS = frozenset(
 _FUZZY_CANDIDATE = re.compile(r"\b[a-z]{5,14}\b")
 
 
+@functools.lru_cache(maxsize=4096)
+def _fuzzy_word(word: str) -> str:
+    """One word's correction (cached: long turns repeat their words)."""
+    if word in _FUZZY_EXACT or word in FUZZY_STOPWORDS or word in _KNOWN_WORDS:
+        return word
+    for variant in (word, *_deletions(word)):
+        target = _FUZZY_INDEX.get(variant)
+        if target and target[0] == word[0] and abs(len(target) - len(word)) <= 1:
+            return target
+    return word
+
+
 def _fuzzy_fix(text: str) -> str:
     """Correct one-letter slips ("melodi", "fsater") in the vocabulary's distinctive words."""
-
-    def fix(match: re.Match[str]) -> str:
-        word = match.group(0)
-        if word in _FUZZY_EXACT or word in FUZZY_STOPWORDS or word in _KNOWN_WORDS:
-            return word
-        for variant in (word, *_deletions(word)):
-            target = _FUZZY_INDEX.get(variant)
-            if target and target[0] == word[0] and abs(len(target) - len(word)) <= 1:
-                return target
-        return word
-
-    return _FUZZY_CANDIDATE.sub(fix, text)
+    return _FUZZY_CANDIDATE.sub(lambda m: _fuzzy_word(m.group(0)), text)
 
 
 def words_of(text: str) -> list[str]:
