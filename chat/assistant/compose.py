@@ -35,7 +35,7 @@ _UNSET.update({"energy_delta": 0.0})
 # "make it 128, actually 126", "F minor - no wait, G minor", "140 I meant 145".
 _CORRECTION = re.compile(
     r"(?:^|[\s,.;!-])(?:no\s+wait|wait\s+no|wait|no\s+actually(?=\s*[,.;!-])|actually\s+no(?=\s*[,.;!-])|actually|i\s+meant|i\s+mean"
-    r"|or\s+rather|rather|make\s+that|sorry|correction|oops|er+m*|um+|uh+|no\s*,|nah\s*,?|ok\s+no)"
+    r"|or\s+rather|rather|make\s+that|sorry|correction|oops|er+m*|um+|uh+|hmm+\s+no|no(?=\s*[,.;!-])|nah\s*,?|ok\s+no)"
     r"(?=[\s,.;!-]|$)"
 )
 # After the marker there must be something to correct to, not a control phrase.
@@ -74,7 +74,7 @@ _TOO = re.compile(r"\btoo\b|\bnot\b|\bmore\b|\bless\b")
 _OTHER_TOPIC = re.compile(
     r"\b(?:were|was|used\s+to|last\s+(?:time|week|night|month|year)|yesterday|ago|my\s+(?:last|other|old|previous|first)"
     r"|other\s+(?:beats?|tracks?|songs?)|previous\s+(?:beats?|tracks?|songs?)|friend'?s?|his|her|their|usually|normally"
-    r"|i\s+(?:made|did|produced|had|always)|since|years?|born|i'?m\s+\d{1,2}|age|album|ep\b|mixtape|usual|typical)\b"
+    r"|i\s+(?:made|did|produced|had|always)|i'?d\s+have|would\s+have|back\s+(?:in|then)|since|years?|born|i'?m\s+\d{1,2}|age|album|ep\b|mixtape|usual|typical)\b"
 )
 _THIS_BEAT = re.compile(
     r"\b(?:make|set|change|put|take|bump|drop|push|slow|speed|turn|bring|can\s+you|want|need|keep|this\s+(?:one|beat|track)|mine|do\s+(?:this|it))\b"
@@ -231,6 +231,14 @@ def understand(normalized: str, original: str = "") -> Mentions:
                     edits.gains.pop(name, None)
                 segment = segment[revert.end() :]
             later = extract(_carry_unit(previous, segment), edits_only=True, cased_keys=keys)
+            if _NEGATED.search(previous[-16:]) and not _ADDITIVE.search(segment):
+                # "kill the clap. actually no, kill the snare": the clap edit is withdrawn.
+                named = later.tracks_on | later.tracks_off
+                if named:
+                    withdrawn = extract(previous, edits_only=True, cased_keys=keys)
+                    for name in (withdrawn.tracks_on | withdrawn.tracks_off) - named:
+                        edits.tracks_on.discard(name)
+                        edits.tracks_off.discard(name)
             if later.changes_spec():
                 edits = merge_mentions(edits, later)
         for name in _EDIT_FIELDS:
@@ -244,6 +252,8 @@ _ACTION_FIELDS = frozenset(
      "modify_words", "words", "cased_keys"}
 )  # fmt: skip
 _EDIT_FIELDS = tuple(f.name for f in fields(Mentions) if f.name not in _ACTION_FIELDS)
+_NEGATED = re.compile(r"\b(?:no|nah|nope|not\s+that|scratch\s+that|no\s+wait)\W*$")
+_ADDITIVE = re.compile(r"\b(?:too|also|as\s+well|and\s+also|plus)\b")
 _KEEP_IT = re.compile(
     r"^[\s,.;!-]*(?:keep|leave)\s+(?:it|that|them|those)(?:\s+in)?\b(?=\s*[,.;]\s*\S)"
 )

@@ -350,6 +350,11 @@ _BPM_CONTEXT = re.compile(
     r"(?:\b(?:at|@|around|about|roughly|approx|approximately|like|~|to|tempo|bpm|speed|make\s+it|set\s+it\s+to|go|push\s+it\s+to|bump\s+it\s+to|take\s+it\s+to|bring\s+it\s+to)\s*)$"
 )
 _BPM_TARGET = re.compile(r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?)\s*$")
+_COUNTED_NOUN = re.compile(
+    r"\s+(?!(?:bpm|bars|beats|measures|seconds|secs|minutes|mins|semitones|steps|tones|hats"
+    r"|claps|snares|kicks|drums|percs|bells|plucks|pads|keys|chords|strings|vibes|please|pls|thanks"
+    r"|is|was|as)\b)[a-z]{3,}s\b"
+)
 _SLOWEST_TARGET = 40
 _STEP_DOWN_BEFORE = re.compile(
     r"\b(?:down|slower|lower|drop|reduce|decrease|minus|less|back\s+off)\b"
@@ -587,6 +592,7 @@ _DRUMLESS = re.compile(
 )
 _EVERYTHING_OFF = re.compile(
     r"\b(?:everything|all|all\s+tracks|the\s+rest)\s+(?:else\s+)?(?:off|out|muted|gone)\b"
+    r"|\b(?:should|can|must|has\s+to|needs\s+to|gotta)\s+go\b"
 )
 _CLAUSE_SPLIT = re.compile(
     r"[.;!?,]|\s-\s|\bbut\b(?<!everything\sbut)(?<!all\sbut)|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)"
@@ -1135,6 +1141,8 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
             before = _before(scan.text, match.start())
             if value in (808, 909, 303, 707, 606) or re.search(r"\btop\s*$", before):
                 continue
+            if _COUNTED_NOUN.match(_after(scan.text, match.end())):
+                continue  # "99 problems", "3 songs": a count of something, not a tempo
             if 40 <= value <= 220 or (_BPM_CONTEXT.search(before) and 10 <= value < 1000):
                 candidates.append((bool(_BPM_TARGET.search(before)), match))
         if candidates:
