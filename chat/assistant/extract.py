@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .prefilter import accelerate_globals, accelerated, could_match
 from .text import trie_alternation
 from .theory import INTERVAL, interval_semitones
 from .vocabulary import (
@@ -154,8 +155,10 @@ class _Scanner:
         self, pattern: re.Pattern[str], handle: Callable[[re.Match[str]], bool | None]
     ) -> None:
         """Call ``handle`` on each match; blank the span unless it returns False."""
+        if not could_match(pattern, self.text):
+            return
         # No real turn names one thing 40 times; stopping there keeps junk input cheap.
-        matches = itertools.islice(pattern.finditer(self.text), _MAX_MATCHES)
+        matches = itertools.islice(accelerated(pattern).finditer(self.text), _MAX_MATCHES)
         spans = [m.span() for m in matches if handle(m) is not False]
         if spans:
             pieces, last = [], 0
@@ -166,7 +169,9 @@ class _Scanner:
             self.text = "".join(pieces)
 
     def has(self, pattern: re.Pattern[str]) -> bool:
-        return pattern.search(self.text) is not None
+        return (
+            could_match(pattern, self.text) and accelerated(pattern).search(self.text) is not None
+        )
 
 
 def _alternation(words: object) -> str:
@@ -1604,3 +1609,7 @@ def _cased_keys(original: str) -> set[str]:
 def _cased_key(found: Mentions, letter: str, acc: str) -> bool:
     """Was this key written with a capital letter in the original text (``Am``, ``Eb``)?"""
     return (letter.upper() + acc) in found.cased_keys
+
+
+# Every pattern above skips straight to the characters its matches can start with.
+accelerate_globals(globals())

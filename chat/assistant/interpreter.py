@@ -27,6 +27,7 @@ from .compose import understand
 from .extract import Mentions
 from .history import turns
 from .intent import Intent
+from .prefilter import accelerate_globals
 from .sections import apply_section_edits, fit_sections
 from .text import FOREIGN, looks_foreign, normalize, screen, words_of
 from .theory import relative_key, transpose_tonic
@@ -565,3 +566,7 @@ def _apply_feel(data: dict[str, Any], found: Mentions, notes: list[str], *, crea
                 break
             mood = candidate
         data["mood"] = mood
+
+
+# Every pattern above skips straight to the characters its matches can start with.
+accelerate_globals(globals())

@@ -6,6 +6,8 @@ import re
 
 from generation.engine.spec import PITCH_CLASSES, normalize_tonic
 
+from .prefilter import accelerate_globals
+
 __all__ = ["INTERVAL", "interval_semitones", "relative_key", "transpose_tonic"]
 
 # Named intervals in semitones: (major or perfect, minor); None where a quality makes no sense.
@@ -80,3 +82,7 @@ def relative_key(tonic: str, mode: str) -> tuple[str, str]:
     if mode == "minor":
         return transpose_tonic(tonic, 3), "major"
     return transpose_tonic(tonic, -3), "minor"
+
+
+# Every pattern above skips straight to the characters its matches can start with.
+accelerate_globals(globals())
