@@ -1,4 +1,4 @@
-"""Literal start strings of a regex, so a pass can be skipped when none of them is in the text."""
+"""Regexes that skip ahead: the characters a match can start with, the literals it must contain."""
 
 from __future__ import annotations
 
@@ -13,71 +13,14 @@ __all__ = [
     "accelerated",
     "could_match",
     "required_literals",
-    "start_literals",
 ]
 
 _MAX_LITERALS = 48
-_MAX_LENGTH = 16
 _ZERO_WIDTH = {sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT}
-_cache: dict[re.Pattern[str], tuple[str, ...] | None] = {}
-_required_cache: dict[re.Pattern[str], tuple[str, ...] | None] = {}
 
 
 class _Unknown(Exception):
-    """The pattern can start with a character the analysis does not bound."""
-
-
-def _starts(items: list, rest: tuple[str, ...]) -> tuple[str, ...]:
-    """Every string a match of ``items`` followed by ``rest`` must begin with (a prefix set)."""
-    out: tuple[str, ...] = ("",)
-    for index, (op, av) in enumerate(items):
-        if op in _ZERO_WIDTH:
-            # Boundaries and lookarounds only narrow where a match may start.
-            continue
-        if op is sre_constants.LITERAL:
-            out = tuple(s + chr(av) for s in out)
-        elif op is sre_constants.IN:
-            chars = []
-            for kind, value in av:
-                if kind is not sre_constants.LITERAL:
-                    return _close(out)
-                chars.append(chr(value))
-            out = tuple(s + c for s in out for c in chars)
-        elif op is sre_constants.SUBPATTERN:
-            _group, add_flags, _del_flags, sub = av
-            if add_flags & re.IGNORECASE:
-                raise _Unknown
-            tails = _starts(list(sub.data) + list(items[index + 1 :]), ())
-            return _close(tuple(s + t for s in out for t in tails))
-        elif op is sre_constants.BRANCH:
-            tails = tuple(
-                t
-                for branch in av[1]
-                for t in _starts(list(branch.data) + list(items[index + 1 :]), ())
-            )
-            return _close(tuple(s + t for s in out for t in tails))
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-            low, _high, sub = av
-            # After one repetition comes another or the rest, so the analysis stops there.
-            tails = _starts(list(sub.data), ())
-            if low == 0:
-                tails += _starts(list(items[index + 1 :]), ())
-            return _close(tuple(s + t for s in out for t in tails))
-        else:
-            return _close(out)
-        if len(out) > _MAX_LITERALS or max(map(len, out)) >= _MAX_LENGTH:
-            return _close(out)
-    return _close(out)
-
-
-def _close(found: tuple[str, ...]) -> tuple[str, ...]:
-    """Shorten the set until it is small; an empty string means 'anything'."""
-    found = tuple(s[:_MAX_LENGTH] for s in found)
-    length = _MAX_LENGTH
-    while len(set(found)) > _MAX_LITERALS and length > 0:
-        length -= 1
-        found = tuple(s[:length] for s in found)
-    return tuple(sorted(set(found)))
+    """The pattern has a part the analysis cannot bound (a case-insensitive group)."""
 
 
 def _required(items: list) -> tuple[str, ...] | None:
@@ -119,8 +62,6 @@ def _required(items: list) -> tuple[str, ...] | None:
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` contains; None when unbounded."""
-    if pattern in _required_cache:
-        return _required_cache[pattern]
     literals: tuple[str, ...] | None = None
     if not pattern.flags & re.IGNORECASE and isinstance(pattern.pattern, str):
         try:
@@ -129,41 +70,28 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
             literals = None
     if literals is not None and "" in literals:
         literals = None
-    _required_cache[pattern] = literals
     return literals
 
 
-def start_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    """Strings one of which every match of ``pattern`` starts with; None when unbounded."""
-    if pattern in _cache:
-        return _cache[pattern]
-    literals: tuple[str, ...] | None
-    if pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
-        literals = None
-    else:
-        try:
-            parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-            literals = _starts(list(parsed.data), ())
-        except (_Unknown, RecursionError):
-            literals = None
-        if literals is not None and "" in literals:
-            literals = None
-        elif literals is not None:
-            # A literal that starts with a shorter one adds nothing to the test.
-            literals = tuple(
-                s for s in literals if not any(s != t and s.startswith(t) for t in literals)
-            )
-    _cache[pattern] = literals
-    return literals
+_MAX_CACHED = 4096
+_gates: dict[re.Pattern[str], tuple[str, ...]] = {}
 
 
 def could_match(pattern: re.Pattern[str], text: str) -> bool:
-    """False only when no match of ``pattern`` can exist in ``text`` (a cheap substring test)."""
-    required = required_literals(pattern)
-    if required is not None and not any(literal in text for literal in required):
-        return False
-    literals = start_literals(pattern)
-    return literals is None or any(literal in text for literal in literals)
+    """False only when no match of ``pattern`` can exist in ``text`` (a cheap substring test).
+
+    Only strings of three or more characters are tested: shorter ones are in nearly every
+    long turn, and the test would cost more than the scan it saves.
+    """
+    gate = _gates.get(pattern)
+    if gate is None:
+        required = required_literals(pattern)
+        gate = required if required and min(map(len, required)) >= 3 else ()
+        if len(_gates) < _MAX_CACHED:
+            _gates[pattern] = gate
+    if not gate:
+        return True
+    return any(literal in text for literal in gate)
 
 
 _fast: dict[re.Pattern[str], re.Pattern[str]] = {}
@@ -249,7 +177,9 @@ def accelerated(pattern: re.Pattern[str]) -> re.Pattern[str]:
                 parsed.state.groupdict,
                 tuple(indexgroup),
             )
-    _fast[pattern] = fast
+    if len(_fast) < _MAX_CACHED:
+        # Patterns are module constants; the bound only guards against a caller building them.
+        _fast[pattern] = fast
     return fast
 
 
