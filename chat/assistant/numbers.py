@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .prefilter import accelerate_globals
+from .prefilter import accelerate_globals, could_match
 
 __all__ = ["foreign_numbers_to_digits", "lone_numbers_to_digits"]
 
@@ -176,7 +176,8 @@ def foreign_numbers_to_digits(text: str) -> str:
         value = total + unit + tens
         return str(value) if value else word
 
-    text = _GERMAN_GLUED.sub(glued, text)
+    if could_match(_GERMAN_GLUED, text):  # no "hundert"/"zig"/"ßig" in most turns
+        text = _GERMAN_GLUED.sub(glued, text)
 
     def sequence(match: re.Match[str]) -> str:
         phrase = match.group(0)

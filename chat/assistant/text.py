@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .numbers import foreign_numbers_to_digits, lone_numbers_to_digits
-from .prefilter import accelerate_globals
+from .prefilter import accelerate_globals, accelerated, could_match
 from .vocabulary import (
     ARTIST_GENRES,
     EXPORT_FORMATS,
@@ -75,6 +75,37 @@ _INJECTION = re.compile(
     r"|\brm\s+-rf\b|\bdrop\s+table\b|;\s*--|<\s*script\b|\beval\s*\(|__import__|\bos\.system\b",
     re.IGNORECASE,
 )
+
+
+def _top_level_branches(source: str) -> list[str]:
+    """``a|b(c|d)|e`` -> ``["a", "b(c|d)", "e"]``: the alternatives a match may take."""
+    parts, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(source):
+        ch = source[index]
+        if ch == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            index += 1 if source[index + 1 : index + 2] != "]" else 2
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:index])
+            start = index + 1
+        index += 1
+    parts.append(source[start:])
+    return parts
+
+
+# A match of the alternation is a match of one alternative; each alone is skipped unless its
+# literals are in the text, and scanned from the few characters it can start with.
+_INJECTION_LOWERED = tuple(re.compile(part) for part in _top_level_branches(_INJECTION.pattern))
 # Every injection pattern contains one of these; most turns contain none, so the (slow,
 # case-insensitive) pattern is skipped.
 _INJECTION_WORDS = (
@@ -120,25 +151,41 @@ def screen(raw: object) -> Screened:
         return Screened(raw[:MAX_CHARS], TOO_LONG)
     junk = len(_CONTROL.findall(raw))
     if not raw.isascii():
-        junk += sum(1 for ch in raw if not ch.isascii() and _is_junk(ch))
+        # Only the non-ASCII characters can be junk beyond the control codes; the regex finds
+        # them without a Python loop over every character.
+        junk += sum(1 for ch in _NON_ASCII.findall(raw) if _is_junk(ch))
     if "\x00" in raw or (raw and junk / len(raw) > 0.1) or junk > 20:
         return Screened("", BINARY)
     text = _CONTROL.sub(" ", raw)
     if not text.isascii():
-        text = "".join(" " if not ch.isascii() and _is_junk(ch) else ch for ch in text)
+        text = _NON_ASCII.sub(lambda m: " " if _is_junk(m.group(0)) else m.group(0), text)
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", " ", text).strip()
     if not text or not any(ch.isalnum() or ch == "?" for ch in text):
         return Screened(text, EMPTY)
     lowered = text.lower()
-    if any(word in lowered for word in _INJECTION_WORDS) and _INJECTION.search(text):
+    if any(word in lowered for word in _INJECTION_WORDS) and _is_injection(text, lowered):
         return Screened(text, INJECTION)
-    letters = [ch for ch in text if ch.isalpha()]
+    if text.isascii():
+        return Screened(text)  # no letter of another script
+    letters = sum(map(str.isalpha, text))
     if letters:
-        foreign = sum(1 for ch in letters if not ch.isascii() and _non_latin(ch))
-        if foreign / len(letters) > 0.5:
+        foreign = sum(1 for ch in _NON_ASCII.findall(text) if ch.isalpha() and _non_latin(ch))
+        if foreign / letters > 0.5:
             return Screened(text, FOREIGN)
     return Screened(text)
+
+
+def _is_injection(text: str, lowered: str) -> bool:
+    if all(ch.lower() == ch == ch.upper() for ch in _NON_ASCII.findall(text)):
+        # ASCII letters and caseless symbols (emoji) fold exactly as lowercasing does, so the
+        # case-sensitive twin on the lowered text finds what the case-insensitive pattern
+        # finds, and the engine can skip ahead (it cannot for a case-insensitive pattern).
+        return any(
+            could_match(part, lowered) and accelerated(part).search(lowered) is not None
+            for part in _INJECTION_LOWERED
+        )
+    return _INJECTION.search(text) is not None
 
 
 def looks_foreign(words: list[str]) -> bool:
@@ -148,6 +195,7 @@ def looks_foreign(words: list[str]) -> bool:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _is_junk(ch: str) -> bool:
@@ -205,7 +253,8 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<=[a-z0-9])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)", " . ", text)
     text = re.sub(r"(?<=\d)\s*%", " %", text)
     text = _SPACE.sub(" ", text).strip()
-    text = _ELONGATED.sub(_shorten, text)
+    if _TRIPLE.search(text):  # every held letter is a triple; most turns have none
+        text = _ELONGATED.sub(_shorten, text)
     text = foreign_numbers_to_digits(text)
     text = _TYPO_PATTERN.sub(lambda m: TYPOS[m.group(1)], text)
     text = _fuzzy_fix(text)
