@@ -226,6 +226,10 @@ _QUOTES = str.maketrans(
     }
 )
 _WORD = re.compile(r"[a-z0-9#&$'./]+|[^\sa-z0-9]")
+_LOOSE_QUOTE = re.compile(r"(?<![a-z0-9])'|'(?![a-z])")
+_PUNCTUATION = re.compile(r"([!?,;()\[\]{}\"*~^|<>=_])")
+_FULL_STOP = re.compile(r"(?<=[a-z0-9])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)")
+_PERCENT = re.compile(r"(?<=\d)\s*%")
 _HYPHEN_JOIN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
 _SPACE = re.compile(r"\s+")
 _TYPO_PATTERN = re.compile(r"\b(?<!['&])(" + trie_alternation(TYPOS) + r")(?![\w'&])")
@@ -248,10 +252,10 @@ def normalize(text: str) -> str:
     text = text.translate(_QUOTES).lower()
     text = _HYPHEN_JOIN.sub(" ", text)
     # Keep "r&b", "d&b", "1/16", "1:30", "f#", "0.5" intact; pad other punctuation with spaces.
-    text = re.sub(r"(?<![a-z0-9])'|'(?![a-z])", " ", text)
-    text = re.sub(r"([!?,;()\[\]{}\"*~^|<>=_])", r" \1 ", text)
-    text = re.sub(r"(?<=[a-z0-9])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)", " . ", text)
-    text = re.sub(r"(?<=\d)\s*%", " %", text)
+    text = _LOOSE_QUOTE.sub(" ", text)
+    text = _PUNCTUATION.sub(r" \1 ", text)
+    text = _FULL_STOP.sub(" . ", text)
+    text = _PERCENT.sub(" %", text)
     text = _SPACE.sub(" ", text).strip()
     if _TRIPLE.search(text):  # every held letter is a triple; most turns have none
         text = _ELONGATED.sub(_shorten, text)
