@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .prefilter import accelerate_globals, accelerated, could_match
+from .prefilter import accelerate_globals, runnable
 from .text import trie_alternation
 from .theory import INTERVAL, interval_semitones
 from .vocabulary import (
@@ -155,10 +155,11 @@ class _Scanner:
         self, pattern: re.Pattern[str], handle: Callable[[re.Match[str]], bool | None]
     ) -> None:
         """Call ``handle`` on each match; blank the span unless it returns False."""
-        if not could_match(pattern, self.text):
+        fast = runnable(pattern, self.text)
+        if fast is None:
             return
         # No real turn names one thing 40 times; stopping there keeps junk input cheap.
-        matches = itertools.islice(accelerated(pattern).finditer(self.text), _MAX_MATCHES)
+        matches = itertools.islice(fast.finditer(self.text), _MAX_MATCHES)
         spans = [m.span() for m in matches if handle(m) is not False]
         if spans:
             pieces, last = [], 0
@@ -169,9 +170,8 @@ class _Scanner:
             self.text = "".join(pieces)
 
     def has(self, pattern: re.Pattern[str]) -> bool:
-        return (
-            could_match(pattern, self.text) and accelerated(pattern).search(self.text) is not None
-        )
+        fast = runnable(pattern, self.text)
+        return fast is not None and fast.search(self.text) is not None
 
 
 def _alternation(words: object) -> str:

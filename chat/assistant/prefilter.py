@@ -13,6 +13,7 @@ __all__ = [
     "accelerated",
     "could_match",
     "required_literals",
+    "runnable",
 ]
 
 _MAX_LITERALS = 48
@@ -180,6 +181,23 @@ def accelerated(pattern: re.Pattern[str]) -> re.Pattern[str]:
     if len(_fast) < _MAX_CACHED:
         # Patterns are module constants; the bound only guards against a caller building them.
         _fast[pattern] = fast
+    return fast
+
+
+_plans: dict[re.Pattern[str], tuple[re.Pattern[str], tuple[str, ...]]] = {}
+
+
+def runnable(pattern: re.Pattern[str], text: str) -> re.Pattern[str] | None:
+    """The :func:`accelerated` ``pattern``, or None when :func:`could_match` rules it out."""
+    plan = _plans.get(pattern)
+    if plan is None:
+        could_match(pattern, "")
+        plan = (accelerated(pattern), _gates.get(pattern, ()))
+        if len(_plans) < _MAX_CACHED:
+            _plans[pattern] = plan
+    fast, gate = plan
+    if gate and not any(literal in text for literal in gate):
+        return None
     return fast
 
 
