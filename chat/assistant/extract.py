@@ -1361,17 +1361,19 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
         clause = text[start:end]
         mentions = list(_TRACK.finditer(clause))
         everything = _EVERYTHING.search(clause)
-        verbs = _verbs(clause)
         if not mentions and not everything:
             carry_only = False
             # "the melody is annoying, remove it": the pronoun is the last track named.
-            pronoun = _PRONOUN.search(clause)
-            kinds = [v[2] for v in verbs if pronoun and v[0] < pronoun.start()]
+            pronoun = _PRONOUN.search(clause) if last_tracks else None
+            if pronoun is None:
+                continue  # most clauses of a long turn: no track, so no verbs to read
+            kinds = [v[2] for v in _verbs(clause) if v[0] < pronoun.start()]
             # Only removals and level changes: "make it 150" or "bring it back" are not about
             # the track named before.
             if last_tracks and kinds and kinds[-1] in ("off", "louder", "quieter"):
                 _set_tracks(found, last_tracks, kinds[-1])
             continue
+        verbs = _verbs(clause)
         if everything and not mentions:
             kinds = {kind for _, _, kind in verbs}
             if "on" in kinds:
