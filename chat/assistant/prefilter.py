@@ -147,6 +147,19 @@ def accelerated(pattern: re.Pattern[str]) -> re.Pattern[str]:
     fast = _fast.get(pattern)
     if fast is not None:
         return fast
+    try:
+        fast = _with_start_set(pattern)
+    except (AttributeError, TypeError, ValueError, RuntimeError):
+        # The compiler internals this leans on are private; if they change, the plain pattern
+        # still gives the same matches, only slower.
+        fast = pattern
+    if len(_fast) < _MAX_CACHED:
+        # Patterns are module constants; the bound only guards against a caller building them.
+        _fast[pattern] = fast
+    return fast
+
+
+def _with_start_set(pattern: re.Pattern[str]) -> re.Pattern[str]:
     fast = pattern
     if not pattern.flags & re.IGNORECASE and isinstance(pattern.pattern, str):
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
@@ -178,9 +191,6 @@ def accelerated(pattern: re.Pattern[str]) -> re.Pattern[str]:
                 parsed.state.groupdict,
                 tuple(indexgroup),
             )
-    if len(_fast) < _MAX_CACHED:
-        # Patterns are module constants; the bound only guards against a caller building them.
-        _fast[pattern] = fast
     return fast
 
 
