@@ -199,8 +199,13 @@ def _apply_turn(
             spec=intent.spec,
             change_summary=storable(summary)[:500],
             created_by_message=message,
+            variations=tuple(getattr(intent, "variations", None) or ()),
         )
         version, job = change.version, change.job
+        if change.variations:
+            numbers = [f"v{v.number}" for v, _ in [(version, job), *change.variations]]
+            version, job = change.variations[-1]
+            reply_text = replies.variations_made(reply_text, numbers)
     elif action in ("undo", "redo"):
         change = generation_services.beat_apply(
             kind=action,

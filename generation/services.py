@@ -50,11 +50,16 @@ def version_create(
     spec: BeatSpec,
     change_summary: str = "",
     created_by_message: object | None = None,
+    sibling_of: BeatVersion | None = None,
 ) -> tuple[BeatVersion, GenerationJob]:
-    """Write the next immutable version (parent: the current one), make it current, and
-    queue its render once the transaction commits."""
+    """Write the next immutable version (parent: the current one, or ``sibling_of``'s parent
+    for a variation), make it current, and queue its render once the transaction commits."""
     version = version_write(
-        beat=beat, spec=spec, change_summary=change_summary, created_by_message=created_by_message
+        beat=beat,
+        spec=spec,
+        change_summary=change_summary,
+        created_by_message=created_by_message,
+        sibling_of=sibling_of,
     )
     return version, job_create(version=version)
 
@@ -66,10 +71,11 @@ def version_write(
     spec: BeatSpec,
     change_summary: str = "",
     created_by_message: object | None = None,
+    sibling_of: BeatVersion | None = None,
 ) -> BeatVersion:
     """The version half of :func:`version_create`: the row, made current, announced; no job."""
     beat = Beat.objects.select_for_update().get(pk=beat.pk)
-    parent = beat.current_version
+    parent = sibling_of.parent if sibling_of is not None else beat.current_version
     number = (beat.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     version = BeatVersion.objects.create(
         beat=beat,
@@ -180,6 +186,8 @@ class BeatChange:
     beat: Beat | None
     version: BeatVersion | None = None
     job: GenerationJob | None = None
+    # "give me 3 variations": the versions after the first, siblings of it (same parent).
+    variations: tuple[tuple[BeatVersion, GenerationJob], ...] = ()
 
 
 @transaction.atomic
@@ -193,6 +201,7 @@ def beat_apply(
     change_summary: str = "",
     created_by_message: object | None = None,
     restore_number: int | None = None,
+    variations: tuple[BeatSpec, ...] = (),
 ) -> BeatChange:
     """The one call a chat turn makes into generation. ``create``: a new beat (also the first
     turn of ``modify``) and its first version; ``modify``: the next version of ``beat``; both
@@ -209,7 +218,17 @@ def beat_apply(
             change_summary=change_summary,
             created_by_message=created_by_message,
         )
-        return BeatChange(beat=beat, version=version, job=job)
+        siblings = tuple(
+            version_create(
+                beat=beat,
+                spec=variation,
+                change_summary=f"variation {number} (new seed)",
+                created_by_message=created_by_message,
+                sibling_of=version,
+            )
+            for number, variation in enumerate(variations, start=2)
+        )
+        return BeatChange(beat=beat, version=version, job=job, variations=siblings)
     if kind not in ("undo", "redo"):
         raise ValueError(f"unknown beat change {kind!r}")
     if beat is None:

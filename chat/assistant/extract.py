@@ -7,6 +7,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .prefilter import accelerate_globals, runnable
+from .text import trie_alternation
+from .theory import INTERVAL, interval_semitones
 from .vocabulary import (
     ARTIST_GENRES,
     ARTISTS_NEEDING_CONTEXT,
@@ -31,7 +34,7 @@ from .vocabulary import (
     WEAK_TRACK_WORDS,
 )
 
-__all__ = ["Mentions", "extract"]
+__all__ = ["Mentions", "extract", "extract_actions"]
 
 
 @dataclass
@@ -71,6 +74,12 @@ class Mentions:
     mode_hint: str | None = None
     strong_mode_hint: str | None = None
     new_seed: bool = False
+    variation_count: int = 0
+    key_relation: str | None = None
+    transpose_options: tuple[int, int] | None = None
+    solo: set[str] = field(default_factory=set)
+    section_edits: list[tuple[str, str]] = field(default_factory=list)
+    spared: set[str] = field(default_factory=set)
     unsupported: list[str] = field(default_factory=list)
     # action signals
     undo: bool = False
@@ -127,6 +136,9 @@ class Mentions:
             or self.moods
             or self.new_seed
             or self.mode_hint
+            or self.key_relation
+            or self.transpose_options
+            or self.section_edits
         )
 
 
@@ -143,8 +155,11 @@ class _Scanner:
         self, pattern: re.Pattern[str], handle: Callable[[re.Match[str]], bool | None]
     ) -> None:
         """Call ``handle`` on each match; blank the span unless it returns False."""
+        fast = runnable(pattern, self.text)
+        if fast is None:
+            return
         # No real turn names one thing 40 times; stopping there keeps junk input cheap.
-        matches = itertools.islice(pattern.finditer(self.text), _MAX_MATCHES)
+        matches = itertools.islice(fast.finditer(self.text), _MAX_MATCHES)
         spans = [m.span() for m in matches if handle(m) is not False]
         if spans:
             pieces, last = [], 0
@@ -155,15 +170,24 @@ class _Scanner:
             self.text = "".join(pieces)
 
     def has(self, pattern: re.Pattern[str]) -> bool:
-        return pattern.search(self.text) is not None
+        fast = runnable(pattern, self.text)
+        return fast is not None and fast.search(self.text) is not None
 
 
 def _alternation(words: object) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+    return trie_alternation(words)
 
 
 def _phrase(words: object) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w#&$'])(?:" + _alternation(words) + r")(?![\w#&$])")
+    """Any of ``words`` as a whole phrase. Word-initial entries are tried only at word starts
+    (a lookbehind at every position costs more than the whole match on long turns)."""
+    listed = list(words)  # type: ignore[call-overload]
+    wordy = [w for w in listed if w[:1].isalnum() or w[:1] == "_"]
+    other = [w for w in listed if w not in wordy]
+    parts = [r"\b(?<![#&$'])(?:" + _alternation(wordy) + ")"] if wordy else []
+    if other:
+        parts.append(r"(?<![\w#&$'])(?:" + _alternation(other) + ")")
+    return re.compile("(?:" + "|".join(parts) + r")(?![\w#&$])")
 
 
 _NUM = r"(\d{1,4}(?:\.\d+)?)"
@@ -174,7 +198,7 @@ _BIG = (
 
 # --- actions --------------------------------------------------------------------------------
 _VERSION = re.compile(
-    r"(?<![\w])(?:version|ver|v|revision|rev|draft|iteration)\s*(?:number\s*|no\.?\s*|#\s*)?(\d{1,3})\b"
+    r"\b(?:version|ver|v|revision|rev|draft|iteration)\s*(?:number\s*|no\.?\s*|#\s*)?(\d{1,3})\b"
     r"|\b(?:the\s+)?(first|original|initial|1st|2nd|3rd|second|third)\s+(?:version|one|take|beat|draft)\b"
     r"|\bthe\s+original\b"
 )
@@ -196,7 +220,7 @@ _UNDO = re.compile(
     r"|i\s+liked\s+the\s+(?:previous|last|old|other|earlier)|before\s+was\s+better|the\s+old\s+one"
     r"|change\s+it\s+back|(?:put|set|make)\s+it\s+back\s+(?:how|the\s+way|to\s+how|like)|back\s+how\s+it\s+was"
     r"|(?:one\s+)?step\s+back|undo\s+(?:the\s+)?last|(?:didn'?t|don'?t|do\s+not)\s+like\s+(?:that|the\s+last|this|the|your)\s+(?:change|edit|tweak|version|one)|didn'?t\s+like\s+that"
-    r"|restore|rewind|reverse\s+that|cancel\s+that|oops)\b"
+    r"|restore|rewind|reverse\s+that|cancel\s+that|oops|(?:scrap|ditch|lose|drop|kill|forget)\s+(?:that|the\s+last|this|my\s+last)\s+(?:change|edit|tweak))\b"
 )
 # A bare "nah" right after a change means "not that": take it back.
 _NAH = re.compile(
@@ -206,8 +230,12 @@ _REDO = re.compile(
     r"\b(?:redo|re\s+do|bring\s+(?:it|that|this)\s+back|put\s+(?:it|that|this)\s+back|undo\s+(?:the|that|my)\s+undo|go\s+forward"
     r"|step\s+forward|forward\s+again|ctrl\s*\+?\s*y|ctrl\s*\+?\s*shift\s*\+?\s*z|cmd\s*\+?\s*shift\s*\+?\s*z"
     r"|actually\s+keep\s+(?:it|that|the\s+change)|changed\s+my\s+mind\s*,?\s*keep\s+(?:it|that)"
-    r"|no\s+wait\s*,?\s*(?:bring|put)\s+it\s+back|reapply|re\s+apply|undo\s+undo)\b"
+    r"|no\s+wait\s*,?\s*(?:bring|put)\s+it\s+back|reapply|re\s+apply|undo\s+undo"
+    r"|(?:bring|put|get|give\s+me|want|need)\s+(?:back\s+)?(?:the\s+|that\s+|my\s+)?(?:last\s+|latest\s+|previous\s+)?(?:change|edit|tweak)s?(?:\s+back)?"
+    r"|(?:redo|reapply|re\s+apply|restore)\s+(?:the\s+|that\s+|my\s+)?(?:last\s+)?(?:change|edit|tweak)"
+    r"|(?:change|edit|tweak)\s+back\s+(?:on|in)|forward\s+(?:one|a\s+step)|(?:un\s*undo|undo\s+the\s+undo))\b"
 )
+_FORWARD_AGAIN = re.compile(r"\b(?:go\s+|step\s+)?forward\s+again\b|\bredo\s+again\b")
 _EXPORT_VERB = re.compile(
     r"\b(?:export|exports|download|dl|bounce|bounced|render\s+out|print\s+out|send|give|get|save|share|grab"
     r"|deliver|can\s+i\s+(?:have|get)|i\s+want|i\s+need|need|want|hand\s+over|links?|files?|pull\s+up"
@@ -223,7 +251,7 @@ _EXPORT_FORMAT = _phrase(EXPORT_FORMATS)
 _NEW_BEAT = re.compile(
     r"\b(?:new\s+(?:beat|track|song|one|instrumental|idea|project|tune|loop|riddim)|another\s+(?:beat|track|song|instrumental)"
     r"|different\s+(?:beat|track|song)|start\s+(?:over|again|fresh|from\s+scratch|a\s+new)|from\s+scratch"
-    r"|fresh\s+(?:start|beat|track)|brand\s+new|scrap\s+(?:it|this|that)|restart|clean\s+slate"
+    r"|fresh\s+(?:start|beat|track)|brand\s+new|scrap\s+(?:it|this|that)(?!\s+(?:change|edit|tweak|last))|restart|clean\s+slate"
     r"|something\s+(?:completely|totally|entirely)\s+different|next\s+beat|make\s+(?:a\s+new|another\s+beat)"
     r"|let'?s\s+start\s+over|reset)\b"
 )
@@ -233,7 +261,7 @@ _CREATE = re.compile(
     r"|do|let'?s|start|instrumentals|tune|jam|groove|vibe|bop)\b"
 )
 _TYPE_BEAT = re.compile(
-    r"\btype\s*(?:beat|beats|instrumental|track)?\b|\bstyle\b|\binspired\b|\blike\b|\bvibes?\b|\bsimilar\s+to\b|\bin\s+the\s+style\s+of\b|\bsounding\b|\bprod\b|\bproduced\s+by\b"
+    r"\btype\s*(?:beat|beats|instrumental|track)?\b|\bish\b|\besque\b|\bstyle\b|\binspired\b|\blike\b|\bvibes?\b|\bsimilar\s+to\b|\bin\s+the\s+style\s+of\b|\bsounding\b|\bprod\b|\bproduced\s+by\b"
 )
 _MODIFY = re.compile(
     r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|now|same\s+(?:beat|but|thing)|keep\s+(?:it|everything)|can\s+it|more|less|again|tweak|adjust|set\s+(?:it|the))\b"
@@ -312,9 +340,10 @@ _THANKS = re.compile(
 
 # --- tempo ------------------------------------------------------------------------------------
 _BPM_DELTA = re.compile(
-    r"(?:\b(?:up|raise|increase|bump|push|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?|(?:(?<=\s)|^)\+\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
-    r"|(?:\b(?:down|lower|decrease|drop|reduce|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?|(?:(?<=\s)|^)-(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
-    r"|\b(\d{1,3})\s*(bpm|%|percent)\s+(faster|slower|higher|lower|more|less|up|down|quicker)\b"
+    r"(?:\b(?:up|raise|increase|bump|push|plus|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|\+(?<!\S\+)\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"|(?:\b(?:down|lower|decrease|drop|reduce|minus|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|-(?<!\S-)(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"|\b(\d{1,3})\s*(bpm|%|percent|)\s*(faster|slower|higher|lower|more|less|up|down|quicker)\b(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?|hats?))"
+    r"|\b(?:(?:knock|shave)\s+(?:it\s+)?(?:down\s+)?(?:off\s+)?|(?:take|chop|drop|cut)\s+(?:it\s+)?(?:down\s+)?(?=\d{1,3}\s*(?:bpm|%|percent|)\s*(?:off|down|from)\b))(\d{1,3})\s*(bpm|%|percent|)\s*(?:off|down|from\s+the\s+(?:tempo|bpm))?(?=\s|$)"
 )
 _BPM_EXPLICIT = re.compile(
     r"\b" + _NUM + r"\s*(?:bpm|beats\s+per\s+minute|beats\s+a\s+minute)\b"
@@ -326,6 +355,18 @@ _BPM_CONTEXT = re.compile(
     r"(?:\b(?:at|@|around|about|roughly|approx|approximately|like|~|to|tempo|bpm|speed|make\s+it|set\s+it\s+to|go|push\s+it\s+to|bump\s+it\s+to|take\s+it\s+to|bring\s+it\s+to)\s*)$"
 )
 _BPM_TARGET = re.compile(r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?)\s*$")
+_COUNTED_NOUN = re.compile(
+    r"\s+(?!(?:bpm|bars|beats|measures|seconds|secs|minutes|mins|semitones|steps|tones|hats"
+    r"|claps|snares|kicks|drums|percs|bells|plucks|pads|keys|chords|strings|vibes|please|pls|thanks"
+    r"|is|was|as)\b)[a-z]{3,}s\b"
+)
+_SLOWEST_TARGET = 40
+_STEP_DOWN_BEFORE = re.compile(
+    r"\b(?:down|slower|lower|drop|reduce|decrease|minus|less|back\s+off)\b"
+)
+_STEP_UP_BEFORE = re.compile(
+    r"\b(?:up|faster|raise|increase|plus|bump|push|quicker|more|add|another|extra)\b"
+)
 _BARE_NUMBER = re.compile(r"(?<![\w./:#$+-])(\d{2,3}(?:\.\d+)?)(?![\w./:%#])")
 _HALF_TIME = re.compile(
     r"\b(?:half\s*time|half\s+(?:the\s+)?(?:speed|tempo|bpm)|halve\s+(?:the\s+)?(?:tempo|bpm|speed)|half\s+speed|half\s+as\s+fast)\b"
@@ -394,7 +435,7 @@ _LENGTH_RELATIVE: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"^\s*double\s+(?:it|this|that|the\s+beat)\s*[.!]*\s*$"), 2.0),
     (
         re.compile(
-            r"\b(?:half\s+as\s+long|half\s+the\s+(?:length|duration)|cut\s+(?:it|the\s+length)\s+in\s+half|halve\s+(?:it|the\s+(?:length|duration))|half\s+length|half\s+as\s+short|50\s*%\s+shorter)\b"
+            r"\b(?:half\s+as\s+long|twice\s+as\s+short|half\s+the\s+(?:length|duration)|cut\s+(?:it|the\s+length)\s+in\s+half|halve\s+(?:it|the\s+(?:length|duration))|half\s+length|half\s+as\s+short|50\s*%\s+shorter)\b"
         ),
         0.5,
     ),
@@ -470,7 +511,7 @@ _MODE_ONLY = re.compile(
     r"\b(?:(?:in\s+)?(?:a\s+)?(minor|major)(?:\s+key|\s+scale|\s+mode|\s+tonality)?|(minor|major)\s+key)\b"
 )
 _TRANSPOSE = re.compile(
-    r"\b(?:transpose|pitch|shift|move|key|tune|take)?\s*(?:it|the\s+key|this|everything)?\s*(up|down)\s+(?:by\s+)?(a|an|one|\d{1,2})?\s*"
+    r"\b(?:(?:transpose|pitch|shift|move|key|tune|take)\s+)?(?:(?:it|the\s+key|this|everything)\s+)?(up|down)\s+(?:by\s+)?(a|an|one|\d{1,2})?\s*"
     r"(semi\s*tones?|half\s*steps?|whole\s*steps?|steps?|tones?|octaves?|keys?|notes?)\b"
     r"|\b(?:transpose|pitch)\s+(?:it\s+)?(up|down)\b|\b(higher|lower)\s+key\b|\bkey\s+(up|down)\b|\b(raise|lower)\s+the\s+key\b"
     r"|\b(different|another|new|other)\s+key\b"
@@ -554,22 +595,65 @@ _EXCEPT = _phrase(EXCEPT_WORDS)
 _DRUMLESS = re.compile(
     r"\b(?:drumless|no\s+drums|without\s+drums|beatless|a\s*cappella|ambient\s+version)\b"
 )
+_EVERYTHING_OFF = re.compile(
+    r"\b(?:everything|all|all\s+tracks|the\s+rest)\s+(?:else\s+)?(?:off|out|muted|gone)\b"
+    r"|\b(?:should|can|must|has\s+to|needs\s+to|gotta)\s+go\b"
+)
 _CLAUSE_SPLIT = re.compile(
-    r"[.;!?]|,|(?<!everything\s)(?<!all\s)\bbut\b|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)"
+    r"[.;!?,]|\s-\s|\bbut\b(?<!everything\sbut)(?<!all\sbut)|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)"
 )
 _GAIN_STEP_DB = 3.0
 
 
-def extract(text: str, original: str = "") -> Mentions:
+# Cheap substring gates: a pass whose words are absent from the turn cannot match, so it is
+# skipped (long turns run ~17 regex passes; most mention only a few of these families).
+_GATES: dict[str, tuple[str, ...]] = {
+    "solo": ("solo", "alone", "on its own", "on their own", "by itself", "by themselves"),
+    "sections": ("intro", "outro", "hook", "chorus", "verse", "bridge", "break", "drop"),
+    "theory": ("relative", "parallel", "semi", "tone", "step", "second", "third", "fourth",
+               "fifth", "sixth", "seventh", "octave", "tritone", "2nd", "3rd", "4th", "5th",
+               "6th", "7th", "transpose", " st", "same root", "same tonic", "of the same"),
+    "variation_count": ("variation", "version", "take", "alt", "option", "variant", "idea",
+                        "flip"),
+}  # fmt: skip
+
+
+def _gate(text: str, name: str) -> bool:
+    return any(word in text for word in _GATES[name])
+
+
+def extract(
+    text: str,
+    original: str = "",
+    *,
+    cased_keys: set[str] | None = None,
+    edits_only: bool = False,
+) -> Mentions:
     """Read a normalised turn (see :func:`text.normalize`) into :class:`Mentions`.
 
-    ``original`` is the turn as typed; capital letters there tell "Am" (A minor) from "am".
+    ``original`` is the turn as typed; capital letters there tell "Am" (A minor) from "am"
+    (``cased_keys``, when given, is that reading done already). ``edits_only`` skips the action
+    words (the caller read them from the whole turn) but still sets aside version numbers.
     """
-    found = Mentions(words=text.split(), cased_keys=_cased_keys(original))
+    keys = cased_keys if cased_keys is not None else _cased_keys(original)
+    found = Mentions(words=text.split(), cased_keys=keys)
     scan = _Scanner(text)
-    _actions(scan, found)
+    if edits_only:
+        scan.take(_VERSION, lambda m: None)
+        scan.take(_FORWARD_AGAIN, lambda m: None)
+        found.type_beat = bool(_TYPE_BEAT.search(text))  # artists named as everyday words
+    else:
+        _actions(scan, found)
     _artists_and_decades(scan, found)
+    if _gate(text, "variation_count"):
+        _variation_count(scan, found)
     _variations(scan, found)
+    if _gate(text, "solo"):
+        _solo(scan, found)
+    if _gate(text, "sections"):
+        _sections(scan, found)
+    if _gate(text, "theory"):
+        _theory(scan, found)
     _hats(scan, found)
     _length(scan, found)
     _meter(scan, found)
@@ -583,7 +667,200 @@ def extract(text: str, original: str = "") -> Mentions:
     return found
 
 
+def extract_actions(text: str, original: str = "") -> Mentions:
+    """Only the action signals of a turn (undo, redo, export, question, help, ...)."""
+    found = Mentions(words=text.split(), cased_keys=_cased_keys(original))
+    _actions(_Scanner(text), found)
+    return found
+
+
 # --- passes -------------------------------------------------------------------------------------
+_TRACK_WORDS = _alternation([w for w in TRACK_ALIASES if w not in WEAK_TRACK_WORDS])
+_SOLO = re.compile(
+    r"\bsolo(?:\s+out)?\s+(?:the\s+|my\s+|that\s+|those\s+|just\s+the\s+)?(?:"
+    + _TRACK_WORDS
+    + r")(?![\w#&$])(?:\s*(?:,|and|&|\+|plus)\s*(?:the\s+)?(?:"
+    + _TRACK_WORDS
+    + r")(?![\w#&$]))*"
+    r"|(?<![\w#&$])(?:" + _TRACK_WORDS + r")\s+(?:solo(?:ed)?|on\s+solo)\b"
+    r"|\b(?:can\s+i\s+)?(?:hear|listen\s+to)\s+(?:the\s+)?(?:"
+    + _TRACK_WORDS
+    + r")\s+(?:alone|on\s+(?:its|their)\s+own|by\s+(?:itself|themselves)|solo)\b"
+)
+_VARIATION_COUNT = re.compile(
+    r"\b(\d{1,2}|a\s+few|a\s+couple(?:\s+(?:of|more))?|couple(?:\s+of)?|some|several|few|multiple|two|three|four)\s+"
+    r"(?:more\s+|other\s+|different\s+|new\s+|alternate\s+|alternative\s+|quick\s+)*"
+    r"(?:variations?|versions|takes|alternatives|alts|options|variants|ideas|flips)\b"
+)
+_HISTORY_BEFORE = re.compile(
+    r"\b(?:back|undo|revert|previous|earlier|restore|rewind)\s+(?:by\s+)?$"
+)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "couple": 2, "few": 3, "some": 3, "several": 3,
+                "multiple": 3}  # fmt: skip
+_MAX_VARIATIONS = 4
+_RELATIVE = re.compile(
+    r"\b(?:the\s+|its\s+|it'?s\s+|to\s+)?relative\s+(major|minor)?(?:\s+key)?\b|\bgo\s+relative\b"
+)
+_PARALLEL = re.compile(
+    r"\b(?:the\s+|its\s+|to\s+)?parallel\s+(major|minor)\b|\b(major|minor)\s+(?:version\s+)?(?:of\s+the\s+same|on\s+the\s+same)\s+(?:key|root|tonic|note)\b"
+    r"|\bsame\s+(?:root|tonic|key\s+center)\s+(?:but\s+)?(?:in\s+)?(major|minor)\b"
+)
+_INTERVAL_VERB = re.compile(
+    r"\b(?:transpose|shift|move|modulate|pitch|take|bring|put|go|key)\b[\w\s]{0,12}?\s*$"
+)
+_TRANSPOSE_EXTRA = re.compile(
+    r"(?P<sign>[+-])(?<!\S[+-])\s?(?P<count>\d{1,2})\s*(?P<unit>semi\s*tones?|half\s*steps?|whole\s*steps?|st)\b"
+    r"|\b(?P<count2>a\s+|one\s+|\d{1,2}\s+)?(?P<unit2>semi\s*tones?|half\s*steps?|whole\s*steps?|tones?|steps?)\s+(?P<dir2>up|down|higher|lower)\b"
+    r"|\btranspose\s+(?:it\s+)?(?P<dir>up|down|[+-])\s*(?:by\s+)?(?P<count3>\d{1,2})\b(?!\s*(?:bpm|bars?|%))"
+    r"|\b(?:(?P<verb4>drop|lower|raise|bump|shift|move|pitch|transpose|take)\s+(?:the\s+key|it|everything|the\s+whole\s+thing)\s+(?:(?P<dir5>up|down)\s+)?|(?P<dir4>up|down)\s+)"
+    r"(?:by\s+)?(?P<count4>a|an|one|\d{1,2})\s+(?P<unit4>whole\s+tones?|semi\s*tones?|half\s*steps?|whole\s*steps?|tones?|steps?)\b"
+)
+_SECTION = r"(?P<section>intro|outro|hook|chorus|verse|bridge|breakdown|drop)"
+_SECTION_NAMES = {"chorus": "hook", "breakdown": "break"}
+_SECTION_EDITS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "no-tracks",
+        re.compile(
+            r"\b(?:drop|remove|mute|cut|kill|lose|no|take\s+out|without|pull)\s+(?:the\s+|any\s+)?(?P<tracks>(?:"
+            + _TRACK_WORDS
+            + r")(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:"
+            + _TRACK_WORDS
+            + r"))*)\s+(?:in|during|for|from|on|out\s+of)\s+(?:the\s+)?(?:first\s+)?"
+            + _SECTION
+            + r"\b|\b(?P<section2>intro|outro)\s+(?:without|with\s+no)\s+(?P<tracks2>"
+            + _TRACK_WORDS
+            + r")\b|\bdrumless\s+(?P<section3>intro|outro|bridge)\b"
+        ),
+    ),
+    (
+        "add-before-last-hook",
+        re.compile(
+            r"\b(?:add|put|throw\s+in|insert|need|want|give\s+(?:it|me))\s+(?:a|an|some)\s+(?:\w+\s+)?"
+            r"(?P<section>breakdown|break|bridge|drop)\s+(?:before|ahead\s+of|leading\s+into)\s+(?:the\s+)?(?:last|final|end)\s+(?:hook|chorus|drop)\b"
+        ),
+    ),
+    (
+        "add",
+        re.compile(
+            r"\b(?:add|put\s+in|throw\s+in|insert|needs?|wants?|give\s+it)\s+(?:a|an|some)\s+(?:\w+\s+)?(?P<section>intro|outro|breakdown|bridge)\b"
+        ),
+    ),
+    (
+        "remove",
+        re.compile(
+            r"\b(?:no|skip|remove|cut|drop|lose|kill|get\s+rid\s+of|without|ditch|scrap)\s+(?:the\s+|an\s+)?(?P<section>intro|outro|bridge|breakdown)\b(?!\s+(?:longer|shorter))"
+        ),
+    ),
+    (
+        "longer",
+        re.compile(
+            r"\b(?:(?:a\s+)?(?:bit\s+|little\s+|much\s+|way\s+)?longer|extend(?:ed)?|lengthen|stretch(?:\s+out)?|double|bigger|more\s+bars\s+(?:in|for)|draw\s+out)\s+(?:the\s+)?"
+            + _SECTION
+            + r"\b|\b(?P<section2>intro|outro|hook|chorus|verse|bridge|breakdown)\s+(?:is\s+|should\s+be\s+|needs\s+to\s+be\s+)?(?:a\s+bit\s+|way\s+|much\s+)?(?:longer|too\s+short|extended)\b"
+        ),
+    ),
+    (
+        "shorter",
+        re.compile(
+            r"\b(?:shorter|shorten|trim(?:\s+down)?|cut\s+down|tighten|halve)\s+(?:the\s+)?"
+            + _SECTION
+            + r"\b|\b(?P<section2>intro|outro|hook|chorus|verse|bridge|breakdown)\s+(?:is\s+|should\s+be\s+)?(?:a\s+bit\s+|way\s+|much\s+)?(?:shorter|too\s+long|drags)\b"
+        ),
+    ),
+    (
+        "harder",
+        re.compile(
+            r"\b(?:make\s+)?(?:the\s+)?(?P<section>hook|chorus|drop)\s+(?:hit|hits|go|slap|bang|knock)\s+(?:way\s+|much\s+|a\s+bit\s+)?harder\b"
+            r"|\b(?:bigger|harder|punchier|louder)\s+(?P<section2>hook|chorus|drop)\b"
+        ),
+    ),
+)
+
+
+def _variation_count(scan: _Scanner, found: Mentions) -> None:
+    def count(match: re.Match[str]) -> bool:
+        if _HISTORY_BEFORE.search(_before(scan.text, match.start())):
+            return False  # "go back two versions" walks the history, it asks for none
+        word = match.group(1)
+        if word.isdigit():
+            number = int(word)
+        else:
+            number = next((n for w, n in _COUNT_WORDS.items() if w in word.split()), 3)
+        found.variation_count = max(1, number)
+        found.new_seed = True
+        return True
+
+    scan.take(_VARIATION_COUNT, count)
+
+
+def _solo(scan: _Scanner, found: Mentions) -> None:
+    def solo(match: re.Match[str]) -> None:
+        for track in _TRACK.finditer(match.group(0)):
+            found.solo.update(TRACK_ALIASES.get(track.group(0), ()))
+
+    scan.take(_SOLO, solo)
+
+
+def _sections(scan: _Scanner, found: Mentions) -> None:
+    for kind, pattern in _SECTION_EDITS:
+
+        def edit(match: re.Match[str], kind: str = kind) -> None:
+            groups = match.groupdict()
+            section = groups.get("section") or groups.get("section2") or groups.get("section3")
+            section = _SECTION_NAMES.get(section, section)
+            detail = kind
+            if kind == "no-tracks":
+                words = groups.get("tracks") or groups.get("tracks2") or "drums"
+                names = sorted(
+                    {t for m in _TRACK.finditer(words) for t in TRACK_ALIASES.get(m.group(0), ())}
+                )
+                detail = "no-tracks:" + "+".join(names or ["kick", "snare", "clap", "hats", "perc"])
+            found.section_edits.append((section, detail))
+
+        scan.take(pattern, edit)
+
+
+def _theory(scan: _Scanner, found: Mentions) -> None:
+    def relative(match: re.Match[str]) -> None:
+        # "the relative minor" of a minor key is where we are; the mode says which way.
+        found.key_relation = f"relative-{match.group(1)}" if match.group(1) else "relative"
+
+    scan.take(_RELATIVE, relative)
+
+    def parallel(match: re.Match[str]) -> None:
+        found.mode = match.group(1) or match.group(2) or match.group(3)
+
+    scan.take(_PARALLEL, parallel)
+
+    def interval(match: re.Match[str]) -> bool:
+        verb = bool(_INTERVAL_VERB.search(_before(scan.text, match.start())))
+        major = interval_semitones(match, "major", verb=verb)
+        if major is None:
+            return False
+        found.transpose_options = (major, interval_semitones(match, "minor", verb=verb) or major)
+        return True
+
+    scan.take(INTERVAL, interval)
+
+    def shift(match: re.Match[str]) -> None:
+        groups = match.groupdict()
+        direction = next(
+            (groups[g] for g in ("sign", "dir", "dir2", "dir4", "dir5", "verb4") if groups[g]), ""
+        )
+        sign = -1 if direction in ("-", "down", "lower", "drop") else 1
+        count_word = next(
+            (groups[g] for g in ("count", "count2", "count3", "count4") if groups[g]), ""
+        )
+        count = int(count_word) if count_word.strip().isdigit() else 1
+        unit = next((groups[g] for g in ("unit", "unit2", "unit4") if groups[g]), "semitone")
+        unit = unit.replace(" ", "")
+        if unit.startswith(("whole", "tone", "step")):
+            count *= 2
+        found.transpose = sign * count
+
+    scan.take(_TRANSPOSE_EXTRA, shift)
+
+
 def _actions(scan: _Scanner, found: Mentions) -> None:
     text = scan.text.strip()
 
@@ -600,6 +877,7 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
     redo_at = max((m.start() for m in _REDO.finditer(text)), default=-1)
     found.undo = undo_at >= 0 or bool(_NAH.match(text))
     found.redo = redo_at >= 0
+    scan.take(_FORWARD_AGAIN, lambda m: None)
     # "never mind, redo" is a redo: when both appear, the later word decides.
     found.redo_last = redo_at > undo_at
     formats = [EXPORT_FORMATS[m.group(0)] for m in _EXPORT_FORMAT.finditer(text)]
@@ -682,11 +960,19 @@ def _artists_and_decades(scan: _Scanner, found: Mentions) -> None:
 
 
 def _hats(scan: _Scanner, found: Mentions) -> None:
-    def rate(match: re.Match[str]) -> None:
+    def rate(match: re.Match[str]) -> bool:
+        before = _before(scan.text, match.start())
+        if (
+            match.group(2)
+            and re.search(r"(?:\ba|\ban|perfect|major|minor|aug\w*|dim\w*|up|down|the)\s*$", before)
+            and not _HATS_WORD.search(_after(scan.text, match.end())[:12])
+        ):
+            return False  # "a 4th", "up a 5th": an interval, not a hat rate
         if match.group(1) or match.group(2):
             found.hats_rate = int(match.group(1) or match.group(2))
         else:
             found.hats_rate = _RATE_WORDS[re.sub(r"\s+", " ", match.group(3))]
+        return True
 
     scan.take(_HAT_RATE, rate)
     scan.take(_TRIPLET, lambda m: setattr(found, "hats_triplet", True))
@@ -812,23 +1098,45 @@ def _meter(scan: _Scanner, found: Mentions) -> None:
 
 
 def _tempo(scan: _Scanner, found: Mentions) -> None:
-    def delta(match: re.Match[str]) -> None:
+    def delta(match: re.Match[str]) -> bool:
+        if match.group(3) and not match.group(4):
+            # "808 more punch", "1 more thing": a bare amount is a tempo step only when small
+            # and, for more/less, when nothing follows it.
+            after = _after(scan.text, match.end())
+            if float(match.group(3)) > 60 or (
+                match.group(5) in ("more", "less") and re.match(r"\s*[a-z0-9]", after)
+            ):
+                return False
         if match.group(1):
             amount, sign, unit = float(match.group(1)), 1, match.group(0)
         elif match.group(2):
             amount, sign, unit = float(match.group(2)), -1, match.group(0)
-        else:
+        elif match.group(3):
             amount, unit = float(match.group(3)), match.group(4)
             sign = -1 if match.group(5) in ("slower", "lower", "less", "down") else 1
+        else:
+            amount, sign, unit = float(match.group(6)), -1, match.group(7)
         if "%" in unit or "percent" in unit:
             found.bpm_scale = 1 + sign * amount / 100
         else:
             found.bpm_delta = sign * amount
+        return True
 
     scan.take(_BPM_DELTA, delta)
 
     def explicit(match: re.Match[str]) -> None:
-        found.bpm = float(match.group(1) or match.group(2))
+        value = float(match.group(1) or match.group(2))
+        if value < _SLOWEST_TARGET:
+            # "push it up, say 6 bpm": no beat is 6 BPM, so a number this small with a
+            # direction near it is a step, never the tempo (which would clamp to the floor).
+            before = _before(scan.text, match.start())
+            if _STEP_DOWN_BEFORE.search(before):
+                found.bpm_delta = -value
+                return
+            if _STEP_UP_BEFORE.search(before):
+                found.bpm_delta = value
+                return
+        found.bpm = value
 
     scan.take(_BPM_EXPLICIT, explicit)
     if found.bpm is None and found.bpm_delta is None:
@@ -836,8 +1144,10 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
         for match in _BARE_NUMBER.finditer(scan.text):
             value = float(match.group(1))
             before = _before(scan.text, match.start())
-            if value in (808, 909, 303, 707, 606):
+            if value in (808, 909, 303, 707, 606) or re.search(r"\btop\s*$", before):
                 continue
+            if _COUNTED_NOUN.match(_after(scan.text, match.end())):
+                continue  # "99 problems", "3 songs": a count of something, not a tempo
             if 40 <= value <= 220 or (_BPM_CONTEXT.search(before) and 10 <= value < 1000):
                 candidates.append((bool(_BPM_TARGET.search(before)), match))
         if candidates:
@@ -932,7 +1242,7 @@ def _keys(scan: _Scanner, found: Mentions) -> None:
             direction = "up"
         count_word, unit = match.group(2), match.group(3) or ""
         count = 1 if count_word in (None, "a", "an", "one") else int(count_word)
-        if "whole" in unit or re.fullmatch(r"tones?", unit.strip()):
+        if "whole" in unit or re.fullmatch(r"tones?|steps?", unit.strip()):
             count *= 2
         elif "octave" in unit:
             count *= 12
@@ -1011,7 +1321,35 @@ def _energy(scan: _Scanner, found: Mentions) -> None:
     scan.take(_ENERGY_DOWN, lambda m: setattr(found, "energy_delta", -0.2))
 
 
+_SPARED = re.compile(
+    r"(?:,|;|\bbut)\s*(?:but\s+)?(?:not|never|leave|keep)\s+(?:the\s+|my\s+)?(?P<tracks>(?:"
+    + _TRACK_WORDS
+    + r")(?:\s*(?:,|and|or|&)\s*(?:the\s+)?(?:"
+    + _TRACK_WORDS
+    + r"))*)(?![\w#&$])(?!\s+(?:either|too|as\s+well|also|off|out|on|in|back|louder|quieter|up|down))"
+    r"(?:\s+(?:alone|as\s+is|as\s+it\s+is|where\s+it\s+is|untouched))?"
+    r"|^\s*not\s+(?:the\s+)?(?P<first>(?:" + _TRACK_WORDS + r"))(?![\w#&$])\s*,"
+)
+
+
 def _tracks(scan: _Scanner, found: Mentions) -> None:
+    def spare(match: re.Match[str]) -> None:
+        words = match.group("tracks") or match.group("first") or ""
+        for track in _TRACK.finditer(words):
+            found.spared.update(TRACK_ALIASES.get(track.group(0), ()))
+
+    scan.take(_SPARED, spare)
+    _track_verbs(scan, found)
+    for name in found.spared:
+        found.tracks_on.discard(name)
+        found.tracks_off.discard(name)
+        found.gains.pop(name, None)
+        found.instruments.pop(name, None)
+    if found.only_tracks is not None and found.spared:
+        found.only_tracks |= found.spared
+
+
+def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     if _DRUMLESS.search(scan.text):
         found.tracks_off.update(DRUM_GROUP)
         scan.take(_DRUMLESS, lambda m: None)
@@ -1023,17 +1361,19 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
         clause = text[start:end]
         mentions = list(_TRACK.finditer(clause))
         everything = _EVERYTHING.search(clause)
-        verbs = _verbs(clause)
         if not mentions and not everything:
             carry_only = False
             # "the melody is annoying, remove it": the pronoun is the last track named.
-            pronoun = _PRONOUN.search(clause)
-            kinds = [v[2] for v in verbs if pronoun and v[0] < pronoun.start()]
+            pronoun = _PRONOUN.search(clause) if last_tracks else None
+            if pronoun is None:
+                continue  # most clauses of a long turn: no track, so no verbs to read
+            kinds = [v[2] for v in _verbs(clause) if v[0] < pronoun.start()]
             # Only removals and level changes: "make it 150" or "bring it back" are not about
             # the track named before.
             if last_tracks and kinds and kinds[-1] in ("off", "louder", "quieter"):
                 _set_tracks(found, last_tracks, kinds[-1])
             continue
+        verbs = _verbs(clause)
         if everything and not mentions:
             kinds = {kind for _, _, kind in verbs}
             if "on" in kinds:
@@ -1043,6 +1383,8 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
             continue
         clause_only = carry_only and not verbs
         carry_only = False
+        unverbed: list[tuple[str, ...]] = []  # "bass and drums only": "only" reaches back
+        everything_off = bool(_EVERYTHING_OFF.search(clause))
         except_at = _EXCEPT.search(clause)
         # "mute all the drums except the kick": the tracks after "except" are spared from
         # what happens to the tracks named before it.
@@ -1063,6 +1405,7 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
             # "take the hats out and the clap": the clap goes out with the hats.
             if (
                 previous
+                and previous[1] is not None
                 and previous[1] != kind
                 and _JOINED.fullmatch(clause[previous[0].end() : match.start()])
                 and not any(previous[0].end() <= s < match.start() for s, _, _ in verbs)
@@ -1082,7 +1425,7 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
             if everything and except_at and except_at.start() < match.start():
                 # "mute everything except the drums" keeps only the drums;
                 # "bring everything back except the pad" turns all on but the pad.
-                if kind == "off" or any(k == "off" for _, _, k in verbs):
+                if kind == "off" or everything_off or any(k == "off" for _, _, k in verbs):
                     found.only_tracks = (found.only_tracks or set()) | set(tracks)
                 else:
                     found.all_tracks_on = True
@@ -1092,9 +1435,15 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
                 tracks = tuple(t for t in tracks if t not in spared)
             if kind == "only" or clause_only:
                 found.only_tracks = (found.only_tracks or set()) | set(tracks)
+                for earlier in unverbed:
+                    found.only_tracks |= set(earlier)
+                    found.tracks_on.difference_update(earlier)
+                unverbed = []
                 carry_only = True
             else:
                 _set_tracks(found, tracks, kind)
+                if kind is None:
+                    unverbed.append(tracks)
             if word in INSTRUMENT_WORDS and kind not in ("off", "quieter"):
                 track, instrument = INSTRUMENT_WORDS[word]
                 found.instruments[track] = instrument
@@ -1262,3 +1611,7 @@ def _cased_keys(original: str) -> set[str]:
 def _cased_key(found: Mentions, letter: str, acc: str) -> bool:
     """Was this key written with a capital letter in the original text (``Am``, ``Eb``)?"""
     return (letter.upper() + acc) in found.cased_keys
+
+
+# Every pattern above skips straight to the characters its matches can start with.
+accelerate_globals(globals())

@@ -38,6 +38,10 @@ class Intent:
     error: str | None = None
     source: str = "builtin"
     usage: dict[str, Any] | None = None
+    # "give me 3 variations": the further specs after ``spec``, each to become its own version.
+    variations: list[BeatSpec] = field(default_factory=list)
+    # "solo the drums": tracks the studio's mixer should solo; the spec is not touched.
+    solo: list[str] = field(default_factory=list)
 
     @property
     def changes_spec(self) -> bool:
@@ -63,4 +67,6 @@ class Intent:
             "error": self.error,
             "source": self.source,
             "usage": dict(self.usage) if self.usage is not None else None,
+            "variations": [spec.to_dict() for spec in self.variations],
+            "solo": list(self.solo),
         }

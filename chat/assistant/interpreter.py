@@ -16,7 +16,6 @@ from generation.engine.spec import (
     HAT_RATES,
     MAX_DURATION_S,
     METERS,
-    PITCH_CLASSES,
     BeatSpec,
     SpecError,
     default_spec,
@@ -24,10 +23,14 @@ from generation.engine.spec import (
 )
 
 from . import replies
-from .extract import Mentions, extract
+from .compose import understand
+from .extract import Mentions
 from .history import turns
 from .intent import Intent
+from .prefilter import accelerate_globals
+from .sections import apply_section_edits, fit_sections
 from .text import FOREIGN, looks_foreign, normalize, screen, words_of
+from .theory import relative_key, transpose_tonic
 from .vocabulary import MOOD_GENRES
 
 __all__ = [
@@ -35,6 +38,7 @@ __all__ = [
     "apply_mentions",
     "created",
     "fresh_spec",
+    "intent_from_mentions",
     "interpret",
     "modified",
     "next_seed",
@@ -46,6 +50,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_GENRE = "trap"
 _GAIN_MIN, _GAIN_MAX = -24.0, 6.0
 _LOOP_BARS = 8
+_MAX_VARIATIONS = 4
 _CREATE_PHRASE = re.compile(
     r"\b(?:make|create|produce|cook(?:\s+up)?|generate|build|give|want|need|whip\s+up|can\s+i\s+(?:get|have)"
     r"|let'?s\s+(?:make|do|get|try)|i'?d\s+like|hook\s+me\s+up\s+with|drop)\s+(?:me\s+|us\s+)?(?:a|an|another|some|one)\b(?!\s+(?:bit|little|touch|tad)\b)"
@@ -67,6 +72,9 @@ _REPEAT = re.compile(
     r"^(?:again|more|even\s+more|more\s+of\s+that|keep\s+going|do\s+it\s+again|once\s+more|same\s+again|"
     r"a\s+bit\s+more|a\s+little\s+more|further|go\s+further|more\s+more)\s*[.!]*$"
 )
+_ADD_VERB = re.compile(r"\b(?:add|bring\s+(?:in|back)|throw\s+in|put\s+in|layer)\b")
+# "major or minor?", "16ths or 8ths?": a choice asked about the beat.
+_EITHER_QUESTION = re.compile(r"^[\w#]+(?:\s+[\w#]+)?\s+or\s+[\w#]+(?:\s+[\w#]+)?\s*\?+$")
 _UNDO_UNDO = re.compile(r"\bundo\s+(?:the|that|my)?\s*undo\b")
 
 
@@ -96,7 +104,10 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
     if screened.problem:
         return _fallback(screened.problem, current)
     normalized = normalize(screened.text)
-    found = extract(normalized, screened.text)
+    found = understand(normalized, screened.text)
+    if _EITHER_QUESTION.match(normalized):
+        found.question = True
+        found.question_topics = found.question_topics or ["summary"]
     wants_change = found.changes_spec()
     strong_change = found.changes_spec(count_added_tracks=not found.export)
 
@@ -111,10 +122,16 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
             return Intent(action="redo", reply=replies.redo())
         return Intent(action="undo", reply=replies.undo())
     export_asked = found.export_verb or len(found.words) <= 4 or not found.create_words
+    # "add a pad and export stems": the edit first (stems of the old beat would be wrong).
+    if found.export and found.tracks_on and _ADD_VERB.search(normalized):
+        strong_change = True
     if found.export and export_asked and not strong_change:
         return Intent(
             action="export", export=found.export, reply=replies.export(found.export, current)
         )
+    if found.solo and not wants_change:
+        tracks = [name for name in TRACK_NAMES if name in found.solo]
+        return Intent(action="help", solo=tracks, reply=replies.solo(tracks, current))
     if found.help and not wants_change:
         return Intent(action="help", reply=replies.help_text(current))
     # A question that names things ("are the hats on", "how much swing is there") is still
@@ -162,6 +179,23 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
     return _modify(found, current)
 
 
+def intent_from_mentions(
+    found: Mentions, current: BeatSpec | None, *, create: bool, seed_text: str, source: str
+) -> Intent:
+    """The create/modify intent for already-understood mentions (the LLM provider's clauses)."""
+    if found.solo and not found.changes_spec() and current is not None:
+        tracks = [name for name in TRACK_NAMES if name in found.solo]
+        return Intent(
+            action="help", solo=tracks, reply=replies.solo(tracks, current), source=source
+        )
+    if create or current is None:
+        intent = _create(found, seed_text, current)
+    else:
+        intent = _modify(found, current)
+    intent.source = source
+    return intent
+
+
 def _repeated_turn(text: object, history: Sequence[Any] | None) -> str | None:
     """The previous user turn when this one only says "again"/"more" and there is history."""
     if not history or not isinstance(text, str) or not _REPEAT.match(text.strip().lower()):
@@ -192,7 +226,15 @@ def _create(
         return _refused(exc)
     if current is None and found.modify_words and not found.genre and not chose_defaults:
         notes.insert(0, "no beat yet, so I started one")
-    return created(spec, notes=notes, chose_defaults=chose_defaults)
+    intent = created(spec, notes=notes, chose_defaults=chose_defaults)
+    if found.variation_count > 1:
+        count = min(found.variation_count, _MAX_VARIATIONS)
+        specs = [spec]
+        for _ in range(count - 1):
+            specs.append(specs[-1].with_changes(seed=next_seed(specs[-1].seed)))
+        intent.variations = specs[1:]
+        intent.reply += f" Plus {count - 1} more take{'s' if count > 2 else ''} with new seeds, each its own version."
+    return intent
 
 
 def _modify(found: Mentions, current: BeatSpec) -> Intent:
@@ -200,7 +242,32 @@ def _modify(found: Mentions, current: BeatSpec) -> Intent:
         spec, notes = apply_mentions(current, found, creating=False)
     except SpecError as exc:
         return _refused(exc)
-    return modified(current, spec, notes=notes)
+    if found.solo:
+        notes.append(replies.solo_note([n for n in TRACK_NAMES if n in found.solo]))
+    intent = modified(current, spec, notes=notes)
+    if not intent.changes and found.spared and found.tracks_on - found.spared:
+        # "the kick, not the bass" with no verb: ask what to do rather than guess.
+        named = [n for n in TRACK_NAMES if n in found.tracks_on - found.spared]
+        spared = [n for n in TRACK_NAMES if n in found.spared]
+        return Intent(action="help", reply=replies.which_way(named, spared, current))
+    if found.variation_count > 1:
+        return _with_variations(intent, current, spec, found.variation_count)
+    return intent
+
+
+def _with_variations(intent: Intent, current: BeatSpec, first: BeatSpec, count: int) -> Intent:
+    """ "3 variations": the first spec plus count-1 more, each with the next seed."""
+    notes = list(intent.notes)
+    if count > _MAX_VARIATIONS:
+        notes.append(f"{_MAX_VARIATIONS} at a time, so {_MAX_VARIATIONS}")
+        count = _MAX_VARIATIONS
+    specs = [first]
+    for _ in range(count - 1):
+        specs.append(specs[-1].with_changes(seed=next_seed(specs[-1].seed)))
+    intent.variations = specs[1:]
+    intent.notes = notes
+    intent.reply = replies.variations(current, specs, intent.changes, notes=notes)
+    return intent
 
 
 def created(
@@ -253,12 +320,16 @@ def _refused(exc: SpecError) -> Intent:
 
 def _is_create_request(found: Mentions, normalized: str) -> bool:
     """A full new-beat request while a beat exists ("give me a drill beat at 142")."""
-    if _MODIFY_PHRASE.search(normalized) and not (found.artist and found.type_beat):
+    if _MODIFY_PHRASE.search(normalized) and not (
+        found.artist and found.type_beat and _CREATE_PHRASE.search(normalized)
+    ):
         return False
     if _WEAK_MODIFY_PHRASE.search(normalized) and not _CREATE_PHRASE.search(normalized):
         return False
     if found.artist and found.type_beat:
-        return True
+        # A style reference inside a beat edits it ("make it sound like pop smoke"); only an
+        # explicit request for a beat starts over ("make me a pop smoke type beat").
+        return bool(_CREATE_PHRASE.search(normalized) or found.new_beat)
     if not (found.genre or found.occasion_genre):
         return False
     return bool(_CREATE_PHRASE.search(normalized) or _BEAT_NOUN.search(normalized))
@@ -289,8 +360,15 @@ def apply_mentions(
     seconds_before = base.duration_s
 
     switching = bool(found.genre and found.genre != base.genre and not creating)
+    # "make it feel more like <artist>" inside a beat: the artist's genre, kit and feel, but
+    # this beat's tempo, key and length unless the turn names them.
+    reference = bool(found.artist) and not creating
     if switching:
         data = _switch_genre(data, found.genre, seconds_before)
+        if reference:
+            data["bpm"] = base.bpm
+    if reference:
+        notes.append(replies.reference_note(found.artist))
     data["bpm"] = _new_bpm(data["bpm"], found, notes)
     if switching:
         # The length in seconds survives a genre switch, at whatever tempo the turn settled on.
@@ -299,6 +377,10 @@ def apply_mentions(
     if found.meter and found.meter in METERS:
         data["meter"] = found.meter
     _apply_length(data, found, notes, seconds_before=seconds_before)
+    if found.section_edits:
+        apply_section_edits(data, found.section_edits, notes)
+    else:
+        fit_sections(data)
     _apply_tracks(data, found, notes)
     _apply_hats(data, found, notes)
     _apply_feel(data, found, notes, creating=creating)
@@ -356,9 +438,17 @@ def _apply_key(data: dict[str, Any], found: Mentions, creating: bool) -> None:
         key["mode"] = found.mode_hint
     elif found.strong_mode_hint:
         key["mode"] = found.strong_mode_hint
-    if found.transpose:
-        index = PITCH_CLASSES.index(normalize_tonic(key["tonic"]))
-        key["tonic"] = PITCH_CLASSES[(index + found.transpose) % 12]
+    relation = found.key_relation or ""
+    if relation.startswith("relative") and not found.tonic:
+        target = relation.partition("-")[2]
+        if target != key["mode"]:
+            key["tonic"], key["mode"] = relative_key(key["tonic"], key["mode"])
+    transpose = found.transpose
+    if found.transpose_options:
+        major, minor = found.transpose_options
+        transpose = minor if key["mode"] == "minor" else major
+    if transpose:
+        key["tonic"] = transpose_tonic(key["tonic"], transpose)
 
 
 def _seconds_per_bar(bpm: float, meter: str) -> float:
@@ -476,3 +566,7 @@ def _apply_feel(data: dict[str, Any], found: Mentions, notes: list[str], *, crea
                 break
             mood = candidate
         data["mood"] = mood
+
+
+# Every pattern above skips straight to the characters its matches can start with.
+accelerate_globals(globals())

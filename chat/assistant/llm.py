@@ -18,12 +18,14 @@ from generation.engine.presets import GENRES, INSTRUMENTS, TRACK_NAMES
 from generation.engine.spec import HAT_RATES, BeatSpec, SpecError
 
 from . import replies
+from .clauses import CLAUSE_SCHEMA, ClauseError, mentions_from_clauses
 from .history import turns
 from .intent import ACTIONS, EXPORT_KINDS, Intent
 from .interpreter import (
     DEFAULT_GENRE,
     created,
     fresh_spec,
+    intent_from_mentions,
     interpret,
     modified,
     next_seed,
@@ -175,6 +177,7 @@ INTENT_SCHEMA: dict[str, Any] = {
             },
             "additionalProperties": False,
         },
+        "clauses": CLAUSE_SCHEMA,
         "new_variation": {"type": "boolean"},
         "export": {"type": ["string", "null"], "enum": [*EXPORT_KINDS, None]},
         "restore_version": {"type": ["integer", "null"]},
@@ -188,8 +191,16 @@ _SPEC_FIELDS = set(INTENT_SCHEMA["properties"]["spec"]["properties"])
 _SYSTEM_PROMPT = f"""You turn a music producer's chat message into a JSON intent for a beat generator.
 Answer with one JSON object matching the schema, nothing else.
 action: create (a new beat), modify (edit the current beat), undo, redo, export, question, help.
-For create/modify put in "spec" ONLY the fields that change, as absolute values computed from the
-current spec (e.g. "a bit faster" at 140 -> bpm 147; "twice as long" at 32 bars -> bars 64).
+For create/modify answer with "clauses": the turn as ordered edits, one per clause, each with
+field (tempo|length|key|genre|tracks|hats|swing|energy|meter|section|variation), op, and value /
+unit / tracks / section / mode as needed. Keep relative amounts relative ("down 8 bpm" -> tempo
+add -8 unit bpm; "half the tempo" -> tempo scale 0.5; "8 more bars" -> length add 8 unit bars;
+"up a fourth" -> key transpose 5; "relative major" -> key relative). Corrections are later
+clauses ("128, actually 126" -> tempo set 128 then tempo set 126). "everything but the hats" ->
+tracks off [hats]; "solo the drums" -> tracks solo (the mixer does it; nothing is deleted).
+Numbers about other things (years, "808", other songs) are not clauses. An artist reference in
+an existing beat changes genre only; tempo, key and length stay unless stated.
+Instead of clauses you may put in "spec" ONLY the fields that change, as absolute values.
 genre is one of: {", ".join(GENRES)}. bpm 40-220. key.tonic like F, F#, Bb; key.mode major|minor.
 Length as bars or duration_s (max 900 s). swing and energy 0-1.
 Tracks: {", ".join(TRACK_NAMES)}; each may set enabled, instrument, gain_db (-24..6);
@@ -414,6 +425,16 @@ def intent_from_output(content: str, current: BeatSpec | None) -> Intent:
         )
     if action == "help":
         return Intent(action="help", reply=replies.help_text(current), source="llm")
+    if data.get("clauses") is not None:
+        try:
+            found = mentions_from_clauses(data["clauses"])
+        except ClauseError as exc:
+            raise LLMOutputError(f"clauses: {exc}") from exc
+        if data.get("new_variation") is True:
+            found.new_seed = True
+        return intent_from_mentions(
+            found, current, create=action == "create", seed_text=content, source="llm"
+        )
     changes = data.get("spec") or {}
     if not isinstance(changes, dict):
         raise LLMOutputError("spec must be an object")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from generation.engine.arrange import plan_sections
 from generation.engine.presets import GENRE_DEFAULTS, GENRES, TRACK_NAMES
 from generation.engine.spec import BeatSpec
 
@@ -132,6 +133,8 @@ def spec_changes(old: BeatSpec, new: BeatSpec) -> list[str]:
         )
     if old.loop != new.loop:
         changes.append("loop on" if new.loop else "loop off (full arrangement)")
+    if new.sections and old.sections != new.sections:
+        changes += section_changes(old, new)
     for name in TRACK_NAMES:
         before, after = old.tracks[name], new.tracks[name]
         if before.enabled != after.enabled:
@@ -152,6 +155,31 @@ def spec_changes(old: BeatSpec, new: BeatSpec) -> list[str]:
     if old.seed != new.seed:
         changes.append("new variation")
     return changes
+
+
+def section_changes(old: BeatSpec, new: BeatSpec) -> list[str]:
+    """ "intro 4 → 8 bars", "break added (8 bars)", "outro removed": the arrangement's edits."""
+    before = [(s.name, s.bars) for s in plan_sections(old)]
+    after = [(s.name, s.bars) for s in new.sections]
+    lines: list[str] = []
+    # The verses and hooks re-plan around any length change; name them only when nothing at
+    # the edges (intro, outro, breaks) moved.
+    edges = ("intro", "outro", "break", "bridge", "drop")
+    old_names = [n for n, _ in before]
+    new_names = [n for n, _ in after]
+    for name in dict.fromkeys(old_names + new_names):
+        was = [b for n, b in before if n == name]
+        now = [b for n, b in after if n == name]
+        if len(now) > len(was):
+            lines.append(f"{name} added ({now[-1]} bars)")
+        elif len(now) < len(was):
+            lines.append(f"{name} removed" if not now else f"one {name} fewer")
+        else:
+            for a, b in zip(was, now, strict=True):
+                if a != b:
+                    lines.append(f"{name} {a} → {b} bars")
+    edge_lines = [line for line in lines if line.split()[-1 if "fewer" in line else 0] in edges]
+    return edge_lines or lines or ["arrangement reshaped"]
 
 
 def _phrase(change: str, old: BeatSpec, new: BeatSpec) -> str:
@@ -202,21 +230,83 @@ def modify(
     if old.genre != new.genre:
         # A genre switch brings the genre's tempo, kit and groove; name the switch, not each part.
         length_moved = abs(new.duration_s - old.duration_s) > 0.05 * old.duration_s
-        parts = [f"switched to {genre_label(new.genre)} with its tempo, kit and groove"]
+        same_tempo = new.bpm == old.bpm
+        parts = [
+            f"switched to {genre_label(new.genre)} with its kit and groove"
+            if same_tempo
+            else f"switched to {genre_label(new.genre)} with its tempo, kit and groove"
+        ]
         parts += [_phrase(c, old, new) for c in changes if c.startswith("key ")]
         if length_moved:
             parts.append(_phrase("length ", old, new))
-        if new.bpm != GENRE_DEFAULTS[new.genre].bpm:
+        if new.bpm != GENRE_DEFAULTS[new.genre].bpm and not same_tempo:
             parts.append(f"tempo {_bpm(new.bpm)}")
         kept = [
             name
-            for name, same in (("key", old.key == new.key), ("length", not length_moved))
+            for name, same in (
+                ("tempo", same_tempo),
+                ("key", old.key == new.key),
+                ("length", not length_moved),
+            )
             if same
         ]
-        tail = f"; {' and '.join(kept)} kept" if kept else ""
+        tail = f"; {_join(kept)} kept" if kept else ""
         return _with_notes(f"{describe(new)} — {', '.join(parts)}{tail}.", notes)
     phrases = [_phrase(change, old, new) for change in changes]
     return _with_notes(f"{describe(new)} — {', '.join(phrases)}, everything else kept.", notes)
+
+
+def solo(tracks: Sequence[str], spec: BeatSpec | None) -> str:
+    """Reply to "solo the drums": the studio's mixer does it; the beat is not edited."""
+    if spec is None:
+        return (
+            "Nothing to solo yet — make a beat first, then use S on a track in the studio's mixer."
+        )
+    names = _join([track_label(spec, name) for name in tracks]) or "that track"
+    off = [track_label(spec, n) for n in tracks if not spec.tracks[n].enabled]
+    tail = (
+        f" ({_join(off)} {'is' if len(off) == 1 else 'are'} off in this version — say 'bring {off[0]} back' to add it)"
+        if off
+        else ""
+    )
+    return (
+        f"Solo {names} in the studio's mixer (the S button on each track) — it's instant and "
+        f"nothing is deleted; the beat stays {describe(spec)}.{tail}"
+    )
+
+
+def solo_note(tracks: Sequence[str]) -> str:
+    return (
+        f"to solo {_join(list(tracks))}, use the S button in the studio's mixer — nothing deleted"
+    )
+
+
+def which_way(named: Sequence[str], spared: Sequence[str], spec: BeatSpec) -> str:
+    """The one short question for a turn that names tracks but no action."""
+    these = _join([track_label(spec, n) for n in named])
+    others = _join([track_label(spec, n) for n in spared])
+    return (
+        f"The {these}, not the {others} — louder, quieter or out? "
+        f'(e.g. "{track_label(spec, named[0])} louder")'
+    )
+
+
+def reference_note(artist: str) -> str:
+    """Said whenever an artist is named: the beat evokes a style, it does not copy anyone."""
+    return f"evoking the {artist} style, not copying the artist"
+
+
+def variations(
+    old: BeatSpec, specs: Sequence[BeatSpec], changes: Sequence[str], *, notes: Sequence[str] = ()
+) -> str:
+    """Reply to "give me 3 variations": how many, and that each is its own version."""
+    edits = [_phrase(c, old, specs[0]) for c in changes if c != "new variation"]
+    extra = f", with {', '.join(edits)}" if edits else ""
+    return _with_notes(
+        f"{len(specs)} variations of the {describe(specs[0])}{extra} — same settings, new seeds, "
+        "each its own version so you can flip between them.",
+        notes,
+    )
 
 
 # Undo/redo/export replies are completed by the chat service (version number, links), so
@@ -379,3 +469,8 @@ def export_rendering(number: int) -> str:
 def export_links(reply: str, links: Sequence[tuple[str, str]]) -> str:
     """The export reply followed by one "label: url" line per download."""
     return "\n".join([reply.rstrip(), *(f"{label}: {url}" for label, url in links)])
+
+
+def variations_made(reply_text: str, numbers: list[str]) -> str:
+    """The reply to "give me 3 variations", naming every version it made."""
+    return f"{reply_text} ({', '.join(numbers[:-1])} and {numbers[-1]})"

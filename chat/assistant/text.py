@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from .numbers import foreign_numbers_to_digits, lone_numbers_to_digits
+from .prefilter import accelerate_globals, accelerated, could_match
 from .vocabulary import (
     ARTIST_GENRES,
     EXPORT_FORMATS,
@@ -21,7 +24,34 @@ from .vocabulary import (
     UNIT_WORDS,
 )
 
-__all__ = ["MAX_CHARS", "Screened", "normalize", "screen"]
+__all__ = ["MAX_CHARS", "Screened", "normalize", "screen", "trie_alternation"]
+
+
+def trie_alternation(words: object) -> str:
+    """A regex matching any of ``words``, longest first, as a character trie.
+
+    ``re`` tries a flat alternation of hundreds of names one by one at every position; a trie
+    shares prefixes, so long turns stay cheap. Greedy optional tails keep longest-match order.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:  # type: ignore[attr-defined]
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    ends = "" in node
+    branches = [re.escape(ch) + _trie_regex(child) for ch, child in node.items() if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+    return body
+
 
 MAX_CHARS = 2000
 
@@ -45,6 +75,44 @@ _INJECTION = re.compile(
     r"|\brm\s+-rf\b|\bdrop\s+table\b|;\s*--|<\s*script\b|\beval\s*\(|__import__|\bos\.system\b",
     re.IGNORECASE,
 )
+
+
+def _top_level_branches(source: str) -> list[str]:
+    """``a|b(c|d)|e`` -> ``["a", "b(c|d)", "e"]``: the alternatives a match may take."""
+    parts, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(source):
+        ch = source[index]
+        if ch == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            index += 1 if source[index + 1 : index + 2] != "]" else 2
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:index])
+            start = index + 1
+        index += 1
+    parts.append(source[start:])
+    return parts
+
+
+# A match of the alternation is a match of one alternative; each alone is skipped unless its
+# literals are in the text, and scanned from the few characters it can start with.
+_INJECTION_LOWERED = tuple(re.compile(part) for part in _top_level_branches(_INJECTION.pattern))
+# Every injection pattern contains one of these; most turns contain none, so the (slow,
+# case-insensitive) pattern is skipped.
+_INJECTION_WORDS = (
+    "ignore", "disregard", "forget", "override", "bypass", "system", "developer", "jail",
+    "anything now", "you are now", "act as", "pretend", "reveal", "print", "show", "repeat",
+    "leak", "instructions", "<", "[", "rm ", "table", ";", "eval", "__import__",
+)  # fmt: skip
 _NON_LATIN_SCRIPTS = (
     "CJK",
     "HIRAGANA",
@@ -83,24 +151,41 @@ def screen(raw: object) -> Screened:
         return Screened(raw[:MAX_CHARS], TOO_LONG)
     junk = len(_CONTROL.findall(raw))
     if not raw.isascii():
-        junk += sum(1 for ch in raw if not ch.isascii() and _is_junk(ch))
+        # Only the non-ASCII characters can be junk beyond the control codes; the regex finds
+        # them without a Python loop over every character.
+        junk += sum(1 for ch in _NON_ASCII.findall(raw) if _is_junk(ch))
     if "\x00" in raw or (raw and junk / len(raw) > 0.1) or junk > 20:
         return Screened("", BINARY)
     text = _CONTROL.sub(" ", raw)
     if not text.isascii():
-        text = "".join(" " if not ch.isascii() and _is_junk(ch) else ch for ch in text)
+        text = _NON_ASCII.sub(lambda m: " " if _is_junk(m.group(0)) else m.group(0), text)
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", " ", text).strip()
     if not text or not any(ch.isalnum() or ch == "?" for ch in text):
         return Screened(text, EMPTY)
-    if _INJECTION.search(text):
+    lowered = text.lower()
+    if any(word in lowered for word in _INJECTION_WORDS) and _is_injection(text, lowered):
         return Screened(text, INJECTION)
-    letters = [ch for ch in text if ch.isalpha()]
+    if text.isascii():
+        return Screened(text)  # no letter of another script
+    letters = sum(map(str.isalpha, text))
     if letters:
-        foreign = sum(1 for ch in letters if not ch.isascii() and _non_latin(ch))
-        if foreign / len(letters) > 0.5:
+        foreign = sum(1 for ch in _NON_ASCII.findall(text) if ch.isalpha() and _non_latin(ch))
+        if foreign / letters > 0.5:
             return Screened(text, FOREIGN)
     return Screened(text)
+
+
+def _is_injection(text: str, lowered: str) -> bool:
+    if all(ch.lower() == ch == ch.upper() for ch in _NON_ASCII.findall(text)):
+        # ASCII letters and caseless symbols (emoji) fold exactly as lowercasing does, so the
+        # case-sensitive twin on the lowered text finds what the case-insensitive pattern
+        # finds, and the engine can skip ahead (it cannot for a case-insensitive pattern).
+        return any(
+            could_match(part, lowered) and accelerated(part).search(lowered) is not None
+            for part in _INJECTION_LOWERED
+        )
+    return _INJECTION.search(text) is not None
 
 
 def looks_foreign(words: list[str]) -> bool:
@@ -110,6 +195,7 @@ def looks_foreign(words: list[str]) -> bool:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _is_junk(ch: str) -> bool:
@@ -140,13 +226,13 @@ _QUOTES = str.maketrans(
     }
 )
 _WORD = re.compile(r"[a-z0-9#&$'./]+|[^\sa-z0-9]")
+_LOOSE_QUOTE = re.compile(r"(?<![a-z0-9])'|'(?![a-z])")
+_PUNCTUATION = re.compile(r"([!?,;()\[\]{}\"*~^|<>=_])")
+_FULL_STOP = re.compile(r"(?<=[a-z0-9])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)")
+_PERCENT = re.compile(r"(?<=\d)\s*%")
 _HYPHEN_JOIN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
 _SPACE = re.compile(r"\s+")
-_TYPO_PATTERN = re.compile(
-    r"(?<![\w'&])("
-    + "|".join(re.escape(k) for k in sorted(TYPOS, key=len, reverse=True))
-    + r")(?![\w'&])"
-)
+_TYPO_PATTERN = re.compile(r"\b(?<!['&])(" + trie_alternation(TYPOS) + r")(?![\w'&])")
 _NUMBER_WORD = re.compile(
     r"\b(?:(?:a|one)\s+hundred(?:\s+and)?|"
     + "|".join(sorted([*UNIT_WORDS, *TENS_WORDS], key=len, reverse=True))
@@ -166,15 +252,38 @@ def normalize(text: str) -> str:
     text = text.translate(_QUOTES).lower()
     text = _HYPHEN_JOIN.sub(" ", text)
     # Keep "r&b", "d&b", "1/16", "1:30", "f#", "0.5" intact; pad other punctuation with spaces.
-    text = re.sub(r"(?<![a-z0-9])'|'(?![a-z])", " ", text)
-    text = re.sub(r"([!?,;()\[\]{}\"*~^|<>=_])", r" \1 ", text)
-    text = re.sub(r"(?<=[a-z0-9])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)", " . ", text)
-    text = re.sub(r"(?<=\d)\s*%", " %", text)
+    text = _LOOSE_QUOTE.sub(" ", text)
+    text = _PUNCTUATION.sub(r" \1 ", text)
+    text = _FULL_STOP.sub(" . ", text)
+    text = _PERCENT.sub(" %", text)
     text = _SPACE.sub(" ", text).strip()
+    if _TRIPLE.search(text):  # every held letter is a triple; most turns have none
+        text = _ELONGATED.sub(_shorten, text)
+    text = foreign_numbers_to_digits(text)
     text = _TYPO_PATTERN.sub(lambda m: TYPOS[m.group(1)], text)
     text = _fuzzy_fix(text)
     text = _NUMBER_WORD.sub(_number_word_to_digits, text)
+    text = lone_numbers_to_digits(text)
     return _SPACE.sub(" ", text).strip()
+
+
+# "undoooo", "go baaack", "sooo good": a letter held for emphasis. Three or more of a letter
+# become two when that makes a known word ("goood" -> "good"), else one ("baaack" -> "back").
+_ELONGATED = re.compile(r"\b[a-z]*([a-z])\1\1[a-z]*\b")
+_TRIPLE = re.compile(r"([a-z])\1{2,}")
+_DOUBLED_WORDS = frozenset(
+    {"good", "too", "cool", "all", "off", "add", "soon", "feel", "free", "need", "keep", "yes",
+     "see", "fill", "full", "less", "kill", "sweet", "boom", "loop", "hooks", "hook", "hmm",
+     "umm", "uhh", "mmm"}
+)  # fmt: skip
+
+
+def _shorten(match: re.Match[str]) -> str:
+    word = match.group(0)
+    doubled = _TRIPLE.sub(r"\1\1", word)
+    if doubled in _DOUBLED_WORDS or doubled in _KNOWN_WORDS:
+        return doubled
+    return _TRIPLE.sub(r"\1", word)
 
 
 def _number_word_to_digits(match: re.Match[str]) -> str:
@@ -259,22 +368,27 @@ _KNOWN_WORDS = frozenset(
 _FUZZY_CANDIDATE = re.compile(r"\b[a-z]{5,14}\b")
 
 
+@functools.lru_cache(maxsize=4096)
+def _fuzzy_word(word: str) -> str:
+    """One word's correction (cached: long turns repeat their words)."""
+    if word in _FUZZY_EXACT or word in FUZZY_STOPWORDS or word in _KNOWN_WORDS:
+        return word
+    for variant in (word, *_deletions(word)):
+        target = _FUZZY_INDEX.get(variant)
+        if target and target[0] == word[0] and abs(len(target) - len(word)) <= 1:
+            return target
+    return word
+
+
 def _fuzzy_fix(text: str) -> str:
     """Correct one-letter slips ("melodi", "fsater") in the vocabulary's distinctive words."""
-
-    def fix(match: re.Match[str]) -> str:
-        word = match.group(0)
-        if word in _FUZZY_EXACT or word in FUZZY_STOPWORDS or word in _KNOWN_WORDS:
-            return word
-        for variant in (word, *_deletions(word)):
-            target = _FUZZY_INDEX.get(variant)
-            if target and target[0] == word[0] and abs(len(target) - len(word)) <= 1:
-                return target
-        return word
-
-    return _FUZZY_CANDIDATE.sub(fix, text)
+    return _FUZZY_CANDIDATE.sub(lambda m: _fuzzy_word(m.group(0)), text)
 
 
 def words_of(text: str) -> list[str]:
     """The normalised text's tokens."""
     return _WORD.findall(text)
+
+
+# Every pattern above skips straight to the characters its matches can start with.
+accelerate_globals(globals())

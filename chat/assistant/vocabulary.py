@@ -306,6 +306,8 @@ TRACK_OFF_WORDS: tuple[str, ...] = (
     "lose the", "pull", "pull out", "strip out", "eliminate", "exclude", "kick out", "muted",
     "removed", "dropped", "none", "stop", "don't want", "dont want", "do not want", "hate",
     "don't need", "dont need", "zero", "less of", "shut off", "cancel", "erase", "toss", "not",
+    "take it out", "take them out", "take those out", "turn it off", "turn them off",
+    "switch it off", "pull it out", "get rid of it", "get rid of them",
 )
 TRACK_ON_WORDS: tuple[str, ...] = (
     "add", "bring back", "bring in", "bring", "put back", "put in", "put", "unmute",
@@ -319,7 +321,7 @@ TRACK_ON_AFTER: tuple[str, ...] = ("back", "in", "on", "back in", "back on")
 TRACK_OFF_AFTER: tuple[str, ...] = ("off", "out", "gone", "away", "muted", "removed", "outta")
 TRACK_ONLY_WORDS: tuple[str, ...] = (
     "just", "only", "nothing but", "strip it down to", "strip it back to", "strip down to",
-    "only keep", "keep only", "solo", "solo the", "just the", "only the", "leave only",
+    "only keep", "keep only", "just the", "only the", "leave only",
     "leave just", "nothing except",
 )
 EXCEPT_WORDS: tuple[str, ...] = ("except", "but", "apart from", "other than", "besides", "save")
@@ -454,6 +456,9 @@ TENS_WORDS: dict[str, int] = {
 # --- typos and spelling variants -----------------------------------------------------------
 # Whole-word replacements applied before parsing; fuzzy matching covers other one-letter slips.
 TYPOS: dict[str, str] = {
+    "sekunden": "seconds", "segundos": "seconds", "sekunde": "seconds",
+    "minuten": "minutes", "minutos": "minutes", "takte": "bars", "compases": "bars",
+    "mesures": "bars", "compassos": "bars",
     "bmp": "bpm", "bpms": "bpm", "pbm": "bpm", "bps": "bpm", "bpn": "bpm", "bmp's": "bpm",
     "tempos": "tempo", "temp": "tempo",
     "fater": "faster", "fastr": "faster", "fastter": "faster", "faser": "faster",
@@ -480,7 +485,8 @@ TYPOS: dict[str, str] = {
     "undoo": "undo", "udno": "undo", "unod": "undo", "reod": "redo", "revrt": "revert",
     "pls": "please", "plz": "please", "plez": "please", "thx": "thanks",
     "u": "you", "ur": "your", "w/": "with", "wit": "with", "tha": "the",
-    "da": "the", "dat": "that", "dis": "this", "gimme": "give me", "lemme": "let me",
+    "dwn": "down", "hw": "how", "evrything": "everything", "everthing": "everything",
+    "evrythin": "everything", "everythin": "everything", "da": "the", "dat": "that", "dis": "this", "gimme": "give me", "lemme": "let me",
     "wanna": "want to", "gonna": "going to", "kinda": "kind of", "sorta": "sort of",
     "abit": "a bit", "alil": "a little", "bpm's": "bpm",
     "hiphop": "hip hop", "hip-hop": "hip hop", "dnb's": "dnb", "temo": "tempo",
@@ -556,5 +562,13 @@ EXPORT_FORMATS: dict[str, str] = {
     "mp3": "mp3", "mp3s": "mp3", ".mp3": "mp3", "mp 3": "mp3", "mpeg": "mp3",
     "audio file": "wav", "audio": "wav", "files": "wav", "the files": "wav",
     "all the files": "stems", "all files": "stems", "every file": "stems",
+    "split it out": "stems", "split it up": "stems", "split out": "stems",
+    "split the tracks": "stems", "split the parts": "stems", "separate parts": "stems",
+    "each part": "stems", "every part": "stems", "each instrument": "stems",
+    "every instrument": "stems", "each sound": "stems", "separate files": "stems",
+    "individual parts": "stems", "parts separately": "stems", "separated": "stems",
+    "stemmed out": "stems", "stem it out": "stems", "stems out": "stems",
+    "the parts": "stems", "mix it myself": "stems", "mix it my self": "stems",
+    "mix them myself": "stems", "mix it on my own": "stems", "mix each part": "stems",
 }
 # fmt: on

@@ -23,6 +23,9 @@ def _load(path: Path) -> list[dict]:
 
 SHARED_CASES = _load(SHARED)
 OWN_CASES = _load(HERE / "cases.jsonl")
+# Compositional edits (issue 16): arithmetic, corrections, decoys, scope, theory, references,
+# instruments, control, questions, solo, variations and sections, as producers type them.
+EDIT_CASES = _load(HERE / "cases_edits.jsonl")
 
 
 @pytest.mark.skipif(not SHARED_CASES, reason="shared eval examples not present")
@@ -40,3 +43,14 @@ def test_own_case_is_understood(case):
 
 def test_there_are_at_least_150_own_cases():
     assert len(OWN_CASES) >= 150
+
+
+@pytest.mark.parametrize("case", EDIT_CASES, ids=[c["id"] for c in EDIT_CASES])
+def test_compositional_edit_is_understood(case):
+    out = interpret_record(case)
+    assert check(case["expect"], out) == [], (case["text"], out["action"], out["changes"])
+
+
+def test_there_are_at_least_400_compositional_cases():
+    assert len(EDIT_CASES) >= 400
+    assert not {c["id"] for c in EDIT_CASES} & {c["id"] for c in OWN_CASES}

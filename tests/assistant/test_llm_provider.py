@@ -261,3 +261,65 @@ def test_totals_add_up_over_calls(vendor, provider):
     assert provider.totals["calls"] == 3
     assert provider.totals["prompt_tokens"] == 300
     assert provider.totals["cost_usd"] == pytest.approx(3 * (0.05 + 0.015))
+
+
+# --- the clause structure ------------------------------------------------------------------
+def _clauses(*clauses: dict, action: str = "modify") -> str:
+    return json.dumps({"action": action, "clauses": list(clauses)})
+
+
+def test_the_schema_asks_for_clauses(vendor, provider):
+    vendor.answer(_clauses({"field": "tempo", "op": "add", "value": -8, "unit": "bpm"}))
+    provider("take it down 8 bpm", spec_from_given({**TRAP, "bpm": 150}))
+    schema = vendor.requests[0]["response_format"]["json_schema"]["schema"]
+    clause = schema["properties"]["clauses"]["items"]["properties"]
+    assert {"field", "op", "value", "unit", "tracks", "section", "mode"} == set(clause)
+
+
+def test_relative_clauses_apply_to_the_current_spec_in_order(vendor, provider):
+    current = spec_from_given({**TRAP, "bpm": 150})
+    vendor.answer(
+        _clauses(
+            {"field": "tempo", "op": "set", "value": 128},
+            {"field": "tempo", "op": "add", "value": -8, "unit": "bpm"},
+            {"field": "key", "op": "relative"},
+            {"field": "tracks", "op": "off", "tracks": ["hats"]},
+            {"field": "length", "op": "add", "value": 8, "unit": "bars"},
+        )
+    )
+    intent = provider("take it down 8 bpm, relative major, lose the hats, 8 more bars", current)
+    assert intent.source == "llm" and intent.usage["fallback_reason"] is None
+    assert intent.spec.bpm == 142  # the later tempo clause wins over the set before it
+    assert intent.spec.key.label() == "G# major"
+    assert not intent.spec.tracks["hats"].enabled and intent.spec.bars == 40
+    assert "bpm 150 → 142" in intent.changes
+
+
+def test_a_solo_clause_is_a_mixer_reply_and_variations_make_specs(vendor, provider):
+    current = spec_from_given(TRAP)
+    vendor.answer(_clauses({"field": "tracks", "op": "solo", "tracks": ["bass"]}))
+    solo = provider("solo the 808", current)
+    assert solo.action == "help" and solo.solo == ["bass"] and solo.spec is None
+    vendor.answer(_clauses({"field": "variation", "op": "set", "value": 3}))
+    three = provider("give me 3 variations", current)
+    seeds = {three.spec.seed, *(s.seed for s in three.variations)}
+    assert three.action == "modify" and len(three.variations) == 2 and len(seeds) == 3
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        {"field": "tempo", "op": "transpose", "value": 2},
+        {"field": "tempo", "op": "add", "value": "fast"},
+        {"field": "tracks", "op": "off", "tracks": ["vocals"]},
+        {"field": "key", "op": "set", "value": "H"},
+        {"field": "length", "op": "add", "value": 8},
+        {"field": "tracks", "op": "instrument", "tracks": ["bass"], "value": "kazoo"},
+        {"field": "tempo", "op": "set", "value": 140, "colour": "red"},
+    ],
+)
+def test_an_invalid_clause_falls_back_to_the_builtin_parser(vendor, provider, clause):
+    vendor.answer(_clauses(clause))
+    intent = provider("take it down 8 bpm", spec_from_given({**TRAP, "bpm": 150}))
+    assert intent.usage["fallback_reason"].startswith("invalid_output: clauses")
+    assert intent.source == "builtin" and intent.spec.bpm == 142

@@ -23,6 +23,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result))
             return
         self.stdout.write(bench.format_report(result))
-        verdict = "under" if result["cpu"]["p99_ms"] < 5 else "OVER"
+        worst = max(result["cpu"]["p99_ms"], result["long_cpu"]["p99_ms"])
+        verdict = "under" if worst <= 5 else "OVER"
         style = self.style.SUCCESS if verdict == "under" else self.style.ERROR
         self.stdout.write(style(f"p99 parse time {verdict} the 5 ms budget"))
