@@ -78,46 +78,67 @@ class MelodyGrammar:
     leap: float = 0.25  # probability of a leap instead of a step
 
 
-_LEVELS = {
+# Stem balances: integrated loudness of each stem relative to the kick stem (LU), per
+# genre family (MUSIC.md, "Mixing"). The mixer measures each stem's own loudness and sets
+# its fader to hit these, so voices need no level trims and nothing stacks two cuts.
+_HIP_HOP = {
     "kick": 0.0,
-    "snare": -3.0,
-    "clap": -4.0,
+    "snare": -4.0,
+    "clap": -5.0,
     "hats": -10.0,
-    "perc": -10.0,
-    "bass": -3.0,
-    "chords": -9.0,
-    "melody": -8.0,
-    "pad": -12.0,
+    "perc": -11.0,
+    "bass": 1.0,
+    "chords": -7.0,
+    "melody": -5.0,
+    "pad": -10.0,
 }
+_DUSTY = {**_HIP_HOP, "snare": -2.0, "clap": -3.0, "bass": -3.0, "chords": -4.0, "melody": -6.0}
+_CLUB = {
+    **_HIP_HOP,
+    "snare": -6.0,
+    "clap": -5.0,
+    "hats": -8.0,
+    "perc": -9.0,
+    "bass": -3.0,
+    "chords": -6.0,
+    "melody": -6.0,
+    "pad": -9.0,
+}
+_SONG = {**_DUSTY, "snare": -3.0, "clap": -4.0, "chords": -4.0, "melody": -3.0, "pad": -9.0}
+_DRIVE = {**_SONG, "snare": -2.0, "bass": -2.0, "chords": -6.0, "melody": -4.0, "pad": -7.0}
+_LEVELS = _HIP_HOP
 _PANS = {
     "kick": 0.0,
     "snare": 0.0,
     "clap": 0.05,
-    "hats": 0.3,
-    "perc": -0.35,
+    "hats": 0.35,
+    "perc": -0.4,
     "bass": 0.0,
-    "chords": -0.2,
+    "chords": -0.25,
     "melody": 0.2,
     "pad": 0.0,
 }
 _SENDS = {
     "kick": 0.0,
-    "snare": 0.12,
-    "clap": 0.18,
-    "hats": 0.05,
-    "perc": 0.1,
+    "snare": 0.14,
+    "clap": 0.2,
+    "hats": 0.06,
+    "perc": 0.12,
     "bass": 0.0,
-    "chords": 0.2,
+    "chords": 0.22,
     "melody": 0.3,
-    "pad": 0.35,
+    "pad": 0.4,
 }
-# Haas widening: the right channel of these tracks is delayed by this many milliseconds.
-_WIDTH_MS = {"pad": 11.0, "chords": 7.0}
+# Haas widening: the right channel of these tracks is delayed by this many milliseconds
+# (every stem is high-passed above ~120 Hz except kick and bass, so the lows stay mono).
+_WIDTH_MS = {"pad": 14.0, "chords": 11.0, "hats": 7.0, "perc": 9.0, "melody": 4.0}
 
 
 @dataclass(frozen=True)
 class MixGrammar:
-    levels_db: dict[str, float] = field(default_factory=dict)  # overrides of _LEVELS
+    # Stem loudness relative to the kick (LU): the family table, then per-genre overrides.
+    family: dict[str, float] = field(default_factory=lambda: _LEVELS)
+    levels_db: dict[str, float] = field(default_factory=dict)
     reverb_sends: dict[str, float] = field(default_factory=dict)  # overrides of _SENDS
     reverb_room: float = 0.5
     reverb_damping: float = 0.5
@@ -129,11 +150,12 @@ class MixGrammar:
     sidechain_tracks: tuple[str, ...] = ("bass", "chords", "pad")
     master_lowpass_hz: float = 0.0  # 0 = off; the genre's colour (lo-fi is dark)
     drive: float = 1.5  # saturation of 808 and kick voices
+    kick_fifth: bool = False  # tune the kick to the key's fifth instead of its tonic
     humanize_ms: float = 5.0  # timing spread (standard deviation)
     humanize_velocity: float = 0.08
 
     def level_db(self, track: str) -> float:
-        return self.levels_db.get(track, _LEVELS[track])
+        return self.levels_db.get(track, self.family[track])
 
     def send(self, track: str) -> float:
         return self.reverb_sends.get(track, _SENDS[track])
@@ -208,7 +230,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
             harmonic_minor=True,
         ),
         MixGrammar(
-            levels_db={"bass": -1.0, "hats": -11.0},
+            levels_db={"bass": 1.0, "hats": -10.0},
             sidechain_grid="x.......x.......",
             sidechain_depth=0.25,
             sidechain_tracks=("pad", "chords"),
@@ -238,7 +260,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x..x..x..x..x...", "x.x..x..x..x.x.."), center=74, harmonic_minor=True),
         MixGrammar(
-            levels_db={"bass": -1.0, "perc": -12.0},
+            levels_db={"bass": 1.0, "snare": -6.0, "perc": -10.0, "melody": -6.0},
             sidechain_grid="x.....x...x.....",
             sidechain_depth=0.2,
             sidechain_tracks=("pad", "chords"),
@@ -265,7 +287,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x.......x.x.....", "x..x......x....."), center=72),
         MixGrammar(
-            levels_db={"snare": -2.0},
+            family=_DUSTY,
             reverb_room=0.35,
             master_lowpass_hz=12000.0,
             humanize_ms=7.0,
@@ -290,7 +312,8 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x---..x-x---....", "x-x---..x-----.."), center=72),
         MixGrammar(
-            levels_db={"chords": -7.0, "melody": -9.0, "hats": -12.0},
+            family=_DUSTY,
+            levels_db={"snare": -3.0, "hats": -11.0, "melody": -6.0},
             reverb_room=0.55,
             master_lowpass_hz=8000.0,
             humanize_ms=9.0,
@@ -318,6 +341,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x..x..x.........", "..x..x..x..x...."), center=72),
         MixGrammar(
+            family=_CLUB,
             sidechain_grid=_FOUR,
             sidechain_depth=0.6,
             reverb_room=0.5,
@@ -345,7 +369,8 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x..x..x..x..x..x",), center=69),
         MixGrammar(
-            levels_db={"perc": -12.0},
+            family=_CLUB,
+            levels_db={"clap": -12.0, "perc": -8.0, "pad": -8.0},
             sidechain_grid=_FOUR,
             sidechain_depth=0.55,
             reverb_room=0.7,
@@ -376,7 +401,8 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x-------x---x---",), center=74),
         MixGrammar(
-            levels_db={"hats": -12.0},
+            family=_DRIVE,
+            levels_db={"hats": -10.0, "perc": -9.0},
             sidechain_grid="x.........x.....",
             sidechain_depth=0.3,
             reverb_room=0.75,
@@ -399,7 +425,13 @@ GRAMMARS: dict[str, GenreGrammar] = {
             chord_rhythm=("x..x..x...x..x..", "x..x..x.x..x..x."),
         ),
         MelodyGrammar(("x..x..x.x..x..x.", "x..x..x...x.x..."), center=72),
-        MixGrammar(sidechain_grid=_FOUR, sidechain_depth=0.2, humanize_ms=3.0),
+        MixGrammar(
+            family=_SONG,
+            levels_db={"snare": -4.0, "perc": -8.0},
+            sidechain_grid=_FOUR,
+            sidechain_depth=0.2,
+            humanize_ms=3.0,
+        ),
         intro_tracks=("chords", "melody", "perc"),
     ),
     "afrobeats": GenreGrammar(
@@ -418,7 +450,12 @@ GRAMMARS: dict[str, GenreGrammar] = {
             chord_center=64,
         ),
         MelodyGrammar(("x.x..x.x..x.x...", "x..x.x..x.x.x..."), center=74),
-        MixGrammar(levels_db={"perc": -7.0}, sidechain_depth=0.0, humanize_ms=4.0),
+        MixGrammar(
+            family=_SONG,
+            levels_db={"perc": -5.0, "snare": -5.0, "hats": -7.0},
+            sidechain_depth=0.0,
+            humanize_ms=4.0,
+        ),
         intro_tracks=("perc", "chords", "hats"),
     ),
     "rnb": GenreGrammar(
@@ -440,7 +477,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
             chord_rhythm=("x---------------", "x-------x---.---"),
         ),
         MelodyGrammar(("x-x---x-....x---",), center=72),
-        MixGrammar(levels_db={"chords": -8.0}, reverb_room=0.6, humanize_ms=6.0),
+        MixGrammar(family=_SONG, reverb_room=0.6, humanize_ms=6.0),
         intro_tracks=("chords", "pad"),
     ),
     "pop": GenreGrammar(
@@ -460,7 +497,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
             chord_center=64,
         ),
         MelodyGrammar(("x-x-x-x-x---x---", "x.x.x.x---..x-x-"), center=74),
-        MixGrammar(sidechain_depth=0.15, humanize_ms=3.0),
+        MixGrammar(family=_SONG, sidechain_depth=0.15, humanize_ms=3.0),
         intro_tracks=("chords", "hats"),
     ),
     "synthwave": GenreGrammar(
@@ -478,7 +515,13 @@ GRAMMARS: dict[str, GenreGrammar] = {
             chord_rhythm=("x-------x-------", "x-x-x-x-x-x-x-x-"),
         ),
         MelodyGrammar(("x---x---x-x-x---", "x-------x---x-x-"), center=74),
-        MixGrammar(sidechain_depth=0.3, reverb_room=0.8, reverb_damping=0.3, humanize_ms=2.0),
+        MixGrammar(
+            family=_DRIVE,
+            sidechain_depth=0.3,
+            reverb_room=0.8,
+            reverb_damping=0.3,
+            humanize_ms=2.0,
+        ),
         intro_tracks=("pad", "chords", "hats"),
     ),
 }
