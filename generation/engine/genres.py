@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .presets import GENRES
+from .texture import CLEAN, Texture
 
 __all__ = [
     "FILLS",
@@ -151,6 +152,7 @@ class MixGrammar:
     master_lowpass_hz: float = 0.0  # 0 = off; the genre's colour (lo-fi is dark)
     drive: float = 1.5  # saturation of 808 and kick voices
     kick_fifth: bool = False  # tune the kick to the key's fifth instead of its tonic
+    texture: Texture = CLEAN  # tape and vinyl wear
     humanize_ms: float = 5.0  # timing spread (standard deviation)
     humanize_velocity: float = 0.08
 
@@ -288,6 +290,15 @@ GRAMMARS: dict[str, GenreGrammar] = {
         MelodyGrammar(("x.......x.x.....", "x..x......x....."), center=72),
         MixGrammar(
             family=_DUSTY,
+            # Sampled-off-a-record keys: a little tape drift and dust under the loop.
+            texture=Texture(
+                wow_cents=4.0,
+                flutter_cents=1.5,
+                tape_drive=1.6,
+                tape_tracks=("chords", "melody"),
+                crackle=3.0,
+                hiss_dbfs=-66.0,
+            ),
             reverb_room=0.35,
             master_lowpass_hz=12000.0,
             humanize_ms=7.0,
@@ -314,6 +325,15 @@ GRAMMARS: dict[str, GenreGrammar] = {
         MixGrammar(
             family=_DUSTY,
             levels_db={"snare": -3.0, "hats": -11.0, "melody": -6.0},
+            # Worn cassette and vinyl: audible wow on the keys, crackle and hiss beneath.
+            texture=Texture(
+                wow_cents=9.0,
+                flutter_cents=2.5,
+                tape_drive=1.8,
+                tape_tracks=("chords", "melody", "pad", "bass"),
+                crackle=7.0,
+                hiss_dbfs=-58.0,
+            ),
             reverb_room=0.55,
             master_lowpass_hz=8000.0,
             humanize_ms=9.0,
@@ -364,13 +384,13 @@ GRAMMARS: dict[str, GenreGrammar] = {
             major=((1,), (1, 1, 4, 1)),
             bars_per_chord=2,
             chord_rhythm=("...x..x....x..x.",),
-            pad_center=55,
+            pad_center=62,
             pad_tones=2,
         ),
         MelodyGrammar(("x..x..x..x..x..x",), center=69),
         MixGrammar(
             family=_CLUB,
-            levels_db={"clap": -12.0, "perc": -8.0, "pad": -8.0},
+            levels_db={"clap": -12.0, "hats": -7.0, "perc": -6.0, "bass": -4.0, "pad": -7.0},
             sidechain_grid=_FOUR,
             sidechain_depth=0.55,
             reverb_room=0.7,

@@ -10,6 +10,7 @@ import pedalboard
 from .arrange import Arrangement, track_seed
 from .genres import GRAMMARS, SECTION_TRACKS
 from .presets import DRUM_TRACKS
+from .texture import tape
 from .theory import midi_to_hz
 from .tone import BIN, energy_bins, gated_loudness, shape
 from .voices import SAMPLE_RATE, HitVariation, drum_hit, kick_pitch_hz, pitched_note
@@ -119,6 +120,7 @@ def synthesize_track(
         kick_hz = kick_pitch_hz(
             setting.instrument, spec.key.pitch_class, fifth=grammar.mix.kick_fifth
         )
+    texture = grammar.mix.texture
     hit_seed = track_seed(spec.seed, name) if name in DRUM_TRACKS else 0
     placed: list[tuple[int, tuple, float]] = []
     for index, event in enumerate(events):
@@ -152,6 +154,10 @@ def synthesize_track(
                     drive=grammar.mix.drive,
                 )
                 cache[key] = shape(name, sound)
+                if name in texture.tape_tracks:
+                    # Each note starts at its own point of the wow cycle.
+                    phase = (event.pitch * 0.618 + length * 1e-4) % 1.0
+                    cache[key] = tape(cache[key], texture, phase)
         placed.append((round(event.start_beat * spb), key, event.velocity))
     loudness = _stem_loudness(placed, cache, geometry.work)
     if loudness <= -70.0:

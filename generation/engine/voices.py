@@ -183,7 +183,10 @@ def _kick_voice(
     body = _sine(freq, n) * np.exp(-t / decay)
     body[: int(0.002 * SR)] *= np.linspace(0.3, 1.0, int(0.002 * SR))
     if click:
-        body += click * _highpass(_noise(n, 11 + hit.salt), 2500) * np.exp(-t / 0.004)
+        # A beater click with a 0.3 ms onset: noise starting at full level would be a
+        # one-sample step that overshoots every true-peak ceiling.
+        onset = np.minimum(t / 0.0003, 1.0)
+        body += click * _highpass(_noise(n, 11 + hit.salt), 2500) * onset * np.exp(-t / 0.004)
     if dark:
         body = _lowpass(body, 2000)
     return _normalize(_saturate(body, drive))
@@ -597,9 +600,12 @@ def _chord_pluck(freq: float, n: int) -> np.ndarray:
 
 
 def _bell(freq: float, n: int) -> np.ndarray:
-    # A bright strike that settles on the fundamental: the 1:3.5 sidebands (a major tenth
-    # among them) fade fast, so the bell does not recolour minor keys.
-    return _fm(freq, n, 3.5, 1.6, 0.15, 0.3, 1.2) + 0.25 * _fm(freq * 2, n, 1.0, 0.5, 0.2, 0.3, 0.6)
+    # A glassy strike that settles on the fundamental: the 1:3.5 sidebands fade within a
+    # few tens of milliseconds and a plain sine carries the pitch, so the bell reads as
+    # one note (an octave layer made trackers hear a second pitch above it).
+    m = n + int(0.3 * SR)
+    strike = _fm(freq, n, 3.5, 1.2, 0.06, 0.3, 0.9)
+    return 0.6 * strike + 0.7 * _sine(freq, m) * _envelope(n, 0.002, 1.0, 0.0, 0.3)
 
 
 def _melody_pluck(freq: float, n: int) -> np.ndarray:
@@ -616,11 +622,14 @@ def _lead(freq: float, n: int) -> np.ndarray:
 
 
 def _marimba(freq: float, n: int) -> np.ndarray:
-    m = n + int(0.4 * SR)
+    """A struck bar: the fundamental with its 3.93x and 9.2x modes dying fast, and a
+    damping release once the note ends (a bar cut mid-ring clicks)."""
+    release = int(0.12 * SR)
+    m = n + release
     t = _time(m)
     y = _sine(freq, m) + 0.35 * _sine(freq * 3.93, m) * np.exp(-t / 0.05)
     y += 0.15 * _sine(freq * 9.2, m) * np.exp(-t / 0.015)
-    return y * np.exp(-t / 0.35)
+    return y * np.exp(-t / 0.35) * _envelope(n, 0.001, 10.0, 1.0, release / SR)
 
 
 def _flute(freq: float, n: int) -> np.ndarray:
@@ -729,4 +738,12 @@ def pitched_note(
         except KeyError:
             raise ValueError(f"no pitched voice {instrument!r} for track {track!r}") from None
         y = voice(midi_to_hz(pitch), n_samples)
-    return np.asarray(y, dtype=F32)
+    return _fade_out(np.asarray(y, dtype=F32))
+
+
+def _fade_out(y: np.ndarray, fade_s: float = 0.004) -> np.ndarray:
+    """The last ``fade_s`` of a note ramps to zero: no voice may stop on a click."""
+    fade = min(y.size, int(fade_s * SR))
+    if fade:
+        y[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=y.dtype)
+    return y
