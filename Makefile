@@ -8,13 +8,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba-cache
 
-.PHONY: help run install install-dev migrate test lint format bench clean
+.PHONY: help run install install-dev migrate test lint format bench sound-report clean
 
 help:
 	@echo "make run      create .venv, install, migrate, start Redis + Celery + daphne"
 	@echo "make test     install dev deps and run the whole test suite"
 	@echo "make lint     ruff check + format check"
 	@echo "make bench    engine, assistant, WebSocket, HTTP, generation and user benchmarks"
+	@echo "make sound-report  measure every genre's mix, stems and arrangement (docs/engine.md)"
 	@echo "make deploy-check  validate deploy/ offline (Compose, Kubernetes, nginx) + tests/deploy"
 	@echo "make drills   fault drills, each on a private stack (docs/reliability.md)"
 
@@ -51,6 +52,11 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The sound report (docs/engine.md): e.g. SOUND_REPORT_ARGS="--genres trap,house --png-dir var/sound".
+.PHONY: sound-report
+sound-report: install-dev
+	$(PY) manage.py sound_report $(SOUND_REPORT_ARGS)
 
 # Each load bench starts its own stack on 127.0.0.1 (own Redis, database and media dir) and
 # stops it; sizes go in BENCH_WS_ARGS etc., e.g. BENCH_WS_ARGS="--connections 200 --seconds 5".
