@@ -185,7 +185,8 @@ class GenreGrammar:
 _ALL = ("kick", "snare", "clap", "hats", "perc", "bass", "chords", "melody", "pad")
 SECTION_TRACKS: dict[str, tuple[str, ...]] = {
     "intro": (),  # the genre's intro_tracks
-    "verse": _ALL,
+    # The verse holds back (no percussion loop, no pad) so that the hook adds layers.
+    "verse": ("kick", "snare", "clap", "hats", "bass", "chords", "melody"),
     "hook": _ALL,
     "drop": _ALL,
     "bridge": ("hats", "perc", "bass", "chords", "melody", "pad"),

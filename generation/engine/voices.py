@@ -469,7 +469,7 @@ def _808(pitch: int, n: int, glide_from: int | None, glide_s: float, drive: floa
 def _sub(freq: float, n: int) -> np.ndarray:
     m = n + int(0.06 * SR)
     y = _sine(freq, m)
-    y = y + _root_harmonics(y, (0.25, 0.16, 0.1, 0.07, 0.04))
+    y = y + _root_harmonics(y, (0.3, 0.2, 0.14, 0.1, 0.07))
     return y * _envelope(n, 0.005, 2.0, 0.85, 0.06)
 
 
@@ -512,7 +512,8 @@ def _pluck(
 def _bass_pluck(freq: float, n: int) -> np.ndarray:
     y = _pluck(freq, n, 1200.0, 250.0, 0.35)
     sub = _sub(freq, n)
-    y[: sub.size] += 0.4 * sub[: y.size]
+    # The sub layer carries the pitch; the filtered pluck is its attack and colour.
+    y[: sub.size] += 0.9 * sub[: y.size]
     return y
 
 
@@ -655,9 +656,10 @@ def _pad_dark(freq: float, n: int) -> np.ndarray:
 def _choir(freq: float, n: int) -> np.ndarray:
     m = n + int(0.6 * SR)
     source = _supersaw(freq, m, (-10, 0, 10), 8000, vibrato=0.08)
-    # "ah" formants
+    # "ah" formants over a chest tone that carries the written pitch
     y = (
-        _bandpass(source, 600, 900, 1)
+        0.7 * _lowpass(source, 1.3 * freq, 2)
+        + _bandpass(source, 600, 900, 1)
         + 0.5 * _bandpass(source, 950, 1250, 1)
         + 0.25 * _bandpass(source, 2200, 2700, 1)
     )
