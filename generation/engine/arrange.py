@@ -478,12 +478,17 @@ def _hat_bar(
 ) -> tuple[list[float], set[float]]:
     """This bar's hat positions and extra open hats.
 
-    The verse and the hook each play their own mask (chosen per seed); the third bar of
+    The verse and the hook each play their own mask (chosen per seed, moving on by one
+    each time the section returns); the third bar of
     every four borrows the next mask, and the second bar may stutter (a 32nd double) or
     open the hat on the last "and": something small changes every bar or two.
     """
-    name = ctx.section(bar).name
+    section = ctx.section(bar)
+    name = section.name
     mask_index = ctx.palette.get("hats_hook" if name in ("hook", "drop") else "hats_verse", 0)
+    # Each return of a section moves on to the next mask: the second hook is not a copy
+    # of the first.
+    mask_index += sum(1 for s in ctx.sections if s.name == name and s.start_bar < section.start_bar)
     phrase = (bar - ctx.section(bar).start_bar) % 4
     if phrase == 2:
         mask_index += 1
