@@ -146,9 +146,10 @@ def _rng(seed: int, name: str) -> np.random.Generator:
 def plan_sections(spec: BeatSpec) -> tuple[Section, ...]:
     """The spec's sections, or a verse/hook structure sized to the length.
 
-    Loops and beats shorter than 16 bars are one hook. Longer beats get an intro, 8-bar
-    verses and hooks alternating, a bridge before the last hook (from four body sections
-    on), and a 4-bar outro; leftover bars lengthen the last hook.
+    Loops and beats shorter than 16 bars are one hook. Longer beats get an intro (2 bars
+    under 32 bars, 4 under 64, else 8), 8-bar verses and hooks alternating, a bridge
+    before the last hook (from four body sections on), and an outro (2 bars under 32,
+    else 4); leftover bars lengthen the last hook.
     """
     if spec.sections:
         plan, bar = [], 0
@@ -158,8 +159,9 @@ def plan_sections(spec: BeatSpec) -> tuple[Section, ...]:
         return tuple(plan)
     if spec.loop or spec.bars < 16:
         return (Section("hook", 0, spec.bars),)
-    intro = 8 if spec.bars >= 64 else 4
-    outro = 4
+    # Short beats are mostly body: 2 + 2 bars of intro and outro under 32 bars.
+    intro = 8 if spec.bars >= 64 else (4 if spec.bars >= 32 else 2)
+    outro = 4 if spec.bars >= 32 else 2
     body = spec.bars - intro - outro
     count = max(1, body // 8)
     if count <= 2:
@@ -229,6 +231,18 @@ class _Context:
     groove: tuple[int, ...]  # bar variant index per bar
     fills: tuple[frozenset[str], ...]  # fills at the end of each bar
     humanize: bool
+    palette: dict[str, int] = field(default_factory=dict)  # per-seed choices (see _plan_palette)
+
+    def variant(self, kind: str, bar: int, count: int) -> int:
+        """Which of ``count`` bar variants of ``kind`` plays in ``bar``: the groove's
+        choice, rotated by the seed's palette (and by one more in hooks and drops, so
+        the hook plays a different pattern from the verse). Kick, snare and clap
+        are never rotated."""
+        if kind in ("kick", "snare", "clap"):
+            # Kick and backbeat grids are the genre's pulse: their first variant leads.
+            return self.groove[bar] % count
+        lift = 1 if self.section(bar).name in ("hook", "drop") and count > 2 else 0
+        return (self.groove[bar] + self.palette.get(kind, 0) + lift) % count
 
     def active(self, track: str, bar: int) -> bool:
         if not self.spec.tracks[track].enabled:
@@ -295,7 +309,8 @@ def arrange(spec: BeatSpec, *, humanize: bool = True) -> Arrangement:
     bar_roots = _plan_harmony(spec, grammar, sections)
     groove = _plan_groove(spec, sections)
     fills = _plan_fills(spec, sections)
-    ctx = _Context(spec, grammar, sections, steps, bar_roots, groove, fills, humanize)
+    palette = _plan_palette(spec)
+    ctx = _Context(spec, grammar, sections, steps, bar_roots, groove, fills, humanize, palette)
     tracks = {}
     for name in TRACK_NAMES:
         builder = _BUILDERS[name]
@@ -334,6 +349,21 @@ def _plan_groove(spec: BeatSpec, sections: tuple[Section, ...]) -> tuple[int, ..
     return tuple(groove)
 
 
+def _plan_palette(spec: BeatSpec) -> dict[str, int]:
+    """Per-seed choices every track may read: which variant leads each pattern pool,
+    the hat masks of verse and hook, and the chord register. Drawn from the seed only,
+    so two seeds differ in their grooves, not just in their melodies."""
+    rng = _rng(spec.seed, "palette")
+    return {
+        "perc": int(rng.integers(8)),
+        "bass": int(rng.integers(8)),
+        "chords": int(rng.integers(8)),
+        "hats_verse": int(rng.integers(len(HAT_MASKS))),
+        "hats_hook": int(rng.integers(len(HAT_MASKS))),
+        "chord_shift": int(rng.choice([-3, 0, 2, 4])),
+    }
+
+
 def _plan_fills(spec: BeatSpec, sections: tuple[Section, ...]) -> tuple[frozenset[str], ...]:
     grammar = GRAMMARS[spec.genre].drums
     fills: list[frozenset[str]] = []
@@ -369,7 +399,7 @@ def _grid_drum(
     for bar in range(spec.bars):
         if not ctx.active(track, bar):
             continue
-        grid = ctx.fit(grids[ctx.groove[bar] % len(grids)])
+        grid = ctx.fit(grids[ctx.variant(track, bar, len(grids))])
         fills = ctx.fills[bar]
         last_beat = ctx.steps - 4
         for step, char in enumerate(grid):
@@ -431,6 +461,55 @@ def _perc(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     return _grid_drum(ctx, rng, "perc", ctx.grammar.drums.perc)
 
 
+# Bar masks over the hats' 16th steps: "x" keeps a hat that the rate places there, "."
+# drops it (never on the beat), "+" adds a 16th the rate would not play.
+HAT_MASKS: tuple[str, ...] = (
+    "xxxxxxxxxxxxxxxx",  # straight
+    "x.x.x.x.x.x.x.x+",  # eighths with a pickup into the next bar
+    "x.xxx.xxx.xxx.xx",  # gallop
+    "xxx.xxx.xxx.xx+x",  # skip on the "a"
+    "x.x+x.x.x.x+x.x.",  # eighths with doubled "and"s
+    "x.x.xxx.x.x.xxx.",  # eighths with a 16th run into beats 2 and 4
+)
+
+
+def _hat_bar(
+    ctx: _Context, rng: np.random.Generator, bar: int, positions: list[float], masked: bool
+) -> tuple[list[float], set[float]]:
+    """This bar's hat positions and extra open hats.
+
+    The verse and the hook each play their own mask (chosen per seed, moving on by one
+    each time the section returns); the third bar of
+    every four borrows the next mask, and the second bar may stutter (a 32nd double) or
+    open the hat on the last "and": something small changes every bar or two.
+    """
+    section = ctx.section(bar)
+    name = section.name
+    mask_index = ctx.palette.get("hats_hook" if name in ("hook", "drop") else "hats_verse", 0)
+    # Each return of a section moves on to the next mask: the second hook is not a copy
+    # of the first.
+    mask_index += sum(1 for s in ctx.sections if s.name == name and s.start_bar < section.start_bar)
+    phrase = (bar - ctx.section(bar).start_bar) % 4
+    if phrase == 2:
+        mask_index += 1
+    steps = list(positions)
+    opens: set[float] = set()
+    if masked:
+        mask = ctx.fit(HAT_MASKS[mask_index % len(HAT_MASKS)])
+        kept = [p for p in steps if not float(p).is_integer() or p % 4 == 0 or mask[int(p)] != "."]
+        added = [float(i) for i, c in enumerate(mask) if c == "+" and float(i) not in kept]
+        steps = sorted(kept + added)
+    if phrase == 1:
+        choice = rng.random()
+        offbeats = [p for p in steps if float(p).is_integer() and p % 4 == 2]
+        if choice < 0.5 and offbeats:
+            stutter = float(offbeats[int(rng.integers(len(offbeats)))])
+            steps = sorted({*steps, stutter + 0.5})
+        elif offbeats:
+            opens.add(float(offbeats[-1]))
+    return steps, opens
+
+
 def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     spec = ctx.spec
     setting = spec.tracks["hats"]
@@ -442,6 +521,7 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     else:
         spacing = 16.0 / rate  # rate counts notes per 4/4 bar, i.e. per whole note
         positions = [i * spacing for i in range(int(np.ceil(ctx.steps / spacing - 1e-9)))]
+    at_default = rate == GENRE_DEFAULTS[spec.genre].hats_rate
     open_grid = ctx.fit(drums.hats_open)
     keep = float(np.clip(0.5 + setting.density, 0.0, 1.0))
     closed = gm_drum_note("hats", setting.instrument, "closed")
@@ -452,14 +532,17 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             continue
         rolling = "hat-roll" in ctx.fills[bar]
         roll_start = ctx.steps - (4 if rng.random() < 0.6 else 2)
-        for step in positions:
+        bar_positions, extra_opens = _hat_bar(
+            ctx, rng, bar, positions, at_default and not drums.hats_grid
+        )
+        for step in bar_positions:
             if rolling and step >= roll_start:
                 continue
             on_beat = step % 4 == 0
             if not on_beat and keep < 1.0 and rng.random() >= keep:
                 continue
             integral = float(step).is_integer()
-            is_open = integral and open_grid[int(step)] == "o"
+            is_open = integral and (open_grid[int(step)] == "o" or step in extra_opens)
             accent = 1.0 if on_beat else (0.62 if step % 2 == 0 else 0.42)
             events.append(
                 NoteEvent(
@@ -509,11 +592,15 @@ def _bass(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
         root = _bass_register_root(ctx, degree)
         fifth = root + (degree_to_midi(spec.key, degree + 4) - degree_to_midi(spec.key, degree))
         if grammar.rhythm == ("kick",):
-            kick = ctx.fit(ctx.grammar.drums.kick[ctx.groove[bar] % len(ctx.grammar.drums.kick)])
+            kicks = ctx.grammar.drums.kick
+            kick = ctx.fit(kicks[ctx.variant("kick", bar, len(kicks))])
             onsets = [(i, "r") for i, c in enumerate(kick) if c in "xo"]
         else:
-            grid = ctx.fit(grammar.rhythm[ctx.groove[bar] % len(grammar.rhythm)])
+            grid = ctx.fit(grammar.rhythm[ctx.variant("bass", bar, len(grammar.rhythm))])
             onsets = [(i, c) for i, c in enumerate(grid) if c in "rfo"]
+        if ctx.section(bar).name in ("bridge", "break"):
+            # The breakdown keeps the harmony's floor: one held root per bar.
+            onsets = [(0, "r")]
         drop = "kick-drop" in ctx.fills[bar]
         for index, (step, char) in enumerate(onsets):
             end = onsets[index + 1][0] if index + 1 < len(onsets) else ctx.steps
@@ -588,15 +675,17 @@ def _chords(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     for bar in range(spec.bars):
         if not ctx.active("chords", bar):
             continue
+        # The seed picks the register; hooks voice the chords higher (a new inversion),
+        # so verse and hook differ in colour as well as in rhythm.
+        center = harmony.chord_center + ctx.palette.get("chord_shift", 0)
+        if ctx.section(bar).name in ("hook", "drop"):
+            center += 3
         voicing = voice_chord(
-            spec.key,
-            ctx.bar_roots[bar],
-            harmony.tones,
-            center=harmony.chord_center,
-            previous=voicing,
+            spec.key, ctx.bar_roots[bar], harmony.tones, center=center, previous=voicing
         )
-        pitches = _with_pedal(spec, voicing, harmony.chord_center - 6, harmony.chord_center + 6)
-        grid = ctx.fit(harmony.chord_rhythm[ctx.groove[bar] % len(harmony.chord_rhythm)])
+        pitches = _with_pedal(spec, voicing, center - 6, center + 6)
+        rhythms = harmony.chord_rhythm
+        grid = ctx.fit(rhythms[ctx.variant("chords", bar, len(rhythms))])
         for step, char in enumerate(grid):
             if char != "x":
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .presets import GENRES
+from .texture import CLEAN, Texture
 
 __all__ = [
     "FILLS",
@@ -78,46 +79,67 @@ class MelodyGrammar:
     leap: float = 0.25  # probability of a leap instead of a step
 
 
-_LEVELS = {
+# Stem balances: integrated loudness of each stem relative to the kick stem (LU), per
+# genre family (MUSIC.md, "Mixing"). The mixer measures each stem's own loudness and sets
+# its fader to hit these, so voices need no level trims and nothing stacks two cuts.
+_HIP_HOP = {
     "kick": 0.0,
-    "snare": -3.0,
-    "clap": -4.0,
+    "snare": -4.0,
+    "clap": -5.0,
     "hats": -10.0,
-    "perc": -10.0,
-    "bass": -3.0,
-    "chords": -9.0,
-    "melody": -8.0,
-    "pad": -12.0,
+    "perc": -11.0,
+    "bass": 1.0,
+    "chords": -7.0,
+    "melody": -5.0,
+    "pad": -10.0,
 }
+_DUSTY = {**_HIP_HOP, "snare": -2.0, "clap": -3.0, "bass": -3.0, "chords": -4.0, "melody": -6.0}
+_CLUB = {
+    **_HIP_HOP,
+    "snare": -6.0,
+    "clap": -5.0,
+    "hats": -8.0,
+    "perc": -9.0,
+    "bass": -3.0,
+    "chords": -6.0,
+    "melody": -6.0,
+    "pad": -9.0,
+}
+_SONG = {**_DUSTY, "snare": -3.0, "clap": -4.0, "chords": -4.0, "melody": -3.0, "pad": -9.0}
+_DRIVE = {**_SONG, "snare": -2.0, "bass": -2.0, "chords": -6.0, "melody": -4.0, "pad": -7.0}
+_LEVELS = _HIP_HOP
 _PANS = {
     "kick": 0.0,
     "snare": 0.0,
     "clap": 0.05,
-    "hats": 0.3,
-    "perc": -0.35,
+    "hats": 0.35,
+    "perc": -0.4,
     "bass": 0.0,
-    "chords": -0.2,
+    "chords": -0.25,
     "melody": 0.2,
     "pad": 0.0,
 }
 _SENDS = {
     "kick": 0.0,
-    "snare": 0.12,
-    "clap": 0.18,
-    "hats": 0.05,
-    "perc": 0.1,
+    "snare": 0.14,
+    "clap": 0.2,
+    "hats": 0.06,
+    "perc": 0.12,
     "bass": 0.0,
-    "chords": 0.2,
+    "chords": 0.22,
     "melody": 0.3,
-    "pad": 0.35,
+    "pad": 0.4,
 }
-# Haas widening: the right channel of these tracks is delayed by this many milliseconds.
-_WIDTH_MS = {"pad": 11.0, "chords": 7.0}
+# Haas widening: the right channel of these tracks is delayed by this many milliseconds
+# (every stem is high-passed above ~120 Hz except kick and bass, so the lows stay mono).
+_WIDTH_MS = {"pad": 14.0, "chords": 11.0, "hats": 7.0, "perc": 9.0, "melody": 4.0}
 
 
 @dataclass(frozen=True)
 class MixGrammar:
-    levels_db: dict[str, float] = field(default_factory=dict)  # overrides of _LEVELS
+    # Stem loudness relative to the kick (LU): the family table, then per-genre overrides.
+    family: dict[str, float] = field(default_factory=lambda: _LEVELS)
+    levels_db: dict[str, float] = field(default_factory=dict)
     reverb_sends: dict[str, float] = field(default_factory=dict)  # overrides of _SENDS
     reverb_room: float = 0.5
     reverb_damping: float = 0.5
@@ -129,11 +151,13 @@ class MixGrammar:
     sidechain_tracks: tuple[str, ...] = ("bass", "chords", "pad")
     master_lowpass_hz: float = 0.0  # 0 = off; the genre's colour (lo-fi is dark)
     drive: float = 1.5  # saturation of 808 and kick voices
+    kick_fifth: bool = False  # tune the kick to the key's fifth instead of its tonic
+    texture: Texture = CLEAN  # tape and vinyl wear
     humanize_ms: float = 5.0  # timing spread (standard deviation)
     humanize_velocity: float = 0.08
 
     def level_db(self, track: str) -> float:
-        return self.levels_db.get(track, _LEVELS[track])
+        return self.levels_db.get(track, self.family[track])
 
     def send(self, track: str) -> float:
         return self.reverb_sends.get(track, _SENDS[track])
@@ -161,10 +185,11 @@ class GenreGrammar:
 _ALL = ("kick", "snare", "clap", "hats", "perc", "bass", "chords", "melody", "pad")
 SECTION_TRACKS: dict[str, tuple[str, ...]] = {
     "intro": (),  # the genre's intro_tracks
-    "verse": _ALL,
+    # The verse holds back (no percussion loop, no pad) so that the hook adds layers.
+    "verse": ("kick", "snare", "clap", "hats", "bass", "chords", "melody"),
     "hook": _ALL,
     "drop": _ALL,
-    "bridge": ("hats", "perc", "chords", "melody", "pad"),
+    "bridge": ("hats", "perc", "bass", "chords", "melody", "pad"),
     "break": ("perc", "chords", "melody", "pad"),
     "outro": ("kick", "hats", "chords", "pad", "perc"),
 }
@@ -197,8 +222,22 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("kick",), legato=1.0, glide=0.25, jumps=0.2, register=(29, 41)),
         HarmonyGrammar(
-            minor=((1, 6, 3, 7), (1, 4, 6, 5), (1, 6, 4, 5)),
-            major=((1, 5, 6, 4), (1, 4, 6, 5)),
+            minor=(
+                (1, 6, 3, 7),
+                (1, 4, 6, 5),
+                (1, 6, 4, 5),
+                (1, 7, 6, 7),
+                (1, 1, 6, 7),
+                (1, 4, 1, 6),
+            ),
+            major=(
+                (1, 5, 6, 4),
+                (1, 4, 6, 5),
+                (1, 6, 4, 5),
+                (1, 4, 1, 5),
+                (1, 3, 4, 5),
+                (1, 5, 4, 4),
+            ),
             chord_rhythm=("x-------x-------",),
             pad_center=60,
         ),
@@ -208,7 +247,7 @@ GRAMMARS: dict[str, GenreGrammar] = {
             harmonic_minor=True,
         ),
         MixGrammar(
-            levels_db={"bass": -1.0, "hats": -11.0},
+            levels_db={"bass": 1.0, "hats": -10.0},
             sidechain_grid="x.......x.......",
             sidechain_depth=0.25,
             sidechain_tracks=("pad", "chords"),
@@ -231,14 +270,28 @@ GRAMMARS: dict[str, GenreGrammar] = {
             ("kick",), legato=1.0, glide=0.55, glide_beats=0.3, jumps=0.4, register=(29, 41)
         ),
         HarmonyGrammar(
-            minor=((1, 6, 7, 1), (1, 5, 6, 5), (1, 6, 1, 7)),
-            major=((1, 6, 4, 5),),
+            minor=(
+                (1, 6, 7, 1),
+                (1, 5, 6, 5),
+                (1, 6, 1, 7),
+                (1, 1, 6, 5),
+                (1, 4, 6, 7),
+                (1, 7, 6, 6),
+            ),
+            major=(
+                (1, 6, 4, 5),
+                (1, 5, 6, 4),
+                (1, 4, 5, 1),
+                (1, 3, 6, 4),
+                (1, 4, 6, 5),
+                (1, 6, 5, 4),
+            ),
             chord_rhythm=("x-------x-------",),
             pad_center=62,
         ),
         MelodyGrammar(("x..x..x..x..x...", "x.x..x..x..x.x.."), center=74, harmonic_minor=True),
         MixGrammar(
-            levels_db={"bass": -1.0, "perc": -12.0},
+            levels_db={"bass": 1.0, "snare": -6.0, "perc": -10.0, "melody": -6.0},
             sidechain_grid="x.....x...x.....",
             sidechain_depth=0.2,
             sidechain_tracks=("pad", "chords"),
@@ -258,14 +311,37 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("kick",), legato=0.7, register=(33, 45)),
         HarmonyGrammar(
-            minor=((1, 4, 1, 5), (1, 6, 4, 5), (1, 7, 6, 5)),
-            major=((2, 5, 1, 1), (1, 6, 2, 5)),
+            minor=(
+                (1, 4, 1, 5),
+                (1, 6, 4, 5),
+                (1, 7, 6, 5),
+                (1, 4, 7, 3),
+                (1, 6, 2, 5),
+                (1, 3, 4, 5),
+            ),
+            major=(
+                (2, 5, 1, 1),
+                (1, 6, 2, 5),
+                (1, 4, 2, 5),
+                (1, 3, 4, 5),
+                (1, 4, 1, 5),
+                (1, 6, 4, 5),
+            ),
             tones=4,
             chord_rhythm=("x------.x--x----", "x-----x-----x---"),
         ),
         MelodyGrammar(("x.......x.x.....", "x..x......x....."), center=72),
         MixGrammar(
-            levels_db={"snare": -2.0},
+            family=_DUSTY,
+            # Sampled-off-a-record keys: a little tape drift and dust under the loop.
+            texture=Texture(
+                wow_cents=4.0,
+                flutter_cents=1.5,
+                tape_drive=1.6,
+                tape_tracks=("chords", "melody"),
+                crackle=3.0,
+                hiss_dbfs=-66.0,
+            ),
             reverb_room=0.35,
             master_lowpass_hz=12000.0,
             humanize_ms=7.0,
@@ -283,14 +359,38 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("r-------r-r-----", "r-------r---f---"), legato=0.9, register=(33, 45)),
         HarmonyGrammar(
-            minor=((1, 4, 7, 1), (4, 5, 1, 1), (1, 6, 4, 5)),
-            major=((2, 5, 1, 1), (1, 6, 2, 5), (4, 3, 2, 1)),
+            minor=(
+                (1, 4, 7, 1),
+                (4, 5, 1, 1),
+                (1, 6, 4, 5),
+                (1, 4, 7, 3),
+                (1, 6, 2, 5),
+                (1, 7, 4, 1),
+            ),
+            major=(
+                (2, 5, 1, 1),
+                (1, 6, 2, 5),
+                (4, 3, 2, 1),
+                (1, 3, 6, 2),
+                (1, 4, 3, 6),
+                (1, 2, 4, 5),
+            ),
             tones=4,
             chord_rhythm=("x-------x-------", "x-----x---------"),
         ),
         MelodyGrammar(("x---..x-x---....", "x-x---..x-----.."), center=72),
         MixGrammar(
-            levels_db={"chords": -7.0, "melody": -9.0, "hats": -12.0},
+            family=_DUSTY,
+            levels_db={"snare": -3.0, "hats": -11.0, "melody": -6.0},
+            # Worn cassette and vinyl: audible wow on the keys, crackle and hiss beneath.
+            texture=Texture(
+                wow_cents=9.0,
+                flutter_cents=2.5,
+                tape_drive=1.8,
+                tape_tracks=("chords", "melody", "pad", "bass"),
+                crackle=7.0,
+                hiss_dbfs=-58.0,
+            ),
             reverb_room=0.55,
             master_lowpass_hz=8000.0,
             humanize_ms=9.0,
@@ -310,14 +410,29 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("..r...r...r...r.", "..r...r...r..or."), legato=0.55, register=(33, 45)),
         HarmonyGrammar(
-            minor=((1, 7, 6, 5), (1, 6, 7, 1)),
-            major=((6, 4, 1, 5), (1, 5, 6, 4)),
+            minor=(
+                (1, 7, 6, 5),
+                (1, 6, 7, 1),
+                (1, 4, 7, 1),
+                (1, 6, 4, 7),
+                (1, 3, 7, 4),
+                (1, 1, 6, 7),
+            ),
+            major=(
+                (6, 4, 1, 5),
+                (1, 5, 6, 4),
+                (1, 4, 6, 5),
+                (1, 4, 1, 5),
+                (1, 6, 2, 5),
+                (1, 3, 4, 4),
+            ),
             tones=4,
             chord_rhythm=("..x..x....x..x..", "..x...x...x..x.."),
             chord_center=64,
         ),
         MelodyGrammar(("x..x..x.........", "..x..x..x..x...."), center=72),
         MixGrammar(
+            family=_CLUB,
             sidechain_grid=_FOUR,
             sidechain_depth=0.6,
             reverb_room=0.5,
@@ -336,16 +451,31 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar((".rrr.rrr.rrr.rrr", ".rr..rr..rrr.rr."), legato=0.6, register=(33, 45)),
         HarmonyGrammar(
-            minor=((1,), (1, 1, 6, 1)),
-            major=((1,), (1, 1, 4, 1)),
+            minor=(
+                (1, 1, 6, 1),
+                (1, 7, 1, 6),
+                (1, 4, 1, 1),
+                (1, 6, 7, 1),
+                (1, 1, 4, 6),
+                (1, 3, 1, 7),
+            ),
+            major=(
+                (1, 1, 4, 1),
+                (1, 5, 1, 4),
+                (1, 6, 1, 5),
+                (1, 4, 5, 1),
+                (1, 1, 6, 4),
+                (1, 2, 1, 5),
+            ),
             bars_per_chord=2,
             chord_rhythm=("...x..x....x..x.",),
-            pad_center=55,
+            pad_center=62,
             pad_tones=2,
         ),
         MelodyGrammar(("x..x..x..x..x..x",), center=69),
         MixGrammar(
-            levels_db={"perc": -12.0},
+            family=_CLUB,
+            levels_db={"clap": -12.0, "hats": -7.0, "perc": -6.0, "bass": -4.0, "pad": -7.0},
             sidechain_grid=_FOUR,
             sidechain_depth=0.55,
             reverb_room=0.7,
@@ -368,15 +498,30 @@ GRAMMARS: dict[str, GenreGrammar] = {
             ("r---------r-----", "r-------------f-"), legato=1.0, glide=0.15, register=(33, 45)
         ),
         HarmonyGrammar(
-            minor=((1, 6, 7, 1), (1, 6, 4, 1)),
-            major=((1, 5, 6, 4),),
+            minor=(
+                (1, 6, 7, 1),
+                (1, 6, 4, 1),
+                (1, 4, 6, 7),
+                (1, 7, 6, 4),
+                (1, 3, 6, 7),
+                (1, 6, 3, 7),
+            ),
+            major=(
+                (1, 5, 6, 4),
+                (1, 4, 6, 5),
+                (1, 6, 4, 5),
+                (1, 3, 4, 5),
+                (1, 4, 1, 5),
+                (1, 5, 4, 1),
+            ),
             tones=4,
             bars_per_chord=2,
             chord_rhythm=("x---------------",),
         ),
         MelodyGrammar(("x-------x---x---",), center=74),
         MixGrammar(
-            levels_db={"hats": -12.0},
+            family=_DRIVE,
+            levels_db={"hats": -10.0, "perc": -9.0},
             sidechain_grid="x.........x.....",
             sidechain_depth=0.3,
             reverb_room=0.75,
@@ -394,12 +539,32 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("r..r....r..r....", "r..r..r.r..r..f."), legato=0.9, register=(33, 45)),
         HarmonyGrammar(
-            minor=((1, 6, 3, 7), (1, 4, 7, 3)),
-            major=((1, 5, 6, 4), (6, 4, 1, 5)),
+            minor=(
+                (1, 6, 3, 7),
+                (1, 4, 7, 3),
+                (1, 6, 7, 1),
+                (1, 4, 6, 7),
+                (1, 7, 6, 7),
+                (1, 3, 6, 7),
+            ),
+            major=(
+                (1, 5, 6, 4),
+                (6, 4, 1, 5),
+                (1, 4, 5, 1),
+                (1, 6, 4, 5),
+                (1, 4, 6, 5),
+                (1, 3, 4, 5),
+            ),
             chord_rhythm=("x..x..x...x..x..", "x..x..x.x..x..x."),
         ),
         MelodyGrammar(("x..x..x.x..x..x.", "x..x..x...x.x..."), center=72),
-        MixGrammar(sidechain_grid=_FOUR, sidechain_depth=0.2, humanize_ms=3.0),
+        MixGrammar(
+            family=_SONG,
+            levels_db={"snare": -4.0, "perc": -8.0},
+            sidechain_grid=_FOUR,
+            sidechain_depth=0.2,
+            humanize_ms=3.0,
+        ),
         intro_tracks=("chords", "melody", "perc"),
     ),
     "afrobeats": GenreGrammar(
@@ -412,13 +577,32 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("r..r..f...r.o...", "r..r....f.r..r.."), legato=0.7, register=(36, 48)),
         HarmonyGrammar(
-            minor=((1, 6, 7, 1), (1, 4, 6, 1)),
-            major=((1, 5, 6, 4), (1, 4, 5, 1), (1, 4, 1, 5)),
+            minor=(
+                (1, 6, 7, 1),
+                (1, 4, 6, 1),
+                (1, 7, 6, 7),
+                (1, 4, 7, 1),
+                (1, 6, 4, 7),
+                (1, 3, 7, 1),
+            ),
+            major=(
+                (1, 5, 6, 4),
+                (1, 4, 5, 1),
+                (1, 4, 1, 5),
+                (1, 6, 4, 5),
+                (1, 4, 6, 5),
+                (1, 2, 4, 1),
+            ),
             chord_rhythm=("x..x..x...x..x..", "..x..x...x..x..."),
             chord_center=64,
         ),
         MelodyGrammar(("x.x..x.x..x.x...", "x..x.x..x.x.x..."), center=74),
-        MixGrammar(levels_db={"perc": -7.0}, sidechain_depth=0.0, humanize_ms=4.0),
+        MixGrammar(
+            family=_SONG,
+            levels_db={"perc": -5.0, "snare": -5.0, "hats": -7.0},
+            sidechain_depth=0.0,
+            humanize_ms=4.0,
+        ),
         intro_tracks=("perc", "chords", "hats"),
     ),
     "rnb": GenreGrammar(
@@ -434,13 +618,27 @@ GRAMMARS: dict[str, GenreGrammar] = {
             ("r-------r--f----", "r-------r---r-o-"), legato=0.95, glide=0.2, register=(31, 43)
         ),
         HarmonyGrammar(
-            minor=((1, 4, 7, 1), (1, 6, 4, 5)),
-            major=((2, 5, 1, 1), (1, 3, 6, 5), (1, 3, 4, 5)),
+            minor=(
+                (1, 4, 7, 1),
+                (1, 6, 4, 5),
+                (1, 7, 6, 5),
+                (1, 4, 2, 5),
+                (1, 3, 4, 7),
+                (1, 6, 2, 5),
+            ),
+            major=(
+                (2, 5, 1, 1),
+                (1, 3, 6, 5),
+                (1, 3, 4, 5),
+                (1, 6, 2, 5),
+                (1, 4, 3, 6),
+                (1, 2, 3, 4),
+            ),
             tones=5,
             chord_rhythm=("x---------------", "x-------x---.---"),
         ),
         MelodyGrammar(("x-x---x-....x---",), center=72),
-        MixGrammar(levels_db={"chords": -8.0}, reverb_room=0.6, humanize_ms=6.0),
+        MixGrammar(family=_SONG, reverb_room=0.6, humanize_ms=6.0),
         intro_tracks=("chords", "pad"),
     ),
     "pop": GenreGrammar(
@@ -454,13 +652,27 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("r.r.r.r.f.f.r.r.", "r.r.r.r.r.r.f.f."), legato=0.8, register=(36, 48)),
         HarmonyGrammar(
-            minor=((1, 6, 3, 7), (1, 4, 6, 1)),
-            major=((1, 5, 6, 4), (1, 6, 4, 5), (6, 4, 1, 5)),
+            minor=(
+                (1, 6, 3, 7),
+                (1, 4, 6, 1),
+                (1, 6, 4, 5),
+                (1, 7, 6, 7),
+                (1, 3, 7, 4),
+                (1, 4, 7, 1),
+            ),
+            major=(
+                (1, 5, 6, 4),
+                (1, 6, 4, 5),
+                (6, 4, 1, 5),
+                (1, 4, 5, 1),
+                (1, 4, 6, 5),
+                (1, 3, 4, 5),
+            ),
             chord_rhythm=("x---x---x---x---", "x-x-x-x-x-x-x-x-"),
             chord_center=64,
         ),
         MelodyGrammar(("x-x-x-x-x---x---", "x.x.x.x---..x-x-"), center=74),
-        MixGrammar(sidechain_depth=0.15, humanize_ms=3.0),
+        MixGrammar(family=_SONG, sidechain_depth=0.15, humanize_ms=3.0),
         intro_tracks=("chords", "hats"),
     ),
     "synthwave": GenreGrammar(
@@ -473,12 +685,32 @@ GRAMMARS: dict[str, GenreGrammar] = {
         ),
         BassGrammar(("r.o.r.o.r.o.r.o.",), legato=0.6, register=(33, 45)),
         HarmonyGrammar(
-            minor=((1, 6, 3, 7), (1, 7, 6, 1)),
-            major=((1, 5, 6, 4), (4, 5, 1, 1)),
+            minor=(
+                (1, 6, 3, 7),
+                (1, 7, 6, 1),
+                (1, 6, 7, 1),
+                (1, 4, 6, 7),
+                (1, 3, 7, 6),
+                (1, 6, 4, 7),
+            ),
+            major=(
+                (1, 5, 6, 4),
+                (4, 5, 1, 1),
+                (1, 6, 4, 5),
+                (1, 4, 5, 1),
+                (1, 3, 4, 5),
+                (1, 5, 6, 5),
+            ),
             chord_rhythm=("x-------x-------", "x-x-x-x-x-x-x-x-"),
         ),
         MelodyGrammar(("x---x---x-x-x---", "x-------x---x-x-"), center=74),
-        MixGrammar(sidechain_depth=0.3, reverb_room=0.8, reverb_damping=0.3, humanize_ms=2.0),
+        MixGrammar(
+            family=_DRIVE,
+            sidechain_depth=0.3,
+            reverb_room=0.8,
+            reverb_damping=0.3,
+            humanize_ms=2.0,
+        ),
         intro_tracks=("pad", "chords", "hats"),
     ),
 }

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 import pedalboard
 
-from .arrange import Arrangement
+from .arrange import Arrangement, track_seed
 from .genres import GRAMMARS, SECTION_TRACKS
 from .presets import DRUM_TRACKS
+from .texture import tape
 from .theory import midi_to_hz
-from .voices import SAMPLE_RATE, VOICE_GAIN, drum_hit, pitched_note
+from .tone import BIN, energy_bins, gated_loudness, shape
+from .voices import SAMPLE_RATE, HitVariation, drum_hit, kick_pitch_hz, pitched_note
 
 __all__ = [
     "Layout",
@@ -29,9 +31,16 @@ SR = SAMPLE_RATE
 TAIL_S = 1.5  # ring-out after the last bar of a non-loop render
 LOOP_TAIL_S = 3.0  # how much of a loop's tail is wrapped back to its start
 CHUNK = 1 << 18  # samples per chunk for streaming passes
-# Every track sits this far below its nominal level so that stems and their sum stay
-# well under full scale (stems are exported as fixed-point WAVs); the master makes it up.
-HEADROOM_DB = -12.0
+# The kick stem's loudness (mono LUFS); every other stem sits at the genre's balance
+# against it. Low enough that stems and their sum stay well under full scale (stems are
+# exported as fixed-point WAVs); the master makes it up.
+REFERENCE_LUFS = -27.0
+# Drum hits cycle through this many realisations (tuning, decay, noise), so no two
+# neighbouring hits are the same waveform; hits below SOFT_VELOCITY are darker.
+ROUND_ROBIN = 4
+SOFT_VELOCITY = 0.5
+HIT_CENTS = 25.0
+KICK_CENTS = 6.0  # a kick stays within a few cents of the key
 
 
 @dataclass(frozen=True)
@@ -62,34 +71,80 @@ def _add(buffer: np.ndarray, start: int, sound: np.ndarray, gain: float) -> None
         buffer[start:end] += np.float32(gain) * sound[: end - start]
 
 
+def _stem_loudness(
+    placed: list[tuple[int, tuple, float]], cache: dict[tuple, np.ndarray], work: int
+) -> float:
+    """Integrated loudness (mono LUFS) of the sum of ``placed`` sounds at unit level.
+
+    Each sound's K-weighted energy per 10 ms bin is added at its onset's bin (sounds of
+    different notes are uncorrelated, so energies add), then gated as BS.1770 gates:
+    the stem's loudness without rendering or filtering the stem itself.
+    """
+    total = np.zeros(work // BIN + 2, dtype=np.float64)
+    by_key: dict[tuple, list[tuple[int, float]]] = {}
+    for start, key, velocity in placed:
+        by_key.setdefault(key, []).append((start, velocity))
+    for key, hits in by_key.items():
+        profile = energy_bins(cache[key])
+        starts = np.array([h[0] for h in hits]) // BIN
+        weights = np.array([h[1] for h in hits]) ** 2
+        span = min(profile.size, total.size)
+        index = starts[:, None] + np.arange(span)[None, :]
+        inside = index < total.size
+        np.add.at(total, index[inside], (weights[:, None] * profile[None, :span])[inside])
+    return gated_loudness(total)
+
+
 def synthesize_track(
     arrangement: Arrangement, name: str, geometry: Layout, out: np.ndarray
 ) -> None:
     """Render one track's notes into ``out`` (float32, ``geometry.work`` samples), in place.
 
-    One-shots and notes are synthesised once per distinct sound and added by slice; the
-    fader level (genre level + ``gain_db``) is folded into each note's gain so that the
-    full-length buffer is touched only by the notes themselves.
+    One-shots and notes are synthesised once per distinct sound, shaped by the track's
+    channel strip and added by slice. The fader is set so that the stem's loudness hits
+    the genre's balance against the kick (plus ``gain_db``): the loudness is estimated
+    from the K-weighted energy of each sound times its gain over the bars the track plays,
+    so it reads nothing but this track's own notes.
     """
     spec = arrangement.spec
     grammar = GRAMMARS[spec.genre]
     setting = spec.tracks[name]
-    level_db = grammar.mix.level_db(name) + setting.gain_db + HEADROOM_DB
-    level = 10.0 ** (level_db / 20.0) * VOICE_GAIN.get(name, 1.0)
     events = arrangement.tracks.get(name, ())
+    if not events:
+        return
     cache: dict[tuple, np.ndarray] = {}
     spb = geometry.samples_per_beat
     tonic_hz = midi_to_hz(45 + (spec.key.pitch_class - 9) % 12)
-    for event in events:
+    kick_hz = 0.0
+    if name == "kick":
+        kick_hz = kick_pitch_hz(
+            setting.instrument, spec.key.pitch_class, fifth=grammar.mix.kick_fifth
+        )
+    texture = grammar.mix.texture
+    hit_seed = track_seed(spec.seed, name) if name in DRUM_TRACKS else 0
+    placed: list[tuple[int, tuple, float]] = []
+    for index, event in enumerate(events):
         if name in DRUM_TRACKS:
-            key = (event.voice,)
+            soft = event.velocity < SOFT_VELOCITY
+            key = (event.voice, index % ROUND_ROBIN, soft)
             if key not in cache:
-                cache[key] = drum_hit(name, setting.instrument, event.voice, tonic_hz=tonic_hz)
+                hit = HitVariation.draw(
+                    hit_seed, key[1], cents=KICK_CENTS if name == "kick" else HIT_CENTS, soft=soft
+                )
+                sound = drum_hit(
+                    name,
+                    setting.instrument,
+                    event.voice,
+                    tonic_hz=tonic_hz,
+                    kick_hz=kick_hz,
+                    hit=hit,
+                )
+                cache[key] = shape(name, sound)
         else:
             length = round(event.length_beats * spb)
             key = (event.pitch, length, event.glide_from)
             if key not in cache:
-                cache[key] = pitched_note(
+                sound = pitched_note(
                     name,
                     setting.instrument,
                     event.pitch,
@@ -98,7 +153,19 @@ def synthesize_track(
                     glide_s=grammar.bass.glide_beats * 60.0 / spec.bpm,
                     drive=grammar.mix.drive,
                 )
-        _add(out, round(event.start_beat * spb), cache[key], event.velocity * level)
+                cache[key] = shape(name, sound)
+                if name in texture.tape_tracks:
+                    # Each note starts at its own point of the wow cycle.
+                    phase = (event.pitch * 0.618 + length * 1e-4) % 1.0
+                    cache[key] = tape(cache[key], texture, phase)
+        placed.append((round(event.start_beat * spb), key, event.velocity))
+    loudness = _stem_loudness(placed, cache, geometry.work)
+    if loudness <= -70.0:
+        return
+    target = REFERENCE_LUFS + grammar.mix.level_db(name) + setting.gain_db
+    level = 10.0 ** ((target - loudness) / 20.0)
+    for start, key, velocity in placed:
+        _add(out, start, cache[key], velocity * level)
 
 
 def sidechain_curve(arrangement: Arrangement, geometry: Layout) -> np.ndarray | None:

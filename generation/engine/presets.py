@@ -136,7 +136,7 @@ GENRE_DEFAULTS: dict[str, GenreDefaults] = {
         0.0,
         16,
         ("kick", "clap", "hats", "perc", "bass", "pad"),
-        {"kick": "deep", "bass": "sub", "pad": "dark", "perc": "tom"},
+        {"kick": "deep", "bass": "synth", "pad": "dark", "perc": "rim"},
         "hypnotic",
     ),
     "drum-and-bass": GenreDefaults(

@@ -246,7 +246,9 @@ def render_master(
 
     report("mastering", 0.75)
     clock = time.perf_counter()
-    mastered, info = master(mix, SAMPLE_RATE, lowpass_hz=mixdata.master_lowpass_hz)
+    mastered, info = master(
+        mix, SAMPLE_RATE, lowpass_hz=mixdata.master_lowpass_hz, texture=mixdata.texture
+    )
     del mix
     timings["mastering"] = time.perf_counter() - clock
     return RenderResult(

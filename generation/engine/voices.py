@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -11,14 +12,19 @@ from scipy import signal
 from .presets import INSTRUMENTS
 from .theory import midi_to_hz
 
-__all__ = ["DRUM_VOICES", "PITCHED_VOICES", "SAMPLE_RATE", "VOICE_GAIN", "drum_hit", "pitched_note"]
+__all__ = [
+    "DRUM_VOICES",
+    "PITCHED_VOICES",
+    "SAMPLE_RATE",
+    "HitVariation",
+    "drum_hit",
+    "kick_pitch_hz",
+    "pitched_note",
+]
 
 SAMPLE_RATE = 44100
 SR = SAMPLE_RATE
 F32 = np.float32
-
-# Level trims so that voices of one track sit at similar loudness before the mix levels.
-VOICE_GAIN = {"chords": 0.42, "pad": 0.33, "melody": 0.6, "bass": 0.9}
 
 
 def _time(n: int) -> np.ndarray:
@@ -128,16 +134,59 @@ def _normalize(x: np.ndarray, peak: float = 1.0) -> np.ndarray:
 # --- drums -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class HitVariation:
+    """One round-robin realisation of a drum hit: micro-tuning, decay and noise seed.
+
+    ``tune`` multiplies every frequency, ``decay`` every time constant; ``salt`` offsets
+    the noise seeds, so each variant has its own noise. ``soft`` darkens a quiet hit.
+    """
+
+    tune: float = 1.0
+    decay: float = 1.0
+    salt: int = 0
+    soft: bool = False
+
+    @classmethod
+    def draw(cls, seed: int, variant: int, *, cents: float, soft: bool = False) -> HitVariation:
+        if variant == 0:
+            return cls(soft=soft)
+        rng = np.random.default_rng([seed & 0xFFFFFFFF, variant])
+        return cls(
+            tune=float(2.0 ** (rng.uniform(-cents, cents) / 1200.0)),
+            decay=float(1.0 + rng.uniform(-0.1, 0.1)),
+            salt=int(rng.integers(1, 1 << 30)),
+            soft=soft,
+        )
+
+
+_PLAIN = HitVariation()
+
+
 def _kick_voice(
-    f0: float, f1: float, sweep: float, decay: float, click: float, drive: float, dark: bool = False
+    f0: float,
+    f1: float,
+    sweep: float,
+    decay: float,
+    click: float,
+    drive: float,
+    dark: bool = False,
+    hit: HitVariation = _PLAIN,
 ) -> np.ndarray:
+    decay *= hit.decay
     n = int((decay * 5 + 0.05) * SR)
     t = _time(n)
-    freq = f1 + (f0 - f1) * np.exp(-t / sweep)
+    f0, f1 = f0 * hit.tune, f1 * hit.tune
+    # The sweep falls in pitch (log frequency), so the body settles on f1 in tune rather
+    # than approaching it from a few hertz sharp.
+    freq = f1 * (f0 / f1) ** np.exp(-t / sweep)
     body = _sine(freq, n) * np.exp(-t / decay)
     body[: int(0.002 * SR)] *= np.linspace(0.3, 1.0, int(0.002 * SR))
     if click:
-        body += click * _highpass(_noise(n, 11), 2500) * np.exp(-t / 0.004)
+        # A beater click with a 0.3 ms onset: noise starting at full level would be a
+        # one-sample step that overshoots every true-peak ceiling.
+        onset = np.minimum(t / 0.0003, 1.0)
+        body += click * _highpass(_noise(n, 11 + hit.salt), 2500) * onset * np.exp(-t / 0.004)
     if dark:
         body = _lowpass(body, 2000)
     return _normalize(_saturate(body, drive))
@@ -150,109 +199,135 @@ def _snare_voice(
     band: tuple[float, float],
     tone_mix: float,
     gate: float = 0.0,
+    hit: HitVariation = _PLAIN,
 ) -> np.ndarray:
+    tone_decay *= hit.decay
+    noise_decay *= hit.decay
     n = int((max(tone_decay, noise_decay) * 5 + 0.02) * SR)
     t = _time(n)
-    freq = tone * (1.0 + 0.4 * np.exp(-t / 0.01))
+    freq = tone * hit.tune * (1.0 + 0.4 * np.exp(-t / 0.01))
     body = tone_mix * (_sine(freq, n) + 0.5 * _sine(freq * 1.6, n)) * np.exp(-t / tone_decay)
-    noise = _bandpass(_noise(n, 23), *band) * np.exp(-t / noise_decay)
+    noise = _bandpass(_noise(n, 23 + hit.salt), *band) * np.exp(-t / noise_decay)
     y = body + noise
     if gate:
         y *= np.clip((gate - t) / 0.006, 0.0, 1.0)
     return _normalize(y)
 
 
-def _rim_voice() -> np.ndarray:
+def _rim_voice(hit: HitVariation = _PLAIN) -> np.ndarray:
     n = int(0.12 * SR)
     t = _time(n)
-    y = (_sine(1700.0, n) + 0.8 * _sine(820.0, n)) * np.exp(-t / 0.012)
-    y += 0.5 * _bandpass(_noise(n, 5), 2000, 6000) * np.exp(-t / 0.006)
+    y = (_sine(1700.0 * hit.tune, n) + 0.8 * _sine(820.0 * hit.tune, n)) * np.exp(
+        -t / (0.012 * hit.decay)
+    )
+    y += 0.5 * _bandpass(_noise(n, 5 + hit.salt), 2000, 6000) * np.exp(-t / 0.006)
     return _normalize(y)
 
 
-def _clap_voice(bursts: tuple[float, ...], band: tuple[float, float], tail: float) -> np.ndarray:
+def _clap_voice(
+    bursts: tuple[float, ...],
+    band: tuple[float, float],
+    tail: float,
+    hit: HitVariation = _PLAIN,
+) -> np.ndarray:
+    tail *= hit.decay
     n = int((tail * 5 + 0.05) * SR)
     t = _time(n)
     env = np.zeros(n)
+    # Hands never land on the same grid twice: the burst spacing breathes with the variant.
+    spread = hit.tune**8
     for start in bursts:
-        shifted = t - start
+        shifted = t - start * spread
         env = np.maximum(env, np.where(shifted >= 0, np.exp(-np.maximum(shifted, 0) / 0.006), 0.0))
-    last = bursts[-1]
+    last = bursts[-1] * spread
     env = np.maximum(env, np.where(t >= last, 0.7 * np.exp(-np.maximum(t - last, 0) / tail), 0.0))
-    return _normalize(_bandpass(_noise(n, 31), *band) * env)
+    low, high = band
+    return _normalize(_bandpass(_noise(n, 31 + hit.salt), low * hit.tune, high * hit.tune) * env)
 
 
 _HAT_808 = (205.3, 304.4, 369.6, 522.7, 540.0, 800.0)
 
 
-def _hat_voice(kind: str, open_: bool) -> np.ndarray:
+def _hat_voice(kind: str, open_: bool, hit: HitVariation = _PLAIN) -> np.ndarray:
+    salt, tune, stretch = hit.salt, hit.tune, hit.decay
     if kind == "closed":
-        decay = 0.28 if open_ else 0.035
+        decay = (0.28 if open_ else 0.035) * stretch
         n = int(decay * 6 * SR)
-        return _normalize(_highpass(_noise(n, 41), 7000) * _decay(n, decay))
+        return _normalize(_highpass(_noise(n, 41 + salt), 7000 * tune) * _decay(n, decay))
     if kind == "808":
-        decay = 0.32 if open_ else 0.045
+        decay = (0.32 if open_ else 0.045) * stretch
         n = int(decay * 6 * SR)
-        metal = sum(_square(f * 1.7, n) for f in _HAT_808)
-        y = _bandpass(metal, 7000, 12000) + 0.3 * _highpass(_noise(n, 43), 8000)
+        metal = sum(_square(f * 1.7 * tune, n) for f in _HAT_808)
+        y = _bandpass(metal, 7000, 12000) + 0.3 * _highpass(_noise(n, 43 + salt), 8000)
         return _normalize(y * _decay(n, decay))
     if kind == "shaker":
-        decay = 0.16 if open_ else 0.05
+        decay = (0.16 if open_ else 0.05) * stretch
         n = int((decay * 6 + 0.01) * SR)
         t = _time(n)
         env = np.minimum(t / 0.008, 1.0) * np.exp(-np.maximum(t - 0.008, 0) / decay)
-        return _normalize(_bandpass(_noise(n, 47), 4000, 10000) * env)
+        return _normalize(_bandpass(_noise(n, 47 + salt), 4000 * tune, 10000) * env)
     # ride: inharmonic partials ring longer; the open variant adds the bell
-    decay = 1.0 if open_ else 0.45
+    decay = (1.0 if open_ else 0.45) * stretch
     n = int(decay * 4 * SR)
     partials = (3150.0, 4020.0, 5230.0, 6400.0, 7700.0, 9100.0)
-    y = sum(_sine(f, n, 0.13 * i) for i, f in enumerate(partials)) / len(partials)
+    y = sum(_sine(f * tune, n, 0.13 * i) for i, f in enumerate(partials)) / len(partials)
     if open_:
-        y = y + 0.6 * (_sine(910.0, n) + _sine(1370.0, n))
-    y += 0.3 * _highpass(_noise(n, 53), 6000) * _decay(n, 0.05)
+        y = y + 0.6 * (_sine(910.0 * tune, n) + _sine(1370.0 * tune, n))
+    y += 0.3 * _highpass(_noise(n, 53 + salt), 6000) * _decay(n, 0.05)
     return _normalize(y * _decay(n, decay))
 
 
-def _tuned_perc(freq: float, decay: float, bend: float, overtone: float, slap: float) -> np.ndarray:
+def _tuned_perc(
+    freq: float,
+    decay: float,
+    bend: float,
+    overtone: float,
+    slap: float,
+    hit: HitVariation = _PLAIN,
+) -> np.ndarray:
+    decay *= hit.decay
     n = int((decay * 5 + 0.02) * SR)
     t = _time(n)
-    f = freq * (1.0 + bend * np.exp(-t / 0.02))
+    f = freq * hit.tune * (1.0 + bend * np.exp(-t / 0.02))
     y = _sine(f, n) * np.exp(-t / decay) + overtone * _sine(f * 2.0, n) * np.exp(-t / (decay / 4))
     if slap:
-        y += slap * _bandpass(_noise(n, 61), 1500, 4500) * np.exp(-t / 0.01)
+        y += slap * _bandpass(_noise(n, 61 + hit.salt), 1500, 4500) * np.exp(-t / 0.01)
     return _normalize(_saturate(y, 1.3))
 
 
-def _cowbell() -> np.ndarray:
+def _cowbell(hit: HitVariation = _PLAIN) -> np.ndarray:
     n = int(0.5 * SR)
     t = _time(n)
-    y = _square(540.0, n) + _square(800.0, n)
-    env = 0.6 * np.exp(-t / 0.02) + 0.4 * np.exp(-t / 0.15)
+    y = _square(540.0 * hit.tune, n) + _square(800.0 * hit.tune, n)
+    env = 0.6 * np.exp(-t / 0.02) + 0.4 * np.exp(-t / (0.15 * hit.decay))
     return _normalize(_bandpass(y, 600, 3500) * env)
 
 
-def _perc_voice(instrument: str, voice: str, tonic_hz: float) -> np.ndarray:
+def _perc_voice(instrument: str, voice: str, tonic_hz: float, hit: HitVariation) -> np.ndarray:
     high = voice == "high"
     if instrument == "conga":
-        return _tuned_perc(310.0 if high else 205.0, 0.16, 0.15, 0.2, 0.3)
+        return _tuned_perc(310.0 if high else 205.0, 0.16, 0.15, 0.2, 0.3, hit)
     if instrument == "shaker":
-        return _hat_voice("shaker", high)
+        return _hat_voice("shaker", high, hit)
     if instrument == "cowbell":
-        return _cowbell()
+        return _cowbell(hit)
     if instrument == "log-drum":
         # The log drum is melodic: tonic and fifth of the key, an octave below middle C.
-        return _tuned_perc(tonic_hz * (1.5 if high else 1.0), 0.3, 0.5, 0.35, 0.0)
+        return _tuned_perc(tonic_hz * (1.5 if high else 1.0), 0.3, 0.5, 0.35, 0.0, hit)
     if instrument == "tom":
-        return _tuned_perc(165.0 if high else 110.0, 0.28, 0.5, 0.15, 0.1)
-    return _rim_voice()
+        return _tuned_perc(165.0 if high else 110.0, 0.28, 0.5, 0.15, 0.1, hit)
+    return _rim_voice(hit)
 
 
+# (start Hz, settled Hz, sweep s, decay s, click, drive). The settled pitch is the voice's
+# nominal one; drum_hit retunes it to the key. Decays are short enough that the tail
+# does not drone under the bass.
 _KICKS = {
-    "punchy": (160.0, 52.0, 0.035, 0.30, 0.5, 1.5),
-    "808": (130.0, 48.0, 0.05, 0.5, 0.15, 2.0),
-    "deep": (120.0, 44.0, 0.05, 0.5, 0.45, 1.6),
-    "soft": (120.0, 55.0, 0.04, 0.22, 0.0, 1.0),
-    "acoustic": (100.0, 58.0, 0.025, 0.25, 0.6, 1.2),
+    "punchy": (160.0, 52.0, 0.025, 0.22, 0.5, 1.5),
+    "808": (130.0, 48.0, 0.03, 0.32, 0.15, 2.0),
+    "deep": (120.0, 45.0, 0.03, 0.3, 0.45, 1.6),
+    "soft": (120.0, 55.0, 0.03, 0.18, 0.0, 1.0),
+    "acoustic": (100.0, 58.0, 0.02, 0.2, 0.6, 1.2),
 }
 _SNARES = {
     "tight": (200.0, 0.06, 0.12, (1800.0, 9000.0), 0.5),
@@ -267,21 +342,40 @@ _CLAPS = {
 }
 
 
-def _drum(track: str, instrument: str, voice: str, tonic_hz: float) -> np.ndarray:
+def kick_pitch_hz(instrument: str, tonic_pc: int, *, fifth: bool = False) -> float:
+    """The settled pitch of a kick voice tuned to the key: the tonic (or fifth) nearest
+    the voice's nominal pitch, so that the kick's tail agrees with the bass."""
+    nominal = _KICKS[instrument][1]
+    target_pc = (tonic_pc + (7 if fifth else 0)) % 12
+    midi = 69.0 + 12.0 * np.log2(nominal / 440.0)
+    offset = (target_pc - round(midi)) % 12
+    candidates = [round(midi) + offset + 12 * k for k in (-1, 0)]
+    best = min(candidates, key=lambda m: abs(m - midi))
+    return midi_to_hz(best)
+
+
+def _drum(
+    track: str, instrument: str, voice: str, tonic_hz: float, kick_hz: float, hit: HitVariation
+) -> np.ndarray:
     if track == "kick":
-        return _kick_voice(*_KICKS[instrument], dark=instrument == "soft")
+        f0, f1, *rest = _KICKS[instrument]
+        if kick_hz:
+            f0, f1 = f0 * kick_hz / f1, kick_hz
+        return _kick_voice(f0, f1, *rest, dark=instrument == "soft", hit=hit)
     if track == "snare":
-        return _rim_voice() if instrument == "rim" else _snare_voice(*_SNARES[instrument])
+        if instrument == "rim":
+            return _rim_voice(hit)
+        return _snare_voice(*_SNARES[instrument], hit=hit)
     if track == "clap":
-        y = _clap_voice(*_CLAPS[instrument])
+        y = _clap_voice(*_CLAPS[instrument], hit=hit)
         if instrument == "layered":
-            body = _snare_voice(*_SNARES["tight"])
+            body = _snare_voice(*_SNARES["tight"], hit=hit)
             y = np.pad(y, (0, max(0, body.size - y.size)))
             y[: body.size] += 0.5 * body
         return _normalize(y)
     if track == "hats":
-        return _hat_voice(instrument, voice == "open")
-    return _perc_voice(instrument, voice, tonic_hz)
+        return _hat_voice(instrument, voice == "open", hit)
+    return _perc_voice(instrument, voice, tonic_hz, hit)
 
 
 DRUM_VOICES: dict[str, tuple[str, ...]] = {
@@ -305,16 +399,28 @@ def _trim(x: np.ndarray, floor_db: float = -45.0, fade_s: float = 0.005) -> np.n
 
 
 def drum_hit(
-    track: str, instrument: str, voice: str = "", *, tonic_hz: float = 110.0
+    track: str,
+    instrument: str,
+    voice: str = "",
+    *,
+    tonic_hz: float = 110.0,
+    kick_hz: float = 0.0,
+    hit: HitVariation = _PLAIN,
 ) -> np.ndarray:
     """One drum one-shot, float32 mono at 44.1 kHz, peak 1, trimmed below -45 dB.
 
     ``voice`` picks a variant: hats ``closed``/``open``; perc ``low``/``high``.
-    ``tonic_hz`` tunes the melodic log drum. Deterministic: the noise has fixed seeds.
+    ``tonic_hz`` tunes the melodic log drum; ``kick_hz`` (0 = the voice's own) is the
+    pitch a kick settles on. ``hit`` is the round-robin realisation (tuning, decay, noise)
+    and velocity colour. Deterministic for equal arguments.
     """
     if instrument not in DRUM_VOICES.get(track, ()):
         raise ValueError(f"no drum voice {instrument!r} for track {track!r}")
-    return _trim(_drum(track, instrument, voice, tonic_hz))
+    y = _drum(track, instrument, voice, tonic_hz, kick_hz, hit)
+    if hit.soft and track != "kick":
+        # Softer hits are darker, as a drum struck lightly is.
+        y = 0.45 * y + 0.55 * _lowpass(y, 2800.0)
+    return _trim(y)
 
 
 # --- pitched ---------------------------------------------------------------------------
@@ -331,6 +437,21 @@ def _glide_freq(pitch: int, n: int, glide_from: int | None, glide_s: float) -> n
     return 440.0 * 2.0 ** ((ramp - 69.0) / 12.0)
 
 
+def _root_harmonics(s: np.ndarray, amounts: tuple[float, float, float, float, float]) -> np.ndarray:
+    """Harmonics 2, 3, 4, 6 and 8 of a sine ``s = sin(theta)``, weighted by ``amounts``.
+
+    Chebyshev identities give each as a polynomial of ``s`` (cheap, and they follow any
+    glide of the phase). Only octaves and fifths of the root: the 5th and 10th harmonics,
+    a major third, would turn a minor key's bass major.
+    """
+    u = 1.0 - 2.0 * s * s  # cos 2θ
+    h4 = 2.0 * u * u - 1.0  # cos 4θ
+    a2, a3, a4, a6, a8 = amounts
+    out = a2 * u + a3 * (3.0 * s - 4.0 * s * s * s) + a4 * h4
+    out += a6 * (4.0 * u * u * u - 3.0 * u) + a8 * (2.0 * h4 * h4 - 1.0)
+    return out
+
+
 def _808(pitch: int, n: int, glide_from: int | None, glide_s: float, drive: float) -> np.ndarray:
     total = n + int(0.04 * SR)
     freq = _glide_freq(pitch, total, glide_from, glide_s)
@@ -338,17 +459,18 @@ def _808(pitch: int, n: int, glide_from: int | None, glide_s: float, drive: floa
     knock = 1.0 + 0.8 * np.exp(-t / 0.008)
     y = _sine(np.asarray(freq) * knock, total)
     env = _envelope(n, 0.002, 1.6, 0.0, 0.04)
-    # Audible on small speakers through its octave: (sine * env)^2 minus its mean is a pure
-    # second harmonic. A hard odd-order drive would add the fifth harmonic, a major third
-    # that turns a minor key's 808 major, so the tanh only glues.
-    body = y * env
-    octave = body * body - 0.5 * env * env
-    return _saturate(body - 0.3 * (drive - 1.0) * octave, min(drive, 1.4))
+    # Audible on phones through a distorted layer of octaves and fifths up to the 8th
+    # harmonic (250-450 Hz for a 40-55 Hz note); more drive, more of it. The tanh glues.
+    amount = float(np.clip(0.4 + 0.4 * (drive - 1.0), 0.0, 1.0))
+    layer = _root_harmonics(y, (0.5, 0.4, 0.3, 0.22, 0.14))
+    return _saturate(env * (y + amount * layer), min(drive, 1.4))
 
 
 def _sub(freq: float, n: int) -> np.ndarray:
     m = n + int(0.06 * SR)
-    return (_sine(freq, m) + 0.12 * _sine(2 * freq, m)) * _envelope(n, 0.005, 2.0, 0.85, 0.06)
+    y = _sine(freq, m)
+    y = y + _root_harmonics(y, (0.3, 0.2, 0.14, 0.1, 0.07))
+    return y * _envelope(n, 0.005, 2.0, 0.85, 0.06)
 
 
 def _round(freq: float, n: int) -> np.ndarray:
@@ -390,7 +512,8 @@ def _pluck(
 def _bass_pluck(freq: float, n: int) -> np.ndarray:
     y = _pluck(freq, n, 1200.0, 250.0, 0.35)
     sub = _sub(freq, n)
-    y[: sub.size] += 0.4 * sub[: y.size]
+    # The sub layer carries the pitch; the filtered pluck is its attack and colour.
+    y[: sub.size] += 0.9 * sub[: y.size]
     return y
 
 
@@ -478,9 +601,12 @@ def _chord_pluck(freq: float, n: int) -> np.ndarray:
 
 
 def _bell(freq: float, n: int) -> np.ndarray:
-    # A bright strike that settles on the fundamental: the 1:3.5 sidebands (a major tenth
-    # among them) fade fast, so the bell does not recolour minor keys.
-    return _fm(freq, n, 3.5, 1.6, 0.15, 0.3, 1.2) + 0.25 * _fm(freq * 2, n, 1.0, 0.5, 0.2, 0.3, 0.6)
+    # A glassy strike that settles on the fundamental: the 1:3.5 sidebands fade within a
+    # few tens of milliseconds and a plain sine carries the pitch, so the bell reads as
+    # one note (an octave layer made trackers hear a second pitch above it).
+    m = n + int(0.3 * SR)
+    strike = _fm(freq, n, 3.5, 1.2, 0.06, 0.3, 0.9)
+    return 0.6 * strike + 0.7 * _sine(freq, m) * _envelope(n, 0.002, 1.0, 0.0, 0.3)
 
 
 def _melody_pluck(freq: float, n: int) -> np.ndarray:
@@ -497,11 +623,14 @@ def _lead(freq: float, n: int) -> np.ndarray:
 
 
 def _marimba(freq: float, n: int) -> np.ndarray:
-    m = n + int(0.4 * SR)
+    """A struck bar: the fundamental with its 3.93x and 9.2x modes dying fast, and a
+    damping release once the note ends (a bar cut mid-ring clicks)."""
+    release = int(0.12 * SR)
+    m = n + release
     t = _time(m)
     y = _sine(freq, m) + 0.35 * _sine(freq * 3.93, m) * np.exp(-t / 0.05)
     y += 0.15 * _sine(freq * 9.2, m) * np.exp(-t / 0.015)
-    return y * np.exp(-t / 0.35)
+    return y * np.exp(-t / 0.35) * _envelope(n, 0.001, 10.0, 1.0, release / SR)
 
 
 def _flute(freq: float, n: int) -> np.ndarray:
@@ -520,16 +649,17 @@ def _pad_warm(freq: float, n: int) -> np.ndarray:
 
 def _pad_dark(freq: float, n: int) -> np.ndarray:
     m = n + int(0.8 * SR)
-    y = _supersaw(freq, m, (-8, 8), 650) + 0.3 * _sine(freq, m)
+    y = _supersaw(freq, m, (-8, 8), 1100) + 0.3 * _sine(freq, m)
     return y * _envelope(n, 0.5, 0.5, 0.9, 0.8)
 
 
 def _choir(freq: float, n: int) -> np.ndarray:
     m = n + int(0.6 * SR)
     source = _supersaw(freq, m, (-10, 0, 10), 8000, vibrato=0.08)
-    # "ah" formants
+    # "ah" formants over a chest tone that carries the written pitch
     y = (
-        _bandpass(source, 600, 900, 1)
+        0.7 * _lowpass(source, 1.3 * freq, 2)
+        + _bandpass(source, 600, 900, 1)
         + 0.5 * _bandpass(source, 950, 1250, 1)
         + 0.25 * _bandpass(source, 2200, 2700, 1)
     )
@@ -610,4 +740,12 @@ def pitched_note(
         except KeyError:
             raise ValueError(f"no pitched voice {instrument!r} for track {track!r}") from None
         y = voice(midi_to_hz(pitch), n_samples)
-    return np.asarray(y, dtype=F32)
+    return _fade_out(np.asarray(y, dtype=F32))
+
+
+def _fade_out(y: np.ndarray, fade_s: float = 0.004) -> np.ndarray:
+    """The last ``fade_s`` of a note ramps to zero: no voice may stop on a click."""
+    fade = min(y.size, int(fade_s * SR))
+    if fade:
+        y[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=y.dtype)
+    return y

@@ -63,7 +63,10 @@ def test_changing_one_track_leaves_every_other_stem_byte_identical(track, change
 def test_stem_files_sum_to_the_premaster_mix_that_was_mastered(genre, loop):
     result = render(default_spec(genre, bars=8, seed=9).with_changes(loop=loop))
     premaster = result.premaster
-    remastered, _ = master(premaster.copy(), result.sample_rate, lowpass_hz=_lowpass(genre))
+    mix = _mix(genre)
+    remastered, _ = master(
+        premaster.copy(), result.sample_rate, lowpass_hz=mix.master_lowpass_hz, texture=mix.texture
+    )
     assert remastered.tobytes() == result.master.tobytes()
     files = encode(result, mp3=False, wav_bits=24).files
     total = np.zeros_like(premaster)
@@ -74,10 +77,10 @@ def test_stem_files_sum_to_the_premaster_mix_that_was_mastered(genre, loop):
     assert np.max(np.abs(total - premaster)) < 1e-4
 
 
-def _lowpass(genre: str) -> float:
+def _mix(genre: str):
     from generation.engine.genres import GRAMMARS
 
-    return GRAMMARS[genre].mix.master_lowpass_hz
+    return GRAMMARS[genre].mix
 
 
 @pytest.mark.parametrize("genre", GENRES)
