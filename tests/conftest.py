@@ -32,7 +32,7 @@ def other_client(client, other_user):
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory) -> dict[str, str]:
     """STATIC_ROOT after collectstatic, as the image has it (the deploy check needs it)."""
-    from tests.test_settings_env import SAFE_PROD_ENV, _manage
+    from tests.deploy.test_settings_env import SAFE_PROD_ENV, _manage
 
     env = {**SAFE_PROD_ENV, "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static"))}
     result = _manage("collectstatic", "--noinput", env=env)

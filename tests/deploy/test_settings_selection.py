@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from infra.settings_selection import SettingsSelectionError, choose_settings, read_env_file
-from tests.test_settings_env import ROOT, SAFE_PROD_ENV
+from tests.deploy.test_settings_env import ROOT, SAFE_PROD_ENV
 
 PROD = "dawg.settings.production"
 SHOW = "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.SECURE_SSL_REDIRECT)"
