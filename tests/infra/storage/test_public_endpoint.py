@@ -11,8 +11,8 @@ from django.core.files.storage import default_storage
 
 from infra.http.middleware import content_security_policy
 from tests.deploy.settings_loader import load_settings
-from tests.infra.storage.conftest import s3_storages, use_storages
 from tests.deploy.test_settings_env import SAFE_PROD_ENV, _manage
+from tests.infra.storage.conftest import s3_storages, use_storages
 
 PROD = "dawg.settings.production"
 
