@@ -199,7 +199,7 @@ def _apply_turn(
             spec=intent.spec,
             change_summary=storable(summary)[:500],
             created_by_message=message,
-            variations=tuple(getattr(intent, "variations", None) or ()),
+            variations=tuple(intent.variations),
         )
         version, job = change.version, change.job
         if change.variations:
