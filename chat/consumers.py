@@ -167,7 +167,12 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
             await self._error("invalid_version", "version must be a version number (1, 2, ...)")
             return
-        if not await database_sync_to_async(self._restore)(number):
+        try:
+            restored = await database_sync_to_async(self._restore)(number)
+        except services.ChatRejected as exc:
+            await self._error(exc.code, exc.message, chat=True, retry_after=exc.retry_after)
+            return
+        if not restored:
             await self._error("not_found", f"there is no version {number}")
 
     def _restore(self, number: int) -> bool:

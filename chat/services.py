@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,9 +102,18 @@ def _existing_turn(conversation: Conversation, client_msg_id: uuid.UUID) -> Turn
 
 
 def _rate_limit_check(*, author: AbstractBaseUser) -> None:
+    """Refuse when the user made CHAT_MESSAGES_PER_MINUTE turns in the last minute.
+
+    Turns are the user's messages plus restores (an assistant message answering no user
+    message), so ``beat.restore`` frames cannot store past the limit. Run once early (cheap
+    refusal) and again under :func:`generation.services.owner_lock` in the transaction that
+    stores the turn, where the count cannot be raced.
+    """
     window_start = timezone.now() - timedelta(seconds=60)
     recent = Message.objects.filter(
-        conversation__owner=author, role=Message.Role.USER, created_at__gte=window_start
+        Q(role=Message.Role.USER) | Q(role=Message.Role.ASSISTANT, reply_to__isnull=True),
+        conversation__owner=author,
+        created_at__gte=window_start,
     )
     if recent.count() >= settings.CHAT_MESSAGES_PER_MINUTE:
         oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
@@ -150,7 +160,11 @@ def message_post(
     events.chat_typing(conversation.id, typing=True)
     try:
         with transaction.atomic():
+            generation_services.owner_lock(owner_id=author.pk)
+            _rate_limit_check(author=author)
             return _apply_turn(conversation, author, text, client_msg_id, intent, beat)
+    except generation_services.TooManyActiveJobs as exc:
+        raise ChatRejected(exc.code, str(exc), exc.retry_after) from exc
     except IntegrityError:
         # A concurrent resend of the same client_msg_id won the race: return its result.
         existing = _existing_turn(conversation, client_msg_id)
@@ -279,7 +293,8 @@ def _count_intent(action: str, intent: Any) -> None:
 
 
 def version_restore(*, conversation: Conversation, author: AbstractBaseUser, number: int) -> bool:
-    """Make version ``number`` of the conversation's beat current (no render); False if absent."""
+    """Make version ``number`` of the conversation's beat current (no render); False if absent.
+    Raises :class:`ChatRejected` over the chat limit (a restore stores a message)."""
     beat = generation_selectors.beat_for_conversation(conversation=conversation)
     if beat is None or conversation.owner_id != author.pk:
         return False
@@ -287,6 +302,9 @@ def version_restore(*, conversation: Conversation, author: AbstractBaseUser, num
     if version is None:
         return False
     with transaction.atomic():
+        # A restore stores a message: it counts against the chat limit (ChatRejected).
+        generation_services.owner_lock(owner_id=author.pk)
+        _rate_limit_check(author=author)
         generation_services.beat_set_current(beat=beat, version=version)
         reply = Message.objects.create(
             conversation=conversation,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
@@ -28,15 +29,34 @@ class TooManyActiveJobs(Exception):
 
     code = "too_many_jobs"
 
-    def __init__(self, limit: int, retry_after: int = 10) -> None:
-        super().__init__(f"you already have {limit} beats rendering; try again when one finishes")
+    def __init__(self, limit: int, retry_after: int = 10, *, needed: int = 1) -> None:
+        if needed > limit:
+            message = f"that needs {needed} renders at once; at most {limit} can run together"
+        else:
+            message = f"you already have {limit} beats rendering; try again when one finishes"
+        super().__init__(message)
         self.retry_after = retry_after
 
 
-def jobs_limit_check(*, owner: AbstractBaseUser) -> None:
+def owner_lock(*, owner_id: object) -> None:
+    """Lock the user's row until the transaction ends: limits counted after this (active
+    renders, messages a minute) cannot be raced by parallel turns of the same user.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite ignores it, but its transactions here are
+    IMMEDIATE (settings), so a second writer already waits at BEGIN.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("owner_lock needs a transaction")
+    get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk").first()
+
+
+def jobs_limit_check(*, owner: AbstractBaseUser, needed: int = 1) -> None:
+    """Raise :class:`TooManyActiveJobs` when ``needed`` more renders would pass the cap.
+    Authoritative only under :func:`owner_lock` in the transaction that inserts the jobs."""
     limit = settings.GENERATION_MAX_ACTIVE_JOBS_PER_USER
-    if GenerationJob.objects.filter(owner=owner, status__in=ACTIVE_JOB_STATUSES).count() >= limit:
-        raise TooManyActiveJobs(limit)
+    active = GenerationJob.objects.filter(owner=owner, status__in=ACTIVE_JOB_STATUSES).count()
+    if active + needed > limit:
+        raise TooManyActiveJobs(limit, needed=needed)
 
 
 def beat_create(*, conversation: object, owner: AbstractBaseUser, title: str = "") -> Beat:
@@ -210,6 +230,9 @@ def beat_apply(
     if kind in ("create", "modify"):
         if spec is None:
             raise ValueError(f"{kind} needs a spec")
+        # Counted under the owner's lock, in the transaction that inserts the jobs.
+        owner_lock(owner_id=owner.pk)
+        jobs_limit_check(owner=owner, needed=1 + len(variations))
         if beat is None or kind == "create":
             beat = beat_create(conversation=conversation, owner=owner)
         version, job = version_create(
