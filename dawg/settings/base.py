@@ -290,6 +290,12 @@ CSP_MEDIA_SOURCES = media_sources(STORAGE_BACKEND, AWS_S3_PUBLIC_ENDPOINT_URL, A
 # ------------------------------------------------------------------------------------------
 WS_MAX_FRAME_BYTES = env.int("WS_MAX_FRAME_BYTES", default=16 * 1024)
 WS_MAX_CONNECTIONS_PER_USER = env.int("WS_MAX_CONNECTIONS_PER_USER", default=20)
+# Each socket's frame budget (token bucket): a burst, refilled per second; a resume costs 5.
+WS_FRAME_BURST = env.int("WS_FRAME_BURST", default=45)
+WS_FRAMES_PER_SECOND = env.float("WS_FRAMES_PER_SECOND", default=10.0)
+# Deepest nesting of arrays/objects accepted in a socket frame or an API body (checked before
+# parsing: deeper input crashed the parser).
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", default=2000)
 CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=20)
 GENERATION_MAX_ACTIVE_JOBS_PER_USER = env.int("GENERATION_MAX_ACTIVE_JOBS_PER_USER", default=3)
