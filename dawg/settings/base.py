@@ -35,6 +35,10 @@ LANGUAGE_CODE = "en-us"
 USE_I18N = True
 USE_TZ = True
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; everyone else's is
+# ignored. Used for client addresses by the app (throttles, allow-lists) and by gunicorn
+# (forwarded_allow_ips); empty = no proxy: the TCP peer is the client. infra/http/client_address.py
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "daphne",
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "infra.http.client_address.ClientAddressMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "infra.http.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from infra.http.client_address import allowed_networks, in_networks
+
 from . import metrics as app_metrics
 from .health import run_readiness_checks
 
@@ -35,7 +37,9 @@ def _metrics_allowed(request: HttpRequest) -> bool:
     auth = request.headers.get("Authorization", "")
     if token and auth.startswith("Bearer ") and hmac.compare_digest(auth[7:], token):
         return True
-    return request.META.get("REMOTE_ADDR", "") in settings.METRICS_ALLOWED_IPS
+    # REMOTE_ADDR is the client as TRUSTED_PROXIES vouch for it (infra.http.client_address),
+    # so a forged X-Forwarded-For from anyone else changes nothing here.
+    return in_networks(request.META.get("REMOTE_ADDR", ""), allowed_networks("METRICS_ALLOWED_IPS"))
 
 
 health.skip_request_user = True  # type: ignore[attr-defined]
