@@ -309,7 +309,14 @@ GENERATION_MAX_ATTEMPTS = env.int("GENERATION_MAX_ATTEMPTS", default=3)
 GENERATION_HEARTBEAT_STALE_S = env.float("GENERATION_HEARTBEAT_STALE_S", default=20.0)
 # A queued job no worker has taken for this long gets its task sent again by the reaper.
 GENERATION_QUEUED_STALE_S = env.float("GENERATION_QUEUED_STALE_S", default=600.0)
+# Failed log-ins per (username, client address) a minute; then that pair waits (429).
 LOGIN_ATTEMPTS_PER_MINUTE = env.int("LOGIN_ATTEMPTS_PER_MINUTE", default=10)
+# Failed log-ins per client address (any username) a minute.
+LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE = env.int("LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", default=50)
+# Failed log-ins for one username (all addresses) an hour before the alarm; never a refusal.
+LOGIN_USER_ALARM_PER_HOUR = env.int("LOGIN_USER_ALARM_PER_HOUR", default=100)
+# New accounts per client address an hour.
+SIGNUPS_PER_HOUR = env.int("SIGNUPS_PER_HOUR", default=5)
 DEMO_USERNAME = env("DEMO_USERNAME", default="demo")
 
 # ------------------------------------------------------------------------------------------
