@@ -38,7 +38,7 @@ def admin_login_redirect(request: HttpRequest) -> HttpResponse:
 
 def login_key(username: str) -> str:
     """The throttle's name for a username: NFKC then casefold, as the login form folds it
-    (UsernameField applies NFKC), so "ａlice" and "ALICE" count in alice's bucket."""
+    (UsernameField applies NFKC), so a full-width "alice" and "ALICE" count in alice's bucket."""
     folded = unicodedata.normalize("NFKC", username).strip().casefold()[:150]
     return hashlib.sha256(folded.encode()).hexdigest()[:32]
 
