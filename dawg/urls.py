@@ -26,3 +26,4 @@ urlpatterns = [
 
 handler400 = "infra.http.api.bad_request"
 handler404 = "infra.http.api.not_found"
+handler500 = "infra.http.api.server_error"
