@@ -17,7 +17,7 @@ from generation import selectors as generation_selectors
 from generation import services as generation_services
 from infra.http import json_limits
 from infra.observability import metrics, request_context
-from infra.realtime import events, live_sockets, sequence
+from infra.realtime import events, live_sockets, sequence, session_groups
 from infra.realtime.frame_limit import TokenBucket
 
 from . import selectors, services
@@ -38,6 +38,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     group: str | None = None
     user_key: str = ""
+    _auth_groups: list[str] = []
     # The highest seq this socket has been sent (ready, events, snapshots, pongs).
     _seq_sent: int = 0
 
@@ -69,6 +70,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             return
         self.group = events.group_name(self.conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._join_auth_groups()
         await self.accept()
         live_sockets.register(self)
         metrics.ws_connected()
@@ -93,9 +95,26 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         if self.group is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in self._auth_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
         live_sockets.unregister(self)
         metrics.ws_disconnected(code)
         self.group = None
+
+    async def _join_auth_groups(self) -> None:
+        """This login session's group (logout closes it) and the user's (a password change
+        closes every session's sockets): the socket must not outlive its authority."""
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        self._auth_groups = [session_groups.user_group(self.user_key)]
+        if key:
+            self._auth_groups.append(session_groups.session_group(key))
+        for group in self._auth_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def session_ended(self, message: dict[str, Any]) -> None:
+        """Logout or password change (infra.realtime.session_groups): close as unauthenticated."""
+        await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def shutdown(self, code: int) -> None:
         """Called on SIGTERM: tell the client to reconnect elsewhere. The server then closes

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from infra.http import throttle
 from infra.observability import metrics
+from infra.realtime import session_groups
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,21 @@ def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("chat:conversation-list")
     return render(request, "landing.html")
+
+
+class SocketClosingPasswordChangeView(PasswordChangeView):
+    """Django's password change (the current session stays logged in); every open socket
+    of the user, in every browser, is closed, and other sessions are logged out by Django's
+    session hash check, so their sockets cannot come back."""
+
+    template_name = "registration/password_change_form.html"
+
+    def form_valid(self, form: object) -> HttpResponse:
+        response = super().form_valid(form)
+        session_groups.end_sockets(
+            [session_groups.user_group(self.request.user.pk)], reason="password_change"
+        )
+        return response
 
 
 def admin_login_redirect(request: HttpRequest) -> HttpResponse:
