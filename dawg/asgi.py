@@ -1,6 +1,16 @@
 """ASGI entry point for daphne: HTTP through Django, WebSockets through Channels."""
 
+import os
+
+from django.conf import settings as django_settings
+
+from infra.db_connections import SERVER_ENV
 from infra.settings_selection import select_settings
+
+if not django_settings.configured:
+    # Served by an ASGI server that did not say so (daphne dawg.asgi:application): ASGI
+    # database connections (infra/db_connections.py). In a process already set up, no-op.
+    os.environ.setdefault(SERVER_ENV, "asgi")
 
 select_settings("asgi")
 

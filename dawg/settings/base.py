@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 
+from infra import db_connections
 from infra.redis.config import (
     RedisConnection,
     celery_broker_transport_options,
@@ -125,10 +126,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# daphne (ASGI): no persistent connections, and psycopg's pool of at most this many per
+# process on PostgreSQL (infra/db_connections.py); other processes keep CONN_MAX_AGE.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=8)
+DATABASES["default"] = db_connections.for_server(
+    DATABASES["default"], pool_max_size=DATABASE_POOL_MAX_SIZE
+)
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
-    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["replica"] = db_connections.for_server(
+        DATABASES["replica"], pool_max_size=DATABASE_POOL_MAX_SIZE
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["infra.db_router.PrimaryReplicaRouter"]
 

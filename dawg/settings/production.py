@@ -4,12 +4,14 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from infra import db_connections
 from infra.http.own_addresses import own_ip_addresses
 
 from .base import *
 from .base import (
     AWS_S3_ENDPOINT_URL,
     AWS_S3_PUBLIC_ENDPOINT_URL,
+    DATABASE_POOL_MAX_SIZE,
     DATABASES,
     SITE_URL,
     celery_broker_transport_options,
@@ -29,11 +31,14 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
-DATABASES["default"] = {
-    **env.db("DATABASE_URL"),
-    "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
-    "CONN_HEALTH_CHECKS": True,
-}
+DATABASES["default"] = db_connections.for_server(
+    {
+        **env.db("DATABASE_URL"),
+        "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    },
+    pool_max_size=DATABASE_POOL_MAX_SIZE,
+)
 # Redis has no default here either; rediss:// (TLS) and Sentinel work as in base.py.
 REDIS_URL = env("REDIS_URL")
 REDIS_CONNECTION = redis_connection_for(REDIS_URL)

@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from infra.db_connections import SERVER_ENV
+
+    # Before the settings load: ASGI database connections (infra/db_connections.py).
+    os.environ[SERVER_ENV] = "asgi"
     from infra.settings_selection import select_settings_or_exit
 
     select_settings_or_exit("infra.realtime.web_server")
