@@ -342,6 +342,25 @@ PROMETHEUS_EXPORT_MIGRATIONS = False
 # reachable from Prometheus only. https://prometheus.github.io/client_python/multiprocess/
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9808)
 WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="0.0.0.0")  # noqa: S104
+# /health/ready: full reports (each check, latency, error class) for these addresses/CIDRs
+# (loopback and the private ranges orchestrators probe from) or the bearer HEALTH_TOKEN;
+# anyone else gets status and failing part names, from a report at most
+# HEALTH_PUBLIC_CACHE_S old. The storage probe runs at most every HEALTH_STORAGE_PROBE_S.
+HEALTH_ALLOWED_IPS = env.list(
+    "HEALTH_ALLOWED_IPS",
+    default=[
+        "127.0.0.1",
+        "::1",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "fc00::/7",
+    ],
+)
+HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
+HEALTH_PUBLIC_CACHE_S = env.float("HEALTH_PUBLIC_CACHE_S", default=5.0)
+HEALTH_STORAGE_PROBE_S = env.float("HEALTH_STORAGE_PROBE_S", default=60.0)
 # Readiness parts whose failure is reported but still answers 200 (e.g. "storage").
 HEALTH_OPTIONAL_CHECKS = env.list("HEALTH_OPTIONAL_CHECKS", default=[])
 # django-prometheus's cache metrics (django_cache_*) come from its instrumented backends; its

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Collection
@@ -17,6 +19,7 @@ from infra.redis.config import redis_client
 from .static_files import check_static_files
 
 CHECK_TIMEOUT_S = 2.0
+logger = logging.getLogger(__name__)
 
 
 def check_database() -> None:
@@ -51,7 +54,34 @@ def check_channel_layer() -> None:
     async_to_sync(layer.group_send)(group, {"type": "health.ping"})
 
 
+# The storage probe writes, reads and deletes an object (3 S3 requests): once a minute per
+# process at most (HEALTH_STORAGE_PROBE_S), not once per call; a failure is retried sooner.
+_storage_probe = {"at": float("-inf"), "error": None}
+_storage_lock = threading.Lock()
+STORAGE_RETRY_AFTER_FAILURE_S = 5.0
+
+
 def check_storage() -> None:
+    """The last storage probe's answer while it is fresh, else a new probe."""
+    with _storage_lock:
+        age = time.monotonic() - _storage_probe["at"]
+        fresh = settings.HEALTH_STORAGE_PROBE_S
+        if _storage_probe["error"] is not None:
+            fresh = min(fresh, STORAGE_RETRY_AFTER_FAILURE_S)
+        if age >= fresh:
+            try:
+                probe_storage()
+            except Exception as exc:
+                _storage_probe["error"] = exc
+            else:
+                _storage_probe["error"] = None
+            _storage_probe["at"] = time.monotonic()
+        error = _storage_probe["error"]
+    if error is not None:
+        raise error
+
+
+def probe_storage() -> None:
     name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
         with default_storage.open(name) as handle:
@@ -77,6 +107,7 @@ def run_readiness_checks(
     *,
     registry: dict[str, Callable[[], object]] | None = None,
     optional: Collection[str] = (),
+    error_messages: bool = True,
 ) -> dict:
     """Run each check; the report says ok/failed per part with latency in milliseconds.
 
@@ -84,6 +115,8 @@ def run_readiness_checks(
     check that returns a string has it reported as ``detail``. A failed part named in
     ``optional`` is listed under ``degraded`` (status "degraded"); a failed required part
     is listed under ``failing`` (status "failed", which /health/ready answers with 503).
+    ``error_messages=False`` (the HTTP probe) reports only the error's class: messages carry
+    hosts and ports; they go to the log instead.
     """
     checks: dict[str, dict] = {}
     for name, check in (registry or READINESS_CHECKS).items():
@@ -93,7 +126,11 @@ def run_readiness_checks(
         try:
             detail = check()
         except Exception as exc:
-            checks[name] = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:300]}
+            message = f"{type(exc).__name__}: {exc}"[:300]
+            if not error_messages:
+                logger.warning("readiness: %s failed: %s", name, message)
+                message = type(exc).__name__
+            checks[name] = {"status": "failed", "error": message}
         else:
             checks[name] = {"status": "ok"}
             if isinstance(detail, str) and detail:
