@@ -341,7 +341,9 @@ PROMETHEUS_EXPORT_MIGRATIONS = False
 # Each Celery worker serves its pool's metrics here (0 turns the endpoint off); keep the port
 # reachable from Prometheus only. https://prometheus.github.io/client_python/multiprocess/
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9808)
-WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="0.0.0.0")  # noqa: S104
+# Loopback unless told otherwise: the endpoint has no auth. Kubernetes binds the pod's IP
+# (deploy/k8s/worker.yaml), Compose the container's private network.
+WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="127.0.0.1")
 # /health/ready: full reports (each check, latency, error class) for these addresses/CIDRs
 # (loopback and the private ranges orchestrators probe from) or the bearer HEALTH_TOKEN;
 # anyone else gets status and failing part names, from a report at most
