@@ -35,6 +35,7 @@ async def open_socket(client: Client, conversation_id) -> WebsocketCommunicator:
         headers=[
             (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
             (b"origin", b"http://127.0.0.1"),
+            (b"host", b"127.0.0.1"),
         ],
     )
     connected, _ = await communicator.connect(timeout=5)
