@@ -61,7 +61,16 @@ def storable(value: Any) -> Any:
 
 
 def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversation:
-    return Conversation.objects.create(owner=owner, title=storable(title)[:200])
+    """A new conversation; :class:`ChatRejected` ``quota_exceeded`` past
+    USER_QUOTA_CONVERSATIONS (counted under the owner's lock)."""
+    with transaction.atomic():
+        generation_services.owner_lock(owner_id=owner.pk)
+        limit = settings.USER_QUOTA_CONVERSATIONS
+        if Conversation.objects.filter(owner=owner).count() >= limit:
+            raise ChatRejected(
+                "quota_exceeded", f"you have {limit} conversations, the most your quota allows"
+            )
+        return Conversation.objects.create(owner=owner, title=storable(title)[:200])
 
 
 def _history(conversation: Conversation, turns: int = 6) -> list[dict[str, str]]:
@@ -165,6 +174,8 @@ def message_post(
             return _apply_turn(conversation, author, text, client_msg_id, intent, beat)
     except generation_services.TooManyActiveJobs as exc:
         raise ChatRejected(exc.code, str(exc), exc.retry_after) from exc
+    except generation_services.QuotaExceeded as exc:
+        raise ChatRejected(exc.code, str(exc)) from exc
     except IntegrityError:
         # A concurrent resend of the same client_msg_id won the race: return its result.
         existing = _existing_turn(conversation, client_msg_id)

@@ -59,6 +59,48 @@ def jobs_limit_check(*, owner: AbstractBaseUser, needed: int = 1) -> None:
         raise TooManyActiveJobs(limit, needed=needed)
 
 
+class QuotaExceeded(Exception):
+    """The user's storage quota (bytes or versions) has no room for this turn's renders."""
+
+    code = "quota_exceeded"
+
+
+# A render stores a 16-bit 44.1 kHz stereo WAV of the mix and of every enabled track's stem,
+# the MP3 (≤ 320 kb/s) and small files: the estimate the byte quota is checked against
+# before the render (the real sizes count once stored).
+WAV_BYTES_PER_S = 44_100 * 2 * 2
+MP3_BYTES_PER_S = 40_000
+
+
+def estimated_render_bytes(spec: BeatSpec) -> int:
+    streams = 1 + len(spec.enabled_tracks())
+    return int(spec.duration_s * (WAV_BYTES_PER_S * streams + MP3_BYTES_PER_S)) + 64 * 1024
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1e6:,.0f} MB" if n < 1e9 else f"{n / 1e9:,.2f} GB"
+
+
+def quota_check(*, owner_id: object, specs: list[BeatSpec]) -> None:
+    """Raise :class:`QuotaExceeded` when ``specs``' versions and estimated files do not fit
+    USER_QUOTA_VERSIONS / USER_QUOTA_BYTES. Authoritative under :func:`owner_lock`."""
+    from .selectors import storage_usage
+
+    usage = storage_usage(owner_id=owner_id)
+    if usage.versions + len(specs) > settings.USER_QUOTA_VERSIONS:
+        raise QuotaExceeded(
+            f"you have {usage.versions} of {settings.USER_QUOTA_VERSIONS} versions; "
+            "this turn would pass your quota, so nothing was made"
+        )
+    needed = sum(estimated_render_bytes(spec) for spec in specs)
+    if usage.bytes + needed > settings.USER_QUOTA_BYTES:
+        raise QuotaExceeded(
+            f"your beats use {_megabytes(usage.bytes)} of {_megabytes(settings.USER_QUOTA_BYTES)}"
+            f" and this render needs about {_megabytes(needed)}: it does not fit your quota,"
+            " so nothing was made (a shorter beat needs less)"
+        )
+
+
 def beat_create(*, conversation: object, owner: AbstractBaseUser, title: str = "") -> Beat:
     return Beat.objects.create(conversation=conversation, owner=owner, title=title[:200])
 
@@ -233,6 +275,7 @@ def beat_apply(
         # Counted under the owner's lock, in the transaction that inserts the jobs.
         owner_lock(owner_id=owner.pk)
         jobs_limit_check(owner=owner, needed=1 + len(variations))
+        quota_check(owner_id=owner.pk, specs=[spec, *variations])
         if beat is None or kind == "create":
             beat = beat_create(conversation=conversation, owner=owner)
         version, job = version_create(

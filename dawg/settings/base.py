@@ -321,6 +321,11 @@ JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", default=2000)
 CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=20)
 GENERATION_MAX_ACTIVE_JOBS_PER_USER = env.int("GENERATION_MAX_ACTIVE_JOBS_PER_USER", default=3)
+# Per-user storage quota: bytes of stored files (a render's size is estimated before it is
+# queued), versions and conversations. Over it, a turn or a new conversation is refused.
+USER_QUOTA_BYTES = env.int("USER_QUOTA_BYTES", default=5 * 1024**3)
+USER_QUOTA_VERSIONS = env.int("USER_QUOTA_VERSIONS", default=1000)
+USER_QUOTA_CONVERSATIONS = env.int("USER_QUOTA_CONVERSATIONS", default=200)
 GENERATION_MAX_ATTEMPTS = env.int("GENERATION_MAX_ATTEMPTS", default=3)
 # A running job whose worker has not reported for this long is taken over or re-queued.
 GENERATION_HEARTBEAT_STALE_S = env.float("GENERATION_HEARTBEAT_STALE_S", default=20.0)
