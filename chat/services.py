@@ -22,7 +22,7 @@ from generation.models import AssetKind, BeatVersion, GenerationJob
 from infra.observability import metrics
 from infra.realtime import events
 
-from . import presenters
+from . import out_of_range, presenters
 from .assistant import replies
 from .models import Conversation, Message
 
@@ -160,6 +160,8 @@ def message_post(
     beat = generation_selectors.beat_for_conversation(conversation=conversation)
     current_spec = _current_spec(beat)
     intent = _interpret(text, current_spec, _history(conversation))
+    # Say what was clamped or refused ("10000 bars", "-5 bars", an unknown genre).
+    out_of_range.annotate(text, intent, current_spec)
     if intent.changes_spec:
         try:
             generation_services.jobs_limit_check(owner=author)
