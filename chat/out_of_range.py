@@ -154,7 +154,8 @@ _KNOWN = _known_words()
 
 
 def _length(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(round(seconds % 60)):02d}"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def notes_for(text: str, spec: BeatSpec | None, reply: str) -> list[str]:
