@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -20,6 +21,24 @@ from .static_files import check_static_files
 
 CHECK_TIMEOUT_S = 2.0
 logger = logging.getLogger(__name__)
+
+# Addresses in error messages ("Error 111 connecting to 10.0.3.7:6379", psycopg's
+# 'connection to server at "db.internal" (10.0.0.5), port 5432'): replaced before a
+# message leaves the process over HTTP; the log keeps the original.
+_ADDRESS_PATTERNS = (
+    re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE),  # URLs
+    re.compile(r"\[[0-9a-f:.]+\](?::\d+)?", re.IGNORECASE),  # [v6]:port
+    re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b"),  # v4[:port]
+    re.compile(r"\b(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\b", re.IGNORECASE),  # bare v6
+    re.compile(r"\b[\w-]+(?:\.[\w-]+)*:\d{2,5}\b"),  # host:port
+    re.compile(r"(?<=\bat )\"[^\"]+\"|(?<=\bhost name )\"[^\"]+\""),  # psycopg hosts
+)
+
+
+def redact_addresses(message: str) -> str:
+    for pattern in _ADDRESS_PATTERNS:
+        message = pattern.sub("[address]", message)
+    return message
 
 
 def check_database() -> None:
@@ -115,8 +134,8 @@ def run_readiness_checks(
     check that returns a string has it reported as ``detail``. A failed part named in
     ``optional`` is listed under ``degraded`` (status "degraded"); a failed required part
     is listed under ``failing`` (status "failed", which /health/ready answers with 503).
-    ``error_messages=False`` (the HTTP probe) reports only the error's class: messages carry
-    hosts and ports; they go to the log instead.
+    ``error_messages=False`` (the HTTP probe) reports messages with hosts, addresses and
+    ports replaced (:func:`redact_addresses`); the log keeps them whole.
     """
     checks: dict[str, dict] = {}
     for name, check in (registry or READINESS_CHECKS).items():
@@ -129,7 +148,7 @@ def run_readiness_checks(
             message = f"{type(exc).__name__}: {exc}"[:300]
             if not error_messages:
                 logger.warning("readiness: %s failed: %s", name, message)
-                message = type(exc).__name__
+                message = redact_addresses(message)
             checks[name] = {"status": "failed", "error": message}
         else:
             checks[name] = {"status": "ok"}

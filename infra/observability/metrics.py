@@ -90,7 +90,9 @@ WS_CONNECTIONS_OPEN = Gauge(
 )
 WS_CONNECTS = Counter("dawg_ws_connects_total", "WebSocket connections accepted.")
 WS_REJECTED = Counter(
-    "dawg_ws_rejected_total", "WebSocket handshakes refused, by reason.", ["reason"]
+    "dawg_ws_rejected_total",
+    "WebSocket handshakes refused, by reason (frame_rate: frames over a socket's budget).",
+    ["reason"],
 )
 LOGIN_THROTTLED = Counter(
     "dawg_login_throttled_total",

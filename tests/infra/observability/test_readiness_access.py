@@ -42,7 +42,8 @@ def test_the_orchestrator_gets_each_check_but_no_address(redis_down, settings):
         response = client.get("/health/ready", **headers)
         body = response.json()
         assert response.status_code == 503
-        assert body["checks"]["redis"] == body["checks"]["redis"] | {"error": "ConnectionError"}
+        error = "ConnectionError: Error 111 connecting to [address]. Connection refused."
+        assert body["checks"]["redis"] == body["checks"]["redis"] | {"error": error}
         assert body["checks"]["database"]["status"] == "ok"
         assert "10.20.30.40" not in response.content.decode()
     wrong = Client(REMOTE_ADDR="203.0.113.9").get("/health/ready", HTTP_AUTHORIZATION="Bearer nope")
@@ -70,3 +71,27 @@ def test_outside_calls_share_one_report(settings, monkeypatch):
     for _ in range(20):
         assert outsider.get("/health/ready").status_code == 200
     assert len(runs) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        'connection to server at "db.internal" (10.0.0.5), port 5432 failed: refused',
+        'could not translate host name "postgres.prod.svc" to address',
+        "Error 111 connecting to redis-master.cache:6379. Connection refused.",
+        "Could not connect to the endpoint URL: https://s3.eu-west-1.amazonaws.com/bucket",
+        "connect to [fd00::12]:6379 failed; fd00::12 is down",
+    ],
+)
+def test_addresses_are_redacted_from_error_messages(message):
+    redacted = health.redact_addresses(message)
+    for secret in (
+        "db.internal",
+        "10.0.0.5",
+        "postgres.prod.svc",
+        "redis-master",
+        "s3.eu-west-1",
+        "fd00::12",
+    ):
+        assert secret not in redacted, redacted
+    assert "[address]" in redacted
