@@ -18,7 +18,10 @@ def conversation_create(request: HttpRequest) -> JsonResponse:
     title = data.get("title", "")
     if not isinstance(title, str):
         raise ApiError(400, "invalid_title", "title must be a string")
-    conversation = services.conversation_create(owner=request.user, title=title)
+    try:
+        conversation = services.conversation_create(owner=request.user, title=title)
+    except services.ChatRejected as exc:
+        raise ApiError(403, exc.code, exc.message) from exc
     return JsonResponse(presenters.conversation_to_dict(conversation), status=201)
 
 
@@ -40,7 +43,7 @@ def message_create(request: HttpRequest, conversation_id: str) -> JsonResponse:
             client_msg_id=data.get("client_msg_id"),
         )
     except services.ChatRejected as exc:
-        status = 429 if exc.retry_after else 400
+        status = 429 if exc.retry_after else 403 if exc.code == "quota_exceeded" else 400
         extra = {"retry_after": exc.retry_after} if exc.retry_after else {}
         raise ApiError(status, exc.code, exc.message, **extra) from exc
     if not turn.duplicate:

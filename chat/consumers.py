@@ -15,8 +15,10 @@ from django.http import Http404
 
 from generation import selectors as generation_selectors
 from generation import services as generation_services
+from infra.http import json_limits
 from infra.observability import metrics, request_context
-from infra.realtime import events, live_sockets, sequence
+from infra.realtime import events, live_sockets, sequence, session_groups
+from infra.realtime.frame_limit import TokenBucket
 
 from . import selectors, services
 
@@ -26,14 +28,29 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_MANY = 4429
 
+# Tokens a frame spends (WS_FRAME_BURST, refilled at WS_FRAMES_PER_SECOND): a resume builds a
+# whole snapshot from the database; anything not listed costs 1.
+FRAME_COSTS = {"resume": 5}
+
 
 class ConversationConsumer(AsyncWebsocketConsumer):
     """``/ws/conversations/<uuid>/``: one socket per browser tab; see docs/realtime-protocol.md."""
 
     group: str | None = None
     user_key: str = ""
+    _auth_groups: list[str] = []
+    # The highest seq this socket has been sent (ready, events, snapshots, pongs).
+    _seq_sent: int = 0
 
     # --- lifecycle --------------------------------------------------------------------------
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # A consumer that crashed never runs disconnect(): its socket must not stay counted
+            # (20 crashing frames used to lock the user out with 4429 until a restart).
+            live_sockets.unregister(self)
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         self.conversation_id = str(self.scope["url_route"]["kwargs"]["conversation_id"])
@@ -53,6 +70,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             return
         self.group = events.group_name(self.conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._join_auth_groups()
         await self.accept()
         live_sockets.register(self)
         metrics.ws_connected()
@@ -77,9 +95,26 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         if self.group is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in self._auth_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
         live_sockets.unregister(self)
         metrics.ws_disconnected(code)
         self.group = None
+
+    async def _join_auth_groups(self) -> None:
+        """This login session's group (logout closes it) and the user's (a password change
+        closes every session's sockets): the socket must not outlive its authority."""
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        self._auth_groups = [session_groups.user_group(self.user_key)]
+        if key:
+            self._auth_groups.append(session_groups.session_group(key))
+        for group in self._auth_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def session_ended(self, message: dict[str, Any]) -> None:
+        """Logout or password change (infra.realtime.session_groups): close as unauthenticated."""
+        await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def shutdown(self, code: int) -> None:
         """Called on SIGTERM: tell the client to reconnect elsewhere. The server then closes
@@ -90,8 +125,22 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         )
 
     # --- client → server --------------------------------------------------------------------
+    @property
+    def _frames(self) -> TokenBucket:
+        """This socket's frame budget (WS_FRAMES_PER_SECOND, WS_FRAME_BURST)."""
+        bucket = self.__dict__.get("_frame_bucket")
+        if bucket is None:
+            bucket = self.__dict__["_frame_bucket"] = TokenBucket(
+                rate=settings.WS_FRAMES_PER_SECOND, burst=settings.WS_FRAME_BURST
+            )
+        return bucket
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.group is None:
+            return
+        # Every frame spends a token before any work, malformed ones too; costly types more.
+        if not self._frames.take(1):
+            await self._refuse_frame(1)
             return
         if bytes_data is not None:
             await self._error("binary_not_supported", "send JSON text frames")
@@ -102,7 +151,12 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             )
             return
         try:
-            frame = json.loads(text_data)
+            frame = json_limits.loads(text_data, max_depth=settings.JSON_MAX_DEPTH)
+        except json_limits.TooDeep:
+            await self._error(
+                "too_deep", f"frames may nest at most {settings.JSON_MAX_DEPTH} levels"
+            )
+            return
         except ValueError:
             await self._error("malformed_json", "that frame is not valid JSON")
             return
@@ -113,11 +167,30 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         if handler is None:
             await self._error("unknown_type", f"unknown frame type {frame['type'][:40]!r}")
             return
+        extra = FRAME_COSTS.get(frame["type"], 1) - 1
+        if extra > 0 and not self._frames.take(extra):
+            await self._refuse_frame(extra, frame["type"])
+            return
         try:
             await handler(self, frame)
         except Exception:
             logger.exception("frame %s failed", frame["type"])
             await self._error("internal_error", "something went wrong on our side; try again")
+
+    async def _refuse_frame(self, cost: int, frame_type: str | None = None) -> None:
+        """A frame over this socket's budget: dropped, answered without touching the database."""
+        metrics.ws_rejected("frame_rate")
+        what = f"{frame_type!r} frames" if frame_type else "frames"
+        await self._send_event(
+            events.build(
+                "error",
+                self.conversation_id,
+                self._seq_sent,
+                code="rate_limited",
+                message=f"too many {what} on this socket; slow down",
+                retry_after=self._frames.retry_after(cost),
+            )
+        )
 
     async def _on_chat_message(self, frame: dict[str, Any]) -> None:
         text, client_msg_id = frame.get("text"), frame.get("client_msg_id")
@@ -167,7 +240,12 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
             await self._error("invalid_version", "version must be a version number (1, 2, ...)")
             return
-        if not await database_sync_to_async(self._restore)(number):
+        try:
+            restored = await database_sync_to_async(self._restore)(number)
+        except services.ChatRejected as exc:
+            await self._error(exc.code, exc.message, chat=True, retry_after=exc.retry_after)
+            return
+        if not restored:
             await self._error("not_found", f"there is no version {number}")
 
     def _restore(self, number: int) -> bool:
@@ -182,8 +260,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             await self._error("invalid_last_seq", "last_seq must be a whole number")
             return
         snapshot = await database_sync_to_async(self._snapshot)()
-        if frame.get("reason") == "gap":
-            metrics.channel_layer_dropped(max(1, snapshot["seq"] - last_seq))
+        # No drop counting here: the client's word ("reason": "gap") could inflate it.
+        # event_forward counts the gaps this socket really saw.
         await self._send_event(
             events.build(
                 "conversation.snapshot",
@@ -216,12 +294,23 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     async def event_forward(self, message: dict[str, Any]) -> None:
         """A conversation event from the channel layer (any process) to this socket."""
         event = message["event"]
+        seq = event.get("seq")
+        if isinstance(seq, int) and 0 < self._seq_sent < seq - 1:
+            # Published events take consecutive seqs: a jump is events this socket never got.
+            metrics.channel_layer_dropped(seq - self._seq_sent - 1)
         await self.send(text_data=json.dumps(event))
+        self._note_seq(event)
         metrics.event_sent(event["type"], time.time() - event.get("ts", time.time()))
 
     async def _send_event(self, event: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(event))
+        self._note_seq(event)
         metrics.event_sent(event["type"], None)
+
+    def _note_seq(self, event: dict[str, Any]) -> None:
+        seq = event.get("seq")
+        if isinstance(seq, int) and seq > self._seq_sent:
+            self._seq_sent = seq
 
     async def _error(self, code: str, message: str, *, chat: bool = False, **extra: Any) -> None:
         """``error`` (protocol problems) or ``chat.error`` (a refused chat turn), to this socket."""

@@ -72,3 +72,35 @@ def studio_choices() -> dict[str, Any]:
         "tracks": list(TRACK_NAMES),
         "drum_tracks": list(DRUM_TRACKS),
     }
+
+
+@dataclass(frozen=True)
+class StorageQuota:
+    """What the user stores against their quota, for the "My beats" page."""
+
+    bytes_used: int
+    bytes_limit: int
+    versions: int
+    versions_limit: int
+    conversations: int
+    conversations_limit: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.bytes_used / max(1, self.bytes_limit)))
+
+
+def storage_quota(*, owner: AbstractBaseUser) -> StorageQuota:
+    from django.conf import settings
+
+    from generation.selectors import storage_usage
+
+    usage = storage_usage(owner_id=owner.pk)
+    return StorageQuota(
+        bytes_used=usage.bytes,
+        bytes_limit=settings.USER_QUOTA_BYTES,
+        versions=usage.versions,
+        versions_limit=settings.USER_QUOTA_VERSIONS,
+        conversations=Conversation.objects.filter(owner=owner).count(),
+        conversations_limit=settings.USER_QUOTA_CONVERSATIONS,
+    )

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from generation.models import AssetKind, BeatVersion, GenerationJob
 from infra.observability import metrics
 from infra.realtime import events
 
-from . import presenters
+from . import out_of_range, presenters
 from .assistant import replies
 from .models import Conversation, Message
 
@@ -60,7 +61,16 @@ def storable(value: Any) -> Any:
 
 
 def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversation:
-    return Conversation.objects.create(owner=owner, title=storable(title)[:200])
+    """A new conversation; :class:`ChatRejected` ``quota_exceeded`` past
+    USER_QUOTA_CONVERSATIONS (counted under the owner's lock)."""
+    with transaction.atomic():
+        generation_services.owner_lock(owner_id=owner.pk)
+        limit = settings.USER_QUOTA_CONVERSATIONS
+        if Conversation.objects.filter(owner=owner).count() >= limit:
+            raise ChatRejected(
+                "quota_exceeded", f"you have {limit} conversations, the most your quota allows"
+            )
+        return Conversation.objects.create(owner=owner, title=storable(title)[:200])
 
 
 def _history(conversation: Conversation, turns: int = 6) -> list[dict[str, str]]:
@@ -101,9 +111,18 @@ def _existing_turn(conversation: Conversation, client_msg_id: uuid.UUID) -> Turn
 
 
 def _rate_limit_check(*, author: AbstractBaseUser) -> None:
+    """Refuse when the user made CHAT_MESSAGES_PER_MINUTE turns in the last minute.
+
+    Turns are the user's messages plus restores (an assistant message answering no user
+    message), so ``beat.restore`` frames cannot store past the limit. Run once early (cheap
+    refusal) and again under :func:`generation.services.owner_lock` in the transaction that
+    stores the turn, where the count cannot be raced.
+    """
     window_start = timezone.now() - timedelta(seconds=60)
     recent = Message.objects.filter(
-        conversation__owner=author, role=Message.Role.USER, created_at__gte=window_start
+        Q(role=Message.Role.USER) | Q(role=Message.Role.ASSISTANT, reply_to__isnull=True),
+        conversation__owner=author,
+        created_at__gte=window_start,
     )
     if recent.count() >= settings.CHAT_MESSAGES_PER_MINUTE:
         oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
@@ -141,6 +160,8 @@ def message_post(
     beat = generation_selectors.beat_for_conversation(conversation=conversation)
     current_spec = _current_spec(beat)
     intent = _interpret(text, current_spec, _history(conversation))
+    # Say what was clamped or refused ("10000 bars", "-5 bars", an unknown genre).
+    out_of_range.annotate(text, intent, current_spec)
     if intent.changes_spec:
         try:
             generation_services.jobs_limit_check(owner=author)
@@ -150,7 +171,13 @@ def message_post(
     events.chat_typing(conversation.id, typing=True)
     try:
         with transaction.atomic():
+            generation_services.owner_lock(owner_id=author.pk)
+            _rate_limit_check(author=author)
             return _apply_turn(conversation, author, text, client_msg_id, intent, beat)
+    except generation_services.TooManyActiveJobs as exc:
+        raise ChatRejected(exc.code, str(exc), exc.retry_after) from exc
+    except generation_services.QuotaExceeded as exc:
+        raise ChatRejected(exc.code, str(exc)) from exc
     except IntegrityError:
         # A concurrent resend of the same client_msg_id won the race: return its result.
         existing = _existing_turn(conversation, client_msg_id)
@@ -279,7 +306,8 @@ def _count_intent(action: str, intent: Any) -> None:
 
 
 def version_restore(*, conversation: Conversation, author: AbstractBaseUser, number: int) -> bool:
-    """Make version ``number`` of the conversation's beat current (no render); False if absent."""
+    """Make version ``number`` of the conversation's beat current (no render); False if absent.
+    Raises :class:`ChatRejected` over the chat limit (a restore stores a message)."""
     beat = generation_selectors.beat_for_conversation(conversation=conversation)
     if beat is None or conversation.owner_id != author.pk:
         return False
@@ -287,6 +315,9 @@ def version_restore(*, conversation: Conversation, author: AbstractBaseUser, num
     if version is None:
         return False
     with transaction.atomic():
+        # A restore stores a message: it counts against the chat limit (ChatRejected).
+        generation_services.owner_lock(owner_id=author.pk)
+        _rate_limit_check(author=author)
         generation_services.beat_set_current(beat=beat, version=version)
         reply = Message.objects.create(
             conversation=conversation,

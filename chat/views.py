@@ -9,15 +9,22 @@ from . import pages, selectors, services
 
 
 @login_required
-def conversation_list(request: HttpRequest) -> HttpResponse:
-    rows = pages.conversation_rows(owner=request.user)
-    return render(request, "chat/conversation_list.html", {"rows": rows})
+def conversation_list(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "rows": pages.conversation_rows(owner=request.user),
+        "quota": pages.storage_quota(owner=request.user),
+        "quota_error": error,
+    }
+    return render(request, "chat/conversation_list.html", context, status=status)
 
 
 @login_required
 @require_POST
 def conversation_new(request: HttpRequest) -> HttpResponse:
-    conversation = services.conversation_create(owner=request.user)
+    try:
+        conversation = services.conversation_create(owner=request.user)
+    except services.ChatRejected as exc:
+        return conversation_list(request, error=exc.message, status=403)
     return redirect(conversation)
 
 

@@ -1,6 +1,16 @@
 """ASGI entry point for daphne: HTTP through Django, WebSockets through Channels."""
 
+import os
+
+from django.conf import settings as django_settings
+
+from infra.db_connections import SERVER_ENV
 from infra.settings_selection import select_settings
+
+if not django_settings.configured:
+    # Served by an ASGI server that did not say so (daphne dawg.asgi:application): ASGI
+    # database connections (infra/db_connections.py). In a process already set up, no-op.
+    os.environ.setdefault(SERVER_ENV, "asgi")
 
 select_settings("asgi")
 
@@ -11,15 +21,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from dawg.routing import websocket_urlpatterns  # noqa: E402
+from infra.realtime.origin import ExactOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": ExactOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

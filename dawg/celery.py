@@ -2,6 +2,7 @@
 
 from celery import Celery
 
+from infra import beat_guard  # noqa: F401 (an embedded beat dies with its worker)
 from infra.observability import worker_logging, worker_metrics  # noqa: F401 (signal handlers, metrics dir)
 from infra.settings_selection import select_settings
 

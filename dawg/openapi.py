@@ -169,7 +169,12 @@ PATHS: dict[str, Any] = {
                     }
                 },
             },
-            "responses": {"201": _json("Conversation", "Created"), "400": ERROR, **COMMON_ERRORS},
+            "responses": {
+                "201": _json("Conversation", "Created"),
+                "400": ERROR,
+                "413": ERROR,
+                **COMMON_ERRORS,
+            },
         }
     },
     "/api/conversations/{conversation_id}/": {

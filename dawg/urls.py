@@ -14,6 +14,18 @@ urlpatterns = [
     path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
     # Only log-in and log-out: no e-mail is configured, so no password-reset pages.
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        views.SocketClosingPasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
     # Operators log in through the same throttled form as everyone else.
     path("admin/login/", views.admin_login_redirect),
     path("admin/operations/", admin.site.admin_view(operations_view), name="admin-operations"),
@@ -26,3 +38,4 @@ urlpatterns = [
 
 handler400 = "infra.http.api.bad_request"
 handler404 = "infra.http.api.not_found"
+handler500 = "infra.http.api.server_error"

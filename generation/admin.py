@@ -76,7 +76,7 @@ class GenerationJobAdmin(admin.ModelAdmin):
     date_hierarchy = "queued_at"
     actions = ["retry_failed", "cancel_queued"]
 
-    @admin.action(description="Retry selected failed or cancelled jobs")
+    @admin.action(description="Retry selected failed or cancelled jobs", permissions=["change"])
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[GenerationJob]) -> None:
         retried = 0
         for job in queryset.filter(status__in=[JobStatus.FAILED, JobStatus.CANCELLED]):
@@ -84,7 +84,7 @@ class GenerationJobAdmin(admin.ModelAdmin):
                 retried += 1
         self.message_user(request, f"Re-queued {retried} job(s).", messages.SUCCESS)
 
-    @admin.action(description="Cancel selected queued or running jobs")
+    @admin.action(description="Cancel selected queued or running jobs", permissions=["change"])
     def cancel_queued(self, request: HttpRequest, queryset: QuerySet[GenerationJob]) -> None:
         cancelled = sum(
             services.job_cancel(job=job)

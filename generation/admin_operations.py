@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -14,13 +16,30 @@ from .models import GenerationJob
 from .operations import operations_summary
 
 
+def _job_or_none(job_id: str) -> GenerationJob | None:
+    try:
+        job_uuid = uuid.UUID(str(job_id))
+    except ValueError:
+        return None
+    return GenerationJob.objects.select_related("version__beat").filter(id=job_uuid).first()
+
+
 @require_http_methods(["GET", "POST"])
 def operations_view(request: HttpRequest) -> HttpResponse:
-    """GET: the summary. POST ``action=retry|cancel`` with ``job``: act, then back to GET."""
+    """GET: the summary. POST ``action=retry|cancel`` with ``job``: act, then back to GET.
+
+    Acting needs the ``generation.change_generationjob`` permission (403 without: staff
+    status alone only shows the page); an unknown or malformed job id is a message, not a 500.
+    """
     if request.method == "POST":
-        job = get_object_or_404(
-            GenerationJob.objects.select_related("version__beat"), id=request.POST.get("job")
-        )
+        if not request.user.has_perm("generation.change_generationjob"):
+            raise PermissionDenied(
+                "changing jobs needs the generation.change_generationjob permission"
+            )
+        job = _job_or_none(request.POST.get("job", ""))
+        if job is None:
+            messages.error(request, "No such job.")
+            return HttpResponseRedirect(reverse("admin-operations"))
         action = request.POST.get("action")
         if action == "retry":
             new_job = services.job_retry(job=job)

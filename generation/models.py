@@ -126,6 +126,8 @@ class GenerationJob(models.Model):
     preview_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The render task could not be sent (broker down): retried by the sender and the reaper.
+    send_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-queued_at"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from .models import ACTIVE_JOB_STATUSES, Asset, Beat, BeatVersion, GenerationJob
@@ -61,3 +63,19 @@ def active_job_counts_by_status() -> dict[str, int]:
     for status, n in rows:
         counts[status] = n
     return counts
+
+
+@dataclass(frozen=True)
+class StorageUsage:
+    """What one user stores: bytes of every asset, and how many versions."""
+
+    bytes: int
+    versions: int
+
+
+def storage_usage(*, owner_id: object) -> StorageUsage:
+    stored = Asset.objects.filter(version__beat__owner_id=owner_id).aggregate(total=Sum("bytes"))
+    return StorageUsage(
+        bytes=int(stored["total"] or 0),
+        versions=BeatVersion.objects.filter(beat__owner_id=owner_id).count(),
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
@@ -28,15 +29,76 @@ class TooManyActiveJobs(Exception):
 
     code = "too_many_jobs"
 
-    def __init__(self, limit: int, retry_after: int = 10) -> None:
-        super().__init__(f"you already have {limit} beats rendering; try again when one finishes")
+    def __init__(self, limit: int, retry_after: int = 10, *, needed: int = 1) -> None:
+        if needed > limit:
+            message = f"that needs {needed} renders at once; at most {limit} can run together"
+        else:
+            message = f"you already have {limit} beats rendering; try again when one finishes"
+        super().__init__(message)
         self.retry_after = retry_after
 
 
-def jobs_limit_check(*, owner: AbstractBaseUser) -> None:
+def owner_lock(*, owner_id: object) -> None:
+    """Lock the user's row until the transaction ends: limits counted after this (active
+    renders, messages a minute) cannot be raced by parallel turns of the same user.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite ignores it, but its transactions here are
+    IMMEDIATE (settings), so a second writer already waits at BEGIN.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("owner_lock needs a transaction")
+    get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk").first()
+
+
+def jobs_limit_check(*, owner: AbstractBaseUser, needed: int = 1) -> None:
+    """Raise :class:`TooManyActiveJobs` when ``needed`` more renders would pass the cap.
+    Authoritative only under :func:`owner_lock` in the transaction that inserts the jobs."""
     limit = settings.GENERATION_MAX_ACTIVE_JOBS_PER_USER
-    if GenerationJob.objects.filter(owner=owner, status__in=ACTIVE_JOB_STATUSES).count() >= limit:
-        raise TooManyActiveJobs(limit)
+    active = GenerationJob.objects.filter(owner=owner, status__in=ACTIVE_JOB_STATUSES).count()
+    if active + needed > limit:
+        raise TooManyActiveJobs(limit, needed=needed)
+
+
+class QuotaExceeded(Exception):
+    """The user's storage quota (bytes or versions) has no room for this turn's renders."""
+
+    code = "quota_exceeded"
+
+
+# A render stores a 16-bit 44.1 kHz stereo WAV of the mix and of every enabled track's stem,
+# the MP3 (≤ 320 kb/s) and small files: the estimate the byte quota is checked against
+# before the render (the real sizes count once stored).
+WAV_BYTES_PER_S = 44_100 * 2 * 2
+MP3_BYTES_PER_S = 40_000
+
+
+def estimated_render_bytes(spec: BeatSpec) -> int:
+    streams = 1 + len(spec.enabled_tracks())
+    return int(spec.duration_s * (WAV_BYTES_PER_S * streams + MP3_BYTES_PER_S)) + 64 * 1024
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1e6:,.0f} MB" if n < 1e9 else f"{n / 1e9:,.2f} GB"
+
+
+def quota_check(*, owner_id: object, specs: list[BeatSpec]) -> None:
+    """Raise :class:`QuotaExceeded` when ``specs``' versions and estimated files do not fit
+    USER_QUOTA_VERSIONS / USER_QUOTA_BYTES. Authoritative under :func:`owner_lock`."""
+    from .selectors import storage_usage
+
+    usage = storage_usage(owner_id=owner_id)
+    if usage.versions + len(specs) > settings.USER_QUOTA_VERSIONS:
+        raise QuotaExceeded(
+            f"you have {usage.versions} of {settings.USER_QUOTA_VERSIONS} versions; "
+            "this turn would pass your quota, so nothing was made"
+        )
+    needed = sum(estimated_render_bytes(spec) for spec in specs)
+    if usage.bytes + needed > settings.USER_QUOTA_BYTES:
+        raise QuotaExceeded(
+            f"your beats use {_megabytes(usage.bytes)} of {_megabytes(settings.USER_QUOTA_BYTES)}"
+            f" and this render needs about {_megabytes(needed)}: it does not fit your quota,"
+            " so nothing was made (a shorter beat needs less)"
+        )
 
 
 def beat_create(*, conversation: object, owner: AbstractBaseUser, title: str = "") -> Beat:
@@ -210,6 +272,10 @@ def beat_apply(
     if kind in ("create", "modify"):
         if spec is None:
             raise ValueError(f"{kind} needs a spec")
+        # Counted under the owner's lock, in the transaction that inserts the jobs.
+        owner_lock(owner_id=owner.pk)
+        jobs_limit_check(owner=owner, needed=1 + len(variations))
+        quota_check(owner_id=owner.pk, specs=[spec, *variations])
         if beat is None or kind == "create":
             beat = beat_create(conversation=conversation, owner=owner)
         version, job = version_create(

@@ -13,6 +13,11 @@ class InfraConfig(AppConfig):
         from .storage import media_origin  # noqa: F401 - registers its check
 
         db_metrics.install()
+        from django.contrib.auth.signals import user_logged_out
+
+        from .realtime.session_groups import on_logged_out
+
+        user_logged_out.connect(on_logged_out, dispatch_uid="infra.realtime.session_groups")
         from infra.settings_selection import log_selected_settings
 
         log_selected_settings()

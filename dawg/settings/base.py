@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 
+from infra import db_connections
 from infra.redis.config import (
     RedisConnection,
     celery_broker_transport_options,
@@ -35,6 +36,10 @@ LANGUAGE_CODE = "en-us"
 USE_I18N = True
 USE_TZ = True
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; everyone else's is
+# ignored. Used for client addresses by the app (throttles, allow-lists) and by gunicorn
+# (forwarded_allow_ips); empty = no proxy: the TCP peer is the client. infra/http/client_address.py
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "daphne",
@@ -53,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "infra.http.client_address.ClientAddressMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "infra.http.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -120,10 +126,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# daphne (ASGI): no persistent connections, and psycopg's pool of at most this many per
+# process on PostgreSQL (infra/db_connections.py); other processes keep CONN_MAX_AGE.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=8)
+DATABASES["default"] = db_connections.for_server(
+    DATABASES["default"], pool_max_size=DATABASE_POOL_MAX_SIZE
+)
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
-    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["replica"] = db_connections.for_server(
+        DATABASES["replica"], pool_max_size=DATABASE_POOL_MAX_SIZE
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["infra.db_router.PrimaryReplicaRouter"]
 
@@ -283,22 +298,47 @@ def storages_for(backend: str, media_root: str | None = None) -> dict:
 
 STORAGES = storages_for(STORAGE_BACKEND)
 # CSP media-src: presigned links point at this origin (infra/storage/media_origin.py).
-CSP_MEDIA_SOURCES = media_sources(STORAGE_BACKEND, AWS_S3_PUBLIC_ENDPOINT_URL, AWS_S3_ENDPOINT_URL)
+CSP_MEDIA_SOURCES = media_sources(
+    STORAGE_BACKEND,
+    AWS_S3_PUBLIC_ENDPOINT_URL,
+    AWS_S3_ENDPOINT_URL,
+    bucket=AWS_STORAGE_BUCKET_NAME,
+    region=AWS_S3_REGION_NAME,
+    addressing_style=AWS_S3_ADDRESSING_STYLE,
+)
 
 # ------------------------------------------------------------------------------------------
 # WebSocket and product limits
 # ------------------------------------------------------------------------------------------
 WS_MAX_FRAME_BYTES = env.int("WS_MAX_FRAME_BYTES", default=16 * 1024)
 WS_MAX_CONNECTIONS_PER_USER = env.int("WS_MAX_CONNECTIONS_PER_USER", default=20)
+# Each socket's frame budget (token bucket): a burst, refilled per second; a resume costs 5.
+WS_FRAME_BURST = env.int("WS_FRAME_BURST", default=45)
+WS_FRAMES_PER_SECOND = env.float("WS_FRAMES_PER_SECOND", default=10.0)
+# Deepest nesting of arrays/objects accepted in a socket frame or an API body (checked before
+# parsing: deeper input crashed the parser).
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", default=2000)
 CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=20)
 GENERATION_MAX_ACTIVE_JOBS_PER_USER = env.int("GENERATION_MAX_ACTIVE_JOBS_PER_USER", default=3)
+# Per-user storage quota: bytes of stored files (a render's size is estimated before it is
+# queued), versions and conversations. Over it, a turn or a new conversation is refused.
+USER_QUOTA_BYTES = env.int("USER_QUOTA_BYTES", default=5 * 1024**3)
+USER_QUOTA_VERSIONS = env.int("USER_QUOTA_VERSIONS", default=1000)
+USER_QUOTA_CONVERSATIONS = env.int("USER_QUOTA_CONVERSATIONS", default=200)
 GENERATION_MAX_ATTEMPTS = env.int("GENERATION_MAX_ATTEMPTS", default=3)
 # A running job whose worker has not reported for this long is taken over or re-queued.
 GENERATION_HEARTBEAT_STALE_S = env.float("GENERATION_HEARTBEAT_STALE_S", default=20.0)
 # A queued job no worker has taken for this long gets its task sent again by the reaper.
 GENERATION_QUEUED_STALE_S = env.float("GENERATION_QUEUED_STALE_S", default=600.0)
+# Failed log-ins per (username, client address) a minute; then that pair waits (429).
 LOGIN_ATTEMPTS_PER_MINUTE = env.int("LOGIN_ATTEMPTS_PER_MINUTE", default=10)
+# Failed log-ins per client address (any username) a minute.
+LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE = env.int("LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", default=50)
+# Failed log-ins for one username (all addresses) an hour before the alarm; never a refusal.
+LOGIN_USER_ALARM_PER_HOUR = env.int("LOGIN_USER_ALARM_PER_HOUR", default=100)
+# New accounts per client address an hour.
+SIGNUPS_PER_HOUR = env.int("SIGNUPS_PER_HOUR", default=5)
 DEMO_USERNAME = env("DEMO_USERNAME", default="demo")
 
 # ------------------------------------------------------------------------------------------
@@ -313,7 +353,28 @@ PROMETHEUS_EXPORT_MIGRATIONS = False
 # Each Celery worker serves its pool's metrics here (0 turns the endpoint off); keep the port
 # reachable from Prometheus only. https://prometheus.github.io/client_python/multiprocess/
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9808)
-WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="0.0.0.0")  # noqa: S104
+# Loopback unless told otherwise: the endpoint has no auth. Kubernetes binds the pod's IP
+# (deploy/k8s/worker.yaml), Compose the container's private network.
+WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="127.0.0.1")
+# /health/ready: full reports (each check, latency, error class) for these addresses/CIDRs
+# (loopback and the private ranges orchestrators probe from) or the bearer HEALTH_TOKEN;
+# anyone else gets status and failing part names, from a report at most
+# HEALTH_PUBLIC_CACHE_S old. The storage probe runs at most every HEALTH_STORAGE_PROBE_S.
+HEALTH_ALLOWED_IPS = env.list(
+    "HEALTH_ALLOWED_IPS",
+    default=[
+        "127.0.0.1",
+        "::1",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "fc00::/7",
+    ],
+)
+HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
+HEALTH_PUBLIC_CACHE_S = env.float("HEALTH_PUBLIC_CACHE_S", default=5.0)
+HEALTH_STORAGE_PROBE_S = env.float("HEALTH_STORAGE_PROBE_S", default=60.0)
 # Readiness parts whose failure is reported but still answers 200 (e.g. "storage").
 HEALTH_OPTIONAL_CHECKS = env.list("HEALTH_OPTIONAL_CHECKS", default=[])
 # django-prometheus's cache metrics (django_cache_*) come from its instrumented backends; its

@@ -4,12 +4,17 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from infra import db_connections
 from infra.http.own_addresses import own_ip_addresses
 
 from .base import *
 from .base import (
+    AWS_S3_ADDRESSING_STYLE,
     AWS_S3_ENDPOINT_URL,
     AWS_S3_PUBLIC_ENDPOINT_URL,
+    AWS_S3_REGION_NAME,
+    AWS_STORAGE_BUCKET_NAME,
+    DATABASE_POOL_MAX_SIZE,
     DATABASES,
     SITE_URL,
     celery_broker_transport_options,
@@ -29,11 +34,14 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
-DATABASES["default"] = {
-    **env.db("DATABASE_URL"),
-    "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
-    "CONN_HEALTH_CHECKS": True,
-}
+DATABASES["default"] = db_connections.for_server(
+    {
+        **env.db("DATABASE_URL"),
+        "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    },
+    pool_max_size=DATABASE_POOL_MAX_SIZE,
+)
 # Redis has no default here either; rediss:// (TLS) and Sentinel work as in base.py.
 REDIS_URL = env("REDIS_URL")
 REDIS_CONNECTION = redis_connection_for(REDIS_URL)
@@ -60,7 +68,14 @@ if STORAGE_BACKEND == "filesystem" and not env.bool(
         "STORAGE_ALLOW_FILESYSTEM_IN_PRODUCTION=true if that is really meant."
     )
 STORAGES = storages_for(STORAGE_BACKEND)
-CSP_MEDIA_SOURCES = media_sources(STORAGE_BACKEND, AWS_S3_PUBLIC_ENDPOINT_URL, AWS_S3_ENDPOINT_URL)
+CSP_MEDIA_SOURCES = media_sources(
+    STORAGE_BACKEND,
+    AWS_S3_PUBLIC_ENDPOINT_URL,
+    AWS_S3_ENDPOINT_URL,
+    bucket=AWS_STORAGE_BUCKET_NAME,
+    region=AWS_S3_REGION_NAME,
+    addressing_style=AWS_S3_ADDRESSING_STYLE,
+)
 # Static files: collected into the image with hashed names, served by WhiteNoise from every
 # web instance (nginx may serve the same files first; see deploy/nginx/dawg.conf).
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}

@@ -74,8 +74,12 @@ def _requeue_forgotten(*, now: object, requeue: Callable[[object, float], None])
     up waiting for the database). A duplicate is harmless: only one claim can win.
     ``heartbeat_at`` of a queued job remembers the last re-send, so each waits its turn."""
     stale = now - timedelta(seconds=settings.GENERATION_QUEUED_STALE_S)
+    # A job whose task was never sent (send_pending: the broker was down) is re-sent on every
+    # tick, not after GENERATION_QUEUED_STALE_S: it starts as soon as the broker is back.
     forgotten = GenerationJob.objects.filter(
-        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, queued_at__lt=stale),
+        Q(heartbeat_at__lt=stale)
+        | Q(heartbeat_at__isnull=True, queued_at__lt=stale)
+        | Q(send_pending=True),
         status=JobStatus.QUEUED,
     ).values_list("id", flat=True)[:500]
     count = 0

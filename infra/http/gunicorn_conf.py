@@ -30,6 +30,9 @@ def _use_private_multiprocess_dir() -> str:
 
 
 metrics_dir = _use_private_multiprocess_dir()
+# X-Forwarded-Proto/-For believed only from these peers: the one TRUSTED_PROXIES setting the
+# app uses too (infra/http/client_address.py); never '*'.
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "").strip() or "127.0.0.1,::1"
 # Access lines come from infra.http.middleware (JSON, with the request id); gunicorn's own go to
 # stderr only for errors.
 errorlog = "-"

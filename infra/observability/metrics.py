@@ -90,7 +90,15 @@ WS_CONNECTIONS_OPEN = Gauge(
 )
 WS_CONNECTS = Counter("dawg_ws_connects_total", "WebSocket connections accepted.")
 WS_REJECTED = Counter(
-    "dawg_ws_rejected_total", "WebSocket handshakes refused, by reason.", ["reason"]
+    "dawg_ws_rejected_total",
+    "WebSocket handshakes refused, by reason (frame_rate: frames over a socket's budget).",
+    ["reason"],
+)
+LOGIN_THROTTLED = Counter(
+    "dawg_login_throttled_total",
+    "Log-ins and sign-ups refused by a throttle bucket (pair, address, signup), and"
+    " usernames guessed from many addresses (user_alarm, never refused).",
+    ["bucket"],
 )
 WS_DISCONNECTS = Counter(
     "dawg_ws_disconnects_total", "WebSocket connections closed, by close code.", ["code"]
@@ -271,6 +279,12 @@ def ws_disconnected(code: int | str | None) -> None:
 def ws_rejected(reason: str) -> None:
     """A handshake was refused (``unauthenticated``, ``forbidden``, ``too_many``, ...)."""
     _safely(lambda: WS_REJECTED.labels(reason=_label(reason)).inc())
+
+
+def login_throttled(bucket: str) -> None:
+    """A log-in/sign-up bucket said no (``pair``, ``address``, ``signup``) or a username
+    crossed the alarm line (``user_alarm``)."""
+    _safely(lambda: LOGIN_THROTTLED.labels(bucket=_label(bucket)).inc())
 
 
 def event_sent(event_type: str, latency_s: float | None = None) -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hmac
+import threading
+import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from infra.http.client_address import allowed_networks, in_networks
 
 from . import metrics as app_metrics
 from .health import run_readiness_checks
@@ -19,14 +23,48 @@ def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+_public_report: dict = {"at": float("-inf"), "report": None}
+_public_lock = threading.Lock()
+
+
+def _orchestrator(request: HttpRequest) -> bool:
+    """The orchestrator: an address in HEALTH_ALLOWED_IPS (the cluster's own networks by
+    default) or the bearer HEALTH_TOKEN."""
+    token = settings.HEALTH_TOKEN
+    auth = request.headers.get("Authorization", "")
+    if token and auth.startswith("Bearer ") and hmac.compare_digest(auth[7:], token):
+        return True
+    return in_networks(request.META.get("REMOTE_ADDR", ""), allowed_networks("HEALTH_ALLOWED_IPS"))
+
+
+def _readiness(*, fresh: bool) -> dict:
+    """A fresh report for the orchestrator; anyone else shares one at most
+    HEALTH_PUBLIC_CACHE_S old, so outside calls cannot drive the dependency checks."""
+    if fresh:
+        return run_readiness_checks(optional=settings.HEALTH_OPTIONAL_CHECKS, error_messages=False)
+    with _public_lock:
+        if time.monotonic() - _public_report["at"] >= settings.HEALTH_PUBLIC_CACHE_S:
+            _public_report["report"] = run_readiness_checks(
+                optional=settings.HEALTH_OPTIONAL_CHECKS, error_messages=False
+            )
+            _public_report["at"] = time.monotonic()
+        return _public_report["report"]
+
+
 @never_cache
 def health_ready(request: HttpRequest) -> HttpResponse:
     """Readiness: every required dependency answers; 503 names the ones that don't.
 
     Parts in HEALTH_OPTIONAL_CHECKS are still checked and reported, but their failure leaves
-    the instance in rotation (status "degraded", 200).
+    the instance in rotation (status "degraded", 200). The orchestrator (see
+    :func:`_orchestrator`) gets each check with its latency and error class; anyone else
+    only the status and the names of failing parts, from a report shared for a few seconds.
+    Never an address or an error message (those are logged).
     """
-    report = run_readiness_checks(optional=settings.HEALTH_OPTIONAL_CHECKS)
+    orchestrator = _orchestrator(request)
+    report = _readiness(fresh=orchestrator)
+    if not orchestrator:
+        report = {key: report[key] for key in ("status", "failing", "degraded")}
     return JsonResponse(report, status=503 if report["status"] == "failed" else 200)
 
 
@@ -35,7 +73,9 @@ def _metrics_allowed(request: HttpRequest) -> bool:
     auth = request.headers.get("Authorization", "")
     if token and auth.startswith("Bearer ") and hmac.compare_digest(auth[7:], token):
         return True
-    return request.META.get("REMOTE_ADDR", "") in settings.METRICS_ALLOWED_IPS
+    # REMOTE_ADDR is the client as TRUSTED_PROXIES vouch for it (infra.http.client_address),
+    # so a forged X-Forwarded-For from anyone else changes nothing here.
+    return in_networks(request.META.get("REMOTE_ADDR", ""), allowed_networks("METRICS_ALLOWED_IPS"))
 
 
 health.skip_request_user = True  # type: ignore[attr-defined]

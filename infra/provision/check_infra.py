@@ -8,7 +8,12 @@ from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 
-from infra.observability.health import CHECK_TIMEOUT_S, READINESS_CHECKS, run_readiness_checks
+from infra.observability.health import (
+    CHECK_TIMEOUT_S,
+    READINESS_CHECKS,
+    probe_storage,
+    run_readiness_checks,
+)
 
 # control.ping waits this long for every worker's reply, whatever the number of workers.
 WORKER_PING_TIMEOUT_S = 1.0
@@ -51,6 +56,8 @@ def infra_checks() -> dict[str, Callable[[], object]]:
     return {
         **READINESS_CHECKS,
         "channel_layer": check_channel_layer_roundtrip,
+        # An operator asking wants a probe now, not the web probe's cached answer.
+        "storage": probe_storage,
         "celery_workers": check_celery_workers,
     }
 

@@ -1,7 +1,9 @@
 """Run daphne for DAWG AI with a graceful SIGTERM: every socket hears `system.reconnect`, is
 closed with 1012 and the process exits; clients reconnect to another instance.
 
-Usage: ``python -m infra.realtime.web_server --host 0.0.0.0 --port 8000 [--proxy-headers]``.
+Usage: ``python -m infra.realtime.web_server --host 0.0.0.0 --port 8000``. Client addresses
+come from TRUSTED_PROXIES in the app (infra/http/client_address.py), never from daphne's
+blind ``X-Forwarded-For`` trust.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--proxy-headers",
         action="store_true",
-        help="trust X-Forwarded-For/-Port/-Proto from the load balancer",
+        help="ignored (kept so old commands start): set TRUSTED_PROXIES instead",
     )
     parser.add_argument(
         "--shutdown-timeout",
@@ -56,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from infra.db_connections import SERVER_ENV
+
+    # Before the settings load: ASGI database connections (infra/db_connections.py).
+    os.environ[SERVER_ENV] = "asgi"
     from infra.settings_selection import select_settings_or_exit
 
     select_settings_or_exit("infra.realtime.web_server")
@@ -70,13 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     from infra.realtime import live_sockets
     from infra.realtime.live_sockets import HARD_MAX_MESSAGE_BYTES
 
-    proxy = {}
     if args.proxy_headers:
-        proxy = {
-            "proxy_forwarded_address_header": "X-Forwarded-For",
-            "proxy_forwarded_port_header": "X-Forwarded-Port",
-            "proxy_forwarded_proto_header": "X-Forwarded-Proto",
-        }
+        # daphne would believe X-Forwarded-For from any peer (a forged header opened the
+        # /metrics allow-list); the app reads it from TRUSTED_PROXIES only.
+        logger.warning("--proxy-headers is ignored: client addresses come from TRUSTED_PROXIES")
     server = daphne.server.Server(
         application=application,
         endpoints=[f"tcp:port={args.port}:interface={args.host}"],
@@ -85,7 +88,6 @@ def main(argv: list[str] | None = None) -> int:
         websocket_max_frame_size=HARD_MAX_MESSAGE_BYTES,
         application_close_timeout=args.shutdown_timeout,
         verbosity=args.verbosity,
-        **proxy,
     )
     stopping = False
     shutdown_tasks: list[asyncio.Future] = []

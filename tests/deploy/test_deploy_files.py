@@ -324,7 +324,8 @@ def test_web_command_listens_on_all_interfaces_on_port_behind_a_proxy():
     web = canonical(procfile_commands()["web"], {"PORT": "9000"})
     assert _flag(web, "--host", "-b") == "0.0.0.0"
     assert _flag(web, "--port", "-p") == "9000"
-    assert "--proxy-headers" in web
+    # No blind X-Forwarded-For trust: client addresses come from TRUSTED_PROXIES in the app.
+    assert "--proxy-headers" not in web
     # The graceful runner: SIGTERM tells every socket to reconnect (1012) before exiting.
     assert web[:3] == ["python", "-m", "infra.realtime.web_server"]
 

@@ -86,6 +86,8 @@ def image_env(tmp_path_factory) -> dict[str, str]:
         "WORKER_METRICS_PORT": str(free_port()),
         "WORKER_METRICS_ADDR": "127.0.0.1",
         "HOSTNAME": socket.gethostname(),
+        # nginx (tests/deploy's TLS front) runs here: its X-Forwarded-* are believed.
+        "TRUSTED_PROXIES": "127.0.0.1,::1",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
@@ -377,9 +379,11 @@ async def test_sigterm_tells_sockets_to_reconnect_then_every_process_exits_clean
     base = (
         nginx["https"].replace("https", "wss") if nginx else f"ws://127.0.0.1:{image_env['PORT']}"
     )
+    # The page's own origin: nginx passes Host without its (random) port and says https.
+    origin = "https://127.0.0.1" if nginx else f"http://127.0.0.1:{image_env['PORT']}"
     ws = await connect(
         f"{base}/ws/conversations/{conversation}/",
-        additional_headers={"Origin": "https://localhost", "Cookie": f"sessionid={session}"},
+        additional_headers={"Origin": origin, "Cookie": f"sessionid={session}"},
         ssl=_insecure_tls() if nginx else None,
         open_timeout=30,
     )

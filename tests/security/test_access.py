@@ -163,6 +163,7 @@ async def _ws_connect(conversation_id, user, origin=b"http://127.0.0.1"):
     headers = [
         (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
         (b"origin", origin),
+        (b"host", b"127.0.0.1"),
     ]
     communicator = WebsocketCommunicator(
         application, f"/ws/conversations/{conversation_id}/", headers=headers

@@ -59,6 +59,7 @@ def test_generated_frames_leave_the_socket_open_and_store_no_garbage(batch):
         headers = [
             (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
             (b"origin", b"http://127.0.0.1"),
+            (b"host", b"127.0.0.1"),
         ]
         communicator = WebsocketCommunicator(
             application, f"/ws/conversations/{conversation.id}/", headers=headers

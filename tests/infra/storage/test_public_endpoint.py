@@ -48,7 +48,22 @@ def test_links_are_signed_for_the_public_endpoint_and_fetch_from_it(
 @pytest.mark.parametrize(
     ("env", "sources"),
     [
-        ({}, ["https://*.amazonaws.com"]),
+        # Our bucket's hosts, never every bucket on AWS (https://*.amazonaws.com before).
+        (
+            {},
+            [
+                "https://dawg-beats.s3.amazonaws.com",
+                "https://dawg-beats.s3.us-east-1.amazonaws.com",
+            ],
+        ),
+        (
+            {
+                "AWS_STORAGE_BUCKET_NAME": "b1",
+                "AWS_S3_REGION_NAME": "eu-west-1",
+                "AWS_S3_ADDRESSING_STYLE": "path",
+            },
+            ["https://s3.eu-west-1.amazonaws.com/b1/", "https://s3.amazonaws.com/b1/"],
+        ),
         ({"AWS_S3_ENDPOINT_URL": "https://s3.eu.example.net"}, ["https://s3.eu.example.net"]),
         (
             {
