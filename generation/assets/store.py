@@ -15,7 +15,8 @@ from pathlib import PurePosixPath
 
 from django.db import transaction
 
-from generation.models import Asset, AssetKind, BeatVersion, asset_upload_to
+from generation.assets.stems import stems_prune
+from generation.models import Asset, AssetKind, BeatVersion, StoredStem, asset_upload_to
 from infra.storage.retry import (
     StorageUnavailable,
     content_type_for,
@@ -168,11 +169,10 @@ def version_assets_store(*, version: BeatVersion, files: Sequence[AssetFile]) ->
             Asset.objects.bulk_create(pending)
             # A version that reuses another's files (same spec) shares their objects: delete
             # an object only when no row references it any more.
+            old_names = [old.file.name for old in replaced]
             still_used = set(
-                Asset.objects.filter(file__in=[old.file.name for old in replaced]).values_list(
-                    "file", flat=True
-                )
-            )
+                Asset.objects.filter(file__in=old_names).values_list("file", flat=True)
+            ) | set(StoredStem.objects.filter(file__in=old_names).values_list("file", flat=True))
             for name in {old.file.name for old in replaced} - still_used:
                 transaction.on_commit(partial(storage_delete_quietly, name))
     except BaseException:
@@ -243,6 +243,11 @@ def _objects_delete_quietly(beat_id: str) -> None:
     except Exception:
         # Rows are gone; leftover objects cost cents and are found by their prefix later.
         logger.exception("storage: could not delete the objects of beat %s", beat_id)
+    # Shared stems live outside the beat's folder: those no other version uses go too.
+    try:
+        stems_prune()
+    except Exception:
+        logger.exception("storage: could not prune the stems beat %s left unused", beat_id)
 
 
 def beat_objects_delete_on_commit(beat_id: uuid.UUID | str) -> None:

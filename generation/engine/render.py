@@ -27,12 +27,14 @@ from .mix import (
 )
 from .presets import DRUM_TRACKS
 from .spec import BeatSpec
+from .stemcache import StemCache, quantize_stem, stem_key
 from .voices import SAMPLE_RATE
 
 __all__ = [
     "EncodedBeat",
     "Progress",
     "RenderResult",
+    "StemReady",
     "encode",
     "iter_files",
     "render",
@@ -42,6 +44,8 @@ __all__ = [
 ]
 
 Progress = Callable[[str, float], None]
+StemReady = Callable[[str, str, np.ndarray, bool], None]
+"""``on_stem(track, key, stem, reused)``: called once per track as soon as its stem is final."""
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -75,6 +79,10 @@ class RenderResult:
         The master's own figures: estimated LUFS, make-up gain, deepest limiting (dB).
     loop : bool
         The audio loops: its tail is wrapped onto its start.
+    stem_keys : dict[str, str]
+        Per track, the content key of its stem (``stemcache.stem_key``).
+    reused : tuple[str, ...]
+        The tracks whose stems came from the stem cache instead of being synthesised.
     """
 
     spec: BeatSpec
@@ -86,6 +94,8 @@ class RenderResult:
     timings: dict[str, float] = field(default_factory=dict)
     master_info: dict[str, float] = field(default_factory=dict)
     loop: bool = False
+    stem_keys: dict[str, str] = field(default_factory=dict)
+    reused: tuple[str, ...] = ()
 
     @property
     def duration_s(self) -> float:
@@ -198,13 +208,22 @@ class EncodedBeat:
 
 
 def render_master(
-    spec: BeatSpec, *, progress: Progress | None = None, humanize: bool = True
+    spec: BeatSpec,
+    *,
+    progress: Progress | None = None,
+    humanize: bool = True,
+    stems: StemCache | None = None,
+    on_stem: StemReady | None = None,
 ) -> RenderResult:
     """Arrange, synthesize every enabled track, mix and master; no encoding.
 
     ``progress(stage, fraction)`` is called with ``arranging``, ``synthesizing <track>``,
     ``mixing`` and ``mastering``; ``fraction`` runs 0..1 over the whole render.
     ``humanize=False`` renders every note on its grid with written velocities (analysis).
+    ``stems`` is a stem cache: a track whose key it holds is taken from it, not
+    synthesised. ``on_stem`` hears of each final stem (so encoding can start while the
+    next track synthesises). Stems are rounded to the 24-bit grid they are stored at, so
+    cached and fresh renders are byte-identical.
     """
     report = progress or _noop
     timings: dict[str, float] = {}
@@ -218,18 +237,34 @@ def render_master(
     names = spec.enabled_tracks()
     clock = time.perf_counter()
     stems_array = np.zeros((len(names), geometry.total), dtype=np.float32)
-    duck = sidechain_curve(arrangement, geometry)
+    duck: np.ndarray | None = None
+    duck_made = False  # the curve is built only if a sidechained track is synthesised
     sidechained = GRAMMARS[spec.genre].mix.sidechain_tracks
+    keys: dict[str, str] = {}
+    reused: list[str] = []
     for index, name in enumerate(names):
         report(f"synthesizing {name}", 0.05 + 0.55 * index / max(1, len(names)))
-        # A loop renders into a longer buffer whose tail is folded back onto the start.
-        buffer = np.zeros(geometry.work, dtype=np.float32) if geometry.loop else stems_array[index]
-        synthesize_track(arrangement, name, geometry, buffer)
-        if duck is not None and name in sidechained:
-            buffer *= duck
-        if geometry.loop:
-            stems_array[index] = fold_loop(buffer, geometry.total)
-        del buffer
+        key = keys[name] = stem_key(arrangement, name, work=geometry.work, total=geometry.total)
+        cached = stems.load(key, geometry.total) if stems is not None else None
+        if cached is not None:
+            stems_array[index] = cached
+            reused.append(name)
+        else:
+            if not duck_made and name in sidechained:
+                duck, duck_made = sidechain_curve(arrangement, geometry), True
+            # A loop renders into a longer buffer whose tail is folded back onto the start.
+            buffer = (
+                np.zeros(geometry.work, dtype=np.float32) if geometry.loop else stems_array[index]
+            )
+            synthesize_track(arrangement, name, geometry, buffer)
+            if duck is not None and name in sidechained:
+                buffer *= duck
+            if geometry.loop:
+                stems_array[index] = fold_loop(buffer, geometry.total)
+            del buffer
+            quantize_stem(stems_array[index])
+        if on_stem is not None:
+            on_stem(name, key, stems_array[index], cached is not None)
     del duck
     timings["synthesizing"] = time.perf_counter() - clock
 
@@ -241,7 +276,7 @@ def render_master(
     if names and sends.any():
         reverb_half = reverb_return(sends @ stems_array, spec.genre, geometry)
     mix = mix_down(stems_array, names, spec.genre, reverb_half, loop=geometry.loop)
-    stems = {name: stems_array[i] for i, name in enumerate(names)}
+    stem_audio = {name: stems_array[i] for i, name in enumerate(names)}
     timings["mixing"] = time.perf_counter() - clock
 
     report("mastering", 0.75)
@@ -252,7 +287,17 @@ def render_master(
     del mix
     timings["mastering"] = time.perf_counter() - clock
     return RenderResult(
-        spec, arrangement, SAMPLE_RATE, mastered, stems, reverb_half, timings, info, geometry.loop
+        spec,
+        arrangement,
+        SAMPLE_RATE,
+        mastered,
+        stem_audio,
+        reverb_half,
+        timings,
+        info,
+        geometry.loop,
+        keys,
+        tuple(reused),
     )
 
 

@@ -43,9 +43,13 @@ def test_a_worker_render_stores_every_asset_encrypted_in_the_bucket(s3_storage, 
         assert head["ServerSideEncryption"] == "AES256", asset.name
         assert head["ContentLength"] == asset.bytes
         assert head["ContentType"] == asset.content_type
-        assert asset.file.name.startswith(f"beats/{beat.id}/{job.version_id}/")
+        if asset.stem_id:  # a track's stem: shared by content key, outside the beat's folder
+            assert asset.file.name == asset.stem.file and asset.file.name.startswith("stems/")
+        else:
+            assert asset.file.name.startswith(f"beats/{beat.id}/{job.version_id}/")
     listed = s3.list_objects_v2(Bucket=s3_storage, Prefix=f"beats/{beat.id}/")["KeyCount"]
-    assert listed == len(assets)
+    assert listed == sum(1 for a in assets if not a.stem_id)
+    assert sum(1 for a in assets if a.stem_id) == len(job.version.beat_spec().enabled_tracks())
 
 
 def test_storage_down_retries_then_fails_cleanly_leaving_earlier_versions(
