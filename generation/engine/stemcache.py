@@ -86,7 +86,7 @@ def stem_key(arrangement: Arrangement, name: str, *, work: int, total: int) -> s
         "rate": SAMPLE_RATE,
         "bits": STEM_BITS,
         "genre": spec.genre,
-        "bpm": spec.bpm,
+        "bpm": float(spec.bpm),  # 140 and 140.0 are the same tempo
         "key": [spec.key.tonic, spec.key.mode],
         "meter": spec.meter,
         "bars": spec.bars,
@@ -98,9 +98,20 @@ def stem_key(arrangement: Arrangement, name: str, *, work: int, total: int) -> s
         "steps_per_bar": arrangement.steps_per_bar,
         "humanized": arrangement.humanized,
         "track": name,
-        "setting": asdict(spec.tracks[name]),
+        "setting": {
+            k: float(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+            for k, v in asdict(spec.tracks[name]).items()
+        },
         "notes": [
-            [e.start_beat, e.length_beats, e.pitch, e.velocity, e.voice, e.glide_from, e.step]
+            [
+                float(e.start_beat),
+                float(e.length_beats),
+                int(e.pitch),
+                float(e.velocity),
+                e.voice,
+                e.glide_from,
+                e.step,
+            ]
             for e in arrangement.tracks.get(name, ())
         ],
     }
@@ -116,6 +127,7 @@ def quantize_stem(stem: np.ndarray) -> np.ndarray:
     """
     np.multiply(stem, np.float32(_FULL_SCALE), out=stem)
     np.rint(stem, out=stem)
+    stem += np.float32(0.0)  # -0.0 (a rounded tiny negative) reads back from FLAC as +0.0
     np.clip(stem, -_FULL_SCALE, _FULL_SCALE - 1.0, out=stem)
     np.multiply(stem, np.float32(1.0 / _FULL_SCALE), out=stem)
     return stem
