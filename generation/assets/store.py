@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import re
 import uuid
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -36,16 +34,12 @@ __all__ = [
     "asset_store",
     "beat_prefix",
     "objects_delete_for_beat",
-    "stems_zip_build",
-    "stems_zip_get_or_create",
-    "stems_zip_store",
     "version_assets_store",
     "version_download_name",
 ]
 
 logger = logging.getLogger(__name__)
 
-STEMS_ZIP_NAME = "stems.zip"
 # Titles version_create gives a beat ("F minor trap 140 bpm"): the genre reads better.
 _AUTO_TITLE = re.compile(r"^[A-G][#b]? (major|minor) .* \d+(\.\d+)? bpm$")
 _ALREADY_COMPRESSED = {".mp3", ".zip", ".flac", ".ogg"}
@@ -185,49 +179,6 @@ def version_assets_store(*, version: BeatVersion, files: Sequence[AssetFile]) ->
 def asset_read(asset: Asset) -> bytes:
     """The asset's bytes (retried on transient errors)."""
     return storage_read_bytes(asset.file.name)
-
-
-def stems_zip_build(version: BeatVersion) -> bytes:
-    """One ZIP with every stem and the MIDI of ``version``, named for the user's disk."""
-    assets = list(
-        Asset.objects.filter(version=version, kind__in=[AssetKind.STEM, AssetKind.MIDI])
-        .select_related("version__beat")
-        .order_by("kind", "name")
-    )
-    if not assets:
-        raise ValueError(f"version {version.id} has no stems or MIDI to bundle")
-    folder = version_download_name(version, ext="zip", suffix="stems").removesuffix(".zip")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for asset in assets:
-            is_compressed = PurePosixPath(asset.name).suffix.lower() in _ALREADY_COMPRESSED
-            archive.writestr(
-                f"{folder}/{asset_download_name(asset)}",
-                asset_read(asset),
-                compress_type=zipfile.ZIP_STORED if is_compressed else zipfile.ZIP_DEFLATED,
-            )
-    return buffer.getvalue()
-
-
-def stems_zip_store(*, version: BeatVersion) -> Asset:
-    """Build the stems bundle and store it as the version's ``stems_zip`` asset."""
-    return asset_store(
-        version=version,
-        kind=AssetKind.STEMS_ZIP,
-        name=STEMS_ZIP_NAME,
-        data=stems_zip_build(version),
-        content_type="application/zip",
-    )
-
-
-def stems_zip_get_or_create(*, version: BeatVersion) -> Asset:
-    """The version's stems bundle, built and stored on first request."""
-    existing = (
-        Asset.objects.filter(version=version, kind=AssetKind.STEMS_ZIP)
-        .select_related("version__beat")
-        .first()
-    )
-    return existing or stems_zip_store(version=version)
 
 
 def objects_delete_for_beat(beat_id: uuid.UUID | str) -> int:

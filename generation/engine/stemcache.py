@@ -25,6 +25,7 @@ __all__ = [
     "engine_version",
     "quantize_stem",
     "reverb_flac",
+    "reverb_stereo_chunks",
     "stem_flac",
     "stem_from_flac",
     "stem_key",
@@ -201,3 +202,28 @@ def stereo_stem_chunks(
         else:
             np.multiply(mono, np.float32(right), out=out[1])
         yield out
+
+
+def reverb_stereo_chunks(
+    source: soundfile.SoundFile, *, frames: int, loop: bool, chunk: int = 1 << 18
+) -> Iterator[np.ndarray]:
+    """The half-rate reverb return (a :func:`reverb_flac` file) at 44.1 kHz, ``frames`` long,
+    a chunk (``chunk`` frames, even) at a time: even samples are the stored ones, odd ones
+    the mean of their neighbours, as ``mix.upsample_chunk`` makes them."""
+    half = chunk // 2
+    block = source.read(half, dtype="float32", always_2d=True).T
+    first = block[:, :1].copy()
+    produced = 0
+    while block.shape[1] and produced < frames:
+        following = source.read(half, dtype="float32", always_2d=True).T
+        fallback = first if loop else block[:, -1:]  # past the end: wrap, or hold the last
+        after = following[:, :1] if following.shape[1] else fallback
+        nxt = np.concatenate([block[:, 1:], after], axis=1)
+        out = np.empty((2, 2 * block.shape[1]), dtype=np.float32)
+        out[:, 0::2] = block
+        np.add(block, nxt, out=out[:, 1::2])
+        out[:, 1::2] *= 0.5
+        take = min(out.shape[1], frames - produced)
+        produced += take
+        yield out[:, :take]
+        block = following
