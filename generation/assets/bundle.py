@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import tempfile
+import io
 import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 import soundfile
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 
 from generation.assets.store import asset_download_name, version_download_name
 from generation.engine.banks import INSTRUMENTS, BankRegistry, samples_txt
@@ -27,6 +27,7 @@ from infra.storage.retry import storage_call_with_retry
 __all__ = ["StemsBundle", "samples_txt_or_none", "stems_bundle_for", "stems_zip_stream"]
 
 COPY_CHUNK = 1 << 20
+RANGE_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -102,26 +103,62 @@ class _Pipe:
         return out
 
 
+class _RangedObject(io.RawIOBase):
+    """A seekable, read-only view of one S3 object, read with ranged GETs (retried).
+
+    The decoder seeks (header, a loop's tail) and reads forward; wrapped in a
+    BufferedReader each GET fetches ``RANGE_BYTES``. Neither memory nor the pod's small
+    /tmp ever holds the object whole.
+    """
+
+    def __init__(self, client: Any, bucket: str, key: str) -> None:
+        self.client, self.bucket, self.key = client, bucket, key
+        head = storage_call_with_retry(
+            lambda: client.head_object(Bucket=bucket, Key=key), what=f"read {key}"
+        )
+        self.size = int(head["ContentLength"])
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        self.position = max(0, base + offset)
+        return self.position
+
+    def readinto(self, buffer: Any) -> int:
+        if self.position >= self.size or not len(buffer):
+            return 0
+        last = min(self.size, self.position + len(buffer)) - 1
+        span = f"bytes={self.position}-{last}"
+
+        def get() -> bytes:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self.key, Range=span)
+            return answer["Body"].read()
+
+        data = storage_call_with_retry(get, what=f"read {self.key}")
+        buffer[: len(data)] = data
+        self.position += len(data)
+        return len(data)
+
+
 @contextlib.contextmanager
 def _local(name: str) -> Iterator[IO[bytes] | str]:
-    """A stored object as a local path (filesystem storage) or a temporary file (S3): the
-    decoder seeks, and an object store's own file object would hold it all in memory."""
-    if hasattr(default_storage, "path"):
-        try:
-            yield default_storage.path(name)
-            return
-        except NotImplementedError:
-            pass
-    with tempfile.TemporaryFile() as handle:
-
-        def download() -> None:
-            handle.seek(0)
-            handle.truncate()
-            key = default_storage._normalize_name(name)
-            default_storage.bucket.Object(key).download_fileobj(handle)
-
-        storage_call_with_retry(download, what=f"read {name}")
-        handle.seek(0)
+    """A stored object as a local path (filesystem storage) or a ranged reader (S3)."""
+    if isinstance(default_storage, FileSystemStorage):
+        yield default_storage.path(name)
+        return
+    key = default_storage._normalize_name(name)
+    client = default_storage.connection.meta.client
+    raw = _RangedObject(client, default_storage.bucket_name, key)
+    with io.BufferedReader(raw, buffer_size=RANGE_BYTES) as handle:
         yield handle
 
 

@@ -95,7 +95,9 @@ def render_job_files(
         files[name] = deliver(name, make())
 
     try:
-        result = render_master(spec, progress=progress, stems=stems, on_stem=on_stem)
+        result = render_master(
+            spec, progress=progress, stems=stems, on_stem=on_stem, keep_stems=False
+        )
         rendered = time.perf_counter()
         master = result.master
         frames = result.samples

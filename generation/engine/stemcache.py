@@ -34,6 +34,7 @@ __all__ = [
 
 STEM_BITS = 24
 _FULL_SCALE = float(2 ** (STEM_BITS - 1))
+_CHUNK = 1 << 18
 # Files of the engine whose code cannot change a stem's samples (benches, reports, CLI).
 _NOT_SOUND = {"bench.py", "cli.py", "stemcache.py", "encode.py"}
 # Libraries whose numerics end up in a stem.
@@ -134,14 +135,30 @@ def quantize_stem(stem: np.ndarray) -> np.ndarray:
     return stem
 
 
-def _flac(audio: np.ndarray, rate: int) -> bytes:
-    """24-bit FLAC of float32 samples already on the 24-bit grid (frames, channels) or (n,)."""
-    ints = np.rint(audio * np.float32(_FULL_SCALE)).astype(np.int32)
-    ints <<= 8  # soundfile reads int32 as left-aligned: the top 24 bits are the sample
+def _flac(frames: np.ndarray, rate: int) -> bytes:
+    """24-bit FLAC of float32 samples on the 24-bit grid, (n,) or (n, channels).
+
+    Written a chunk at a time, so the integer copy is never longer than a chunk.
+    """
+    channels = 1 if frames.ndim == 1 else frames.shape[1]
     buffer = io.BytesIO()
     # Level 0: the fastest FLAC setting, within ~10 % of the best size for these signals
     # (docs/performance.md, "What each format costs").
-    soundfile.write(buffer, ints, rate, format="FLAC", subtype="PCM_24", compression_level=0.0)
+    with soundfile.SoundFile(
+        buffer,
+        "w",
+        samplerate=rate,
+        channels=channels,
+        format="FLAC",
+        subtype="PCM_24",
+        compression_level=0.0,
+    ) as out:
+        for start in range(0, frames.shape[0], _CHUNK):
+            block = np.rint(frames[start : start + _CHUNK] * np.float32(_FULL_SCALE))
+            np.clip(block, -_FULL_SCALE, _FULL_SCALE - 1.0, out=block)
+            ints = block.astype(np.int32)
+            ints <<= 8  # soundfile reads int32 as left-aligned: the top 24 bits are the sample
+            out.write(ints)
     return buffer.getvalue()
 
 
@@ -152,7 +169,8 @@ def stem_flac(stem: np.ndarray) -> bytes:
 
 def reverb_flac(reverb_half: np.ndarray) -> bytes:
     """The shared reverb return (float32 (2, m) at half rate) as a 24-bit stereo FLAC."""
-    return _flac(quantize_stem(reverb_half.T.copy()), SAMPLE_RATE // 2)
+    frames = reverb_half.T  # a view: _flac quantises a chunk at a time
+    return _flac(frames, SAMPLE_RATE // 2)
 
 
 def stem_from_flac(data: bytes, samples: int | None = None) -> np.ndarray:

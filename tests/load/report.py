@@ -141,3 +141,17 @@ def generation_text(r: dict[str, Any]) -> str:
 def users_text(r: dict[str, Any]) -> str:
     targets = [target("error rate", r["error_rate_pct"], 0.1, "%")]
     return text("bench_users", r, targets)
+
+
+def stems_zip_text(r: dict[str, Any]) -> str:
+    targets = [
+        target(
+            "web RSS growth while streaming the stems ZIP",
+            r["web_rss_growth_mib"],
+            64.0,
+            " MiB",
+            inclusive=True,
+        ),
+        target("web RSS peak (k8s web limit 768 MiB)", r["web_rss_peak_mib"], 768.0, " MiB"),
+    ]
+    return text("bench_stems_zip", r, targets)
