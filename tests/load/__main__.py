@@ -120,6 +120,10 @@ def _generation_arguments(parser: argparse.ArgumentParser) -> None:
         default=",".join(str(c) for c in defaults.concurrencies),
         help="worker concurrencies to try, comma-separated",
     )
+    parser.add_argument(
+        "--edits", type=int, default=defaults.edits, help="one-track edits of one long beat"
+    )
+    parser.add_argument("--edit-length", default=defaults.edit_length, help='e.g. "3 minutes"')
 
 
 def _generation_run(a: argparse.Namespace) -> dict[str, Any]:
@@ -129,6 +133,8 @@ def _generation_run(a: argparse.Namespace) -> dict[str, Any]:
             sequential=a.sequential,
             beat_length=a.beat_length,
             concurrencies=[int(c) for c in _csv(a.concurrency)],
+            edits=a.edits,
+            edit_length=a.edit_length,
         )
     )
 

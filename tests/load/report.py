@@ -135,6 +135,26 @@ def generation_text(r: dict[str, Any]) -> str:
                 above=True,
             ),
         ]
+    for c in r["options"]["concurrencies"]:
+        edits = r[f"concurrency_{c}"].get("edits")
+        if edits and edits["succeeded"]:
+            targets += [
+                f"  [one-track edits of a {edits['beat_length']} beat, worker concurrency {c}]",
+                target(
+                    "edit message -> completed p95",
+                    edits["edit_message_to_completed"]["p95_s"],
+                    1.0,
+                    " s",
+                    inclusive=True,
+                ),
+                target(
+                    "storage written per edit / fresh render (worst edit)",
+                    100 * edits["edit_storage_ratio_max"],
+                    25.0,
+                    " %",
+                    inclusive=True,
+                ),
+            ]
     return text("bench_generation", r, targets)
 
 
