@@ -46,15 +46,18 @@ FLUIDSYNTH_TARGET = 1.5
 # beat): the job's path (stems handed off as they are encoded, the other
 # files kept until stored), in a fresh interpreter so each length has its own high-water mark.
 _PEAK_SCRIPT = """
-import json, resource, sys
+import json, sys
+from pathlib import Path
 from generation.engine import TRACK_NAMES, default_spec
 from generation.engine.jobfiles import render_job_files
 every = {name: {"enabled": True} for name in TRACK_NAMES}  # the worst case: every track on
 spec = default_spec(sys.argv[1], seed=1).with_changes(duration_s=float(sys.argv[2]), tracks=every)
 keep = lambda name, data, key: None if key else data
 job = render_job_files(spec, sink=keep)
-print(json.dumps({"peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "stems": len(job.stems), "seconds": job.result.duration_s}))
+# VmHWM, not ru_maxrss: Linux carries a parent's maxrss into its children across exec.
+status = Path("/proc/self/status").read_text().splitlines()
+peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(json.dumps({"peak_kib": peak, "stems": len(job.stems), "seconds": job.result.duration_s}))
 """
 
 
@@ -243,7 +246,8 @@ def encode_costs(genre: str = "trap", seconds: float = 180.0) -> dict[str, Any]:
 
 
 def peak_rss_mib(genre: str, seconds: float) -> dict[str, Any]:
-    """Peak RSS of one whole job of ``seconds`` in a fresh interpreter (MiB)."""
+    """Peak RSS (VmHWM) of one whole job of ``seconds`` in a fresh interpreter (MiB), with
+    every track enabled: the worst case the spec limits allow at that length (Linux only)."""
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, "-c", _PEAK_SCRIPT, genre, str(seconds)],
