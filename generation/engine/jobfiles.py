@@ -87,8 +87,12 @@ def render_job_files(
     def encode_stem(track: str, key: str, audio: np.ndarray) -> None:
         stem_results[track] = (key, deliver(f"stems/{track}.flac", stem_flac(audio), key))
 
+    remember = getattr(stems, "remember", None)  # a cache may keep what this render made
+
     def on_stem(track: str, key: str, audio: np.ndarray, reused: bool) -> None:
         if not reused:
+            if remember is not None:
+                remember(key, audio)
             pending.append(pool.submit(encode_stem, track, key, audio))
 
     def encode_file(name: str, make: Callable[[], bytes]) -> None:

@@ -58,8 +58,9 @@ def _entries_intact(report: Report, label: str) -> int:
 def stem_cache(report: Report) -> None:
     """1. SIGKILL the worker while it synthesises and uploads stems: the new worker renders
     the job; no committed stem is half-written (uploads without a row are never read).
-    2. Corrupt a committed stem's object; the same beat for another user reuses every other
-    stem, renders that one again and repairs the entry; both mixes are identical."""
+    2. Corrupt a committed stem's object; the same beat for another user, on a fresh
+    worker, reuses every other stem, renders that one again and repairs the entry; both
+    mixes are identical."""
     settings = {
         **RECOVERY,
         "CELERY_VISIBILITY_TIMEOUT": "40",
@@ -86,7 +87,7 @@ def stem_cache(report: Report) -> None:
         report.figure("stem objects uploaded at the kill", uploaded)
         report.figure("stem rows committed at the kill", StoredStem.objects.count())
         killed_at = time.monotonic()
-        s.worker(concurrency=1)
+        second_worker = s.worker(concurrency=1)
         wait_jobs([job_id], timeout=150)
         report.figure("recovery: kill → job finished (s)", time.monotonic() - killed_at)
         count = _entries_intact(report, "after the kill")
@@ -101,6 +102,11 @@ def stem_cache(report: Report) -> None:
         with default_storage.open(bad_name, "wb") as handle:
             handle.write(b"fLaC" + b"\xff" * 512)  # bit rot
         report.line(f"corrupted the stored object of {victim}")
+        # A worker that has not rendered the beat: the one that did holds its stems in
+        # memory and would not read the bucket at all.
+        second_worker.signal(signal.SIGTERM)
+        second_worker.wait(60)
+        s.worker(concurrency=1)
         other = owner_create("stems2")
         second_job = chat_post(other, BEAT)
         wait_jobs([second_job], timeout=150)

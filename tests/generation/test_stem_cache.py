@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.storage import default_storage
 
+from generation.assets import stems as stem_store
 from generation.engine.spec import default_spec
 from generation.jobs import run
 from generation.models import Asset, AssetKind, StoredStem
@@ -14,6 +15,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 SPEC = default_spec("trap", bars=4, seed=11)
+
+
+@pytest.fixture(autouse=True)
+def fresh_worker_memory():
+    """Each test starts like a worker that has decoded nothing yet."""
+    stem_store.stem_memory_clear()
+    yield
+    stem_store.stem_memory_clear()
 
 
 def rendered(beat, spec=SPEC):
@@ -92,6 +101,7 @@ def test_a_cached_stem_failing_its_checksum_is_rendered_again_and_repaired(
     good = bass.stem.sha256
     with default_storage.open(bass.file.name, "wb") as handle:  # bit rot in the bucket
         handle.write(b"fLaC" + b"\x00" * 64)
+    stem_store.stem_memory_clear()  # another worker, which must read the bucket
     with django_capture_on_commit_callbacks(execute=True):
         second = rendered(factories.beat_create(owner=other_user))
     again = stems_of(second)
@@ -125,3 +135,18 @@ def test_an_uploaded_stem_without_its_row_is_never_used(user, monkeypatch):
     monkeypatch.setattr(run, "version_stems_attach", real)
     second = rendered(factories.beat_create(owner=user))
     assert not any(a.reused for a in stems_of(second).values())
+
+
+def test_an_edit_on_the_same_worker_takes_stems_from_memory_without_reading_storage(
+    user, monkeypatch
+):
+    beat = factories.beat_create(owner=user)
+    rendered(beat)
+
+    def no_reads(name, **kwargs):
+        raise AssertionError(f"read {name} from storage")
+
+    monkeypatch.setattr(stem_store, "storage_read_bytes", no_reads)
+    hats = {**SPEC.tracks["hats"].__dict__, "density": 0.9}
+    edit = rendered(beat, SPEC.with_changes(tracks={"hats": hats}))
+    assert sum(a.reused for a in stems_of(edit).values()) == len(SPEC.enabled_tracks()) - 1
