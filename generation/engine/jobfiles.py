@@ -72,7 +72,6 @@ def render_job_files(
     clock, cpu = time.perf_counter(), time.process_time()
     pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="encode")
     lock = threading.Lock()
-    out: JobFiles | None = None
     pending: list[Future] = []
     stem_results: dict[str, tuple[str, Any]] = {}
     files: dict[str, Any] = {}
@@ -114,8 +113,9 @@ def render_job_files(
             source = lambda start, stop: master[:, start:stop]  # noqa: E731
             return b"".join(wav_chunks(source, frames, 2, result.sample_rate))
 
-        # The MP3 is the longest single piece: start it first so it ends with the rest.
-        pending.insert(0, pool.submit(encode_file, "mix.mp3", mp3))
+        # The MP3 is the longest piece and holds the GIL: queued first of the mix's files, it
+        # runs on one thread while the other takes the WAV, the reverb and any stem left.
+        pending.append(pool.submit(encode_file, "mix.mp3", mp3))
         pending.append(pool.submit(encode_file, "mix.wav", wav))
         if result.reverb_half is not None:
             reverb = result.reverb_half
@@ -133,7 +133,7 @@ def render_job_files(
         pool.shutdown(wait=True, cancel_futures=True)
     elapsed = time.perf_counter() - clock
     result.timings["encoding"] = time.perf_counter() - rendered
-    out = JobFiles(
+    return JobFiles(
         result=result,
         files=files,
         stems=stem_results,
@@ -148,4 +148,3 @@ def render_job_files(
             "cpus": float(os.cpu_count() or 1),
         },
     )
-    return out
