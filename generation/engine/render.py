@@ -67,8 +67,9 @@ class RenderResult:
         float32, shape (2, samples): the mastered stereo mix.
     stems : dict[str, np.ndarray]
         One float32 mono array (samples,) per enabled track: the dry track after its
-        level, gain_db and sidechain, before pan. ``stem_audio(name)`` gives it in stereo
-        as it sits in the mix.
+        level, gain_db and sidechain, before pan, on the 24-bit grid stems are stored at.
+        ``stem_audio(name)`` gives it in stereo as it sits in the mix. Empty when rendered
+        with ``keep_stems=False``.
     reverb_half : np.ndarray or None
         The shared reverb return at half rate, float32 (2, ceil(samples / 2)) at
         22.05 kHz; ``returns["reverb"]`` is it at full rate.
