@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import time
 import zipfile
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ from generation.models import Asset, AssetKind, BeatVersion
 from infra.storage.retry import storage_call_with_retry
 
 __all__ = ["StemsBundle", "samples_txt_or_none", "stems_bundle_for", "stems_zip_stream"]
+
+logger = logging.getLogger(__name__)
 
 COPY_CHUNK = 1 << 20
 RANGE_BYTES = 4 << 20
@@ -77,7 +80,11 @@ def samples_txt_or_none(version: BeatVersion) -> str | None:
     if not used:
         return None
     registry = BankRegistry(search_paths=tuple(getattr(settings, "SOUND_BANK_PATHS", ()) or ()))
-    return samples_txt(registry, used)
+    try:
+        return samples_txt(registry, used)
+    except Exception:  # a bank removed since the render: the stems still download
+        logger.exception("stems zip: no SAMPLES.txt for version %s", version.id)
+        return None
 
 
 class _Pipe:
