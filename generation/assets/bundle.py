@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
 
 from generation.assets.store import asset_download_name, version_download_name
-from generation.engine.banks import INSTRUMENTS, BankRegistry, samples_txt
+from generation.engine.banks import BankRegistry, samples_txt
 from generation.engine.encode import CHUNK_FRAMES, wav_chunks
 from generation.engine.mix import stereo_gains
 from generation.engine.stemcache import reverb_stereo_chunks, stereo_stem_chunks
@@ -66,17 +66,20 @@ def stems_bundle_for(version: BeatVersion) -> StemsBundle:
 
 
 def samples_txt_or_none(version: BeatVersion) -> str | None:
-    """SAMPLES.txt for the bundle: credits of the sampled instruments the version uses.
+    """HOOK for SAMPLES.txt in the stems ZIP: credits of the sampled instruments a version used.
 
-    The hook for the sound banks' licences (``generation.engine.banks.licences``); a beat
-    made only of synthesised voices credits nothing and gets no file.
+    ``generation.engine.banks.licences.samples_txt(registry, instruments)`` writes the text;
+    what is missing here is which of the version's tracks played a *sampled* instrument:
+    instrument names alone cannot say (``choir``, ``organ``, ``strings``… are synthesised
+    voices and SoundFont programs alike), and a bundle must never credit a bank it did not
+    use. Until the spec records it (a ``sampled_instruments()`` on the spec, from the banks
+    work), this returns None and the ZIP has no SAMPLES.txt.
     """
     spec = version.beat_spec()
-    used = [
-        spec.tracks[name].instrument
-        for name in spec.enabled_tracks()
-        if spec.tracks[name].instrument in INSTRUMENTS
-    ]
+    sampled = getattr(spec, "sampled_instruments", None)
+    if sampled is None:
+        return None
+    used = list(sampled())
     if not used:
         return None
     registry = BankRegistry(search_paths=tuple(getattr(settings, "SOUND_BANK_PATHS", ()) or ()))
