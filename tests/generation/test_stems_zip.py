@@ -10,7 +10,7 @@ import pytest
 import soundfile
 from django.urls import reverse
 
-from generation.assets.bundle import stems_bundle_for, stems_zip_stream
+from generation.assets.bundle import samples_txt_or_none, stems_bundle_for, stems_zip_stream
 from generation.engine import render_master
 from generation.engine.spec import default_spec
 from generation.jobs import run
@@ -54,3 +54,22 @@ def test_the_stems_zip_view_streams_a_rendered_version(user, user_client):
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     wavs = [n for n in archive.namelist() if n.endswith(".wav")]
     assert len(wavs) == len(spec.enabled_tracks()) + 1  # every track and the reverb return
+
+
+def test_samples_txt_goes_into_the_zip_only_when_the_hook_gives_one(user):
+    spec = default_spec("trap", bars=2, seed=2).with_changes(
+        tracks={"pad": {"enabled": True, "instrument": "choir"}}  # a synthesised choir
+    )
+    version, job = version_create(
+        beat=factories.beat_create(owner=user), spec=spec, change_summary="t"
+    )
+    assert run.run_job(str(job.id)).status == "succeeded"
+    assert samples_txt_or_none(version) is None  # nothing sampled: nothing credited
+    bundle = stems_bundle_for(version)
+    plain = zipfile.ZipFile(io.BytesIO(b"".join(stems_zip_stream(bundle))))
+    assert not any(n.endswith("SAMPLES.txt") for n in plain.namelist())
+    credited = zipfile.ZipFile(
+        io.BytesIO(b"".join(stems_zip_stream(bundle, samples_txt="CC0 kick\n")))
+    )
+    (name,) = [n for n in credited.namelist() if n.endswith("SAMPLES.txt")]
+    assert name == f"{bundle.folder}/SAMPLES.txt" and credited.read(name) == b"CC0 kick\n"
