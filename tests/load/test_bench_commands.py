@@ -26,6 +26,7 @@ COMMANDS = {
     ],
     "generation": [
         "--requests", "2", "--sequential", "1", "--concurrency", "1", "--beat-length", "1 bar",
+        "--edits", "2", "--edit-length", "4 bars",
     ],
     "stems": ["--seconds", "90"],
     "users": [
@@ -91,6 +92,10 @@ def test_bench_generation_prints_completion_and_preview_times(bench_runs):
     assert figures_c1["burst"]["succeeded"] == 2
     assert figures_c1["burst"]["message_to_first_preview"]["count"] == 2
     assert figures_c1["burst"]["makespan_s"] > 0
+    edits = figures_c1["edits"]
+    assert edits["succeeded"] == edits["requests"] == 2
+    assert all(reused >= 1 for reused in edits["stems_reused_per_edit"])
+    assert 0 < edits["edit_bytes_max"] < edits["fresh_bytes"]
 
 
 def test_bench_users_prints_outcome_counts(bench_runs):
