@@ -71,11 +71,11 @@ sound-report: install-dev
 
 # Each load bench starts its own stack on 127.0.0.1 (own Redis, database and media dir) and
 # stops it; sizes go in BENCH_WS_ARGS etc., e.g. BENCH_WS_ARGS="--connections 200 --seconds 5".
-.PHONY: bench-ws bench-http bench-generation bench-users
+.PHONY: bench-ws bench-http bench-generation bench-users bench-stems
 bench: install-dev
 	$(PY) manage.py bench_engine
 	$(PY) manage.py bench_assistant
-	$(MAKE) -k bench-ws bench-http bench-generation bench-users
+	$(MAKE) -k bench-ws bench-http bench-generation bench-users bench-stems
 
 bench-ws: install-dev
 	$(PY) -m tests.load ws $(BENCH_WS_ARGS)
@@ -88,6 +88,9 @@ bench-generation: install-dev
 
 bench-users: install-dev
 	$(PY) -m tests.load users $(BENCH_USERS_ARGS)
+
+bench-stems: install-dev
+	$(PY) -m tests.load stems $(BENCH_STEMS_ARGS)
 
 # Deployment files: Compose Specification and Kubernetes schemas (offline), Alertmanager and
 # Prometheus configs (amtool, promtool: a missing tool fails the target), then the tests that

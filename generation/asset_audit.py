@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from django.core.files.storage import Storage, default_storage
 
-from generation.models import Asset
+from generation.models import STEM_PREFIX, Asset, StoredStem
 
-# Every asset lives under beats/<beat>/<version>/ (asset_upload_to); nothing else is audited.
+# Every asset lives under beats/<beat>/<version>/ (asset_upload_to), or is a shared stem
+# under stems/ (StoredStem); nothing else is audited.
 ASSET_PREFIX = "beats"
 
 
@@ -47,7 +48,10 @@ def audit_assets(storage: Storage | None = None) -> AssetAudit:
         referenced.add(name)
         if not storage.exists(name):
             audit.missing.append((name, str(asset_id)))
-    for name in stored_names(storage):
+    # A shared stem's object is referenced by its StoredStem row (and its assets); an upload
+    # without a row is what a worker killed before its commit leaves behind.
+    referenced.update(StoredStem.objects.values_list("file", flat=True))
+    for name in [*stored_names(storage), *stored_names(storage, STEM_PREFIX)]:
         audit.objects += 1
         if name not in referenced:
             audit.unreferenced.append(name)

@@ -196,6 +196,32 @@ def asset_upload_to(asset: Asset, filename: str) -> str:
     return f"beats/{asset.version.beat_id}/{asset.version_id}/{filename}"
 
 
+# Shared stems live outside every beat's folder: ``stems/<key[:2]>/<key>-<nonce>.flac``.
+STEM_PREFIX = "stems"
+
+
+class StoredStem(models.Model):
+    """One track's rendered stem, stored once and shared by every version that uses it.
+
+    ``key`` is the engine's content key (``generation.engine.stemcache.stem_key``): the
+    hash of everything that shapes the stem. The row is the commit: its object is uploaded
+    under a fresh name first, and only a committed row makes it visible to renders, so a
+    worker killed mid-upload leaves an unreferenced object, never a half-written entry.
+    ``sha256`` is checked on every read; a mismatch re-renders the stem.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    file = models.CharField(max_length=500)
+    bytes = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    samples = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"stem {self.key[:12]}"
+
+
 class Asset(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     version = models.ForeignKey(BeatVersion, on_delete=models.CASCADE, related_name="assets")
@@ -206,6 +232,12 @@ class Asset(models.Model):
     bytes = models.BigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     duration_s = models.FloatField(null=True, blank=True)
+    # A stem asset points at the shared stem it uses; ``reused`` says the render took it
+    # from the cache (another version or another user rendered it first).
+    stem = models.ForeignKey(
+        StoredStem, null=True, blank=True, on_delete=models.PROTECT, related_name="assets"
+    )
+    reused = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,10 @@
 """Beat pages and owner-only asset downloads."""
 
+from collections.abc import AsyncIterator, Iterator
+
+from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     FileResponse,
     Http404,
@@ -8,12 +12,16 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
+    StreamingHttpResponse,
 )
 from django.shortcuts import render
 
+from infra.storage.retry import content_disposition
+
 from . import selectors
 from .assets import media as version_media_reads
-from .assets.store import asset_download_name, stems_zip_get_or_create
+from .assets.bundle import samples_txt_or_none, stems_bundle_for, stems_zip_stream
+from .assets.store import asset_download_name
 from .assets.urls import asset_download_url_or_none
 from .models import AssetKind
 
@@ -47,12 +55,30 @@ def asset_download(request: HttpRequest, asset_id: str) -> HttpResponse:
 
 @login_required
 def version_stems_zip(request: HttpRequest, version_id: str) -> HttpResponse:
-    """All stems and the MIDI of one version as a ZIP, built on first request."""
+    """All stems (as WAV) and the MIDI of one version as a ZIP, streamed as it is built.
+
+    The WAVs are decoded from the stored FLAC stems a few seconds at a time, so the web
+    process holds a few MB whatever the beat's length (docs/performance.md).
+    """
     version = selectors.version_get(owner=request.user, version_id=version_id)
     if not version.assets.filter(kind__in=[AssetKind.STEM, AssetKind.MIDI]).exists():
         raise Http404("this version has no stems yet")
-    bundle = stems_zip_get_or_create(version=version)
-    return asset_download(request, asset_id=str(bundle.id))
+    bundle = stems_bundle_for(version)
+    chunks = stems_zip_stream(bundle, samples_txt=samples_txt_or_none(version))
+    # Under ASGI a sync iterator would be drained into a list first: hand daphne an async one.
+    body = _async_chunks(chunks) if isinstance(request, ASGIRequest) else chunks
+    response = StreamingHttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(f"{bundle.folder}.zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+async def _async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """Each chunk made on a worker thread (decoding and storage reads block)."""
+    step = sync_to_async(lambda: next(chunks, None), thread_sensitive=False)
+    while (chunk := await step()) is not None:
+        if chunk:
+            yield chunk
 
 
 @login_required

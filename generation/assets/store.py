@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import re
 import uuid
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -15,7 +13,8 @@ from pathlib import PurePosixPath
 
 from django.db import transaction
 
-from generation.models import Asset, AssetKind, BeatVersion, asset_upload_to
+from generation.assets.stems import stems_prune
+from generation.models import Asset, AssetKind, BeatVersion, StoredStem, asset_upload_to
 from infra.storage.retry import (
     StorageUnavailable,
     content_type_for,
@@ -35,16 +34,12 @@ __all__ = [
     "asset_store",
     "beat_prefix",
     "objects_delete_for_beat",
-    "stems_zip_build",
-    "stems_zip_get_or_create",
-    "stems_zip_store",
     "version_assets_store",
     "version_download_name",
 ]
 
 logger = logging.getLogger(__name__)
 
-STEMS_ZIP_NAME = "stems.zip"
 # Titles version_create gives a beat ("F minor trap 140 bpm"): the genre reads better.
 _AUTO_TITLE = re.compile(r"^[A-G][#b]? (major|minor) .* \d+(\.\d+)? bpm$")
 _ALREADY_COMPRESSED = {".mp3", ".zip", ".flac", ".ogg"}
@@ -168,11 +163,10 @@ def version_assets_store(*, version: BeatVersion, files: Sequence[AssetFile]) ->
             Asset.objects.bulk_create(pending)
             # A version that reuses another's files (same spec) shares their objects: delete
             # an object only when no row references it any more.
+            old_names = [old.file.name for old in replaced]
             still_used = set(
-                Asset.objects.filter(file__in=[old.file.name for old in replaced]).values_list(
-                    "file", flat=True
-                )
-            )
+                Asset.objects.filter(file__in=old_names).values_list("file", flat=True)
+            ) | set(StoredStem.objects.filter(file__in=old_names).values_list("file", flat=True))
             for name in {old.file.name for old in replaced} - still_used:
                 transaction.on_commit(partial(storage_delete_quietly, name))
     except BaseException:
@@ -185,49 +179,6 @@ def version_assets_store(*, version: BeatVersion, files: Sequence[AssetFile]) ->
 def asset_read(asset: Asset) -> bytes:
     """The asset's bytes (retried on transient errors)."""
     return storage_read_bytes(asset.file.name)
-
-
-def stems_zip_build(version: BeatVersion) -> bytes:
-    """One ZIP with every stem and the MIDI of ``version``, named for the user's disk."""
-    assets = list(
-        Asset.objects.filter(version=version, kind__in=[AssetKind.STEM, AssetKind.MIDI])
-        .select_related("version__beat")
-        .order_by("kind", "name")
-    )
-    if not assets:
-        raise ValueError(f"version {version.id} has no stems or MIDI to bundle")
-    folder = version_download_name(version, ext="zip", suffix="stems").removesuffix(".zip")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for asset in assets:
-            is_compressed = PurePosixPath(asset.name).suffix.lower() in _ALREADY_COMPRESSED
-            archive.writestr(
-                f"{folder}/{asset_download_name(asset)}",
-                asset_read(asset),
-                compress_type=zipfile.ZIP_STORED if is_compressed else zipfile.ZIP_DEFLATED,
-            )
-    return buffer.getvalue()
-
-
-def stems_zip_store(*, version: BeatVersion) -> Asset:
-    """Build the stems bundle and store it as the version's ``stems_zip`` asset."""
-    return asset_store(
-        version=version,
-        kind=AssetKind.STEMS_ZIP,
-        name=STEMS_ZIP_NAME,
-        data=stems_zip_build(version),
-        content_type="application/zip",
-    )
-
-
-def stems_zip_get_or_create(*, version: BeatVersion) -> Asset:
-    """The version's stems bundle, built and stored on first request."""
-    existing = (
-        Asset.objects.filter(version=version, kind=AssetKind.STEMS_ZIP)
-        .select_related("version__beat")
-        .first()
-    )
-    return existing or stems_zip_store(version=version)
 
 
 def objects_delete_for_beat(beat_id: uuid.UUID | str) -> int:
@@ -243,6 +194,11 @@ def _objects_delete_quietly(beat_id: str) -> None:
     except Exception:
         # Rows are gone; leftover objects cost cents and are found by their prefix later.
         logger.exception("storage: could not delete the objects of beat %s", beat_id)
+    # Shared stems live outside the beat's folder: those no other version uses go too.
+    try:
+        stems_prune()
+    except Exception:
+        logger.exception("storage: could not prune the stems beat %s left unused", beat_id)
 
 
 def beat_objects_delete_on_commit(beat_id: uuid.UUID | str) -> None:

@@ -16,9 +16,9 @@ from .encode import midi_bytes, mp3_bytes, peaks, wav_bytes, wav_chunks
 from .genres import GRAMMARS
 from .master import master
 from .mix import (
+    CHUNK,
     fold_loop,
     layout,
-    mix_down,
     reverb_return,
     sidechain_curve,
     stereo_gains,
@@ -27,12 +27,14 @@ from .mix import (
 )
 from .presets import DRUM_TRACKS
 from .spec import BeatSpec
+from .stemcache import StemCache, quantize_stem, stem_key
 from .voices import SAMPLE_RATE
 
 __all__ = [
     "EncodedBeat",
     "Progress",
     "RenderResult",
+    "StemReady",
     "encode",
     "iter_files",
     "render",
@@ -42,6 +44,8 @@ __all__ = [
 ]
 
 Progress = Callable[[str, float], None]
+StemReady = Callable[[str, str, np.ndarray, bool], None]
+"""``on_stem(track, key, stem, reused)``: called once per track as soon as its stem is final."""
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -63,8 +67,9 @@ class RenderResult:
         float32, shape (2, samples): the mastered stereo mix.
     stems : dict[str, np.ndarray]
         One float32 mono array (samples,) per enabled track: the dry track after its
-        level, gain_db and sidechain, before pan. ``stem_audio(name)`` gives it in stereo
-        as it sits in the mix.
+        level, gain_db and sidechain, before pan, on the 24-bit grid stems are stored at.
+        ``stem_audio(name)`` gives it in stereo as it sits in the mix. Empty when rendered
+        with ``keep_stems=False``.
     reverb_half : np.ndarray or None
         The shared reverb return at half rate, float32 (2, ceil(samples / 2)) at
         22.05 kHz; ``returns["reverb"]`` is it at full rate.
@@ -75,6 +80,10 @@ class RenderResult:
         The master's own figures: estimated LUFS, make-up gain, deepest limiting (dB).
     loop : bool
         The audio loops: its tail is wrapped onto its start.
+    stem_keys : dict[str, str]
+        Per track, the content key of its stem (``stemcache.stem_key``).
+    reused : tuple[str, ...]
+        The tracks whose stems came from the stem cache instead of being synthesised.
     """
 
     spec: BeatSpec
@@ -86,6 +95,8 @@ class RenderResult:
     timings: dict[str, float] = field(default_factory=dict)
     master_info: dict[str, float] = field(default_factory=dict)
     loop: bool = False
+    stem_keys: dict[str, str] = field(default_factory=dict)
+    reused: tuple[str, ...] = ()
 
     @property
     def duration_s(self) -> float:
@@ -139,13 +150,11 @@ class RenderResult:
         Recomputed on demand (bit-identical to what was mastered) rather than kept, to
         hold memory down on long beats.
         """
-        names = list(self.stems)
-        stack = (
-            np.stack([self.stems[n] for n in names])
-            if names
-            else np.zeros((0, self.samples), np.float32)
-        )
-        return mix_down(stack, names, self.spec.genre, self.reverb_half, loop=self.loop)
+        mix = np.zeros((2, self.samples), dtype=np.float32)
+        for name, stem in self.stems.items():
+            _mix_in(mix, None, stem, name, self.spec.genre, loop=self.loop)
+        _add_reverb(mix, self.reverb_half, loop=self.loop)
+        return mix
 
     # --- encodings -----------------------------------------------------------------------
     def mix_wav(self, *, bits: int = 16) -> bytes:
@@ -198,13 +207,24 @@ class EncodedBeat:
 
 
 def render_master(
-    spec: BeatSpec, *, progress: Progress | None = None, humanize: bool = True
+    spec: BeatSpec,
+    *,
+    progress: Progress | None = None,
+    humanize: bool = True,
+    stems: StemCache | None = None,
+    on_stem: StemReady | None = None,
+    keep_stems: bool = True,
 ) -> RenderResult:
     """Arrange, synthesize every enabled track, mix and master; no encoding.
 
     ``progress(stage, fraction)`` is called with ``arranging``, ``synthesizing <track>``,
     ``mixing`` and ``mastering``; ``fraction`` runs 0..1 over the whole render.
     ``humanize=False`` renders every note on its grid with written velocities (analysis).
+    ``stems`` is a stem cache: a track whose key it holds is taken from it, not
+    synthesised. ``on_stem`` hears of each final stem (so encoding can start while the
+    next track synthesises). Stems are rounded to the 24-bit grid they are stored at, so
+    cached and fresh renders are byte-identical. ``keep_stems=False`` drops each stem once
+    it is mixed (the job, which has encoded it by then): ``result.stems`` is then empty.
     """
     report = progress or _noop
     timings: dict[str, float] = {}
@@ -217,31 +237,54 @@ def render_master(
 
     names = spec.enabled_tracks()
     clock = time.perf_counter()
-    stems_array = np.zeros((len(names), geometry.total), dtype=np.float32)
-    duck = sidechain_curve(arrangement, geometry)
-    sidechained = GRAMMARS[spec.genre].mix.sidechain_tracks
+    mixdata = GRAMMARS[spec.genre].mix
+    total = geometry.total
+    # The mix and the reverb send are summed as each stem is finished, so a stem the
+    # caller does not keep is freed before the next one is made: memory stays at the mix
+    # plus a stem or two whatever the track count (docs/reliability.md, "Memory").
+    mix = np.zeros((2, total), dtype=np.float32)
+    send_levels = {name: float(mixdata.send(name)) for name in names}
+    send = np.zeros(total, dtype=np.float32) if any(send_levels.values()) else None
+    duck: np.ndarray | None = None
+    duck_made = False  # the curve is built only if a sidechained track is synthesised
+    sidechained = mixdata.sidechain_tracks
+    keys: dict[str, str] = {}
+    reused: list[str] = []
+    stem_audio: dict[str, np.ndarray] = {}
     for index, name in enumerate(names):
         report(f"synthesizing {name}", 0.05 + 0.55 * index / max(1, len(names)))
-        # A loop renders into a longer buffer whose tail is folded back onto the start.
-        buffer = np.zeros(geometry.work, dtype=np.float32) if geometry.loop else stems_array[index]
-        synthesize_track(arrangement, name, geometry, buffer)
-        if duck is not None and name in sidechained:
-            buffer *= duck
-        if geometry.loop:
-            stems_array[index] = fold_loop(buffer, geometry.total)
-        del buffer
+        key = keys[name] = stem_key(arrangement, name, work=geometry.work, total=total)
+        cached = stems.load(key, total) if stems is not None else None
+        if cached is not None:
+            stem = cached
+            reused.append(name)
+        else:
+            if not duck_made and name in sidechained:
+                duck, duck_made = sidechain_curve(arrangement, geometry), True
+            # A loop renders into a longer buffer whose tail is folded back onto the start.
+            buffer = np.zeros(geometry.work, dtype=np.float32)
+            synthesize_track(arrangement, name, geometry, buffer)
+            if duck is not None and name in sidechained:
+                buffer *= duck
+            stem = fold_loop(buffer, total) if geometry.loop else buffer
+            del buffer
+            quantize_stem(stem)
+        if on_stem is not None:
+            on_stem(name, key, stem, cached is not None)
+        _mix_in(mix, send, stem, name, spec.genre, loop=geometry.loop, send=send_levels[name])
+        if keep_stems:
+            stem_audio[name] = stem
+        del stem, cached
     del duck
     timings["synthesizing"] = time.perf_counter() - clock
 
     report("mixing", 0.6)
     clock = time.perf_counter()
-    mixdata = GRAMMARS[spec.genre].mix
-    sends = np.array([mixdata.send(name) for name in names], dtype=np.float32)
     reverb_half = None
-    if names and sends.any():
-        reverb_half = reverb_return(sends @ stems_array, spec.genre, geometry)
-    mix = mix_down(stems_array, names, spec.genre, reverb_half, loop=geometry.loop)
-    stems = {name: stems_array[i] for i, name in enumerate(names)}
+    if send is not None:
+        reverb_half = reverb_return(send, spec.genre, geometry)
+    del send
+    _add_reverb(mix, reverb_half, loop=geometry.loop)
     timings["mixing"] = time.perf_counter() - clock
 
     report("mastering", 0.75)
@@ -252,8 +295,68 @@ def render_master(
     del mix
     timings["mastering"] = time.perf_counter() - clock
     return RenderResult(
-        spec, arrangement, SAMPLE_RATE, mastered, stems, reverb_half, timings, info, geometry.loop
+        spec,
+        arrangement,
+        SAMPLE_RATE,
+        mastered,
+        stem_audio,
+        reverb_half,
+        timings,
+        info,
+        geometry.loop,
+        keys,
+        tuple(reused),
     )
+
+
+def _mix_in(
+    mix: np.ndarray,
+    send_bus: np.ndarray | None,
+    stem: np.ndarray,
+    name: str,
+    genre: str,
+    *,
+    loop: bool,
+    send: float = 0.0,
+) -> None:
+    """Add one mono stem to the stereo mix (pan, Haas delay) and to the reverb send, in place.
+
+    The same per-track sum as ``mix.mix_down`` (one stem at a time, in track order, a
+    chunk at a time), so no full-length temporaries; ``premaster`` uses it too, which
+    keeps it bit-identical to what was mastered.
+    """
+    left, right, delay = stereo_gains(name, genre)
+    n = stem.size
+    scratch = np.empty(min(n, CHUNK), dtype=np.float32)
+    for start in range(0, n, CHUNK):
+        stop = min(n, start + CHUNK)
+        part = scratch[: stop - start]
+        np.multiply(stem[start:stop], np.float32(left), out=part)
+        mix[0, start:stop] += part
+        if not delay:
+            np.multiply(stem[start:stop], np.float32(right), out=part)
+            mix[1, start:stop] += part
+        if send_bus is not None and send:
+            np.multiply(stem[start:stop], np.float32(send), out=part)
+            send_bus[start:stop] += part
+    if delay:
+        for start in range(delay, n, CHUNK):
+            stop = min(n, start + CHUNK)
+            part = scratch[: stop - start]
+            np.multiply(stem[start - delay : stop - delay], np.float32(right), out=part)
+            mix[1, start:stop] += part
+        if loop:
+            mix[1, :delay] += np.float32(right) * stem[n - delay :]
+
+
+def _add_reverb(mix: np.ndarray, reverb_half: np.ndarray | None, *, loop: bool) -> None:
+    """Add the shared reverb return, upsampled a chunk at a time, to the mix in place."""
+    if reverb_half is None:
+        return
+    n = mix.shape[1]
+    for start in range(0, n, CHUNK):
+        stop = min(n, start + CHUNK)
+        mix[:, start:stop] += upsample_chunk(reverb_half, start, stop, loop=loop)
 
 
 def iter_files(

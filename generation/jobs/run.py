@@ -16,8 +16,16 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from generation import presenters
+from generation.assets.stems import (
+    StemUpload,
+    StorageStemCache,
+    stem_object_save,
+    stem_uploads_discard,
+    version_stems_attach,
+)
 from generation.assets.store import AssetFile, StorageUnavailable, version_assets_store
-from generation.engine import BeatSpec, SpecError, encode, render_master, render_preview
+from generation.engine import BeatSpec, SpecError, render_preview
+from generation.engine.jobfiles import render_job_files
 from generation.engine.presets import DRUM_TRACKS
 from generation.models import (
     ENGINE_FILE_KINDS,
@@ -181,17 +189,48 @@ def _render_and_store(job: GenerationJob, claim: str, started: float) -> Outcome
         report(stage, 3 + int(82 * min(1.0, max(0.0, fraction))))
 
     render_started = time.perf_counter()
-    result = render_master(spec, progress=engine_progress)
-    encoded = encode(result, progress=engine_progress)
-    render_seconds = time.perf_counter() - render_started
-    metrics.observe_render_speed(result.duration_s, render_seconds)
+    cache = StorageStemCache()
+    made: list[StemUpload] = []
 
-    report("uploading", 88)
-    files = _asset_files(encoded.files, result.duration_s)
-    claimed_update(job, claim, heartbeat_at=timezone.now())
-    with beating(job, claim):
-        version_assets_store(version=version, files=files)
-    metrics.storage_written(sum(len(f.data) for f in files))
+    def keep(name: str, data: bytes, key: str) -> StemUpload | bytes:
+        # Runs on the encoder threads: storage only, no database.
+        if not key:
+            return data
+        upload = stem_object_save(key=key, data=data)
+        made.append(upload)
+        return upload
+
+    try:
+        job_files = render_job_files(spec, stems=cache, sink=keep, progress=engine_progress)
+        result = job_files.result
+        render_seconds = time.perf_counter() - render_started
+        metrics.observe_render_speed(result.duration_s, render_seconds)
+
+        report("uploading", 88)
+        files = _asset_files(job_files.files, result.duration_s)
+        claimed_update(job, claim, heartbeat_at=timezone.now())
+        with beating(job, claim), transaction.atomic():
+            # One transaction: a failure leaves neither the stems nor the files attached.
+            version_stems_attach(
+                version=version,
+                made={track: upload for track, (_key, upload) in job_files.stems.items()},
+                reused={track: cache.hits[key] for track, key in job_files.reused.items()},
+                samples=result.samples,
+                rejected=cache.rejected,
+                duration_s=result.duration_s,
+            )
+            version_assets_store(version=version, files=files)
+    except BaseException:
+        stem_uploads_discard(made)
+        raise
+    logger.info(
+        "job %s: %d stems rendered, %d reused (%s)",
+        job.id,
+        len(job_files.stems),
+        len(job_files.reused),
+        ", ".join(job_files.reused) or "none",
+    )
+    metrics.storage_written(sum(len(f.data) for f in files) + sum(u.bytes for u in made))
     report.close()
     return succeed(job, claim, version, started, result.duration_s)
 
@@ -264,6 +303,8 @@ def _reuse_assets(job: GenerationJob, claim: str) -> Outcome | None:
             bytes=a.bytes,
             sha256=a.sha256,
             duration_s=a.duration_s,
+            stem_id=a.stem_id,
+            reused=a.stem_id is not None,
         )
         for a in source.assets.exclude(kind=AssetKind.PREVIEW)
     ]

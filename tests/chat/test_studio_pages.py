@@ -167,11 +167,11 @@ def test_anonymous_is_sent_to_login_for_version_media(client, rendered):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_stems_zip_is_built_on_first_request_then_reused(user_client, rendered):
+def test_stems_zip_is_streamed_on_each_request_and_never_stored(user_client, rendered):
     url = reverse("generation:version-stems-zip", args=[rendered["version"].id])
     first = user_client.get(url)
-    assert first.status_code == 200
+    assert first.status_code == 200 and first.streaming
     data = b"".join(first.streaming_content)
     assert data[:2] == b"PK"
-    b"".join(user_client.get(url).streaming_content)
-    assert rendered["version"].assets.filter(kind=AssetKind.STEMS_ZIP).count() == 1
+    assert b"".join(user_client.get(url).streaming_content) == data
+    assert not rendered["version"].assets.filter(kind=AssetKind.STEMS_ZIP).exists()

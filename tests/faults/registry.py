@@ -19,7 +19,7 @@ class Drill:
 
 
 def drills() -> dict[str, Drill]:
-    from . import outages, web_faults, worker_faults
+    from . import outages, stem_faults, web_faults, worker_faults
 
     entries = [
         # tests/infra/realtime/test_live.py already kills a pool child in `make test`.
@@ -40,5 +40,11 @@ def drills() -> dict[str, Drill]:
         Drill("s3-outage", "S3 unavailable for a while", outages.s3_outage, False),
         Drill("s3-hang", "S3 hangs (no answers) for a while", outages.s3_hang, False),
         Drill("web-term", "SIGTERM one of two web instances under load", web_faults.web_term, True),
+        Drill(
+            "stem-cache",
+            "SIGKILL a worker uploading stems; a cached stem fails its checksum",
+            stem_faults.stem_cache,
+            True,
+        ),
     ]
     return {d.name: d for d in entries}

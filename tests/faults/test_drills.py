@@ -23,6 +23,7 @@ def test_every_drill_has_a_name_a_title_and_a_function():
         "s3-outage",
         "s3-hang",
         "web-term",
+        "stem-cache",
     }
     assert all(d.title and callable(d.run) for d in known.values())
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from tests.load import generation, http, report, users, ws
+from tests.load import generation, http, report, stems_zip, users, ws
 
 
 def _csv(text: str) -> list[str]:
@@ -120,6 +120,10 @@ def _generation_arguments(parser: argparse.ArgumentParser) -> None:
         default=",".join(str(c) for c in defaults.concurrencies),
         help="worker concurrencies to try, comma-separated",
     )
+    parser.add_argument(
+        "--edits", type=int, default=defaults.edits, help="one-track edits of one long beat"
+    )
+    parser.add_argument("--edit-length", default=defaults.edit_length, help='e.g. "3 minutes"')
 
 
 def _generation_run(a: argparse.Namespace) -> dict[str, Any]:
@@ -129,6 +133,8 @@ def _generation_run(a: argparse.Namespace) -> dict[str, Any]:
             sequential=a.sequential,
             beat_length=a.beat_length,
             concurrencies=[int(c) for c in _csv(a.concurrency)],
+            edits=a.edits,
+            edit_length=a.edit_length,
         )
     )
 
@@ -162,6 +168,19 @@ def _users_run(a: argparse.Namespace) -> dict[str, Any]:
     )
 
 
+def _stems_zip_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = stems_zip.StemsZipOptions()
+    parser.add_argument("--seconds", type=float, default=defaults.seconds, help="beat length")
+    parser.add_argument("--genre", default=defaults.genre)
+    parser.add_argument("--no-verify", action="store_true", help="skip the CRC read-back")
+
+
+def _stems_zip_run(a: argparse.Namespace) -> dict[str, Any]:
+    return stems_zip.run(
+        stems_zip.StemsZipOptions(seconds=a.seconds, genre=a.genre, verify=not a.no_verify)
+    )
+
+
 # name -> (what it measures, its arguments, its run, its text report, what a failure means)
 BENCHES: dict[str, tuple[str, Callable, Callable, Callable, str]] = {
     "ws": (
@@ -184,6 +203,13 @@ BENCHES: dict[str, tuple[str, Callable, Callable, Callable, str]] = {
         _generation_run,
         report.generation_text,
         "some generation requests did not complete",
+    ),
+    "stems": (
+        "a long beat's stems ZIP streamed from one web process, its RSS sampled",
+        _stems_zip_arguments,
+        _stems_zip_run,
+        report.stems_zip_text,
+        "the stems ZIP did not download whole",
     ),
     "users": (
         "simulated users chatting and editing over WebSockets; counts outcomes",

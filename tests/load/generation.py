@@ -35,6 +35,20 @@ class GenerationOptions:
     concurrencies: list[int] = field(default_factory=lambda: [1, 2])
     jobs_per_user: int = 3
     timeout: float = 600.0
+    edits: int = 10  # one-track edits of one long beat, one at a time (first concurrency only)
+    edit_length: str = "3 minutes"
+
+
+# One-track edits the built-in assistant understands; each changes one track's spec only.
+EDITS = (
+    "bass louder",
+    "melody quieter",
+    "pad louder",
+    "turn the snare down",
+    "kick louder",
+    "clap quieter",
+    "faster hats",
+)
 
 
 @dataclass
@@ -82,6 +96,9 @@ async def _run(stack: Stack, opt: GenerationOptions) -> dict[str, Any]:
         figures["sequential"]["worker_side"] = await stack.arun_module(
             "tests.load.jobstats", {"since": since}
         )
+        if opt.edits and concurrency == opt.concurrencies[0]:
+            edit_seed = await asyncio.to_thread(stack.seed, users=1, conversations_per_user=1)
+            figures["edits"] = await _edits(stack, base, edit_seed, opt)
         since = _now_iso()
         started = time.monotonic()
         burst = await _turns(base, burst_seed, opt.requests, opt, index_offset=0)
@@ -111,6 +128,11 @@ async def _run(stack: Stack, opt: GenerationOptions) -> dict[str, Any]:
         == result[f"concurrency_{c}"][part]["requests"]
         for c in opt.concurrencies
         for part in ("sequential", "burst")
+    ) and all(
+        result[f"concurrency_{c}"]["edits"]["succeeded"]
+        == result[f"concurrency_{c}"]["edits"]["requests"]
+        for c in opt.concurrencies
+        if "edits" in result[f"concurrency_{c}"]
     )
     return result
 
@@ -168,6 +190,61 @@ async def _turns(
     )
     await asyncio.gather(*(s.close() for s in sockets))
     return turns
+
+
+async def _edits(
+    stack: Stack, base: str, seeded: dict[str, Any], opt: GenerationOptions
+) -> dict[str, Any]:
+    """A fresh long beat, then ``opt.edits`` one-track edits of it, one at a time: message ->
+    completed for each, and the storage each version wrote (shared stems counted once)."""
+    user = seeded["users"][0]
+    conversation = user["conversations"][0]
+    session = Session(seeded["cookie_name"], user["session"])
+    sock = await BenchSocket.open(
+        base, f"/ws/conversations/{conversation}/", conversation=conversation, session=session
+    )
+    texts = [f"make a trap beat at 140 bpm, {opt.edit_length}"]
+    texts += [EDITS[i % len(EDITS)] for i in range(opt.edits)]
+    turns: list[Turn] = []
+    for text in texts:
+        turn = Turn()
+        sent = time.monotonic()
+
+        def watch(
+            _: BenchSocket,
+            event: dict[str, Any],
+            now: float,
+            turn: Turn = turn,
+            sent: float = sent,
+        ) -> None:
+            if event["type"] in FINAL and turn.outcome == "pending":
+                turn.outcome = event["type"]
+                turn.completed_s = time.monotonic() - sent
+
+        sock.on_event = watch
+        await sock.send({"type": "chat.message", "text": text, "client_msg_id": str(uuid.uuid4())})
+        deadline = sent + opt.timeout
+        while turn.outcome == "pending" and time.monotonic() < deadline and sock.open_now:
+            await asyncio.sleep(0.005)
+        turns.append(turn)
+    await sock.close()
+    stored = await stack.arun_module("tests.load.editstats", {"conversation": conversation})
+    versions = stored["versions"]
+    fresh = versions[0]["bytes"] if versions else 0
+    edits = [v["bytes"] for v in versions[1:]]
+    edit_times = [t.completed_s for t in turns[1:] if t.outcome == "generation.completed"]
+    return {
+        "beat_length": opt.edit_length,
+        "requests": len(turns) - 1,
+        "succeeded": len(edit_times),
+        "fresh_message_to_completed_s": turns[0].completed_s,
+        "edit_message_to_completed": summary_s(edit_times),
+        "fresh_bytes": fresh,
+        "edit_bytes_p50": sorted(edits)[len(edits) // 2] if edits else 0,
+        "edit_bytes_max": max(edits, default=0),
+        "edit_storage_ratio_max": round(max(edits, default=0) / fresh, 3) if fresh else None,
+        "stems_reused_per_edit": [v["stems_reused"] for v in versions[1:]],
+    }
 
 
 def _now_iso() -> str:

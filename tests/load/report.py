@@ -135,9 +135,43 @@ def generation_text(r: dict[str, Any]) -> str:
                 above=True,
             ),
         ]
+    for c in r["options"]["concurrencies"]:
+        edits = r[f"concurrency_{c}"].get("edits")
+        if edits and edits["succeeded"]:
+            targets += [
+                f"  [one-track edits of a {edits['beat_length']} beat, worker concurrency {c}]",
+                target(
+                    "edit message -> completed p95",
+                    edits["edit_message_to_completed"]["p95_s"],
+                    1.0,
+                    " s",
+                    inclusive=True,
+                ),
+                target(
+                    "storage written per edit / fresh render (worst edit)",
+                    100 * edits["edit_storage_ratio_max"],
+                    25.0,
+                    " %",
+                    inclusive=True,
+                ),
+            ]
     return text("bench_generation", r, targets)
 
 
 def users_text(r: dict[str, Any]) -> str:
     targets = [target("error rate", r["error_rate_pct"], 0.1, "%")]
     return text("bench_users", r, targets)
+
+
+def stems_zip_text(r: dict[str, Any]) -> str:
+    targets = [
+        target(
+            "web RSS growth while streaming the stems ZIP",
+            r["web_rss_growth_mib"],
+            64.0,
+            " MiB",
+            inclusive=True,
+        ),
+        target("web RSS peak (k8s web limit 768 MiB)", r["web_rss_peak_mib"], 768.0, " MiB"),
+    ]
+    return text("bench_stems_zip", r, targets)

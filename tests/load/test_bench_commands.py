@@ -26,7 +26,9 @@ COMMANDS = {
     ],
     "generation": [
         "--requests", "2", "--sequential", "1", "--concurrency", "1", "--beat-length", "1 bar",
+        "--edits", "2", "--edit-length", "4 bars",
     ],
+    "stems": ["--seconds", "90"],
     "users": [
         "--users", "2", "--seconds", "2", "--think-min", "0.2", "--think-max", "0.5",
         "--ramp", "0.2", "--lengths", "1 bar", "--worker-concurrency", "1",
@@ -36,7 +38,7 @@ COMMANDS = {
 
 @pytest.fixture(scope="module")
 def bench_runs() -> dict[str, subprocess.CompletedProcess]:
-    """All four at once (each starts its own stack), so the module takes as long as the
+    """All at once (each starts its own stack), so the module takes as long as the
     slowest rather than the sum."""
     running = {
         name: subprocess.Popen(
@@ -90,6 +92,10 @@ def test_bench_generation_prints_completion_and_preview_times(bench_runs):
     assert figures_c1["burst"]["succeeded"] == 2
     assert figures_c1["burst"]["message_to_first_preview"]["count"] == 2
     assert figures_c1["burst"]["makespan_s"] > 0
+    edits = figures_c1["edits"]
+    assert edits["succeeded"] == edits["requests"] == 2
+    assert all(reused >= 1 for reused in edits["stems_reused_per_edit"])
+    assert 0 < edits["edit_bytes_max"] < edits["fresh_bytes"]
 
 
 def test_bench_users_prints_outcome_counts(bench_runs):
@@ -97,3 +103,11 @@ def test_bench_users_prints_outcome_counts(bench_runs):
     assert result["turns"] > 0
     assert sum(result["outcomes"].values()) == result["turns"]
     assert result["errors"] == 0
+
+
+def test_bench_stems_streams_a_long_zip_without_growing_the_web_process(bench_runs):
+    result = figures(bench_runs["stems"])
+    assert result["ok"] and result["status"] == 200
+    # A 90 s beat's ZIP holds 9 stereo WAVs (~140 MB): the web process holds a few chunks.
+    assert result["zip_bytes"] > 100e6
+    assert result["web_rss_growth_mib"] < 64, result

@@ -12,7 +12,10 @@ from generation.engine.presets import GENRES
 
 
 class Command(BaseCommand):
-    help = "Benchmark render-to-master and the whole job (all encodings) per genre on one core."
+    help = (
+        "Benchmark render-to-master and the whole job per genre, against FluidSynth; "
+        "format costs; peak RSS of 3-, 10- and 15-minute jobs."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--genres", nargs="+", default=list(GENRES), choices=GENRES)
@@ -20,7 +23,17 @@ class Command(BaseCommand):
             "--lengths", nargs="+", type=float, default=[60.0, 180.0], help="seconds"
         )
         parser.add_argument("--repeats", type=int, default=2, help="best of N runs")
-        parser.add_argument("--no-memory", action="store_true", help="skip the traced memory run")
+        parser.add_argument("--no-memory", action="store_true", help="skip the peak-RSS runs")
+        parser.add_argument(
+            "--memory-lengths",
+            nargs="+",
+            type=float,
+            default=[180.0, 600.0, 900.0],
+            help="beat lengths (s) whose whole job's peak RSS is measured",
+        )
+        parser.add_argument("--no-compare", action="store_true", help="skip FluidSynth")
+        parser.add_argument("--no-costs", action="store_true", help="skip the format costs")
+        parser.add_argument("--pin", action="store_true", help="run on one CPU only")
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,5 +44,9 @@ class Command(BaseCommand):
             options["lengths"],
             repeats=options["repeats"],
             memory=not options["no_memory"],
+            memory_lengths=options["memory_lengths"],
+            compare=not options["no_compare"],
+            costs=not options["no_costs"],
+            pin=options["pin"],
         )
         self.stdout.write(json.dumps(report, indent=2) if options["json"] else format_table(report))

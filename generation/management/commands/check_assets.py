@@ -12,7 +12,7 @@ from generation.asset_audit import audit_assets
 class Command(BaseCommand):
     help = (
         "Compare the Asset table with the media storage (S3 or the filesystem): list rows whose "
-        "object is missing and objects under beats/ that no row references. Exits 1 if any."
+        "object is missing and objects under beats/ and stems/ that no row references. Exits 1 if any."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -43,9 +43,13 @@ def test_a_worker_render_stores_every_asset_encrypted_in_the_bucket(s3_storage, 
         assert head["ServerSideEncryption"] == "AES256", asset.name
         assert head["ContentLength"] == asset.bytes
         assert head["ContentType"] == asset.content_type
-        assert asset.file.name.startswith(f"beats/{beat.id}/{job.version_id}/")
+        if asset.stem_id:  # a track's stem: shared by content key, outside the beat's folder
+            assert asset.file.name == asset.stem.file and asset.file.name.startswith("stems/")
+        else:
+            assert asset.file.name.startswith(f"beats/{beat.id}/{job.version_id}/")
     listed = s3.list_objects_v2(Bucket=s3_storage, Prefix=f"beats/{beat.id}/")["KeyCount"]
-    assert listed == len(assets)
+    assert listed == sum(1 for a in assets if not a.stem_id)
+    assert sum(1 for a in assets if a.stem_id) == len(job.version.beat_spec().enabled_tracks())
 
 
 def test_storage_down_retries_then_fails_cleanly_leaving_earlier_versions(
@@ -76,3 +80,26 @@ def test_storage_down_retries_then_fails_cleanly_leaving_earlier_versions(
     for asset in Asset.objects.filter(version=first_job.version):
         assert asset_read(asset) == earlier[asset.id]
     assert GenerationJob.objects.get(id=first_job.id).status == JobStatus.SUCCEEDED
+
+
+def test_the_stems_zip_of_a_render_on_s3_streams_wavs_decoded_by_ranged_reads(
+    s3_storage, user, monkeypatch
+):
+    import io
+    import zipfile
+
+    import soundfile
+
+    from generation.assets import bundle
+
+    monkeypatch.setattr(bundle, "RANGE_BYTES", 64 * 1024)  # many ranged GETs per stem
+    beat = factories.beat_create(owner=user)
+    job, outcome = render(beat, bars=8)
+    assert outcome.status == "succeeded"
+    data = b"".join(bundle.stems_zip_stream(bundle.stems_bundle_for(job.version)))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.testzip() is None
+    wavs = [n for n in archive.namelist() if n.endswith(".wav")]
+    assert len(wavs) == len(job.version.beat_spec().enabled_tracks()) + 1
+    frames = {soundfile.info(io.BytesIO(archive.read(n))).frames for n in wavs}
+    assert frames == {Asset.objects.filter(version=job.version, stem__isnull=False)[0].stem.samples}

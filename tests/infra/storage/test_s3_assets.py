@@ -12,14 +12,13 @@ from botocore.exceptions import EndpointConnectionError
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from generation.assets.bundle import stems_bundle_for, stems_zip_stream
 from generation.assets.store import (
     AssetFile,
     StorageUnavailable,
     asset_read,
     asset_store,
     beat_prefix,
-    stems_zip_build,
-    stems_zip_store,
     version_assets_store,
 )
 from generation.assets.urls import asset_download_url_or_none
@@ -241,7 +240,7 @@ def test_stems_zip_contains_every_stem_and_the_midi(s3_storage, version):
         AssetFile(kind=AssetKind.MIX_MP3, name="mix.mp3", data=b"ID3-not-in-zip"),
     ]
     version_assets_store(version=version, files=files)
-    archive = zipfile.ZipFile(io.BytesIO(stems_zip_build(version)))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(stems_zip_stream(stems_bundle_for(version)))))
     contents = {name.split("/")[-1]: archive.read(name) for name in archive.namelist()}
     assert contents == {
         "trap-140bpm-Fmin-v1-bass.wav": b"RIFF-bass",
@@ -251,16 +250,7 @@ def test_stems_zip_contains_every_stem_and_the_midi(s3_storage, version):
     assert archive.testzip() is None
 
 
-def test_stems_zip_is_stored_as_an_encrypted_asset(s3_storage, s3, version):
-    asset_store(version=version, kind=AssetKind.STEM, name="drums.wav", data=b"RIFF")
-    bundle = stems_zip_store(version=version)
-    head = s3.head_object(Bucket=s3_storage, Key=bundle.file.name)
-    assert head["ServerSideEncryption"] == "AES256"
-    assert head["ContentType"] == "application/zip"
-    assert 'filename="trap-140bpm-Fmin-v1-stems.zip"' in head["ContentDisposition"]
-
-
-def test_stems_zip_view_builds_once_for_the_owner_only(
+def test_stems_zip_view_streams_from_the_bucket_for_the_owner_only(
     s3_storage, client, user, other_user, version
 ):
     asset_store(version=version, kind=AssetKind.STEM, name="stems-drums.wav", data=b"RIFF")
@@ -270,14 +260,14 @@ def test_stems_zip_view_builds_once_for_the_owner_only(
     assert client.get(url).status_code == 404
     client.force_login(user)
     first = client.get(url)
-    assert first.status_code == 302
-    archive = zipfile.ZipFile(io.BytesIO(httpx.get(first["Location"]).content))
+    assert first.status_code == 200 and first["Content-Type"] == "application/zip"
+    assert 'filename="trap-140bpm-Fmin-v1-stems.zip"' in first["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(first.streaming_content)))
     assert sorted(name.split("/")[-1] for name in archive.namelist()) == [
         "trap-140bpm-Fmin-v1-drums.wav",
         "trap-140bpm-Fmin-v1.mid",
     ]
-    client.get(url)
-    assert Asset.objects.filter(version=version, kind=AssetKind.STEMS_ZIP).count() == 1
+    assert not Asset.objects.filter(version=version, kind=AssetKind.STEMS_ZIP).exists()
 
 
 def test_replacing_an_asset_keeps_an_object_another_version_still_uses(

@@ -1,0 +1,150 @@
+"""A job's files encoded in parallel: FLAC stems while tracks synthesise, then MP3 beside the rest."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .encode import CHUNK_FRAMES, mp3_chunks, wav_chunks
+from .render import Progress, RenderResult, render_master
+from .spec import BeatSpec
+from .stemcache import StemCache, reverb_flac, stem_flac
+
+__all__ = ["ENCODE_THREADS", "JobFiles", "Sink", "render_job_files"]
+
+# Two encoder threads: one keeps LAME busy (it holds the GIL), the other runs FLAC and
+# WAV packing (libsndfile and numpy release it) and the uploads (I/O).
+ENCODE_THREADS = 2
+
+Sink = Callable[[str, bytes, str], Any]
+"""``sink(name, data, key)`` keeps one encoded file (e.g. uploads it) and returns what it
+kept; ``key`` is the stem's content key for ``stems/<track>.flac``, else ``""``."""
+
+
+@dataclass
+class JobFiles:
+    """What :func:`render_job_files` made.
+
+    ``files`` maps each file name (``mix.wav``, ``mix.mp3``, ``beat.mid``, ``peaks.json``,
+    ``spec.json``, ``stems/reverb.flac``) to what the sink returned for it; ``stems`` maps
+    each synthesised track to ``(key, what the sink returned for stems/<track>.flac)``;
+    ``reused`` the tracks taken from the cache (track -> key). ``bytes`` counts what went
+    to the sink; ``cpu_s`` the process CPU time of the whole job.
+    """
+
+    result: RenderResult
+    files: dict[str, Any] = field(default_factory=dict)
+    stems: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    reused: dict[str, str] = field(default_factory=dict)
+    bytes: int = 0
+    sizes: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _keep(name: str, data: bytes, key: str) -> bytes:
+    return data
+
+
+def render_job_files(
+    spec: BeatSpec,
+    *,
+    stems: StemCache | None = None,
+    sink: Sink = _keep,
+    progress: Progress | None = None,
+    threads: int = ENCODE_THREADS,
+) -> JobFiles:
+    """Render ``spec`` and encode every file a version stores, overlapping the two.
+
+    Each synthesised stem is FLAC-encoded (and handed to ``sink``) on a pool thread while
+    the next track synthesises; stems found in ``stems`` are neither synthesised nor
+    encoded again. Once mastered, the MP3 is encoded in chunks on one thread while the
+    mix WAV, the reverb return's FLAC, MIDI and peaks are made on the others. ``sink``
+    runs on pool threads (it must be thread-safe; storage uploads are).
+    """
+    clock, cpu = time.perf_counter(), time.process_time()
+    pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="encode")
+    lock = threading.Lock()
+    pending: list[Future] = []
+    stem_results: dict[str, tuple[str, Any]] = {}
+    files: dict[str, Any] = {}
+    sizes: dict[str, int] = {}
+
+    def deliver(name: str, data: bytes, key: str = "") -> Any:
+        kept = sink(name, data, key)
+        with lock:
+            sizes[name] = len(data)
+        return kept
+
+    def encode_stem(track: str, key: str, audio: np.ndarray) -> None:
+        stem_results[track] = (key, deliver(f"stems/{track}.flac", stem_flac(audio), key))
+
+    remember = getattr(stems, "remember", None)  # a cache may keep what this render made
+
+    def on_stem(track: str, key: str, audio: np.ndarray, reused: bool) -> None:
+        if not reused:
+            if remember is not None:
+                remember(key, audio)
+            pending.append(pool.submit(encode_stem, track, key, audio))
+
+    def encode_file(name: str, make: Callable[[], bytes]) -> None:
+        files[name] = deliver(name, make())
+
+    try:
+        result = render_master(
+            spec, progress=progress, stems=stems, on_stem=on_stem, keep_stems=False
+        )
+        rendered = time.perf_counter()
+        master = result.master
+        frames = result.samples
+
+        def mp3() -> bytes:
+            pieces = (master[:, s : s + CHUNK_FRAMES] for s in range(0, frames, CHUNK_FRAMES))
+            return b"".join(mp3_chunks(pieces, result.sample_rate))
+
+        def wav() -> bytes:
+            source = lambda start, stop: master[:, start:stop]  # noqa: E731
+            return b"".join(wav_chunks(source, frames, 2, result.sample_rate))
+
+        # The MP3 is the longest piece and holds the GIL: queued first of the mix's files, it
+        # runs on one thread while the other takes the WAV, the reverb and any stem left.
+        pending.append(pool.submit(encode_file, "mix.mp3", mp3))
+        pending.append(pool.submit(encode_file, "mix.wav", wav))
+        if result.reverb_half is not None:
+            reverb = result.reverb_half
+            pending.append(
+                pool.submit(encode_file, "stems/reverb.flac", lambda: reverb_flac(reverb))
+            )
+        encode_file("beat.mid", result.midi)
+        encode_file(
+            "peaks.json", lambda: json.dumps(result.peaks(), separators=(",", ":")).encode()
+        )
+        encode_file("spec.json", lambda: result.spec_json().encode())
+        for future in list(pending):
+            future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    elapsed = time.perf_counter() - clock
+    result.timings["encoding"] = time.perf_counter() - rendered
+    return JobFiles(
+        result=result,
+        files=files,
+        stems=stem_results,
+        reused={name: result.stem_keys[name] for name in result.reused},
+        bytes=sum(sizes.values()),
+        sizes=dict(sizes),
+        timings={
+            **result.timings,
+            "job_wall": elapsed,
+            "job_cpu": time.process_time() - cpu,
+            "threads": float(threads),
+            "cpus": float(os.cpu_count() or 1),
+        },
+    )
