@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable
@@ -599,8 +600,11 @@ _EVERYTHING_OFF = re.compile(
     r"\b(?:everything|all|all\s+tracks|the\s+rest)\s+(?:else\s+)?(?:off|out|muted|gone)\b"
     r"|\b(?:should|can|must|has\s+to|needs\s+to|gotta)\s+go\b"
 )
+# Each word alternative opens with its letter and checks the word start after it ("b(?<!\wb)"
+# is "\bb"): ``re`` rejects most positions on that first letter without an assertion.
 _CLAUSE_SPLIT = re.compile(
-    r"[.;!?,]|\s-\s|\bbut\b(?<!everything\sbut)(?<!all\sbut)|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)"
+    r"[.;!?,]|\s-\s|b(?<!\wb)ut\b(?<!everything\sbut)(?<!all\sbut)|t(?<!\wt)hen\b"
+    r"|a(?<!\wa)(?:lso\b|nd\s+then\b)|w(?<!\ww)hile\b|p(?<!\wp)lus\s+(?=make|change|set|turn|add)"
 )
 _GAIN_STEP_DB = 3.0
 
@@ -976,7 +980,8 @@ def _hats(scan: _Scanner, found: Mentions) -> None:
 
     scan.take(_HAT_RATE, rate)
     scan.take(_TRIPLET, lambda m: setattr(found, "hats_triplet", True))
-    for start, end in _clauses(scan.text):
+    # Most clauses of a long turn name no hats; a turn that names none has no clause to read.
+    for start, end in _clauses(scan.text) if _HATS_WORD.search(scan.text) else ():
         clause = scan.text[start:end]
         if not _HATS_WORD.search(clause):
             continue
@@ -1357,7 +1362,16 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     carry_only = False
     last_tracks: tuple[str, ...] = ()
     used_verbs: list[tuple[int, int]] = []
+    # Where track words, "everything" and pronouns are, read once for the whole turn: most
+    # clauses of a long turn have none, and those are passed over without a regex call.
+    named = [m.start() for m in _TRACK.finditer(text)]
+    whole = [m.start() for m in _EVERYTHING.finditer(text)]
+    pronouns = [m.start() for m in _PRONOUN.finditer(text)] if named else []
     for start, end in _clauses(text):
+        if not _within(named, start, end) and not _within(whole, start, end):
+            carry_only = False
+            if not last_tracks or not _within(pronouns, start, end):
+                continue
         clause = text[start:end]
         mentions = list(_TRACK.finditer(clause))
         everything = _EVERYTHING.search(clause)
@@ -1486,6 +1500,17 @@ def _moods(scan: _Scanner, found: Mentions) -> None:
 
 
 # --- helpers --------------------------------------------------------------------------------------
+def _within(starts: list[int], start: int, end: int) -> bool:
+    """Does a match start in [start, end) (``starts`` sorted)? A clause's own search can also
+    find one a few characters either side (its edges are the string's edges), so the window
+    is widened by the longest clause separator."""
+    index = bisect.bisect_left(starts, start - _SEPARATOR_REACH)
+    return index < len(starts) and starts[index] < end + _SEPARATOR_REACH
+
+
+_SEPARATOR_REACH = 9  # "and then" plus a space
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in _CLAUSE_SPLIT.finditer(text):
