@@ -73,7 +73,7 @@ _TOO = re.compile(r"\btoo\b|\bnot\b|\bmore\b|\bless\b")
 
 # Clauses about something other than this beat: another track, the past, someone else.
 _OTHER_TOPIC = re.compile(
-    r"\b(?:were|was|used\s+to|last\s+(?:time|week|night|month|year)|yesterday|ago|my\s+(?:last|other|old|previous|first)"
+    r"\b(?:were|was|used\s+to|last\s+(?:time|week|night|month|year)|yesterday|(?<!versions\s)(?<!changes\s)(?<!steps\s)(?<!edits\s)ago|my\s+(?:last|other|old|previous|first)"
     r"|other\s+(?:beats?|tracks?|songs?)|previous\s+(?:beats?|tracks?|songs?)|friend'?s?|his|her|their|usually|normally"
     r"|i\s+(?:made|did|produced|had|always)|i'?d\s+have|would\s+have|back\s+(?:in|then)|since|years?|born|i'?m\s+\d{1,2}|age|album|ep\b|mixtape|usual|typical)\b"
 )
@@ -167,6 +167,7 @@ def merge_mentions(base: Mentions, later: Mentions) -> Mentions:
     if later.moods:
         base.moods = later.moods
     base.solo |= later.solo
+    base.muted |= later.muted
     base.spared |= later.spared
     base.section_edits += later.section_edits
     base.new_seed = base.new_seed or later.new_seed
@@ -248,7 +249,7 @@ def understand(normalized: str, original: str = "") -> Mentions:
 
 
 _ACTION_FIELDS = frozenset(
-    {"undo", "redo", "redo_last", "restore_version", "export", "export_verb", "question",
+    {"undo", "redo", "redo_last", "restore_version", "undo_steps", "export", "export_verb", "question",
      "question_topics", "help", "greeting", "thanks", "new_beat", "create_words", "type_beat",
      "modify_words", "words", "cased_keys"}
 )  # fmt: skip

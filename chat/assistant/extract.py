@@ -35,7 +35,9 @@ from .vocabulary import (
     WEAK_TRACK_WORDS,
 )
 
-__all__ = ["Mentions", "extract", "extract_actions"]
+__all__ = ["MUTE_ALL", "Mentions", "extract", "extract_actions"]
+
+MUTE_ALL = "*"
 
 
 @dataclass
@@ -79,6 +81,8 @@ class Mentions:
     key_relation: str | None = None
     transpose_options: tuple[int, int] | None = None
     solo: set[str] = field(default_factory=set)
+    # "mute the hats": the tracks named after "mute" (switched off, and muted in the mixer).
+    muted: set[str] = field(default_factory=set)
     section_edits: list[tuple[str, str]] = field(default_factory=list)
     spared: set[str] = field(default_factory=set)
     unsupported: list[str] = field(default_factory=list)
@@ -87,6 +91,7 @@ class Mentions:
     redo: bool = False
     redo_last: bool = False
     restore_version: int | None = None
+    undo_steps: int = 1
     export: str | None = None
     export_verb: bool = False
     question: bool = False
@@ -236,6 +241,26 @@ _REDO = re.compile(
     r"|(?:redo|reapply|re\s+apply|restore)\s+(?:the\s+|that\s+|my\s+)?(?:last\s+)?(?:change|edit|tweak)"
     r"|(?:change|edit|tweak)\s+back\s+(?:on|in)|forward\s+(?:one|a\s+step)|(?:un\s*undo|undo\s+the\s+undo))\b"
 )
+_STEP_NUMBER = (
+    r"\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|couple(?:\s+of)?"
+    r"|a\s+few|few"
+)
+_UNDO_STEPS = re.compile(
+    r"\b(?P<verb>undo|go\s+back|goback|head\s+back|step\s+back|back|revert|roll\s*back|rewind|redo"
+    r"|go\s+forward|step\s+forward|forward)(?:\s+(?:it|that|this|everything))?\s+"
+    r"(?:(?:the\s+)?(?:last|previous|past)\s+|like\s+|by\s+)?(?P<n>" + _STEP_NUMBER + r")"
+    r"(?:\s+(?:more\s+)?(?:versions?|steps?|changes?|edits?|times?|tweaks?|moves?|revisions?|drafts?)\b|\s*x\b)"
+    r"|\b(?:undo|redo|go\s+back|revert|rewind)(?:\s+(?:it|that))?\s+(?P<times>twice|thrice)\b"
+    r"|\b(?:undo|redo)\s*x\s*(?P<x>\d{1,2})\b"
+    r"|\b(?P<ago>"
+    + _STEP_NUMBER
+    + r")\s+(?:versions?|steps?|changes?|edits?)\s+(?:back|ago|earlier)\b"
+)
+_UNDO_STEP_WORDS = re.compile(r"undo|redo|back|revert|rewind|forward|\bago\b|earlier")
+_STEP_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "twice": 2, "thrice": 3, "few": 3, "a few": 3}  # fmt: skip
+_STEP_COUNTS.update({w: 2 for w in ("couple", "a couple", "couple of", "a couple of")})
+_MAX_UNDO_STEPS = 20
 _FORWARD_AGAIN = re.compile(r"\b(?:go\s+|step\s+)?forward\s+again\b|\bredo\s+again\b")
 _EXPORT_VERB = re.compile(
     r"\b(?:export|exports|download|dl|bounce|bounced|render\s+out|print\s+out|send|give|get|save|share|grab"
@@ -654,6 +679,8 @@ def extract(
     _variations(scan, found)
     if _gate(text, "solo"):
         _solo(scan, found)
+    if "mute" in text:
+        _mutes(scan, found)
     if _gate(text, "sections"):
         _sections(scan, found)
     if _gate(text, "theory"):
@@ -691,14 +718,24 @@ _SOLO = re.compile(
     + _TRACK_WORDS
     + r")\s+(?:alone|on\s+(?:its|their)\s+own|by\s+(?:itself|themselves)|solo)\b"
 )
+_MUTE = re.compile(
+    r"\bmute(?:d)?\s+(?:the\s+|my\s+|that\s+|those\s+|all\s+the\s+)?(?:"
+    + _TRACK_WORDS
+    + r")(?![\w#&$])(?:\s*(?:,|and|&|\+|plus)\s*(?:the\s+)?(?:"
+    + _TRACK_WORDS
+    + r")(?![\w#&$]))*"
+    r"|(?<![\w#&$])(?:" + _TRACK_WORDS + r")\s+(?:on\s+)?mute(?:d)?\b"
+)
+_MUTE_ALL = re.compile(r"\bmute\s+(?:everything|all|every\s+track|the\s+rest)\b")
 _VARIATION_COUNT = re.compile(
     r"\b(\d{1,2}|a\s+few|a\s+couple(?:\s+(?:of|more))?|couple(?:\s+of)?|some|several|few|multiple|two|three|four)\s+"
     r"(?:more\s+|other\s+|different\s+|new\s+|alternate\s+|alternative\s+|quick\s+)*"
     r"(?:variations?|versions|takes|alternatives|alts|options|variants|ideas|flips)\b"
 )
 _HISTORY_BEFORE = re.compile(
-    r"\b(?:back|undo|revert|previous|earlier|restore|rewind)\s+(?:by\s+)?$"
+    r"\b(?:back|undo|revert|previous|earlier|restore|rewind)\s+(?:by\s+|like\s+|about\s+|(?:the\s+)?last\s+)?$"
 )
+_HISTORY_AFTER = re.compile(r"\s*(?:ago|back|earlier)\b")
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "couple": 2, "few": 3, "some": 3, "several": 3,
                 "multiple": 3}  # fmt: skip
 _MAX_VARIATIONS = 4
@@ -783,8 +820,10 @@ _SECTION_EDITS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def _variation_count(scan: _Scanner, found: Mentions) -> None:
     def count(match: re.Match[str]) -> bool:
-        if _HISTORY_BEFORE.search(_before(scan.text, match.start())):
-            return False  # "go back two versions" walks the history, it asks for none
+        if _HISTORY_BEFORE.search(_before(scan.text, match.start())) or _HISTORY_AFTER.match(
+            scan.text, match.end()
+        ):
+            return False  # "go back two versions", "2 versions ago" walk the history
         word = match.group(1)
         if word.isdigit():
             number = int(word)
@@ -795,6 +834,15 @@ def _variation_count(scan: _Scanner, found: Mentions) -> None:
         return True
 
     scan.take(_VARIATION_COUNT, count)
+
+
+def _mutes(scan: _Scanner, found: Mentions) -> None:
+    # Read, not taken: the track pass still switches the tracks off.
+    for match in itertools.islice(_MUTE.finditer(scan.text), _MAX_MATCHES):
+        for track in _TRACK.finditer(match.group(0)):
+            found.muted.update(TRACK_ALIASES.get(track.group(0), ()))
+    if _MUTE_ALL.search(scan.text):
+        found.muted.add(MUTE_ALL)  # "mute everything except the drums": whatever goes off
 
 
 def _solo(scan: _Scanner, found: Mentions) -> None:
@@ -881,6 +929,17 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
     redo_at = max((m.start() for m in _REDO.finditer(text)), default=-1)
     found.undo = undo_at >= 0 or bool(_NAH.match(text))
     found.redo = redo_at >= 0
+    steps = _UNDO_STEPS.search(text) if _UNDO_STEP_WORDS.search(text) else None
+    if steps is not None:
+        # "go back two versions", "undo twice", "undo the last 3 changes", "3 steps back".
+        count = next(g for g in steps.groups()[1:] if g)
+        found.undo_steps = max(1, min(_MAX_UNDO_STEPS, _STEP_COUNTS.get(count) or int(count)))
+        if "redo" in steps.group(0) or "forward" in steps.group(0):
+            found.redo = True
+            redo_at = max(redo_at, steps.start())
+        else:
+            found.undo = True
+            undo_at = max(undo_at, steps.start())
     scan.take(_FORWARD_AGAIN, lambda m: None)
     # "never mind, redo" is a redo: when both appear, the later word decides.
     found.redo_last = redo_at > undo_at

@@ -26,7 +26,7 @@ from generation.engine.spec import (
 
 from . import replies
 from .compose import understand
-from .extract import Mentions
+from .extract import MUTE_ALL, Mentions
 from .history import turns
 from .intent import Intent
 from .prefilter import accelerate_globals
@@ -121,9 +121,10 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
             reply=replies.undo(found.restore_version),
         )
     if (found.undo or found.redo) and not wants_change:
+        steps = found.undo_steps
         if found.redo and (not found.undo or found.redo_last or _UNDO_UNDO.search(normalized)):
-            return Intent(action="redo", reply=replies.redo())
-        return Intent(action="undo", reply=replies.undo())
+            return Intent(action="redo", steps=steps, reply=replies.redo(steps=steps))
+        return Intent(action="undo", steps=steps, reply=replies.undo(steps=steps))
     export_asked = found.export_verb or len(found.words) <= 4 or not found.create_words
     # "add a pad and export stems": the edit first (stems of the old beat would be wrong).
     if found.export and found.tracks_on and _ADD_VERB.search(normalized):
@@ -133,8 +134,7 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
             action="export", export=found.export, reply=replies.export(found.export, current)
         )
     if found.solo and not wants_change:
-        tracks = [name for name in TRACK_NAMES if name in found.solo]
-        return Intent(action="help", solo=tracks, reply=replies.solo(tracks, current))
+        return _solo(found, current)
     if found.help and not wants_change:
         return Intent(action="help", reply=replies.help_text(current))
     # A question that names things ("are the hats on", "how much swing is there") is still
@@ -187,16 +187,27 @@ def intent_from_mentions(
 ) -> Intent:
     """The create/modify intent for already-understood mentions (the LLM provider's clauses)."""
     if found.solo and not found.changes_spec() and current is not None:
-        tracks = [name for name in TRACK_NAMES if name in found.solo]
-        return Intent(
-            action="help", solo=tracks, reply=replies.solo(tracks, current), source=source
-        )
+        intent = _solo(found, current)
+        intent.source = source
+        return intent
     if create or current is None:
         intent = _create(found, seed_text, current)
     else:
         intent = _modify(found, current)
     intent.source = source
     return intent
+
+
+def _solo(found: Mentions, current: BeatSpec | None) -> Intent:
+    """ "solo the 808": the studio's mixer solos it; no version, nothing deleted."""
+    tracks = [name for name in TRACK_NAMES if name in found.solo]
+    playing = [n for n in tracks if current is not None and current.tracks[n].enabled]
+    return Intent(
+        action="help",
+        solo=tracks,
+        mixer={"solo": playing} if playing else None,
+        reply=replies.solo(tracks, current),
+    )
 
 
 def _repeated_turn(text: object, history: Sequence[Any] | None) -> str | None:
@@ -236,7 +247,7 @@ def _create(
         for _ in range(count - 1):
             specs.append(replace(specs[-1], seed=next_seed(specs[-1].seed)))
         intent.variations = specs[1:]
-        intent.reply += f" Plus {count - 1} more take{'s' if count > 2 else ''} with new seeds, each its own version."
+        intent.reply += replies.more_takes(count - 1)
     return intent
 
 
@@ -253,9 +264,28 @@ def _modify(found: Mentions, current: BeatSpec) -> Intent:
         named = [n for n in TRACK_NAMES if n in found.tracks_on - found.spared]
         spared = [n for n in TRACK_NAMES if n in found.spared]
         return Intent(action="help", reply=replies.which_way(named, spared, current))
+    intent.mixer = _mixer(found, current, spec)
     if found.variation_count > 1:
         return _with_variations(intent, current, spec, found.variation_count)
     return intent
+
+
+def _mixer(found: Mentions, current: BeatSpec, spec: BeatSpec) -> dict[str, list[str]] | None:
+    """What the studio's mixer should show: soloed tracks, and tracks "mute" switched off."""
+    mixer = {}
+    solo = [name for name in TRACK_NAMES if name in found.solo and spec.tracks[name].enabled]
+    if solo:
+        mixer["solo"] = solo
+    everything = MUTE_ALL in found.muted
+    muted = [
+        name
+        for name in TRACK_NAMES
+        if not spec.tracks[name].enabled
+        and (name in found.muted or (everything and current.tracks[name].enabled))
+    ]
+    if muted:
+        mixer["mute"] = muted
+    return mixer or None
 
 
 def _with_variations(intent: Intent, current: BeatSpec, first: BeatSpec, count: int) -> Intent:

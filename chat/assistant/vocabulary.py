@@ -318,7 +318,8 @@ TRACK_ON_WORDS: tuple[str, ...] = (
 )
 # Words after a track name that switch it on or off ("melody back", "hats off").
 TRACK_ON_AFTER: tuple[str, ...] = ("back", "in", "on", "back in", "back on")
-TRACK_OFF_AFTER: tuple[str, ...] = ("off", "out", "gone", "away", "muted", "removed", "outta")
+TRACK_OFF_AFTER: tuple[str, ...] = ("off", "out", "gone", "away", "muted", "removed", "outta",
+                                    "on mute", "mute")
 TRACK_ONLY_WORDS: tuple[str, ...] = (
     "just", "only", "nothing but", "strip it down to", "strip it back to", "strip down to",
     "only keep", "keep only", "just the", "only the", "leave only",
