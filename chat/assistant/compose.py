@@ -23,7 +23,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "tempo": ("bpm", "bpm_scale", "bpm_delta"),
     "key": ("tonic", "mode", "transpose", "key_relation", "transpose_options"),
     "length": ("duration_s", "bars", "length_scale", "length_delta_s", "length_delta_bars"),
-    "genre": ("genre", "artist", "occasion_genre"),
+    "genre": ("genre", "artist", "occasion_genre", "style_reference"),
     "hats": ("hats_rate", "hats_step", "hats_triplet"),
     "swing": ("swing", "swing_delta"),
     "energy": ("energy_delta",),
@@ -48,7 +48,9 @@ _CONTROL_AFTER = re.compile(
 _PRAISE = (
     r"(?:(?:yo+|ok(?:ay)?|ay+e*|dam+n+|wow+|bro+|man|yes+|yess+|omg|lol|haha+|sheesh|oh|"
     r"okay\s+okay|ok\s+ok|honestly|ngl|fr|tbh)\s+)*"
-    r"(?:(?:this|that|it|this\s+beat|the\s+beat|this\s+one|that\s+one|this\s+joint|bro\s+this)\s*(?:'?s|is|be|goes|sounds|slaps|bangs|hits|knocks|rips|was)?\s*"
+    r"(?:(?:this|that|it|this\s+beat|the\s+beat|this\s+one|that\s+one|this\s+joint|bro\s+this)\s*"
+    r"(?:(?:still|really|lowkey|highkey|honestly|definitely|def|actually|just|kinda|already|lowkey)\s+)*"
+    r"(?:'?s|is|be|goes|sounds|slaps|bangs|hits|knocks|rips|was)?\s*"
     r"(?:so\s+|really\s+|hella\s+|mad\s+|actually\s+|lowkey\s+|highkey\s+|kinda\s+|pretty\s+|straight\s+|super\s+|crazy\s+)*"
     r"(?:hard|fire|sick|crazy|dope|insane|heat|amazing|great|nice|clean|hot|tough|wild|cold|good|"
     r"lit|mint|sweet|awesome|perfect|beautiful|gorgeous|smooth|vibey|a\s+vibe|a\s+banger|a\s+movie|"
@@ -69,6 +71,8 @@ _PRAISE_LEAD = re.compile(
     r"|pls|please|just|lets|let'?s|i\s+need|i\s+want|but|stems|midi|wav|mp3|undo|redo)\b)"
 )
 
+# "10 years producing and this still slaps": praise closing a clause after "and"/"but".
+_PRAISE_TAIL = re.compile(r"(?:^|\s)(?:and|but|&|n)\s+" + _PRAISE + r"\s*[!.]*\s*$")
 _TOO = re.compile(r"\btoo\b|\bnot\b|\bmore\b|\bless\b")
 
 # Clauses about something other than this beat: another track, the past, someone else.
@@ -76,6 +80,10 @@ _OTHER_TOPIC = re.compile(
     r"\b(?:were|was|used\s+to|last\s+(?:time|week|night|month|year)|yesterday|(?<!versions\s)(?<!changes\s)(?<!steps\s)(?<!edits\s)ago|my\s+(?:last|other|old|previous|first)"
     r"|other\s+(?:beats?|tracks?|songs?)|previous\s+(?:beats?|tracks?|songs?)|friend'?s?|his|her|their|usually|normally"
     r"|i\s+(?:made|did|produced|had|always)|i'?d\s+have|would\s+have|back\s+(?:in|then)|since|years?|born|i'?m\s+\d{1,2}|age|album|ep\b|mixtape|usual|typical)\b"
+)
+_OTHER_BEAT = re.compile(
+    r"\b(?:my|his|her|their|our|your|a\s+friend'?s|my\s+friend'?s)\s+(?:last|other|old|older|previous|first|earlier|usual)\s+"
+    r"(?:\w+\s+)?(?:beats?|tracks?|songs?|ones?|joints?|tunes?)\b(?=.*\b(?:was|were|is|had|used\s+to)\b)"
 )
 _THIS_BEAT = re.compile(
     r"\b(?:make|set|change|put|take|bump|drop|push|slow|speed|turn|bring|can\s+you|want|need|keep|this\s+(?:one|beat|track)|mine|do\s+(?:this|it))\b"
@@ -126,9 +134,17 @@ def _screen_clause(clause: str) -> str:
         return clause
     if _COMPLIMENT.match(clause) and not _TOO.search(clause):
         return " " * len(clause)
+    tail = _PRAISE_TAIL.search(clause)
+    # "and this" alone is no praise; "and this slaps" is.
+    if tail and len(tail.group(0).split()) >= 3 and not _TOO.search(clause[tail.start() :]):
+        clause = clause[: tail.start()] + " " * (tail.end() - tail.start())
     lead = _PRAISE_LEAD.match(clause)
     if lead and lead.end() > 0 and not _TOO.search(clause[: lead.end()]):
         clause = " " * lead.end() + clause[lead.end() :]
+    if _OTHER_BEAT.search(clause) and not _THIS_BEAT.search(clause):
+        # "my old beat was 170 and that was too fast": all of it is about another beat, its
+        # "too fast" as much as its 170.
+        return " " * len(clause)
     if _OTHER_TOPIC.search(clause) and not _THIS_BEAT.search(clause):
         return _blank_numbers(clause)
     if _OTHER_TOPIC.search(clause) and re.search(

@@ -81,6 +81,8 @@ class Mentions:
     key_relation: str | None = None
     transpose_options: tuple[int, int] | None = None
     solo: set[str] = field(default_factory=set)
+    # "top 40 energy", "a drill vibe": a genre named as a flavour, a reference like an artist.
+    style_reference: bool = False
     # "mute the hats": the tracks named after "mute" (switched off, and muted in the mixer).
     muted: set[str] = field(default_factory=set)
     section_edits: list[tuple[str, str]] = field(default_factory=list)
@@ -380,15 +382,26 @@ _BPM_EXPLICIT = re.compile(
 _BPM_CONTEXT = re.compile(
     r"(?:\b(?:at|@|around|about|roughly|approx|approximately|like|~|to|tempo|bpm|speed|make\s+it|set\s+it\s+to|go|push\s+it\s+to|bump\s+it\s+to|take\s+it\s+to|bring\s+it\s+to)\s*)$"
 )
-_BPM_TARGET = re.compile(r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?)\s*$")
+# "from 140 to 150", "140 -> 150", "142 is too slow, do 146": the number after these is the one.
+_BPM_TARGET = re.compile(
+    r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?|\bdo|\btry|\bgo\s+(?:for|with))\s*$"
+)
+# "tempo 150 -> 144": the number an arrow leads to replaces the one before it.
+_ARROW_AFTER = re.compile(r"\s*(?:-\s*>|=\s*>|to)\s*\d")
 _COUNTED_NOUN = re.compile(
     r"\s+(?!(?:bpm|bars|beats|measures|seconds|secs|minutes|mins|semitones|steps|tones|hats"
     r"|claps|snares|kicks|drums|percs|bells|plucks|pads|keys|chords|strings|vibes|please|pls|thanks"
     r"|is|was|as)\b)[a-z]{3,}s\b"
 )
 _SLOWEST_TARGET = 40
+# "faster like 128", "slower maybe 70": a number a tempo could be, after a comparative and a
+# hedge but no "by", is where to go; "faster by 10", "up like 6" stay steps.
+_TARGET_NOT_STEP = re.compile(
+    r"(?:faster|slower)\s+(?:like|about|around|roughly|maybe|say)\s+(?:[4-9]\d|1\d\d|2[0-2]\d)\s*(?:bpm)?\s*$"
+)
 _STEP_DOWN_BEFORE = re.compile(
-    r"\b(?:down|slower|lower|drop|reduce|decrease|minus|less|back\s+off)\b"
+    r"\b(?:down|slower|lower|drop|reduce|decrease|minus|less|back\s+off"
+    r"|(?:take|pull|dial|knock|ease)\s+(?:it\s+|the\s+tempo\s+)?back)\b"
 )
 _STEP_UP_BEFORE = re.compile(
     r"\b(?:up|faster|raise|increase|plus|bump|push|quicker|more|add|another|extra)\b"
@@ -1171,6 +1184,8 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
                 match.group(5) in ("more", "less") and re.match(r"\s*[a-z0-9]", after)
             ):
                 return False
+        if (match.group(1) or match.group(2)) and _TARGET_NOT_STEP.match(match.group(0)):
+            return False  # "faster, like 128": a tempo, read by the passes after this one
         if match.group(1):
             amount, sign, unit = float(match.group(1)), 1, match.group(0)
         elif match.group(2):
@@ -1188,7 +1203,9 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
 
     scan.take(_BPM_DELTA, delta)
 
-    def explicit(match: re.Match[str]) -> None:
+    def explicit(match: re.Match[str]) -> bool:
+        if _ARROW_AFTER.match(scan.text, match.end()):
+            return False  # "tempo 150 -> 144": the bare-number pass takes the target
         value = float(match.group(1) or match.group(2))
         if value < _SLOWEST_TARGET:
             # "push it up, say 6 bpm": no beat is 6 BPM, so a number this small with a
@@ -1196,11 +1213,12 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
             before = _before(scan.text, match.start())
             if _STEP_DOWN_BEFORE.search(before):
                 found.bpm_delta = -value
-                return
+                return True
             if _STEP_UP_BEFORE.search(before):
                 found.bpm_delta = value
-                return
+                return True
         found.bpm = value
+        return True
 
     scan.take(_BPM_EXPLICIT, explicit)
     if found.bpm is None and found.bpm_delta is None:
@@ -1317,6 +1335,12 @@ def _keys(scan: _Scanner, found: Mentions) -> None:
     scan.take(_TRANSPOSE, transpose)
 
 
+_STYLE_AFTER = re.compile(
+    r"\s+(?:type\s+)?(?:energy|vibes?|feel|flavou?r|influence|touch|elements?|sauce|swagger|edge)\b"
+)
+_STYLE_BEFORE = re.compile(r"\b(?:a\s+(?:bit|touch|hint|dash)\s+of|some|little)\s+$")
+
+
 def _genres(scan: _Scanner, found: Mentions) -> None:
     specific: list[tuple[str, str]] = []
     generic: list[tuple[str, str]] = []
@@ -1330,6 +1354,8 @@ def _genres(scan: _Scanner, found: Mentions) -> None:
             # "trap hats", "house piano": a style for one track, a genre only for a new beat.
             found.occasion_genre = found.occasion_genre or GENRE_ALIASES[word]
             return True
+        if _STYLE_AFTER.match(scan.text, match.end()) or _STYLE_BEFORE.search(before):
+            found.style_reference = True
         if word in GENERIC_GENRE_ALIASES:
             if _GENERIC_AS_ADJECTIVE.search(before):
                 return False  # "more minimal", "a bit retro": a feel, left for the later passes
@@ -1393,14 +1419,22 @@ _SPARED = re.compile(
     + r"))*)(?![\w#&$])(?!\s+(?:either|too|as\s+well|also|off|out|on|in|back|louder|quieter|up|down))"
     r"(?:\s+(?:alone|as\s+is|as\s+it\s+is|where\s+it\s+is|untouched))?"
     r"|^\s*not\s+(?:the\s+)?(?P<first>(?:" + _TRACK_WORDS + r"))(?![\w#&$])\s*,"
+    # "the hats not the kick, take them out": right after another track, no comma needed.
+    r"|(?<=\s)not\s+(?:the\s+|my\s+)?(?P<after>(?:"
+    + _TRACK_WORDS
+    + r"))(?![\w#&$])(?=\s*(?:[,.;!?-]|$))"
 )
+_TRACK_AT_END = re.compile(r"(?<![\w#&$])(?:" + _TRACK_WORDS + r")\s*$")
 
 
 def _tracks(scan: _Scanner, found: Mentions) -> None:
-    def spare(match: re.Match[str]) -> None:
-        words = match.group("tracks") or match.group("first") or ""
+    def spare(match: re.Match[str]) -> bool:
+        if match.group("after") and not _TRACK_AT_END.search(_before(scan.text, match.start())):
+            return False
+        words = match.group("tracks") or match.group("first") or match.group("after") or ""
         for track in _TRACK.finditer(words):
             found.spared.update(TRACK_ALIASES.get(track.group(0), ()))
+        return True
 
     scan.take(_SPARED, spare)
     _track_verbs(scan, found)

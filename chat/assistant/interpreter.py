@@ -414,12 +414,12 @@ def apply_mentions(
     switching = bool(found.genre and found.genre != base.genre and not creating)
     # "make it feel more like <artist>" inside a beat: the artist's genre, kit and feel, but
     # this beat's tempo, key and length unless the turn names them.
-    reference = bool(found.artist) and not creating
+    reference = bool(found.artist or found.style_reference) and not creating
     if switching:
         data = _switch_genre(data, found.genre, seconds_before)
         if reference:
             data["bpm"] = base.bpm
-    if reference:
+    if reference and found.artist:
         notes.append(replies.reference_note(found.artist))
     data["bpm"] = _new_bpm(data["bpm"], found, notes)
     if switching:
