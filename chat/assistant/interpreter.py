@@ -78,6 +78,11 @@ _REPEAT = re.compile(
 _ADD_VERB = re.compile(r"\b(?:add|bring\s+(?:in|back)|throw\s+in|put\s+in|layer)\b")
 # "major or minor?", "16ths or 8ths?": a choice asked about the beat.
 _EITHER_QUESTION = re.compile(r"^[\w#]+(?:\s+[\w#]+)?\s+or\s+[\w#]+(?:\s+[\w#]+)?\s*\?+$")
+# "leave it", "keep it as is", "this one can stay", "keep the tempo": a no-op, not a puzzle.
+_KEEP_AS_IS = re.compile(
+    r"\b(?:keep|leave)\s+(?:it|this|that|everything|all\s+of\s+it|the\s+(?:tempo|bpm|key|length|beat|rest))\b"
+    r"|\b(?:can|should|will|gonna)\s+stay\b|\bas\s+(?:it\s+)?is\b|\bdon'?t\s+(?:change|touch)\s+(?:it|anything|a\s+thing)\b"
+)
 _UNDO_UNDO = re.compile(r"\bundo\s+(?:the|that|my)?\s*undo\b")
 
 
@@ -176,6 +181,8 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
             )
         if looks_foreign(words_of(normalized)):
             return _fallback(FOREIGN, current)
+        if current is not None and _KEEP_AS_IS.search(normalized):
+            return modified(current, current)  # "keep it as is": nothing to change, said so
         return _fallback("not_understood", current)
     if current is None or found.new_beat or _is_create_request(found, normalized):
         return _create(found, normalized, current)
