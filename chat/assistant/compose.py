@@ -72,7 +72,8 @@ _PRAISE_LEAD = re.compile(
 )
 
 # "10 years producing and this still slaps": praise closing a clause after "and"/"but".
-_PRAISE_TAIL = re.compile(r"(?:^|\s)(?:and|but|&|n)\s+" + _PRAISE + r"\s*[!.]*\s*$")
+_PRAISE_TAIL = re.compile(r"(?:^|\s)(?:and|but|&)\s+" + _PRAISE + r"\s*[!.]*\s*$")
+_TAIL_JOINS = ("and ", "but ", "& ")
 _TOO = re.compile(r"\btoo\b|\bnot\b|\bmore\b|\bless\b")
 
 # Clauses about something other than this beat: another track, the past, someone else.
@@ -85,6 +86,7 @@ _OTHER_BEAT = re.compile(
     r"\b(?:my|his|her|their|our|your|a\s+friend'?s|my\s+friend'?s)\s+(?:last|other|old|older|previous|first|earlier|usual)\s+"
     r"(?:\w+\s+)?(?:beats?|tracks?|songs?|ones?|joints?|tunes?)\b(?=.*\b(?:was|were|is|had|used\s+to)\b)"
 )
+_OTHER_BEAT_OWNERS = ("my ", "his ", "her ", "their ", "our ", "your ", "friend")
 _THIS_BEAT = re.compile(
     r"\b(?:make|set|change|put|take|bump|drop|push|slow|speed|turn|bring|can\s+you|want|need|keep|this\s+(?:one|beat|track)|mine|do\s+(?:this|it))\b"
 )
@@ -134,14 +136,18 @@ def _screen_clause(clause: str) -> str:
         return clause
     if _COMPLIMENT.match(clause) and not _TOO.search(clause):
         return " " * len(clause)
-    tail = _PRAISE_TAIL.search(clause)
+    tail = _PRAISE_TAIL.search(clause) if any(j in clause for j in _TAIL_JOINS) else None
     # "and this" alone is no praise; "and this slaps" is.
     if tail and len(tail.group(0).split()) >= 3 and not _TOO.search(clause[tail.start() :]):
         clause = clause[: tail.start()] + " " * (tail.end() - tail.start())
     lead = _PRAISE_LEAD.match(clause)
     if lead and lead.end() > 0 and not _TOO.search(clause[: lead.end()]):
         clause = " " * lead.end() + clause[lead.end() :]
-    if _OTHER_BEAT.search(clause) and not _THIS_BEAT.search(clause):
+    if (
+        any(word in clause for word in _OTHER_BEAT_OWNERS)
+        and _OTHER_BEAT.search(clause)
+        and not _THIS_BEAT.search(clause)
+    ):
         # "my old beat was 170 and that was too fast": all of it is about another beat, its
         # "too fast" as much as its 170.
         return " " * len(clause)
