@@ -63,6 +63,7 @@ _PRAISE = (
     r"(?:\s+(?:bro|fam|man|dude|g|fr|tho|though|honestly|ngl|af|lol|haha+|already|bruh))*"
 )
 _COMPLIMENT = re.compile(r"^\s*" + _PRAISE + r"\s*[!.]*\s*$")
+_PRAISE_START = re.compile(r"^\s*" + _PRAISE)
 # "this slaps bro send stems": praise in front of a command, in one breath.
 _PRAISE_LEAD = re.compile(
     r"^\s*"
@@ -134,13 +135,15 @@ def _set_aside(text: str) -> str:
 def _screen_clause(clause: str) -> str:
     if not clause.strip():
         return clause
-    if _COMPLIMENT.match(clause) and not _TOO.search(clause):
+    # Both praise checks need praise at the start; most clauses of a long turn have none.
+    opens_with_praise = _PRAISE_START.match(clause) is not None
+    if opens_with_praise and _COMPLIMENT.match(clause) and not _TOO.search(clause):
         return " " * len(clause)
     tail = _PRAISE_TAIL.search(clause) if any(j in clause for j in _TAIL_JOINS) else None
     # "and this" alone is no praise; "and this slaps" is.
     if tail and len(tail.group(0).split()) >= 3 and not _TOO.search(clause[tail.start() :]):
         clause = clause[: tail.start()] + " " * (tail.end() - tail.start())
-    lead = _PRAISE_LEAD.match(clause)
+    lead = _PRAISE_LEAD.match(clause) if opens_with_praise else None
     if lead and lead.end() > 0 and not _TOO.search(clause[: lead.end()]):
         clause = " " * lead.end() + clause[lead.end() :]
     if (
@@ -151,13 +154,16 @@ def _screen_clause(clause: str) -> str:
         # "my old beat was 170 and that was too fast": all of it is about another beat, its
         # "too fast" as much as its 170.
         return " " * len(clause)
-    if _OTHER_TOPIC.search(clause) and not _THIS_BEAT.search(clause):
-        return _blank_numbers(clause)
-    if _OTHER_TOPIC.search(clause) and re.search(
-        r"\b(?:were|was|used\s+to\s+be|is)\s+(?:at\s+|around\s+|like\s+|in\s+)?\d", clause
+    if _OTHER_TOPIC.search(clause) and (
+        not _THIS_BEAT.search(clause) or _WAS_AT_NUMBER.search(clause)
     ):
         return _blank_numbers(clause)
     return clause
+
+
+_WAS_AT_NUMBER = re.compile(
+    r"\b(?:were|was|used\s+to\s+be|is)\s+(?:at\s+|around\s+|like\s+|in\s+)?\d"
+)
 
 
 def _family_set(found: Mentions, names: tuple[str, ...]) -> bool:

@@ -1557,8 +1557,7 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     # Track names and the loudness words spent on them are read; later passes skip them.
     for span in used_verbs:
         _blank(scan, *span)
-    for match in _TRACK.finditer(scan.text):
-        _blank(scan, *match.span())
+    _blank_spans(scan, [match.span() for match in _TRACK.finditer(scan.text)])
 
 
 def _set_tracks(found: Mentions, tracks: tuple[str, ...], kind: str | None) -> None:
@@ -1688,6 +1687,18 @@ def _after(text: str, end: int) -> str:
 
 def _blank(scan: _Scanner, start: int, end: int) -> None:
     scan.text = scan.text[:start] + " " * (end - start) + scan.text[end:]
+
+
+def _blank_spans(scan: _Scanner, spans: list[tuple[int, int]]) -> None:
+    """Blank non-overlapping ``spans`` (in order) with one copy of the text, not one each."""
+    if not spans:
+        return
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [scan.text[last:start], " " * (end - start)]
+        last = end
+    pieces.append(scan.text[last:])
+    scan.text = "".join(pieces)
 
 
 def _amount(
