@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -378,7 +379,14 @@ def _is_create_request(found: Mentions, normalized: str) -> bool:
 # --- spec building -------------------------------------------------------------------------
 def fresh_spec(genre: str, *, seed: int = 1) -> BeatSpec:
     """The genre's default spec, validated (so flats in presets come out canonical)."""
-    return BeatSpec.from_dict(spec_data(default_spec(genre, seed=seed)))
+    return replace(_validated_default(genre), seed=seed)
+
+
+@functools.lru_cache(maxsize=len(GENRE_DEFAULTS) + 1)
+def _validated_default(genre: str) -> BeatSpec:
+    # Twelve genres: validate each preset once, not on every new beat or genre switch (the
+    # seed is the only field that differs, and BeatSpec is immutable).
+    return BeatSpec.from_dict(spec_data(default_spec(genre)))
 
 
 def spec_data(spec: BeatSpec) -> dict[str, Any]:
