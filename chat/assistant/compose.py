@@ -61,6 +61,7 @@ _PRAISE = (
     r"|(?:fire|heat|sheesh|bet|word|gas|banger|slaps|hard|crazy|sick|dope|nice|perfect|love\s+it)"
     r"|(?:thank\s+you|thanks|thx|ty|cheers|appreciate\s+it))"
     r"(?:\s+(?:bro|fam|man|dude|g|fr|tho|though|honestly|ngl|af|lol|haha+|already|bruh))*"
+    r"(?:\s*[^\x00-\x7f]+)*"  # emoji after it: "this slaps 🔥 can i get stems"
 )
 _COMPLIMENT = re.compile(r"^\s*" + _PRAISE + r"\s*[!.]*\s*$")
 _PRAISE_START = re.compile(r"^\s*" + _PRAISE)

@@ -641,7 +641,8 @@ _EVERYTHING_OFF = re.compile(
 # Each word alternative opens with its letter and checks the word start after it ("b(?<!\wb)"
 # is "\bb"): ``re`` rejects most positions on that first letter without an assertion.
 _CLAUSE_SPLIT = re.compile(
-    r"[.;!?,]|\s-\s|b(?<!\wb)ut\b(?<!everything\sbut)(?<!all\sbut)|t(?<!\wt)hen\b"
+    r"[.;!?,]|\s-\s|b(?<!\wb)ut\b(?<!everything\sbut)(?<!all\sbut)(?<!everything\soff\sbut)(?<!all\soff\sbut)"
+    r"(?<!everything\sout\sbut)(?<!everything\selse\sbut)|t(?<!\wt)hen\b"
     r"|a(?<!\wa)(?:lso\b|nd\s+then\b)|w(?<!\ww)hile\b|p(?<!\wp)lus\s+(?=make|change|set|turn|add)"
 )
 _GAIN_STEP_DB = 3.0
