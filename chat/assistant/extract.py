@@ -290,6 +290,7 @@ _CREATE = re.compile(
 )
 _TYPE_BEAT = re.compile(
     r"\btype\s*(?:beat|beats|instrumental|track)?\b|\bish\b|\besque\b|\bstyle\b|\binspired\b|\blike\b|\bvibes?\b|\bsimilar\s+to\b|\bin\s+the\s+style\s+of\b|\bsounding\b|\bprod\b|\bproduced\s+by\b"
+    r"|\b(?:flavou?r|feel|energy|influence|sauce|touch)\b"
 )
 _MODIFY = re.compile(
     r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|now|same\s+(?:beat|but|thing)|keep\s+(?:it|everything)|can\s+it|more|less|again|tweak|adjust|set\s+(?:it|the))\b"
@@ -384,7 +385,7 @@ _BPM_CONTEXT = re.compile(
 )
 # "from 140 to 150", "140 -> 150", "142 is too slow, do 146": the number after these is the one.
 _BPM_TARGET = re.compile(
-    r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?|\bdo|\btry|\bgo\s+(?:for|with))\s*$"
+    r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?|\bdo|\btry|\bgo\s+(?:for|with)|\bthen)\s*$"
 )
 # "tempo 150 -> 144": the number an arrow leads to replaces the one before it.
 _ARROW_AFTER = re.compile(r"\s*(?:-\s*>|=\s*>|to)\s*\d")
@@ -393,6 +394,7 @@ _COUNTED_NOUN = re.compile(
     r"|claps|snares|kicks|drums|percs|bells|plucks|pads|keys|chords|strings|vibes|please|pls|thanks"
     r"|is|was|as)\b)[a-z]{3,}s\b"
 )
+_CURRENT_BEFORE = re.compile(r"\b(?:already|currently)\s+(?:at\s+)?$")
 _SLOWEST_TARGET = 40
 # "faster like 128", "slower maybe 70": a number a tempo could be, after a comparative and a
 # hedge but no "by", is where to go; "faster by 10", "up like 6" stay steps.
@@ -1231,6 +1233,8 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
                 continue
             if _COUNTED_NOUN.match(_after(scan.text, match.end())):
                 continue  # "99 problems", "3 songs": a count of something, not a tempo
+            if _CURRENT_BEFORE.search(before):
+                continue  # "it's already 150, then 155": where it is, not where to go
             if 40 <= value <= 220 or (_BPM_CONTEXT.search(before) and 10 <= value < 1000):
                 candidates.append((bool(_BPM_TARGET.search(before)), match))
         if candidates:

@@ -500,6 +500,8 @@ TYPOS: dict[str, str] = {
     "varation": "variation", "varition": "variation", "agian": "again", "agin": "again",
     "tripplet": "triplet", "triplett": "triplet", "trippets": "triplets", "tripets": "triplets",
     "swung": "swung", "shufle": "shuffle", "hyper": "hype", "vibe": "vibe",
+    "bels": "bells", "belz": "bells", "kik": "kick", "kck": "kick", "snre": "snare",
+    "snar": "snare", "hts": "hats", "clp": "clap", "keyz": "keys",
 }
 # Two letters swapped in the short command words ("slwo", "hwo", "mkae", "udno"): the fuzzy
 # pass corrects only words of five letters or more, where one slip rarely makes another word.
