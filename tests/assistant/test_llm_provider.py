@@ -103,7 +103,8 @@ def provider(vendor: FakeVendor) -> Iterator[LLMInterpreter]:
             base_url=vendor.base_url,
             api_key="sk-test",
             model="fake-model",
-            timeout_s=0.5,
+            # Room for a loaded machine to answer in time; the timeout test waits longer.
+            timeout_s=1.5,
             price_input_per_1k=0.5,
             price_output_per_1k=1.5,
         )
@@ -184,7 +185,7 @@ def test_llm_create_builds_a_full_spec(vendor, provider):
 
 
 def test_timeout_falls_back_to_builtin_parser(vendor, provider):
-    vendor.answer(json.dumps({"action": "help"}), delay=2.0)
+    vendor.answer(json.dumps({"action": "help"}), delay=4.0)
     intent = provider("make it 150 bpm", spec_from_given(TRAP))
     assert intent.source == "builtin"
     assert intent.action == "modify" and intent.spec.bpm == 150
