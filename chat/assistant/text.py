@@ -249,12 +249,17 @@ _UNIT_FOLLOWERS = re.compile(
 def normalize(text: str) -> str:
     """Lowercase, unify punctuation and spelling, and turn number words into digits."""
     text = text.translate(_QUOTES).lower()
-    text = _HYPHEN_JOIN.sub(" ", text)
+    # Each substitution below needs its character; a turn without it skips the scan.
+    if "-" in text:
+        text = _HYPHEN_JOIN.sub(" ", text)
     # Keep "r&b", "d&b", "1/16", "1:30", "f#", "0.5" intact; pad other punctuation with spaces.
-    text = _LOOSE_QUOTE.sub(" ", text)
+    if "'" in text:
+        text = _LOOSE_QUOTE.sub(" ", text)
     text = _PUNCTUATION.sub(r" \1 ", text)
-    text = _FULL_STOP.sub(" . ", text)
-    text = _PERCENT.sub(" %", text)
+    if "." in text:
+        text = _FULL_STOP.sub(" . ", text)
+    if "%" in text:
+        text = _PERCENT.sub(" %", text)
     # Runs of whitespace to one space: " ".join(split()) is re.sub(r"\s+", " ", text).strip()
     # (str.split and re's \s agree on every character) without a substitution per space.
     text = " ".join(text.split())
