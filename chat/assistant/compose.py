@@ -61,7 +61,9 @@ _PRAISE = (
     r"|(?:fire|heat|sheesh|bet|word|gas|banger|slaps|hard|crazy|sick|dope|nice|perfect|love\s+it)"
     r"|(?:thank\s+you|thanks|thx|ty|cheers|appreciate\s+it))"
     r"(?:\s+(?:bro|fam|man|dude|g|fr|tho|though|honestly|ngl|af|lol|haha+|already|bruh))*"
-    r"(?:\s*[^\x00-\x7f]+)*"  # emoji after it: "this slaps 🔥 can i get stems"
+    # Emoji after it ("this slaps 🔥 can i get stems"): runs split only at spaces, so there is
+    # one way to read them (an optional space before each run would make it exponential).
+    r"[^\x00-\x7f\s]*(?:\s+[^\x00-\x7f\s]+)*"
 )
 _COMPLIMENT = re.compile(r"^\s*" + _PRAISE + r"\s*[!.]*\s*$")
 _PRAISE_START = re.compile(r"^\s*" + _PRAISE)
