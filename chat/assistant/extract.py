@@ -636,6 +636,7 @@ _EXCEPT = _phrase(EXCEPT_WORDS)
 _DRUMLESS = re.compile(
     r"\b(?:drumless|no\s+drums|without\s+drums|beatless|a\s*cappella|ambient\s+version)\b"
 )
+_ENDS_OFF = re.compile(r"\b(?:off|out|muted|gone)\s*$")
 _EVERYTHING_OFF = re.compile(
     r"\b(?:everything|all|all\s+tracks|the\s+rest)\s+(?:else\s+)?(?:off|out|muted|gone)\b"
     r"|\b(?:should|can|must|has\s+to|needs\s+to|gotta)\s+go\b"
@@ -1496,7 +1497,8 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
         clause_only = carry_only and not verbs
         carry_only = False
         unverbed: list[tuple[str, ...]] = []  # "bass and drums only": "only" reaches back
-        everything_off = bool(_EVERYTHING_OFF.search(clause))
+        # "everything but the 808 and kick off": the "off" at the end is the except-list's verb.
+        everything_off = bool(_EVERYTHING_OFF.search(clause) or _ENDS_OFF.search(clause))
         except_at = _EXCEPT.search(clause)
         # "mute all the drums except the kick": the tracks after "except" are spared from
         # what happens to the tracks named before it.
