@@ -167,6 +167,8 @@ def message_post(
             generation_services.jobs_limit_check(owner=author)
         except generation_services.TooManyActiveJobs as exc:
             raise ChatRejected(exc.code, str(exc), exc.retry_after) from exc
+        if intent.variations:
+            _fit_variations(intent, current_spec, generation_services.jobs_room(owner=author))
 
     events.chat_typing(conversation.id, typing=True)
     try:
@@ -186,6 +188,27 @@ def message_post(
         return existing
     finally:
         events.chat_typing(conversation.id, typing=False)
+
+
+def _fit_variations(intent: Any, current: BeatSpec | None, room: int) -> None:
+    """ "give me 4 variations" with room for two more renders: start two and say why."""
+    asked = 1 + len(intent.variations)
+    if asked <= room:
+        return
+    intent.variations = intent.variations[: max(0, room - 1)]
+    note = replies.variations_capped(
+        started=1 + len(intent.variations),
+        asked=asked,
+        limit=settings.GENERATION_MAX_ACTIVE_JOBS_PER_USER,
+    )
+    intent.notes = [*intent.notes, note]
+    if current is not None:
+        specs = [intent.spec, *intent.variations]
+        intent.reply = replies.variations(current, specs, intent.changes, notes=intent.notes)
+    else:
+        intent.reply = replies.create(intent.spec, notes=intent.notes) + replies.more_takes(
+            len(intent.variations)
+        )
 
 
 def _current_spec(beat: Any) -> BeatSpec | None:
@@ -240,11 +263,16 @@ def _apply_turn(
             owner=author,
             beat=beat,
             restore_number=getattr(intent, "restore_version", None),
+            steps=intent.steps,
         )
         version = change.version
         if version is None:
             reply_text = replies.history_empty(action)
         else:
+            if change.steps < intent.steps:
+                reply_text = replies.history_short(
+                    reply_text, action=action, asked=intent.steps, moved=change.steps
+                )
             reply_text = replies.history_moved(
                 reply_text, number=version.number, label=version.label
             )
@@ -265,7 +293,9 @@ def _apply_turn(
     else:
         conversation.save(update_fields=["updated_at"])
     events.chat_message(conversation.id, message=presenters.message_to_dict(message))
-    events.chat_message(conversation.id, message=presenters.message_to_dict(reply))
+    # The studio's mixer reads "solo the 808" / "mute the hats" from the reply's one extra key.
+    payload = {**presenters.message_to_dict(reply), "mixer": intent.mixer}
+    events.chat_message(conversation.id, message=payload)
     _count_intent(action, intent)
     return TurnResult(message=message, reply=reply, version=version, job=job)
 

@@ -101,6 +101,13 @@ def quota_check(*, owner_id: object, specs: list[BeatSpec]) -> None:
         )
 
 
+def jobs_room(*, owner: AbstractBaseUser) -> int:
+    """How many more renders ``owner`` may start now (the per-user active-jobs limit)."""
+    limit = settings.GENERATION_MAX_ACTIVE_JOBS_PER_USER
+    active = GenerationJob.objects.filter(owner=owner, status__in=ACTIVE_JOB_STATUSES).count()
+    return max(0, limit - active)
+
+
 def beat_create(*, conversation: object, owner: AbstractBaseUser, title: str = "") -> Beat:
     return Beat.objects.create(conversation=conversation, owner=owner, title=title[:200])
 
@@ -250,6 +257,8 @@ class BeatChange:
     job: GenerationJob | None = None
     # "give me 3 variations": the versions after the first, siblings of it (same parent).
     variations: tuple[tuple[BeatVersion, GenerationJob], ...] = ()
+    # "undo twice": how many steps an undo/redo actually walked (fewer when history ran out).
+    steps: int = 0
 
 
 @transaction.atomic
@@ -264,11 +273,13 @@ def beat_apply(
     created_by_message: object | None = None,
     restore_number: int | None = None,
     variations: tuple[BeatSpec, ...] = (),
+    steps: int = 1,
 ) -> BeatChange:
     """The one call a chat turn makes into generation. ``create``: a new beat (also the first
     turn of ``modify``) and its first version; ``modify``: the next version of ``beat``; both
     queue a render after commit. ``undo``/``redo``: make the parent (or the newest child, or
-    version ``restore_number``) current, nothing rendered."""
+    version ``restore_number``) current, nothing rendered; ``steps`` walks that many parents (or
+    newest children) at once, as far as the history goes."""
     if kind in ("create", "modify"):
         if spec is None:
             raise ValueError(f"{kind} needs a spec")
@@ -299,13 +310,21 @@ def beat_apply(
         raise ValueError(f"unknown beat change {kind!r}")
     if beat is None:
         return BeatChange(beat=None)
+    walked = 1
     if restore_number:
         target = beat.versions.filter(number=restore_number).first()
     elif kind == "undo":
         target = version_for_undo(beat=beat)
+        while target is not None and walked < steps and target.parent is not None:
+            target, walked = target.parent, walked + 1
     else:
         target = version_for_redo(beat=beat)
+        while target is not None and walked < steps:
+            child = beat.versions.filter(parent=target).order_by("-number").first()
+            if child is None:
+                break
+            target, walked = child, walked + 1
     if target is None:
         return BeatChange(beat=beat)
     beat_set_current(beat=beat, version=target)
-    return BeatChange(beat=beat, version=target)
+    return BeatChange(beat=beat, version=target, steps=walked)

@@ -153,6 +153,7 @@ def _distribution(samples: list[float]) -> dict[str, float]:
         return round(samples[index], 3)
 
     return {
+        "min_ms": round(samples[0], 3),
         "p50_ms": percentile(50),
         "p95_ms": percentile(95),
         "p99_ms": percentile(99),
@@ -166,7 +167,7 @@ def format_report(result: dict[str, Any]) -> str:
     for name in ("wall", "cpu", "long_cpu"):
         d = result[name]
         lines.append(
-            f"  {name:8}: p50 {d['p50_ms']:.3f} ms  p95 {d['p95_ms']:.3f} ms  "
+            f"  {name:8}: min {d['min_ms']:.3f} ms  p50 {d['p50_ms']:.3f} ms  p95 {d['p95_ms']:.3f} ms  "
             f"p99 {d['p99_ms']:.3f} ms  max {d['max_ms']:.3f} ms  mean {d['mean_ms']:.3f} ms"
         )
     return "\n".join(lines)

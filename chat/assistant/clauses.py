@@ -25,7 +25,7 @@ _OPS: dict[str, tuple[str, ...]] = {
     "length": ("set", "add", "scale"),
     "key": ("set", "transpose", "relative", "parallel"),
     "genre": ("set",),
-    "tracks": ("on", "off", "only", "keep", "solo", "louder", "quieter", "instrument"),
+    "tracks": ("on", "off", "mute", "only", "keep", "solo", "louder", "quieter", "instrument"),
     "hats": ("set", "faster", "slower", "triplet"),
     "swing": ("set", "add"),
     "energy": ("add",),
@@ -139,6 +139,9 @@ def _one(clause: dict[str, Any]) -> Mentions:
             found.tracks_on.update(names)
         elif op == "off":
             found.tracks_off.update(names)
+        elif op == "mute":
+            found.tracks_off.update(names)
+            found.muted.update(names)
         elif op == "only":
             found.only_tracks = set(names)
         elif op == "solo":

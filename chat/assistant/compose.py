@@ -23,7 +23,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "tempo": ("bpm", "bpm_scale", "bpm_delta"),
     "key": ("tonic", "mode", "transpose", "key_relation", "transpose_options"),
     "length": ("duration_s", "bars", "length_scale", "length_delta_s", "length_delta_bars"),
-    "genre": ("genre", "artist", "occasion_genre"),
+    "genre": ("genre", "artist", "occasion_genre", "style_reference"),
     "hats": ("hats_rate", "hats_step", "hats_triplet"),
     "swing": ("swing", "swing_delta"),
     "energy": ("energy_delta",),
@@ -48,7 +48,9 @@ _CONTROL_AFTER = re.compile(
 _PRAISE = (
     r"(?:(?:yo+|ok(?:ay)?|ay+e*|dam+n+|wow+|bro+|man|yes+|yess+|omg|lol|haha+|sheesh|oh|"
     r"okay\s+okay|ok\s+ok|honestly|ngl|fr|tbh)\s+)*"
-    r"(?:(?:this|that|it|this\s+beat|the\s+beat|this\s+one|that\s+one|this\s+joint|bro\s+this)\s*(?:'?s|is|be|goes|sounds|slaps|bangs|hits|knocks|rips|was)?\s*"
+    r"(?:(?:this|that|it|this\s+beat|the\s+beat|this\s+one|that\s+one|this\s+joint|bro\s+this)\s*"
+    r"(?:(?:still|really|lowkey|highkey|honestly|definitely|def|actually|just|kinda|already|lowkey)\s+)*"
+    r"(?:'?s|is|be|goes|sounds|slaps|bangs|hits|knocks|rips|was)?\s*"
     r"(?:so\s+|really\s+|hella\s+|mad\s+|actually\s+|lowkey\s+|highkey\s+|kinda\s+|pretty\s+|straight\s+|super\s+|crazy\s+)*"
     r"(?:hard|fire|sick|crazy|dope|insane|heat|amazing|great|nice|clean|hot|tough|wild|cold|good|"
     r"lit|mint|sweet|awesome|perfect|beautiful|gorgeous|smooth|vibey|a\s+vibe|a\s+banger|a\s+movie|"
@@ -59,8 +61,12 @@ _PRAISE = (
     r"|(?:fire|heat|sheesh|bet|word|gas|banger|slaps|hard|crazy|sick|dope|nice|perfect|love\s+it)"
     r"|(?:thank\s+you|thanks|thx|ty|cheers|appreciate\s+it))"
     r"(?:\s+(?:bro|fam|man|dude|g|fr|tho|though|honestly|ngl|af|lol|haha+|already|bruh))*"
+    # Emoji after it ("this slaps 🔥 can i get stems"): runs split only at spaces, so there is
+    # one way to read them (an optional space before each run would make it exponential).
+    r"[^\x00-\x7f\s]*(?:\s+[^\x00-\x7f\s]+)*"
 )
 _COMPLIMENT = re.compile(r"^\s*" + _PRAISE + r"\s*[!.]*\s*$")
+_PRAISE_START = re.compile(r"^\s*" + _PRAISE)
 # "this slaps bro send stems": praise in front of a command, in one breath.
 _PRAISE_LEAD = re.compile(
     r"^\s*"
@@ -69,14 +75,22 @@ _PRAISE_LEAD = re.compile(
     r"|pls|please|just|lets|let'?s|i\s+need|i\s+want|but|stems|midi|wav|mp3|undo|redo)\b)"
 )
 
+# "10 years producing and this still slaps": praise closing a clause after "and"/"but".
+_PRAISE_TAIL = re.compile(r"(?:^|\s)(?:and|but|&)\s+" + _PRAISE + r"\s*[!.]*\s*$")
+_TAIL_JOINS = ("and ", "but ", "& ")
 _TOO = re.compile(r"\btoo\b|\bnot\b|\bmore\b|\bless\b")
 
 # Clauses about something other than this beat: another track, the past, someone else.
 _OTHER_TOPIC = re.compile(
-    r"\b(?:were|was|used\s+to|last\s+(?:time|week|night|month|year)|yesterday|ago|my\s+(?:last|other|old|previous|first)"
+    r"\b(?:were|was|used\s+to|last\s+(?:time|week|night|month|year)|yesterday|(?<!versions\s)(?<!changes\s)(?<!steps\s)(?<!edits\s)ago|my\s+(?:last|other|old|previous|first)"
     r"|other\s+(?:beats?|tracks?|songs?)|previous\s+(?:beats?|tracks?|songs?)|friend'?s?|his|her|their|usually|normally"
     r"|i\s+(?:made|did|produced|had|always)|i'?d\s+have|would\s+have|back\s+(?:in|then)|since|years?|born|i'?m\s+\d{1,2}|age|album|ep\b|mixtape|usual|typical)\b"
 )
+_OTHER_BEAT = re.compile(
+    r"\b(?:my|his|her|their|our|your|a\s+friend'?s|my\s+friend'?s)\s+(?:last|other|old|older|previous|first|earlier|usual)\s+"
+    r"(?:\w+\s+)?(?:beats?|tracks?|songs?|ones?|joints?|tunes?)\b(?=.*\b(?:was|were|is|had|used\s+to)\b)"
+)
+_OTHER_BEAT_OWNERS = ("my ", "his ", "her ", "their ", "our ", "your ", "friend")
 _THIS_BEAT = re.compile(
     r"\b(?:make|set|change|put|take|bump|drop|push|slow|speed|turn|bring|can\s+you|want|need|keep|this\s+(?:one|beat|track)|mine|do\s+(?:this|it))\b"
 )
@@ -124,18 +138,35 @@ def _set_aside(text: str) -> str:
 def _screen_clause(clause: str) -> str:
     if not clause.strip():
         return clause
-    if _COMPLIMENT.match(clause) and not _TOO.search(clause):
+    # Both praise checks need praise at the start; most clauses of a long turn have none.
+    opens_with_praise = _PRAISE_START.match(clause) is not None
+    if opens_with_praise and _COMPLIMENT.match(clause) and not _TOO.search(clause):
         return " " * len(clause)
-    lead = _PRAISE_LEAD.match(clause)
+    tail = _PRAISE_TAIL.search(clause) if any(j in clause for j in _TAIL_JOINS) else None
+    # "and this" alone is no praise; "and this slaps" is.
+    if tail and len(tail.group(0).split()) >= 3 and not _TOO.search(clause[tail.start() :]):
+        clause = clause[: tail.start()] + " " * (tail.end() - tail.start())
+    lead = _PRAISE_LEAD.match(clause) if opens_with_praise else None
     if lead and lead.end() > 0 and not _TOO.search(clause[: lead.end()]):
         clause = " " * lead.end() + clause[lead.end() :]
-    if _OTHER_TOPIC.search(clause) and not _THIS_BEAT.search(clause):
-        return _blank_numbers(clause)
-    if _OTHER_TOPIC.search(clause) and re.search(
-        r"\b(?:were|was|used\s+to\s+be|is)\s+(?:at\s+|around\s+|like\s+|in\s+)?\d", clause
+    if (
+        any(word in clause for word in _OTHER_BEAT_OWNERS)
+        and _OTHER_BEAT.search(clause)
+        and not _THIS_BEAT.search(clause)
+    ):
+        # "my old beat was 170 and that was too fast": all of it is about another beat, its
+        # "too fast" as much as its 170.
+        return " " * len(clause)
+    if _OTHER_TOPIC.search(clause) and (
+        not _THIS_BEAT.search(clause) or _WAS_AT_NUMBER.search(clause)
     ):
         return _blank_numbers(clause)
     return clause
+
+
+_WAS_AT_NUMBER = re.compile(
+    r"\b(?:were|was|used\s+to\s+be|is)\s+(?:at\s+|around\s+|like\s+|in\s+)?\d"
+)
 
 
 def _family_set(found: Mentions, names: tuple[str, ...]) -> bool:
@@ -167,6 +198,7 @@ def merge_mentions(base: Mentions, later: Mentions) -> Mentions:
     if later.moods:
         base.moods = later.moods
     base.solo |= later.solo
+    base.muted |= later.muted
     base.spared |= later.spared
     base.section_edits += later.section_edits
     base.new_seed = base.new_seed or later.new_seed
@@ -248,7 +280,7 @@ def understand(normalized: str, original: str = "") -> Mentions:
 
 
 _ACTION_FIELDS = frozenset(
-    {"undo", "redo", "redo_last", "restore_version", "export", "export_verb", "question",
+    {"undo", "redo", "redo_last", "restore_version", "undo_steps", "export", "export_verb", "question",
      "question_topics", "help", "greeting", "thanks", "new_beat", "create_words", "type_beat",
      "modify_words", "words", "cased_keys"}
 )  # fmt: skip

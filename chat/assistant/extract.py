@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable
@@ -34,7 +35,9 @@ from .vocabulary import (
     WEAK_TRACK_WORDS,
 )
 
-__all__ = ["Mentions", "extract", "extract_actions"]
+__all__ = ["MUTE_ALL", "Mentions", "extract", "extract_actions"]
+
+MUTE_ALL = "*"
 
 
 @dataclass
@@ -78,6 +81,10 @@ class Mentions:
     key_relation: str | None = None
     transpose_options: tuple[int, int] | None = None
     solo: set[str] = field(default_factory=set)
+    # "top 40 energy", "a drill vibe": a genre named as a flavour, a reference like an artist.
+    style_reference: bool = False
+    # "mute the hats": the tracks named after "mute" (switched off, and muted in the mixer).
+    muted: set[str] = field(default_factory=set)
     section_edits: list[tuple[str, str]] = field(default_factory=list)
     spared: set[str] = field(default_factory=set)
     unsupported: list[str] = field(default_factory=list)
@@ -86,6 +93,7 @@ class Mentions:
     redo: bool = False
     redo_last: bool = False
     restore_version: int | None = None
+    undo_steps: int = 1
     export: str | None = None
     export_verb: bool = False
     question: bool = False
@@ -235,6 +243,26 @@ _REDO = re.compile(
     r"|(?:redo|reapply|re\s+apply|restore)\s+(?:the\s+|that\s+|my\s+)?(?:last\s+)?(?:change|edit|tweak)"
     r"|(?:change|edit|tweak)\s+back\s+(?:on|in)|forward\s+(?:one|a\s+step)|(?:un\s*undo|undo\s+the\s+undo))\b"
 )
+_STEP_NUMBER = (
+    r"\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|couple(?:\s+of)?"
+    r"|a\s+few|few"
+)
+_UNDO_STEPS = re.compile(
+    r"\b(?P<verb>undo|go\s+back|goback|head\s+back|step\s+back|back|revert|roll\s*back|rewind|redo"
+    r"|go\s+forward|step\s+forward|forward)(?:\s+(?:it|that|this|everything))?\s+"
+    r"(?:(?:the\s+)?(?:last|previous|past)\s+|like\s+|by\s+)?(?P<n>" + _STEP_NUMBER + r")"
+    r"(?:\s+(?:more\s+)?(?:versions?|steps?|changes?|edits?|times?|tweaks?|moves?|revisions?|drafts?)\b|\s*x\b)"
+    r"|\b(?:undo|redo|go\s+back|revert|rewind)(?:\s+(?:it|that))?\s+(?P<times>twice|thrice)\b"
+    r"|\b(?:undo|redo)\s*x\s*(?P<x>\d{1,2})\b"
+    r"|\b(?P<ago>"
+    + _STEP_NUMBER
+    + r")\s+(?:versions?|steps?|changes?|edits?)\s+(?:back|ago|earlier)\b"
+)
+_UNDO_STEP_WORDS = re.compile(r"undo|redo|back|revert|rewind|forward|\bago\b|earlier")
+_STEP_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "twice": 2, "thrice": 3, "few": 3, "a few": 3}  # fmt: skip
+_STEP_COUNTS.update({w: 2 for w in ("couple", "a couple", "couple of", "a couple of")})
+_MAX_UNDO_STEPS = 20
 _FORWARD_AGAIN = re.compile(r"\b(?:go\s+|step\s+)?forward\s+again\b|\bredo\s+again\b")
 _EXPORT_VERB = re.compile(
     r"\b(?:export|exports|download|dl|bounce|bounced|render\s+out|print\s+out|send|give|get|save|share|grab"
@@ -262,6 +290,7 @@ _CREATE = re.compile(
 )
 _TYPE_BEAT = re.compile(
     r"\btype\s*(?:beat|beats|instrumental|track)?\b|\bish\b|\besque\b|\bstyle\b|\binspired\b|\blike\b|\bvibes?\b|\bsimilar\s+to\b|\bin\s+the\s+style\s+of\b|\bsounding\b|\bprod\b|\bproduced\s+by\b"
+    r"|\b(?:flavou?r|feel|energy|influence|sauce|touch)\b"
 )
 _MODIFY = re.compile(
     r"\b(?:make\s+it|make\s+this|change|switch|turn\s+it|turn\s+this|instead|now|same\s+(?:beat|but|thing)|keep\s+(?:it|everything)|can\s+it|more|less|again|tweak|adjust|set\s+(?:it|the))\b"
@@ -354,15 +383,27 @@ _BPM_EXPLICIT = re.compile(
 _BPM_CONTEXT = re.compile(
     r"(?:\b(?:at|@|around|about|roughly|approx|approximately|like|~|to|tempo|bpm|speed|make\s+it|set\s+it\s+to|go|push\s+it\s+to|bump\s+it\s+to|take\s+it\s+to|bring\s+it\s+to)\s*)$"
 )
-_BPM_TARGET = re.compile(r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?)\s*$")
+# "from 140 to 150", "140 -> 150", "142 is too slow, do 146": the number after these is the one.
+_BPM_TARGET = re.compile(
+    r"(?:\bto|\binto|-\s*>|=\s*>|\binstead\s+of\s+\d+\s*,?\s*(?:do|use)?|\bdo|\btry|\bgo\s+(?:for|with)|\bthen)\s*$"
+)
+# "tempo 150 -> 144": the number an arrow leads to replaces the one before it.
+_ARROW_AFTER = re.compile(r"\s*(?:-\s*>|=\s*>|to)\s*\d")
 _COUNTED_NOUN = re.compile(
     r"\s+(?!(?:bpm|bars|beats|measures|seconds|secs|minutes|mins|semitones|steps|tones|hats"
     r"|claps|snares|kicks|drums|percs|bells|plucks|pads|keys|chords|strings|vibes|please|pls|thanks"
     r"|is|was|as)\b)[a-z]{3,}s\b"
 )
+_CURRENT_BEFORE = re.compile(r"\b(?:already|currently)\s+(?:at\s+)?$")
 _SLOWEST_TARGET = 40
+# "faster like 128", "slower maybe 70": a number a tempo could be, after a comparative and a
+# hedge but no "by", is where to go; "faster by 10", "up like 6" stay steps.
+_TARGET_NOT_STEP = re.compile(
+    r"(?:faster|slower)\s+(?:like|about|around|roughly|maybe|say)\s+(?:[4-9]\d|1\d\d|2[0-2]\d)\s*(?:bpm)?\s*$"
+)
 _STEP_DOWN_BEFORE = re.compile(
-    r"\b(?:down|slower|lower|drop|reduce|decrease|minus|less|back\s+off)\b"
+    r"\b(?:down|slower|lower|drop|reduce|decrease|minus|less|back\s+off"
+    r"|(?:take|pull|dial|knock|ease)\s+(?:it\s+|the\s+tempo\s+)?back)\b"
 )
 _STEP_UP_BEFORE = re.compile(
     r"\b(?:up|faster|raise|increase|plus|bump|push|quicker|more|add|another|extra)\b"
@@ -595,12 +636,17 @@ _EXCEPT = _phrase(EXCEPT_WORDS)
 _DRUMLESS = re.compile(
     r"\b(?:drumless|no\s+drums|without\s+drums|beatless|a\s*cappella|ambient\s+version)\b"
 )
+_ENDS_OFF = re.compile(r"\b(?:off|out|muted|gone)\s*$")
 _EVERYTHING_OFF = re.compile(
     r"\b(?:everything|all|all\s+tracks|the\s+rest)\s+(?:else\s+)?(?:off|out|muted|gone)\b"
     r"|\b(?:should|can|must|has\s+to|needs\s+to|gotta)\s+go\b"
 )
+# Each word alternative opens with its letter and checks the word start after it ("b(?<!\wb)"
+# is "\bb"): ``re`` rejects most positions on that first letter without an assertion.
 _CLAUSE_SPLIT = re.compile(
-    r"[.;!?,]|\s-\s|\bbut\b(?<!everything\sbut)(?<!all\sbut)|\bthen\b|\balso\b|\bwhile\b|\band\s+then\b|\bplus\s+(?=make|change|set|turn|add)"
+    r"[.;!?,]|\s-\s|b(?<!\wb)ut\b(?<!everything\sbut)(?<!all\sbut)(?<!everything\soff\sbut)(?<!all\soff\sbut)"
+    r"(?<!everything\sout\sbut)(?<!everything\selse\sbut)|t(?<!\wt)hen\b"
+    r"|a(?<!\wa)(?:lso\b|nd\s+then\b)|w(?<!\ww)hile\b|p(?<!\wp)lus\s+(?=make|change|set|turn|add)"
 )
 _GAIN_STEP_DB = 3.0
 
@@ -650,6 +696,8 @@ def extract(
     _variations(scan, found)
     if _gate(text, "solo"):
         _solo(scan, found)
+    if "mute" in text:
+        _mutes(scan, found)
     if _gate(text, "sections"):
         _sections(scan, found)
     if _gate(text, "theory"):
@@ -687,14 +735,24 @@ _SOLO = re.compile(
     + _TRACK_WORDS
     + r")\s+(?:alone|on\s+(?:its|their)\s+own|by\s+(?:itself|themselves)|solo)\b"
 )
+_MUTE = re.compile(
+    r"\bmute(?:d)?\s+(?:the\s+|my\s+|that\s+|those\s+|all\s+the\s+)?(?:"
+    + _TRACK_WORDS
+    + r")(?![\w#&$])(?:\s*(?:,|and|&|\+|plus)\s*(?:the\s+)?(?:"
+    + _TRACK_WORDS
+    + r")(?![\w#&$]))*"
+    r"|(?<![\w#&$])(?:" + _TRACK_WORDS + r")\s+(?:on\s+)?mute(?:d)?\b"
+)
+_MUTE_ALL = re.compile(r"\bmute\s+(?:everything|all|every\s+track|the\s+rest)\b")
 _VARIATION_COUNT = re.compile(
     r"\b(\d{1,2}|a\s+few|a\s+couple(?:\s+(?:of|more))?|couple(?:\s+of)?|some|several|few|multiple|two|three|four)\s+"
     r"(?:more\s+|other\s+|different\s+|new\s+|alternate\s+|alternative\s+|quick\s+)*"
     r"(?:variations?|versions|takes|alternatives|alts|options|variants|ideas|flips)\b"
 )
 _HISTORY_BEFORE = re.compile(
-    r"\b(?:back|undo|revert|previous|earlier|restore|rewind)\s+(?:by\s+)?$"
+    r"\b(?:back|undo|revert|previous|earlier|restore|rewind)\s+(?:by\s+|like\s+|about\s+|(?:the\s+)?last\s+)?$"
 )
+_HISTORY_AFTER = re.compile(r"\s*(?:ago|back|earlier)\b")
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "couple": 2, "few": 3, "some": 3, "several": 3,
                 "multiple": 3}  # fmt: skip
 _MAX_VARIATIONS = 4
@@ -779,8 +837,10 @@ _SECTION_EDITS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def _variation_count(scan: _Scanner, found: Mentions) -> None:
     def count(match: re.Match[str]) -> bool:
-        if _HISTORY_BEFORE.search(_before(scan.text, match.start())):
-            return False  # "go back two versions" walks the history, it asks for none
+        if _HISTORY_BEFORE.search(_before(scan.text, match.start())) or _HISTORY_AFTER.match(
+            scan.text, match.end()
+        ):
+            return False  # "go back two versions", "2 versions ago" walk the history
         word = match.group(1)
         if word.isdigit():
             number = int(word)
@@ -791,6 +851,15 @@ def _variation_count(scan: _Scanner, found: Mentions) -> None:
         return True
 
     scan.take(_VARIATION_COUNT, count)
+
+
+def _mutes(scan: _Scanner, found: Mentions) -> None:
+    # Read, not taken: the track pass still switches the tracks off.
+    for match in itertools.islice(_MUTE.finditer(scan.text), _MAX_MATCHES):
+        for track in _TRACK.finditer(match.group(0)):
+            found.muted.update(TRACK_ALIASES.get(track.group(0), ()))
+    if _MUTE_ALL.search(scan.text):
+        found.muted.add(MUTE_ALL)  # "mute everything except the drums": whatever goes off
 
 
 def _solo(scan: _Scanner, found: Mentions) -> None:
@@ -877,6 +946,17 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
     redo_at = max((m.start() for m in _REDO.finditer(text)), default=-1)
     found.undo = undo_at >= 0 or bool(_NAH.match(text))
     found.redo = redo_at >= 0
+    steps = _UNDO_STEPS.search(text) if _UNDO_STEP_WORDS.search(text) else None
+    if steps is not None:
+        # "go back two versions", "undo twice", "undo the last 3 changes", "3 steps back".
+        count = next(g for g in steps.groups()[1:] if g)
+        found.undo_steps = max(1, min(_MAX_UNDO_STEPS, _STEP_COUNTS.get(count) or int(count)))
+        if "redo" in steps.group(0) or "forward" in steps.group(0):
+            found.redo = True
+            redo_at = max(redo_at, steps.start())
+        else:
+            found.undo = True
+            undo_at = max(undo_at, steps.start())
     scan.take(_FORWARD_AGAIN, lambda m: None)
     # "never mind, redo" is a redo: when both appear, the later word decides.
     found.redo_last = redo_at > undo_at
@@ -976,7 +1056,8 @@ def _hats(scan: _Scanner, found: Mentions) -> None:
 
     scan.take(_HAT_RATE, rate)
     scan.take(_TRIPLET, lambda m: setattr(found, "hats_triplet", True))
-    for start, end in _clauses(scan.text):
+    # Most clauses of a long turn name no hats; a turn that names none has no clause to read.
+    for start, end in _clauses(scan.text) if _HATS_WORD.search(scan.text) else ():
         clause = scan.text[start:end]
         if not _HATS_WORD.search(clause):
             continue
@@ -1107,6 +1188,8 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
                 match.group(5) in ("more", "less") and re.match(r"\s*[a-z0-9]", after)
             ):
                 return False
+        if (match.group(1) or match.group(2)) and _TARGET_NOT_STEP.match(match.group(0)):
+            return False  # "faster, like 128": a tempo, read by the passes after this one
         if match.group(1):
             amount, sign, unit = float(match.group(1)), 1, match.group(0)
         elif match.group(2):
@@ -1124,7 +1207,9 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
 
     scan.take(_BPM_DELTA, delta)
 
-    def explicit(match: re.Match[str]) -> None:
+    def explicit(match: re.Match[str]) -> bool:
+        if _ARROW_AFTER.match(scan.text, match.end()):
+            return False  # "tempo 150 -> 144": the bare-number pass takes the target
         value = float(match.group(1) or match.group(2))
         if value < _SLOWEST_TARGET:
             # "push it up, say 6 bpm": no beat is 6 BPM, so a number this small with a
@@ -1132,11 +1217,12 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
             before = _before(scan.text, match.start())
             if _STEP_DOWN_BEFORE.search(before):
                 found.bpm_delta = -value
-                return
+                return True
             if _STEP_UP_BEFORE.search(before):
                 found.bpm_delta = value
-                return
+                return True
         found.bpm = value
+        return True
 
     scan.take(_BPM_EXPLICIT, explicit)
     if found.bpm is None and found.bpm_delta is None:
@@ -1148,6 +1234,8 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
                 continue
             if _COUNTED_NOUN.match(_after(scan.text, match.end())):
                 continue  # "99 problems", "3 songs": a count of something, not a tempo
+            if _CURRENT_BEFORE.search(before):
+                continue  # "it's already 150, then 155": where it is, not where to go
             if 40 <= value <= 220 or (_BPM_CONTEXT.search(before) and 10 <= value < 1000):
                 candidates.append((bool(_BPM_TARGET.search(before)), match))
         if candidates:
@@ -1253,6 +1341,12 @@ def _keys(scan: _Scanner, found: Mentions) -> None:
     scan.take(_TRANSPOSE, transpose)
 
 
+_STYLE_AFTER = re.compile(
+    r"\s+(?:type\s+)?(?:energy|vibes?|feel|flavou?r|influence|touch|elements?|sauce|swagger|edge)\b"
+)
+_STYLE_BEFORE = re.compile(r"\b(?:a\s+(?:bit|touch|hint|dash)\s+of|some|little)\s+$")
+
+
 def _genres(scan: _Scanner, found: Mentions) -> None:
     specific: list[tuple[str, str]] = []
     generic: list[tuple[str, str]] = []
@@ -1266,6 +1360,8 @@ def _genres(scan: _Scanner, found: Mentions) -> None:
             # "trap hats", "house piano": a style for one track, a genre only for a new beat.
             found.occasion_genre = found.occasion_genre or GENRE_ALIASES[word]
             return True
+        if _STYLE_AFTER.match(scan.text, match.end()) or _STYLE_BEFORE.search(before):
+            found.style_reference = True
         if word in GENERIC_GENRE_ALIASES:
             if _GENERIC_AS_ADJECTIVE.search(before):
                 return False  # "more minimal", "a bit retro": a feel, left for the later passes
@@ -1329,14 +1425,22 @@ _SPARED = re.compile(
     + r"))*)(?![\w#&$])(?!\s+(?:either|too|as\s+well|also|off|out|on|in|back|louder|quieter|up|down))"
     r"(?:\s+(?:alone|as\s+is|as\s+it\s+is|where\s+it\s+is|untouched))?"
     r"|^\s*not\s+(?:the\s+)?(?P<first>(?:" + _TRACK_WORDS + r"))(?![\w#&$])\s*,"
+    # "the hats not the kick, take them out": right after another track, no comma needed.
+    r"|(?<=\s)not\s+(?:the\s+|my\s+)?(?P<after>(?:"
+    + _TRACK_WORDS
+    + r"))(?![\w#&$])(?=\s*(?:[,.;!?-]|$))"
 )
+_TRACK_AT_END = re.compile(r"(?<![\w#&$])(?:" + _TRACK_WORDS + r")\s*$")
 
 
 def _tracks(scan: _Scanner, found: Mentions) -> None:
-    def spare(match: re.Match[str]) -> None:
-        words = match.group("tracks") or match.group("first") or ""
+    def spare(match: re.Match[str]) -> bool:
+        if match.group("after") and not _TRACK_AT_END.search(_before(scan.text, match.start())):
+            return False
+        words = match.group("tracks") or match.group("first") or match.group("after") or ""
         for track in _TRACK.finditer(words):
             found.spared.update(TRACK_ALIASES.get(track.group(0), ()))
+        return True
 
     scan.take(_SPARED, spare)
     _track_verbs(scan, found)
@@ -1357,7 +1461,16 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     carry_only = False
     last_tracks: tuple[str, ...] = ()
     used_verbs: list[tuple[int, int]] = []
+    # Where track words, "everything" and pronouns are, read once for the whole turn: most
+    # clauses of a long turn have none, and those are passed over without a regex call.
+    named = [m.start() for m in _TRACK.finditer(text)]
+    whole = [m.start() for m in _EVERYTHING.finditer(text)]
+    pronouns = [m.start() for m in _PRONOUN.finditer(text)] if named else []
     for start, end in _clauses(text):
+        if not _within(named, start, end) and not _within(whole, start, end):
+            carry_only = False
+            if not last_tracks or not _within(pronouns, start, end):
+                continue
         clause = text[start:end]
         mentions = list(_TRACK.finditer(clause))
         everything = _EVERYTHING.search(clause)
@@ -1384,7 +1497,8 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
         clause_only = carry_only and not verbs
         carry_only = False
         unverbed: list[tuple[str, ...]] = []  # "bass and drums only": "only" reaches back
-        everything_off = bool(_EVERYTHING_OFF.search(clause))
+        # "everything but the 808 and kick off": the "off" at the end is the except-list's verb.
+        everything_off = bool(_EVERYTHING_OFF.search(clause) or _ENDS_OFF.search(clause))
         except_at = _EXCEPT.search(clause)
         # "mute all the drums except the kick": the tracks after "except" are spared from
         # what happens to the tracks named before it.
@@ -1450,8 +1564,7 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     # Track names and the loudness words spent on them are read; later passes skip them.
     for span in used_verbs:
         _blank(scan, *span)
-    for match in _TRACK.finditer(scan.text):
-        _blank(scan, *match.span())
+    _blank_spans(scan, [match.span() for match in _TRACK.finditer(scan.text)])
 
 
 def _set_tracks(found: Mentions, tracks: tuple[str, ...], kind: str | None) -> None:
@@ -1486,6 +1599,17 @@ def _moods(scan: _Scanner, found: Mentions) -> None:
 
 
 # --- helpers --------------------------------------------------------------------------------------
+def _within(starts: list[int], start: int, end: int) -> bool:
+    """Does a match start in [start, end) (``starts`` sorted)? A clause's own search can also
+    find one a few characters either side (its edges are the string's edges), so the window
+    is widened by the longest clause separator."""
+    index = bisect.bisect_left(starts, start - _SEPARATOR_REACH)
+    return index < len(starts) and starts[index] < end + _SEPARATOR_REACH
+
+
+_SEPARATOR_REACH = 9  # "and then" plus a space
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in _CLAUSE_SPLIT.finditer(text):
@@ -1570,6 +1694,18 @@ def _after(text: str, end: int) -> str:
 
 def _blank(scan: _Scanner, start: int, end: int) -> None:
     scan.text = scan.text[:start] + " " * (end - start) + scan.text[end:]
+
+
+def _blank_spans(scan: _Scanner, spans: list[tuple[int, int]]) -> None:
+    """Blank non-overlapping ``spans`` (in order) with one copy of the text, not one each."""
+    if not spans:
+        return
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [scan.text[last:start], " " * (end - start)]
+        last = end
+    pieces.append(scan.text[last:])
+    scan.text = "".join(pieces)
 
 
 def _amount(

@@ -42,6 +42,12 @@ class Intent:
     variations: list[BeatSpec] = field(default_factory=list)
     # "solo the drums": tracks the studio's mixer should solo; the spec is not touched.
     solo: list[str] = field(default_factory=list)
+    # For the studio's mixer, passed through to the client unchanged: {"solo": ["bass"]} for
+    # "solo the 808" (no new version), {"mute": ["hats"]} for "mute the hats" (a version with
+    # the hats off, and the mixer's M lit).
+    mixer: dict[str, list[str]] | None = None
+    # "go back two versions", "undo twice": how many steps an undo/redo walks.
+    steps: int = 1
 
     @property
     def changes_spec(self) -> bool:
@@ -69,4 +75,6 @@ class Intent:
             "usage": dict(self.usage) if self.usage is not None else None,
             "variations": [spec.to_dict() for spec in self.variations],
             "solo": list(self.solo),
+            "mixer": {k: list(v) for k, v in self.mixer.items()} if self.mixer else None,
+            "steps": self.steps,
         }

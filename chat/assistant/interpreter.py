@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
 import zlib
 from collections.abc import Sequence
+from dataclasses import fields, replace
 from typing import Any
 
 from generation.engine.presets import GENRE_DEFAULTS, INSTRUMENTS, TRACK_NAMES
@@ -18,13 +20,14 @@ from generation.engine.spec import (
     METERS,
     BeatSpec,
     SpecError,
+    TrackSpec,
     default_spec,
     normalize_tonic,
 )
 
 from . import replies
 from .compose import understand
-from .extract import Mentions
+from .extract import MUTE_ALL, Mentions
 from .history import turns
 from .intent import Intent
 from .prefilter import accelerate_globals
@@ -42,6 +45,7 @@ __all__ = [
     "interpret",
     "modified",
     "next_seed",
+    "spec_data",
     "switch_genre",
 ]
 
@@ -75,6 +79,11 @@ _REPEAT = re.compile(
 _ADD_VERB = re.compile(r"\b(?:add|bring\s+(?:in|back)|throw\s+in|put\s+in|layer)\b")
 # "major or minor?", "16ths or 8ths?": a choice asked about the beat.
 _EITHER_QUESTION = re.compile(r"^[\w#]+(?:\s+[\w#]+)?\s+or\s+[\w#]+(?:\s+[\w#]+)?\s*\?+$")
+# "leave it", "keep it as is", "this one can stay", "keep the tempo": a no-op, not a puzzle.
+_KEEP_AS_IS = re.compile(
+    r"\b(?:keep|leave)\s+(?:it|this|that|everything|all\s+of\s+it|the\s+(?:tempo|bpm|key|length|beat|rest))\b"
+    r"|\b(?:can|should|will|gonna)\s+stay\b|\bas\s+(?:it\s+)?is\b|\bdon'?t\s+(?:change|touch)\s+(?:it|anything|a\s+thing)\b"
+)
 _UNDO_UNDO = re.compile(r"\bundo\s+(?:the|that|my)?\s*undo\b")
 
 
@@ -118,9 +127,10 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
             reply=replies.undo(found.restore_version),
         )
     if (found.undo or found.redo) and not wants_change:
+        steps = found.undo_steps
         if found.redo and (not found.undo or found.redo_last or _UNDO_UNDO.search(normalized)):
-            return Intent(action="redo", reply=replies.redo())
-        return Intent(action="undo", reply=replies.undo())
+            return Intent(action="redo", steps=steps, reply=replies.redo(steps=steps))
+        return Intent(action="undo", steps=steps, reply=replies.undo(steps=steps))
     export_asked = found.export_verb or len(found.words) <= 4 or not found.create_words
     # "add a pad and export stems": the edit first (stems of the old beat would be wrong).
     if found.export and found.tracks_on and _ADD_VERB.search(normalized):
@@ -130,8 +140,7 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
             action="export", export=found.export, reply=replies.export(found.export, current)
         )
     if found.solo and not wants_change:
-        tracks = [name for name in TRACK_NAMES if name in found.solo]
-        return Intent(action="help", solo=tracks, reply=replies.solo(tracks, current))
+        return _solo(found, current)
     if found.help and not wants_change:
         return Intent(action="help", reply=replies.help_text(current))
     # A question that names things ("are the hats on", "how much swing is there") is still
@@ -173,6 +182,8 @@ def _interpret(text: object, current: BeatSpec | None) -> Intent:
             )
         if looks_foreign(words_of(normalized)):
             return _fallback(FOREIGN, current)
+        if current is not None and _KEEP_AS_IS.search(normalized):
+            return modified(current, current)  # "keep it as is": nothing to change, said so
         return _fallback("not_understood", current)
     if current is None or found.new_beat or _is_create_request(found, normalized):
         return _create(found, normalized, current)
@@ -184,16 +195,27 @@ def intent_from_mentions(
 ) -> Intent:
     """The create/modify intent for already-understood mentions (the LLM provider's clauses)."""
     if found.solo and not found.changes_spec() and current is not None:
-        tracks = [name for name in TRACK_NAMES if name in found.solo]
-        return Intent(
-            action="help", solo=tracks, reply=replies.solo(tracks, current), source=source
-        )
+        intent = _solo(found, current)
+        intent.source = source
+        return intent
     if create or current is None:
         intent = _create(found, seed_text, current)
     else:
         intent = _modify(found, current)
     intent.source = source
     return intent
+
+
+def _solo(found: Mentions, current: BeatSpec | None) -> Intent:
+    """ "solo the 808": the studio's mixer solos it; no version, nothing deleted."""
+    tracks = [name for name in TRACK_NAMES if name in found.solo]
+    playing = [n for n in tracks if current is not None and current.tracks[n].enabled]
+    return Intent(
+        action="help",
+        solo=tracks,
+        mixer={"solo": playing} if playing else None,
+        reply=replies.solo(tracks, current),
+    )
 
 
 def _repeated_turn(text: object, history: Sequence[Any] | None) -> str | None:
@@ -231,9 +253,9 @@ def _create(
         count = min(found.variation_count, _MAX_VARIATIONS)
         specs = [spec]
         for _ in range(count - 1):
-            specs.append(specs[-1].with_changes(seed=next_seed(specs[-1].seed)))
+            specs.append(replace(specs[-1], seed=next_seed(specs[-1].seed)))
         intent.variations = specs[1:]
-        intent.reply += f" Plus {count - 1} more take{'s' if count > 2 else ''} with new seeds, each its own version."
+        intent.reply += replies.more_takes(count - 1)
     return intent
 
 
@@ -250,9 +272,28 @@ def _modify(found: Mentions, current: BeatSpec) -> Intent:
         named = [n for n in TRACK_NAMES if n in found.tracks_on - found.spared]
         spared = [n for n in TRACK_NAMES if n in found.spared]
         return Intent(action="help", reply=replies.which_way(named, spared, current))
+    intent.mixer = _mixer(found, current, spec)
     if found.variation_count > 1:
         return _with_variations(intent, current, spec, found.variation_count)
     return intent
+
+
+def _mixer(found: Mentions, current: BeatSpec, spec: BeatSpec) -> dict[str, list[str]] | None:
+    """What the studio's mixer should show: soloed tracks, and tracks "mute" switched off."""
+    mixer = {}
+    solo = [name for name in TRACK_NAMES if name in found.solo and spec.tracks[name].enabled]
+    if solo:
+        mixer["solo"] = solo
+    everything = MUTE_ALL in found.muted
+    muted = [
+        name
+        for name in TRACK_NAMES
+        if not spec.tracks[name].enabled
+        and (name in found.muted or (everything and current.tracks[name].enabled))
+    ]
+    if muted:
+        mixer["mute"] = muted
+    return mixer or None
 
 
 def _with_variations(intent: Intent, current: BeatSpec, first: BeatSpec, count: int) -> Intent:
@@ -263,7 +304,7 @@ def _with_variations(intent: Intent, current: BeatSpec, first: BeatSpec, count: 
         count = _MAX_VARIATIONS
     specs = [first]
     for _ in range(count - 1):
-        specs.append(specs[-1].with_changes(seed=next_seed(specs[-1].seed)))
+        specs.append(replace(specs[-1], seed=next_seed(specs[-1].seed)))
     intent.variations = specs[1:]
     intent.notes = notes
     intent.reply = replies.variations(current, specs, intent.changes, notes=notes)
@@ -338,7 +379,33 @@ def _is_create_request(found: Mentions, normalized: str) -> bool:
 # --- spec building -------------------------------------------------------------------------
 def fresh_spec(genre: str, *, seed: int = 1) -> BeatSpec:
     """The genre's default spec, validated (so flats in presets come out canonical)."""
-    return BeatSpec.from_dict(default_spec(genre, seed=seed).to_dict())
+    return replace(_validated_default(genre), seed=seed)
+
+
+@functools.lru_cache(maxsize=len(GENRE_DEFAULTS) + 1)
+def _validated_default(genre: str) -> BeatSpec:
+    # Twelve genres: validate each preset once, not on every new beat or genre switch (the
+    # seed is the only field that differs, and BeatSpec is immutable).
+    return BeatSpec.from_dict(spec_data(default_spec(genre)))
+
+
+def spec_data(spec: BeatSpec) -> dict[str, Any]:
+    """``spec.to_dict()`` without its deep copies: every value in a spec is immutable, so the
+    dicts only need to be new ones (``to_dict`` goes through ``dataclasses.asdict``, which
+    copies every leaf and was a tenth of a long turn's parse time)."""
+    data = {name: getattr(spec, name) for name in _SPEC_FIELDS}
+    data["key"] = {"tonic": spec.key.tonic, "mode": spec.key.mode}
+    data["sections"] = [{"name": s.name, "bars": s.bars} for s in spec.sections]
+    data["tracks"] = {
+        name: {field: getattr(spec.tracks[name], field) for field in _TRACK_FIELDS}
+        for name in TRACK_NAMES
+    }
+    data["duration_s"] = round(spec.duration_s, 3)
+    return data
+
+
+_SPEC_FIELDS = tuple(f.name for f in fields(BeatSpec))
+_TRACK_FIELDS = tuple(f.name for f in fields(TrackSpec))
 
 
 def next_seed(seed: int) -> int:
@@ -355,19 +422,19 @@ def apply_mentions(
     Raises :class:`SpecError` only if the result still fails validation.
     """
     notes: list[str] = []
-    data = base.to_dict()
+    data = spec_data(base)
     data.pop("duration_s")
     seconds_before = base.duration_s
 
     switching = bool(found.genre and found.genre != base.genre and not creating)
     # "make it feel more like <artist>" inside a beat: the artist's genre, kit and feel, but
     # this beat's tempo, key and length unless the turn names them.
-    reference = bool(found.artist) and not creating
+    reference = bool(found.artist or found.style_reference) and not creating
     if switching:
         data = _switch_genre(data, found.genre, seconds_before)
         if reference:
             data["bpm"] = base.bpm
-    if reference:
+    if reference and found.artist:
         notes.append(replies.reference_note(found.artist))
     data["bpm"] = _new_bpm(data["bpm"], found, notes)
     if switching:
@@ -393,7 +460,7 @@ def apply_mentions(
 
 def switch_genre(spec: BeatSpec, genre: str) -> BeatSpec:
     """``spec`` moved to another genre the way a chat "make it drill" does (see below)."""
-    data = spec.to_dict()
+    data = spec_data(spec)
     data.pop("duration_s")
     return BeatSpec.from_dict(_switch_genre(data, genre, spec.duration_s))
 
@@ -401,7 +468,7 @@ def switch_genre(spec: BeatSpec, genre: str) -> BeatSpec:
 def _switch_genre(data: dict[str, Any], genre: str, seconds: float) -> dict[str, Any]:
     """A genre change takes the new genre's tempo, kit, groove and mood; key, length, seed,
     loop and energy stay."""
-    fresh = fresh_spec(genre, seed=data["seed"]).to_dict()
+    fresh = spec_data(fresh_spec(genre, seed=data["seed"]))
     fresh.pop("duration_s")
     for name in ("key", "seed", "loop", "energy", "meter"):
         fresh[name] = data[name]

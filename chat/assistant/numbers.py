@@ -82,6 +82,9 @@ _FOREIGN_VALUES: dict[str, int] = {
     "dix": 10,
     "onze": 11,
     "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,  # also Portuguese
     "seize": 16,
     "vingt": 20,
     "vingts": 20,
@@ -100,6 +103,8 @@ _FOREIGN_VALUES: dict[str, int] = {
     "nove": 9,
     "dez": 10,
     "doze": 12,
+    "treze": 13,
+    "catorze": 14,
     "dezesseis": 16,
     "vinte": 20,
     "trinta": 30,

@@ -302,6 +302,10 @@ def variations(
     """Reply to "give me 3 variations": how many, and that each is its own version."""
     edits = [_phrase(c, old, specs[0]) for c in changes if c != "new variation"]
     extra = f", with {', '.join(edits)}" if edits else ""
+    if len(specs) == 1:
+        return _with_notes(
+            f"A new take of the {describe(specs[0])}{extra} — same settings, new seed.", notes
+        )
     return _with_notes(
         f"{len(specs)} variations of the {describe(specs[0])}{extra} — same settings, new seeds, "
         "each its own version so you can flip between them.",
@@ -309,17 +313,49 @@ def variations(
     )
 
 
+def more_takes(count: int) -> str:
+    """The sentence a new beat's reply ends with when it comes with ``count`` extra takes."""
+    if count < 1:
+        return ""
+    return (
+        f" Plus {count} more take{'s' if count > 1 else ''} with new seeds, each its own version."
+    )
+
+
+def variations_capped(*, started: int, asked: int, limit: int) -> str:
+    """Why a "give me 4 variations" turn started fewer renders than asked."""
+    return (
+        f"started {started} of the {asked} — you can have {limit} renders going at once; "
+        "ask for more when these finish"
+    )
+
+
 # Undo/redo/export replies are completed by the chat service (version number, links), so
 # they end in a clean sentence it can extend.
-def undo(restore_version: int | None = None, spec: BeatSpec | None = None) -> str:
-    target = f"version {restore_version}" if restore_version else "the previous version"
+def undo(
+    restore_version: int | None = None, spec: BeatSpec | None = None, *, steps: int = 1
+) -> str:
     tail = f": {describe(spec)}" if spec is not None else ""
+    if steps > 1 and not restore_version:
+        return f"Back {steps} versions{tail}."
+    target = f"version {restore_version}" if restore_version else "the previous version"
     return f"Back to {target}{tail}."
 
 
-def redo(spec: BeatSpec | None = None) -> str:
+def redo(spec: BeatSpec | None = None, *, steps: int = 1) -> str:
     tail = f": {describe(spec)}" if spec is not None else ""
+    if steps > 1:
+        return f"Redone {steps} changes{tail}."
     return f"Redone — the change is back{tail}."
+
+
+def history_short(reply: str, *, action: str, asked: int, moved: int) -> str:
+    """An undo/redo of several steps that ran out of history before the last one."""
+    direction = "back" if action == "undo" else "forward"
+    step = "step" if moved == 1 else "steps"
+    return (
+        f"{reply.rstrip('.')} — only {moved} {step} {direction} (of the {asked} asked) was there."
+    )
 
 
 def export(kind: str, spec: BeatSpec | None = None) -> str:

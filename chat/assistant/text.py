@@ -160,7 +160,7 @@ def screen(raw: object) -> Screened:
     if not text.isascii():
         text = _NON_ASCII.sub(lambda m: " " if _is_junk(m.group(0)) else m.group(0), text)
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = " ".join(text.split())  # str.split and re's \s agree on what whitespace is
     if not text or not any(ch.isalnum() or ch == "?" for ch in text):
         return Screened(text, EMPTY)
     lowered = text.lower()
@@ -231,7 +231,6 @@ _PUNCTUATION = re.compile(r"([!?,;()\[\]{}\"*~^|<>=_])")
 _FULL_STOP = re.compile(r"(?<=[a-z0-9])\.(?=\s|$)|(?<=\s)\.(?=\s)|\.(?=\s*$)")
 _PERCENT = re.compile(r"(?<=\d)\s*%")
 _HYPHEN_JOIN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
-_SPACE = re.compile(r"\s+")
 _TYPO_PATTERN = re.compile(r"\b(?<!['&])(" + trie_alternation(TYPOS) + r")(?![\w'&])")
 _NUMBER_WORD = re.compile(
     r"\b(?:(?:a|one)\s+hundred(?:\s+and)?|"
@@ -250,27 +249,37 @@ _UNIT_FOLLOWERS = re.compile(
 def normalize(text: str) -> str:
     """Lowercase, unify punctuation and spelling, and turn number words into digits."""
     text = text.translate(_QUOTES).lower()
-    text = _HYPHEN_JOIN.sub(" ", text)
+    # Each substitution below needs its character; a turn without it skips the scan.
+    if "-" in text:
+        text = _HYPHEN_JOIN.sub(" ", text)
     # Keep "r&b", "d&b", "1/16", "1:30", "f#", "0.5" intact; pad other punctuation with spaces.
-    text = _LOOSE_QUOTE.sub(" ", text)
+    if "'" in text:
+        text = _LOOSE_QUOTE.sub(" ", text)
     text = _PUNCTUATION.sub(r" \1 ", text)
-    text = _FULL_STOP.sub(" . ", text)
-    text = _PERCENT.sub(" %", text)
-    text = _SPACE.sub(" ", text).strip()
-    if _TRIPLE.search(text):  # every held letter is a triple; most turns have none
+    if "." in text:
+        text = _FULL_STOP.sub(" . ", text)
+    if "%" in text:
+        text = _PERCENT.sub(" %", text)
+    # Runs of whitespace to one space: " ".join(split()) is re.sub(r"\s+", " ", text).strip()
+    # (str.split and re's \s agree on every character) without a substitution per space.
+    text = " ".join(text.split())
+    # Every held letter is a triple; most turns have none.
+    if any(triple in text for triple in _TRIPLES):
         text = _ELONGATED.sub(_shorten, text)
     text = foreign_numbers_to_digits(text)
     text = _TYPO_PATTERN.sub(lambda m: TYPOS[m.group(1)], text)
     text = _fuzzy_fix(text)
     text = _NUMBER_WORD.sub(_number_word_to_digits, text)
     text = lone_numbers_to_digits(text)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 # "undoooo", "go baaack", "sooo good": a letter held for emphasis. Three or more of a letter
 # become two when that makes a known word ("goood" -> "good"), else one ("baaack" -> "back").
 _ELONGATED = re.compile(r"\b[a-z]*([a-z])\1\1[a-z]*\b")
 _TRIPLE = re.compile(r"([a-z])\1{2,}")
+# What _TRIPLE.search finds, as 26 substring tests (a backreference at every letter is slow).
+_TRIPLES = tuple(ch * 3 for ch in "abcdefghijklmnopqrstuvwxyz")
 _DOUBLED_WORDS = frozenset(
     {"good", "too", "cool", "all", "off", "add", "soon", "feel", "free", "need", "keep", "yes",
      "see", "fill", "full", "less", "kill", "sweet", "boom", "loop", "hooks", "hook", "hmm",

@@ -318,7 +318,9 @@ TRACK_ON_WORDS: tuple[str, ...] = (
 )
 # Words after a track name that switch it on or off ("melody back", "hats off").
 TRACK_ON_AFTER: tuple[str, ...] = ("back", "in", "on", "back in", "back on")
-TRACK_OFF_AFTER: tuple[str, ...] = ("off", "out", "gone", "away", "muted", "removed", "outta")
+TRACK_OFF_AFTER: tuple[str, ...] = ("off", "out", "gone", "away", "muted", "removed", "outta",
+                                    "on mute", "mute", "gotta go", "must go", "can go",
+                                    "should go")
 TRACK_ONLY_WORDS: tuple[str, ...] = (
     "just", "only", "nothing but", "strip it down to", "strip it back to", "strip down to",
     "only keep", "keep only", "just the", "only the", "leave only",
@@ -498,7 +500,21 @@ TYPOS: dict[str, str] = {
     "varation": "variation", "varition": "variation", "agian": "again", "agin": "again",
     "tripplet": "triplet", "triplett": "triplet", "trippets": "triplets", "tripets": "triplets",
     "swung": "swung", "shufle": "shuffle", "hyper": "hype", "vibe": "vibe",
+    "bels": "bells", "belz": "bells", "kik": "kick", "kck": "kick", "snre": "snare",
+    "snar": "snare", "hts": "hats", "clp": "clap", "keyz": "keys",
 }
+# Two letters swapped in the short command words ("slwo", "hwo", "mkae", "udno"): the fuzzy
+# pass corrects only words of five letters or more, where one slip rarely makes another word.
+# The first letter is kept, and swaps that are words of their own are left alone.
+_SHORT_COMMAND_WORDS = ("slow", "fast", "how", "what", "undo", "redo", "down", "mute", "solo",
+                        "drop", "make", "more", "less", "bass", "kick", "hats", "keys", "midi",
+                        "beat", "loop", "song", "long")  # fmt: skip
+_SWAPS_THAT_ARE_WORDS = frozenset({"fats", "hast", "beta", "snog"})
+for _word in _SHORT_COMMAND_WORDS:
+    for _i in range(1, len(_word) - 1):
+        _swapped = _word[:_i] + _word[_i + 1] + _word[_i] + _word[_i + 2 :]
+        if _swapped != _word and _swapped not in _SWAPS_THAT_ARE_WORDS:
+            TYPOS.setdefault(_swapped, _word)
 
 # Words the fuzzy typo matcher may correct to (long, distinctive vocabulary only).
 FUZZY_TARGETS: tuple[str, ...] = (

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chat.assistant import interpret
+from chat.assistant import interpret, interpreter
 from chat.assistant.batch import spec_from_given
 from chat.assistant.text import MAX_CHARS
 
@@ -164,3 +164,21 @@ def test_word_salad_of_music_vocabulary_never_breaks(words):
     if intent.spec is not None:
         assert intent.spec.duration_s <= 15 * 60
         assert any(t.enabled for t in intent.spec.tracks.values())
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    "turn",
+    [
+        # An optional space before each emoji run once made the praise pattern exponential.
+        "this slaps " + "🔥" * 1900 + " x",
+        "and this still slaps " + "🔥 " * 900 + "x",
+        ("the hats not the kick " * 100)[:2000],
+        ("go back two versions " * 100)[:2000],
+        ("mute the hats " * 150)[:2000],
+    ],
+)
+def test_long_repetitive_turns_finish(turn):
+    current = interpreter.fresh_spec("trap")
+    intent = interpreter.interpret(turn, current)
+    assert intent.action in ("create", "modify", "undo", "redo", "export", "question", "help")

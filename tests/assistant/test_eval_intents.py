@@ -26,6 +26,9 @@ OWN_CASES = _load(HERE / "cases.jsonl")
 # Compositional edits (issue 16): arithmetic, corrections, decoys, scope, theory, references,
 # instruments, control, questions, solo, variations and sections, as producers type them.
 EDIT_CASES = _load(HERE / "cases_edits.jsonl")
+# Written fresh, before running them, the way producers type (typos, slang, emoji, run-ons,
+# foreign number words, corrections, decoys, references, questions, control phrasing).
+MORE_CASES = _load(HERE / "cases_more.jsonl")
 
 
 @pytest.mark.skipif(not SHARED_CASES, reason="shared eval examples not present")
@@ -54,3 +57,16 @@ def test_compositional_edit_is_understood(case):
 def test_there_are_at_least_400_compositional_cases():
     assert len(EDIT_CASES) >= 400
     assert not {c["id"] for c in EDIT_CASES} & {c["id"] for c in OWN_CASES}
+
+
+@pytest.mark.parametrize("case", MORE_CASES, ids=[c["id"] for c in MORE_CASES])
+def test_fresh_case_is_understood(case):
+    out = interpret_record(case)
+    assert check(case["expect"], out) == [], (case["text"], out["action"], out["changes"])
+
+
+def test_there_are_at_least_150_fresh_cases_with_their_own_ids():
+    assert len(MORE_CASES) >= 150
+    ids = [c["id"] for c in MORE_CASES]
+    assert len(set(ids)) == len(ids)
+    assert not set(ids) & {c["id"] for c in [*OWN_CASES, *EDIT_CASES]}

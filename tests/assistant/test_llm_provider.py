@@ -103,7 +103,8 @@ def provider(vendor: FakeVendor) -> Iterator[LLMInterpreter]:
             base_url=vendor.base_url,
             api_key="sk-test",
             model="fake-model",
-            timeout_s=0.5,
+            # Room for a loaded machine to answer in time; the timeout test waits longer.
+            timeout_s=1.5,
             price_input_per_1k=0.5,
             price_output_per_1k=1.5,
         )
@@ -184,7 +185,7 @@ def test_llm_create_builds_a_full_spec(vendor, provider):
 
 
 def test_timeout_falls_back_to_builtin_parser(vendor, provider):
-    vendor.answer(json.dumps({"action": "help"}), delay=2.0)
+    vendor.answer(json.dumps({"action": "help"}), delay=4.0)
     intent = provider("make it 150 bpm", spec_from_given(TRAP))
     assert intent.source == "builtin"
     assert intent.action == "modify" and intent.spec.bpm == 150
@@ -300,6 +301,11 @@ def test_a_solo_clause_is_a_mixer_reply_and_variations_make_specs(vendor, provid
     vendor.answer(_clauses({"field": "tracks", "op": "solo", "tracks": ["bass"]}))
     solo = provider("solo the 808", current)
     assert solo.action == "help" and solo.solo == ["bass"] and solo.spec is None
+    assert solo.mixer == {"solo": ["bass"]}
+    vendor.answer(_clauses({"field": "tracks", "op": "mute", "tracks": ["hats"]}))
+    muted = provider("mute the hats", current)
+    assert muted.source == "llm" and not muted.spec.tracks["hats"].enabled
+    assert muted.mixer == {"mute": ["hats"]}
     vendor.answer(_clauses({"field": "variation", "op": "set", "value": 3}))
     three = provider("give me 3 variations", current)
     seeds = {three.spec.seed, *(s.seed for s in three.variations)}
@@ -323,3 +329,18 @@ def test_an_invalid_clause_falls_back_to_the_builtin_parser(vendor, provider, cl
     intent = provider("take it down 8 bpm", spec_from_given({**TRAP, "bpm": 150}))
     assert intent.usage["fallback_reason"].startswith("invalid_output: clauses")
     assert intent.source == "builtin" and intent.spec.bpm == 142
+
+
+def test_undo_steps_are_validated(vendor, provider):
+    current = spec_from_given(TRAP)
+    vendor.answer(json.dumps({"action": "undo", "steps": 2}))
+    twice = provider("undo twice", current)
+    assert twice.source == "llm" and twice.action == "undo" and twice.steps == 2
+    vendor.answer(json.dumps({"action": "redo", "steps": 3}))
+    assert provider("redo x3", current).steps == 3
+    vendor.answer(json.dumps({"action": "undo", "steps": 0}))
+    fallback = provider("go back two versions", current)
+    assert fallback.source == "builtin" and fallback.usage["fallback_reason"].startswith(
+        "invalid_output"
+    )
+    assert fallback.action == "undo" and fallback.steps == 2

@@ -112,3 +112,53 @@ def test_a_producer_session_end_to_end(user, settings):
     stems = say(convo, user, "split it out so I can mix each part")
     assert stems.message.intent["action"] == "export"
     assert stems.message.intent["export"] == "stems"
+
+
+def test_undo_steps_mute_solo_and_variations_within_the_job_limit(user, settings):
+    settings.CHAT_MESSAGES_PER_MINUTE = 100
+    settings.GENERATION_MAX_ACTIVE_JOBS_PER_USER = 100
+    convo = factories.conversation_create(owner=user, title="")
+    v1 = say(convo, user, "boom bap at 90 in C minor").version
+    v2 = say(convo, user, "make it 94").version
+    v3 = say(convo, user, "add some swing").version
+    v4 = say(convo, user, "no chords").version
+    assert [v.number for v in (v1, v2, v3, v4)] == [1, 2, 3, 4]
+
+    # "go back two versions" walks two parents at once; "redo twice" walks back down.
+    back = say(convo, user, "go back two versions")
+    assert back.version.id == v2.id and current(convo).id == v2.id
+    assert "Back 2 versions" in back.reply.text and "v2" in back.reply.text
+    forward = say(convo, user, "redo twice")
+    assert forward.version.id == v4.id
+    # More steps than the history has: as far as it goes, and the reply says so.
+    far = say(convo, user, "undo the last 5 changes")
+    assert far.version.id == v1.id
+    assert "only 3 steps back" in far.reply.text
+    say(convo, user, "redo x3")
+    assert current(convo).id == v4.id
+
+    # "mute the hats" is an edit (a version with the hats off) that also lights the mixer's M;
+    # "solo the drums" makes no version and deletes nothing.
+    muted = say(convo, user, "mute the hats")
+    assert "hats" not in enabled(muted.version)
+    assert muted.message.intent["mixer"] == {"mute": ["hats"]}
+    count = BeatVersion.objects.count()
+    solo = say(convo, user, "solo the drums")
+    assert solo.version is None and BeatVersion.objects.count() == count
+    drums = ["kick", "snare", "clap", "hats", "perc"]
+    playing = [name for name in drums if name in enabled(muted.version)]
+    assert playing and "hats" not in playing
+    assert solo.message.intent["mixer"] == {"solo": playing}
+    assert enabled(current(convo)) == enabled(muted.version)
+
+    # Four variations with room for two renders: two are started, and the reply says why.
+    settings.GENERATION_MAX_ACTIVE_JOBS_PER_USER = 2
+    GenerationJob.objects.update(status="succeeded")
+    base = current(convo)
+    capped = say(convo, user, "give me 4 variations")
+    made = BeatVersion.objects.filter(parent=base)
+    assert made.count() == 2
+    assert GenerationJob.objects.filter(status__in=["queued", "running"]).count() == 2
+    assert (
+        "started 2 of the 4" in capped.reply.text and "2 renders going at once" in capped.reply.text
+    )
