@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('generation', '0002_drop_job_idempotency_key'),
+        ('generation', '0003_harden_job_send_pending'),
     ]
 
     operations = [
