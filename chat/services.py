@@ -231,12 +231,9 @@ def _apply_turn(
         reply_to=message,
         intent={"action": action, "version": str(version.id) if version else None},
     )
-    if not conversation.title and version is not None:
-        conversation.title = version.label[:200]
-        conversation.save(update_fields=["title", "updated_at"])
-        events.conversation_updated(conversation.id, title=conversation.title)
-    else:
-        conversation.save(update_fields=["updated_at"])
+    # No title is stored here: an untitled conversation is named after the beat it edits
+    # (presenters.conversation_title), so the name follows the beat until the user renames.
+    conversation.save(update_fields=["updated_at"])
     events.chat_message(conversation.id, message=presenters.message_to_dict(message))
     events.chat_message(conversation.id, message=presenters.message_to_dict(reply))
     _count_intent(action, intent)
@@ -278,23 +275,85 @@ def _count_intent(action: str, intent: Any) -> None:
         )
 
 
-def version_restore(*, conversation: Conversation, author: AbstractBaseUser, number: int) -> bool:
-    """Make version ``number`` of the conversation's beat current (no render); False if absent."""
-    beat = generation_selectors.beat_for_conversation(conversation=conversation)
-    if beat is None or conversation.owner_id != author.pk:
+def version_restore(
+    *,
+    conversation: Conversation,
+    author: AbstractBaseUser,
+    version_id: object = None,
+    number: int | None = None,
+) -> bool:
+    """Make that version current, and its beat the one being edited; no render. By id (what
+    the studio sends: numbers repeat across a conversation's beats), or by ``number`` within
+    the beat being edited. False if there is no such version in this conversation."""
+    if conversation.owner_id != author.pk:
         return False
-    version = beat.versions.filter(number=number).first()
+    versions = BeatVersion.objects.select_related("beat").filter(beat__conversation=conversation)
+    if version_id is not None:
+        version = versions.filter(id=version_id).first()
+    else:
+        beat = generation_selectors.beat_for_conversation(conversation=conversation)
+        version = versions.filter(beat=beat, number=number).first() if beat else None
     if version is None:
         return False
     with transaction.atomic():
-        generation_services.beat_set_current(beat=beat, version=version)
+        generation_services.beat_set_current(beat=version.beat, version=version)
         reply = Message.objects.create(
             conversation=conversation,
             role=Message.Role.ASSISTANT,
             text=replies.restored(
-                number=number, key=version.key, genre=version.genre, bpm=version.bpm
+                number=version.number, key=version.key, genre=version.genre, bpm=version.bpm
             ),
             intent={"action": "undo", "version": str(version.id)},
         )
         events.chat_message(conversation.id, message=presenters.message_to_dict(reply))
     return True
+
+
+def beat_select(*, conversation: Conversation, author: AbstractBaseUser, beat_id: object) -> bool:
+    """The beat switcher: later turns (edits, undo, redo) act on that beat."""
+    if conversation.owner_id != author.pk:
+        return False
+    beat = (
+        generation_selectors.beats_for_conversation(conversation=conversation)
+        .filter(id=beat_id)
+        .first()
+    )
+    if beat is None:
+        return False
+    generation_services.beat_select(beat=beat)
+    return True
+
+
+def conversation_rename(*, conversation: Conversation, title: str) -> Conversation:
+    """A title the user chose; empty: the name follows the beat being edited again."""
+    conversation.title = storable(" ".join(title.split()))[:200]
+    conversation.save(update_fields=["title", "updated_at"])
+    events.conversation_updated(conversation.id, title=presenters.conversation_title(conversation))
+    return conversation
+
+
+def conversation_delete(*, conversation: Conversation) -> None:
+    """Delete the conversation, its messages and every beat in it; the beats' stored objects
+    are deleted after commit (generation.signals, once per beat)."""
+    with transaction.atomic():
+        for beat in generation_selectors.beats_for_conversation(conversation=conversation):
+            generation_services.beat_delete(beat=beat)
+        conversation.delete()
+
+
+def render_cancelled_reply(
+    *, version: BeatVersion, restored: BeatVersion | None, **_: object
+) -> None:
+    """The chat says what a cancel did (generation.signals.render_cancelled)."""
+    conversation_id = version.beat.conversation_id
+    reply = Message.objects.create(
+        conversation_id=conversation_id,
+        role=Message.Role.ASSISTANT,
+        text=replies.render_cancelled(
+            version.number,
+            back_to=restored.number if restored else None,
+            label=restored.label if restored else None,
+        ),
+        intent={"action": "cancel", "version": str(restored.id) if restored else None},
+    )
+    events.chat_message(conversation_id, message=presenters.message_to_dict(reply))

@@ -17,11 +17,22 @@ def beat_get(*, owner: AbstractBaseUser, beat_id: object) -> Beat:
 
 
 def beat_for_conversation(*, conversation: object) -> Beat | None:
+    """The beat the conversation's turns edit: the one most recently changed or picked in
+    the beat switcher (every change of a beat moves its ``updated_at``)."""
     return (
         Beat.objects.filter(conversation=conversation)
         .select_related("current_version")
-        .order_by("-created_at")
+        .order_by("-updated_at", "-created_at")
         .first()
+    )
+
+
+def beats_for_conversation(*, conversation: object) -> QuerySet[Beat]:
+    """Every beat of the conversation, oldest first: none is ever replaced or hidden."""
+    return (
+        Beat.objects.filter(conversation=conversation)
+        .select_related("current_version")
+        .order_by("created_at")
     )
 
 

@@ -2,20 +2,23 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from . import selectors
+from infra.http.ranged import ranged_file_response
+
+from . import presenters, selectors, services
 from .assets import media as version_media_reads
 from .assets.store import asset_download_name, stems_zip_get_or_create
 from .assets.urls import asset_download_url_or_none
-from .models import AssetKind
+from .models import Asset, AssetKind
 
 
 @login_required
@@ -25,24 +28,69 @@ def beat_detail(request: HttpRequest, beat_id: str) -> HttpResponse:
     return render(request, "generation/beat.html", context)
 
 
+def _back(request: HttpRequest, fallback: str) -> str:
+    """Where a form goes back to: its ``next`` if it is one of ours, else ``fallback``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=False):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def beat_rename(request: HttpRequest, beat_id: str) -> HttpResponse:
+    """A title the user picks (empty: the name follows the beat's current version)."""
+    beat = selectors.beat_get(owner=request.user, beat_id=beat_id)
+    services.beat_rename(beat=beat, title=request.POST.get("title", ""))
+    return redirect(_back(request, beat.conversation.get_absolute_url()))
+
+
+@login_required
+def beat_delete(request: HttpRequest, beat_id: str) -> HttpResponse:
+    """GET: what would go, and a button; POST: delete the beat, its versions and files."""
+    beat = selectors.beat_get(owner=request.user, beat_id=beat_id)
+    back = beat.conversation.get_absolute_url()
+    if request.method == "POST":
+        services.beat_delete(beat=beat)
+        return redirect(back)
+    context = {
+        "what": f"the beat “{presenters.beat_title(beat)}”",
+        "details": f"{beat.versions.count()} versions and every file rendered for them",
+        "cancel_url": back,
+    }
+    return render(request, "confirm_delete.html", context)
+
+
 @login_required
 def asset_download(request: HttpRequest, asset_id: str) -> HttpResponse:
     """Streams the file (filesystem storage) or redirects to a short-lived presigned URL (S3)."""
     asset = selectors.asset_get(owner=request.user, asset_id=asset_id)
+    return asset_response(request, asset)
+
+
+def asset_response(request: HttpRequest, asset: Asset) -> HttpResponse:
+    """An asset the caller has checked access to: a presigned redirect on S3 (S3 answers
+    ranges itself), else the bytes with Range support and validators so the player seeks."""
     inline = request.GET.get("inline") == "1"
     presigned = asset_download_url_or_none(asset, inline=inline)
     if presigned:
         response = HttpResponseRedirect(presigned)
-    else:
-        response = FileResponse(
-            asset.file.open("rb"),
-            as_attachment=not inline,
-            filename=asset_download_name(asset),
-            content_type=asset.content_type or "application/octet-stream",
-        )
-    # The presigned URL and the bytes are the owner's alone: no shared cache may keep them.
-    response["Cache-Control"] = "private, no-store"
-    return response
+        # The presigned URL works for anyone who has it: no cache may keep this redirect.
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return ranged_file_response(
+        request,
+        open_file=lambda: asset.file.open("rb"),
+        size=asset.bytes or asset.file.size,
+        etag=f'"{asset.sha256[:32] or asset.id.hex}"',
+        last_modified=asset.created_at,
+        content_type=asset.content_type or "application/octet-stream",
+        filename=asset_download_name(asset),
+        inline=inline,
+        # The owner's bytes: the browser may keep them (seeking re-reads ranges), no shared
+        # cache may; an asset id never changes content, the validators confirm it.
+        cache_control="private, max-age=3600",
+    )
 
 
 @login_required
@@ -52,7 +100,7 @@ def version_stems_zip(request: HttpRequest, version_id: str) -> HttpResponse:
     if not version.assets.filter(kind__in=[AssetKind.STEM, AssetKind.MIDI]).exists():
         raise Http404("this version has no stems yet")
     bundle = stems_zip_get_or_create(version=version)
-    return asset_download(request, asset_id=str(bundle.id))
+    return asset_response(request, bundle)
 
 
 @login_required
@@ -60,7 +108,24 @@ def version_media(request: HttpRequest, version_id: str, kind: str) -> HttpRespo
     """A version's MP3, WAV, MIDI or preview by kind (``?inline=1`` streams for the player)."""
     version = selectors.version_get(owner=request.user, version_id=version_id)
     asset = version_media_reads.version_asset_get(version=version, kind=kind)
-    return asset_download(request, asset_id=str(asset.id))
+    return asset_response(request, asset)
+
+
+@login_required
+def version_stems(request: HttpRequest, version_id: str) -> JsonResponse:
+    """What stems a version has, each with one URL to stream it (the mixer decodes whatever
+    format it is in): ``{"stems": [{"track", "url", "content_type", "bytes"}]}``."""
+    version = selectors.version_get(owner=request.user, version_id=version_id)
+    return JsonResponse({"stems": presenters.stem_list(version)})
+
+
+@login_required
+def version_stem(request: HttpRequest, version_id: str, track: str) -> HttpResponse:
+    """One stem of a version by track name (Range-capable, like the mix)."""
+    version = selectors.version_get(owner=request.user, version_id=version_id)
+    return asset_response(
+        request, version_media_reads.version_stem_get(version=version, track=track)
+    )
 
 
 @login_required

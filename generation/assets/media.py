@@ -26,6 +26,26 @@ def version_asset_get(*, version: BeatVersion, kind: str) -> Asset:
     return asset
 
 
+def stem_track(asset: Asset) -> str:
+    """``stems-drums.wav`` → ``drums``: the track a stem asset belongs to."""
+    return asset.name.removeprefix("stems-").rsplit(".", 1)[0]
+
+
+def version_stems(*, version: BeatVersion) -> list[Asset]:
+    """The version's stem assets, one per track (the newest if a re-render stored two)."""
+    by_track: dict[str, Asset] = {}
+    for asset in version.assets.filter(kind=AssetKind.STEM).order_by("created_at"):
+        by_track[stem_track(asset)] = asset
+    return [by_track[track] for track in sorted(by_track)]
+
+
+def version_stem_get(*, version: BeatVersion, track: str) -> Asset:
+    for asset in version_stems(version=version):
+        if stem_track(asset) == track:
+            return asset
+    raise Http404("no such stem")
+
+
 def downsample_peaks(peaks: dict[str, Any], bins: int) -> dict[str, Any]:
     """The same overview with at most ``bins`` (min, max) pairs: each new bin keeps the extremes."""
     low, high = peaks["min"], peaks["max"]

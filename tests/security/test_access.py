@@ -19,7 +19,7 @@ from tests import factories
 
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 # Non-id path parameters get a value that exists for the owner.
-FIXED_PARAMS = {"kind": "mp3"}
+FIXED_PARAMS = {"kind": "mp3", "track": "kick"}
 
 
 def all_routes() -> list[str]:
