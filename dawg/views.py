@@ -18,6 +18,14 @@ from infra.http import throttle
 LOGIN_WINDOW_S = 60
 
 
+class SignupForm(UserCreationForm):
+    """Django's sign-up form with a weak password's errors under the password field itself
+    (Django puts them under the confirmation field, where they read as a mismatch)."""
+
+    def validate_password_for_user(self, user: object, **kwargs: object) -> None:
+        super().validate_password_for_user(user, password_field_name="password1")  # noqa: S106 (a field name)
+
+
 def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("chat:conversation-list")
@@ -28,7 +36,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("chat:conversation-list")
-    form = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -343,6 +343,7 @@ function renderBeat() {
   $("beat-summary").textContent = v ? `v${v.number} · ${v.summary}` : "";
   $("spec-panel").hidden = !v;
   $("history-panel").hidden = !v;
+  $("empty-beat").hidden = !!beat;
   $("pattern-panel").hidden = !v || !pattern.data;
   renderBeatSwitcher();
   chips.render(v);
