@@ -186,6 +186,24 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             conversation=conversation, author=self.user, version_id=version
         )
 
+    async def _on_beat_mix(self, frame: dict[str, Any]) -> None:
+        version_id, tracks = frame.get("version"), frame.get("tracks")
+        if not _is_uuid(version_id):
+            await self._error("invalid_version", "version must be a version id")
+            return
+        try:
+            await database_sync_to_async(self._mix)(version_id, tracks)
+        except services.ChatRejected as exc:
+            await self._error(exc.code, exc.message, chat=True, retry_after=exc.retry_after)
+
+    def _mix(self, version_id: str, tracks: object) -> None:
+        conversation = selectors.conversation_get(
+            owner=self.user, conversation_id=self.conversation_id
+        )
+        services.mix_bake(
+            conversation=conversation, author=self.user, version_id=version_id, tracks=tracks
+        )
+
     async def _on_beat_select(self, frame: dict[str, Any]) -> None:
         beat_id = frame.get("beat")
         if not _is_uuid(beat_id) or not await database_sync_to_async(self._select)(beat_id):
@@ -230,6 +248,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         "generation.cancel": _on_generation_cancel,
         "beat.restore": _on_beat_restore,
         "beat.select": _on_beat_select,
+        "beat.mix": _on_beat_mix,
         "resume": _on_resume,
         "ping": _on_ping,
     }

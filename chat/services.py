@@ -357,3 +357,66 @@ def render_cancelled_reply(
         intent={"action": "cancel", "version": str(restored.id) if restored else None},
     )
     events.chat_message(conversation_id, message=presenters.message_to_dict(reply))
+
+
+MIX_LEVEL_RANGE_DB = (-24.0, 6.0)
+
+
+def mix_bake(
+    *, conversation: Conversation, author: AbstractBaseUser, version_id: object, tracks: object
+) -> BeatVersion:
+    """The mixer's "save as a version": a new version of that version's beat with each
+    stem's on/off and level (dB added to the track's gain) baked in, rendered like any edit.
+    Raises ChatRejected with the reason for a mix it cannot take (nothing is stored)."""
+    version = (
+        BeatVersion.objects.select_related("beat")
+        .filter(id=version_id, beat__conversation=conversation, beat__owner=author)
+        .first()
+    )
+    if version is None:
+        raise ChatRejected("not_found", "no such version in this conversation")
+    if not isinstance(tracks, dict) or not tracks:
+        raise ChatRejected("invalid_mix", "a mix names at least one track")
+    spec = version.beat_spec()
+    changes: dict[str, dict[str, Any]] = {}
+    said: list[str] = []
+    low, high = MIX_LEVEL_RANGE_DB
+    for name, setting in tracks.items():
+        if name not in spec.tracks or not isinstance(setting, dict):
+            raise ChatRejected("invalid_mix", f"there is no track {str(name)[:40]!r}")
+        enabled = setting.get("enabled", True)
+        level = setting.get("gain_db", 0)
+        if not isinstance(enabled, bool) or isinstance(level, bool):
+            raise ChatRejected("invalid_mix", f"{name}: enabled is true or false")
+        if not isinstance(level, int | float) or not low <= level <= high:
+            raise ChatRejected("invalid_mix", f"{name}: a level runs from {low:g} to +{high:g} dB")
+        track = spec.tracks[name]
+        changes[name] = {"enabled": enabled and track.enabled}
+        if not enabled and track.enabled:
+            said.append(f"{name} off")
+        if level and enabled:
+            changes[name]["gain_db"] = round(track.gain_db + level, 1)
+            said.append(f"{name} {level:+g} dB")
+    new_spec = spec.with_changes(tracks=changes)
+    if not new_spec.enabled_tracks():
+        raise ChatRejected("invalid_mix", "a mix with every track muted would be silence")
+    if not said:
+        raise ChatRejected("invalid_mix", "this mix changes nothing")
+    try:
+        generation_services.jobs_limit_check(owner=author)
+    except generation_services.TooManyActiveJobs as exc:
+        raise ChatRejected(exc.code, str(exc), exc.retry_after) from exc
+    summary = f"mix of v{version.number}: {', '.join(said)}"
+    with transaction.atomic():
+        created, _job = generation_services.version_create(
+            beat=version.beat, spec=new_spec, change_summary=summary
+        )
+        reply = Message.objects.create(
+            conversation=conversation,
+            role=Message.Role.ASSISTANT,
+            text=replies.mix_saved(created.number, summary),
+            intent={"action": "mix", "version": str(created.id)},
+        )
+        conversation.save(update_fields=["updated_at"])
+        events.chat_message(conversation.id, message=presenters.message_to_dict(reply))
+    return created

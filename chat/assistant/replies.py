@@ -481,3 +481,8 @@ def render_cancelled(number: int, *, back_to: int | None, label: str | None = No
     if back_to is None:
         return f"Cancelled v{number}: it was never rendered, and there is no earlier version to go back to."
     return f"Cancelled v{number}. v{back_to} ({label}) is current again."
+
+
+def mix_saved(number: int, summary: str) -> str:
+    """The mixer's "save as a version"."""
+    return f"Saved the mix as v{number} ({summary}); rendering it now."

@@ -2,6 +2,7 @@
 // State is rebuilt from conversation.snapshot on every (re)connect; group events are applied
 // in seq order (docs/realtime-protocol.md).
 import { createChips } from "./studio/chips.js";
+import { createMixer } from "./studio/mixer.js";
 import { createPattern } from "./studio/pattern.js";
 import { createPlayer } from "./studio/player.js";
 import { createSocket } from "./studio/socket.js";
@@ -65,9 +66,39 @@ const audioPlayer = createPlayer({
   onChange: () => {
     renderVersions();
     renderNowPlaying();
+    renderAB();
   },
 });
 const { player } = audioPlayer;
+
+const mixer = createMixer({
+  versionsUrl: VERSIONS_URL,
+  audio: audioPlayer.audio,
+  onBake: (versionId, tracks) => send({ type: "beat.mix", version: versionId, tracks }),
+});
+$("mixer-toggle").addEventListener("click", () => {
+  if (mixer.mixer.on) mixer.disable();
+  else if (player.versionId) mixer.enable(player.versionId);
+});
+// The mixer follows the version in the player (stems of another version are other stems).
+audioPlayer.audio.addEventListener("loadedmetadata", () => {
+  if (mixer.mixer.on && player.versionId && player.versionId !== mixer.mixer.versionId) mixer.enable(player.versionId);
+  if (mixer.mixer.on && player.preview) mixer.disable();
+});
+
+function renderAB() {
+  const other = player.abOther && versionById(player.abOther);
+  const here = player.versionId && versionById(player.versionId);
+  $("ab-toggle").disabled = !(other && here);
+  $("ab-caption").hidden = !(other && here);
+  if (other && here) $("ab-caption").textContent = `A/B: v${here.number} ↔ v${other.number} — press B to switch at the same position`;
+}
+$("ab-toggle").addEventListener("click", () => audioPlayer.abSwitch());
+document.addEventListener("keydown", (e) => {
+  if (e.key !== "b" && e.key !== "B") return;
+  if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest("input, textarea, select, [contenteditable]")) return;
+  if (audioPlayer.abSwitch()) e.preventDefault();
+});
 
 const patternView = createPattern({
   versionsUrl: VERSIONS_URL,
@@ -85,10 +116,14 @@ const chips = createChips({ choices, sendEdit: (text) => sendChat(text) });
 // ---------------------------------------------------------------- events
 function applyEvent(ev) {
   switch (ev.type) {
-    case "chat.message":
+    case "chat.message": {
       addMessage(ev.message);
       renderMessages();
+      // "solo the 808" / "mute the hats": the assistant drives the mixer, nothing deleted.
+      const mix = ev.mixer || ev.message.mixer;
+      if (mix && ev.message.role === "assistant") mixer.command(mix, player.versionId || (currentVersion() || {}).id);
       break;
+    }
     case "chat.typing":
       state.typing = !!ev.typing;
       $("typing").hidden = !state.typing;
@@ -545,4 +580,4 @@ if (wanted && state.beats.has(wanted) && wanted !== state.activeBeat) {
   }, 200);
 }
 input.focus();
-window.dawgStudio = { state, player, activeBeat, versionById, socket: sock.socket, reconnectNow: sock.reconnectNow, audio: audioPlayer };
+window.dawgStudio = { state, player, mixer, applyEvent, activeBeat, versionById, socket: sock.socket, reconnectNow: sock.reconnectNow, audio: audioPlayer };

@@ -21,6 +21,7 @@ export function createPlayer({ versionsUrl, channelName, versionById, onChange }
     peaks: null,
     previews: 0, // previews started (tests look)
     loop: null, // {start, end} seconds of a looped section, or null
+    abOther: null, // the version A/B switches to (the one loaded before this one)
     audio,
   };
   const tab = Math.random().toString(36).slice(2);
@@ -41,6 +42,8 @@ export function createPlayer({ versionsUrl, channelName, versionById, onChange }
     const position = keepPosition ? audio.currentTime : 0;
     const wasPlaying = listening();
     if (player.versionId !== versionId || player.preview) {
+      if (player.versionId && !player.preview) player.abOther = player.versionId;
+      if (player.abOther === versionId) player.abOther = null;
       player.versionId = versionId;
       player.preview = false;
       player.previewOf = null;
@@ -71,6 +74,7 @@ export function createPlayer({ versionsUrl, channelName, versionById, onChange }
 
   function playPreview(url, versionId, { play }) {
     if (listening() && !player.autoplay) return; // never interrupt what the user is listening to
+    if (player.versionId) player.abOther = player.versionId; // A/B compares it with the new one
     player.versionId = null;
     player.preview = true;
     player.previewOf = versionId;
@@ -105,6 +109,13 @@ export function createPlayer({ versionsUrl, channelName, versionById, onChange }
       load(versionId, { play: true });
     }
     player.autoplay = false;
+  }
+
+  /** A/B: the other version at the same position, playing if this one was. */
+  function abSwitch() {
+    if (!player.abOther || !versionById(player.abOther)) return false;
+    load(player.abOther, { keepPosition: true });
+    return true;
   }
 
   function isPlaying(versionId) {
@@ -221,5 +232,5 @@ export function createPlayer({ versionsUrl, channelName, versionById, onChange }
     e.preventDefault();
   });
 
-  return { player, audio, load, playPreview, clear, toggleVersion, isPlaying, listening, start, setLoop, seekTo, draw, renderTransport, mediaUrl };
+  return { player, audio, abSwitch, load, playPreview, clear, toggleVersion, isPlaying, listening, start, setLoop, seekTo, draw, renderTransport, mediaUrl };
 }
