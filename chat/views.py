@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from generation import selectors as generation_selectors
+
 from . import pages, presenters, selectors, services
 
 
@@ -82,5 +84,7 @@ def conversation_detail(request: HttpRequest, conversation_id: str) -> HttpRespo
         "client_msg_id": uuid.uuid4(),
         "snapshot": selectors.conversation_snapshot(conversation=conversation),
         "choices": pages.studio_choices(),
+        "shares": generation_selectors.shares_for_conversation(conversation=conversation),
+        "share_hours": [(1, "1 hour"), (24, "1 day"), (168, "7 days"), (720, "30 days")],
     }
     return render(request, "chat/conversation.html", context)

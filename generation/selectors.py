@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import ACTIVE_JOB_STATUSES, Asset, Beat, BeatVersion, GenerationJob
+from .models import ACTIVE_JOB_STATUSES, Asset, Beat, BeatVersion, GenerationJob, ShareLink
 
 
 def beat_get(*, owner: AbstractBaseUser, beat_id: object) -> Beat:
@@ -72,3 +72,36 @@ def active_job_counts_by_status() -> dict[str, int]:
     for status, n in rows:
         counts[status] = n
     return counts
+
+
+class ShareGone(Exception):
+    """The share link expired or was revoked (its page answers 410)."""
+
+
+def share_get(*, token: str) -> ShareLink:
+    """A share link anyone may open by its token; Http404 if unknown, ShareGone if dead."""
+    from django.utils import timezone
+
+    share = get_object_or_404(ShareLink.objects.select_related("version__beat"), token=token[:64])
+    if share.revoked_at is not None or share.expires_at <= timezone.now():
+        raise ShareGone(token)
+    return share
+
+
+def share_get_owned(*, owner: AbstractBaseUser, share_id: object) -> ShareLink:
+    return get_object_or_404(ShareLink, id=share_id, version__beat__owner=owner)
+
+
+def shares_for_conversation(*, conversation: object) -> QuerySet[ShareLink]:
+    """The conversation's share links that still work, newest first."""
+    from django.utils import timezone
+
+    return (
+        ShareLink.objects.filter(
+            version__beat__conversation=conversation,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("version")
+        .order_by("-created_at")
+    )

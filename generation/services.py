@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from .models import (
     BeatVersion,
     GenerationJob,
     JobStatus,
+    ShareLink,
 )
 from .signals import render_cancelled
 
@@ -311,3 +313,26 @@ def beat_apply(
         return BeatChange(beat=beat)
     beat_set_current(beat=beat, version=target, reason="restore" if restore_number else kind)
     return BeatChange(beat=beat, version=target)
+
+
+# What the owner may pick for a share link's life, in hours.
+SHARE_EXPIRY_HOURS = (1, 24, 24 * 7, 24 * 30)
+
+
+def share_create(*, version: BeatVersion, hours: int, allow_download: bool) -> ShareLink:
+    """A read-only link to ``version`` for anyone who has it, for ``hours``."""
+    if hours not in SHARE_EXPIRY_HOURS:
+        raise ValueError(f"a share link lasts {', '.join(map(str, SHARE_EXPIRY_HOURS))} hours")
+    return ShareLink.objects.create(
+        version=version,
+        allow_download=allow_download,
+        expires_at=timezone.now() + timedelta(hours=hours),
+    )
+
+
+def share_revoke(*, share: ShareLink) -> ShareLink:
+    """The link stops working at once (its page answers 410)."""
+    if share.revoked_at is None:
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at"])
+    return share

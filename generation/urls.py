@@ -26,6 +26,11 @@ urlpatterns = [
         views.version_stem,
         name="version-stem",
     ),
+    path("versions/<uuid:version_id>/share/", views.version_share, name="version-share"),
+    path("shares/<uuid:share_id>/revoke/", views.share_revoke, name="share-revoke"),
+    path("shared/<str:token>/", views.share_page, name="share"),
+    path("shared/<str:token>/peaks.json", views.share_peaks, name="share-peaks"),
+    path("shared/<str:token>/<str:kind>/", views.share_media, name="share-media"),
     path("versions/<uuid:version_id>/peaks.json", views.version_peaks, name="version-peaks"),
     path("versions/<uuid:version_id>/pattern.json", views.version_pattern, name="version-pattern"),
 ]

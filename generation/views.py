@@ -9,6 +9,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -152,4 +153,78 @@ def version_pattern(request: HttpRequest, version_id: str) -> JsonResponse:
         raise Http404("bad section") from exc
     response = JsonResponse(version_media_reads.version_pattern(version=version, section=index))
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- sharing ----------------------------------------------------------------------------------
+@login_required
+@require_POST
+def version_share(request: HttpRequest, version_id: str) -> HttpResponse:
+    """The owner makes a share link (expiry from SHARE_EXPIRY_HOURS, download allowed or not)."""
+    version = selectors.version_get(owner=request.user, version_id=version_id)
+    try:
+        hours = int(request.POST.get("hours", "24"))
+        share = services.share_create(
+            version=version, hours=hours, allow_download=request.POST.get("allow_download") == "on"
+        )
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain")
+    back = _back(request, version.beat.conversation.get_absolute_url())
+    return redirect(f"{back}?shared={share.id}#shares")
+
+
+@login_required
+@require_POST
+def share_revoke(request: HttpRequest, share_id: str) -> HttpResponse:
+    share = selectors.share_get_owned(owner=request.user, share_id=share_id)
+    services.share_revoke(share=share)
+    return redirect(_back(request, reverse("chat:conversation-list")))
+
+
+def _live_share(token: str) -> selectors.ShareLink:
+    return selectors.share_get(token=token)
+
+
+def share_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The read-only listen page anyone with the link may open (no log-in)."""
+    try:
+        share = _live_share(token)
+    except selectors.ShareGone:
+        return render(request, "share_gone.html", status=410)
+    version = share.version
+    context = {
+        "share": share,
+        "version": version,
+        "title": presenters.beat_title(version.beat),
+        "rendered": version.assets.filter(kind=AssetKind.MIX_MP3).exists(),
+    }
+    response = render(request, "share.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to other sites
+    return response
+
+
+def share_media(request: HttpRequest, token: str, kind: str) -> HttpResponse:
+    """The shared version's MP3 to stream, or (only if the owner allowed it) MP3/WAV downloads."""
+    try:
+        share = _live_share(token)
+    except selectors.ShareGone:
+        return HttpResponse("this link has expired", status=410, content_type="text/plain")
+    if kind not in ("mp3", "wav") or (
+        request.GET.get("inline") != "1" and not share.allow_download
+    ):
+        raise Http404("not shared")
+    if kind == "wav" and not share.allow_download:
+        raise Http404("not shared")
+    asset = version_media_reads.version_asset_get(version=share.version, kind=kind)
+    return asset_response(request, asset)
+
+
+def share_peaks(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        share = _live_share(token)
+    except selectors.ShareGone:
+        return HttpResponse("this link has expired", status=410, content_type="text/plain")
+    response = JsonResponse(version_media_reads.version_peaks(version=share.version, bins=600))
+    response["Cache-Control"] = "private, max-age=600"
     return response

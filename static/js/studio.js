@@ -499,6 +499,9 @@ function renderDownloads(v) {
   const job = v && latestJobFor(v.id);
   const why = !v || ready ? "" : job && ACTIVE.has(job.status) ? " (rendering…)" : ` (${job ? job.status : "not rendered"})`;
   $("downloads-caption").textContent = v ? `v${v.number}${why}` : "";
+  $("share-form").action = v ? `${VERSIONS_URL}${v.id}/share/` : "";
+  $("share-form").hidden = !ready;
+  $("share-caption").textContent = v ? `v${v.number}` : "";
 }
 
 function renderNowPlaying() {
