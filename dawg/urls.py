@@ -2,9 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from generation.admin_operations import operations_view
 
@@ -12,7 +10,7 @@ from . import views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
     # Only log-in and log-out: no e-mail is configured, so no password-reset pages.

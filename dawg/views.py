@@ -7,8 +7,9 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -24,6 +25,12 @@ class SignupForm(UserCreationForm):
 
     def validate_password_for_user(self, user: object, **kwargs: object) -> None:
         super().validate_password_for_user(user, password_field_name="password1")  # noqa: S106 (a field name)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico for browsers that ask for it: the SVG icon (its URL resolved per request,
+    so a missing collectstatic manifest fails this request, not the URL configuration)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def landing(request: HttpRequest) -> HttpResponse:
