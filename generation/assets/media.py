@@ -77,6 +77,34 @@ def version_peaks(*, version: BeatVersion, bins: int = PEAKS_MAX_BINS) -> dict[s
     return data
 
 
+def _fine_hats(arrangement: Any, data: dict[str, Any]) -> dict[str, int]:
+    """Steps per bar of each drum row. Hats faster than the grid (a rate of 32 notes per bar)
+    sit between its steps, where the engine's step view leaves them out: their row is
+    redrawn at twice the resolution from the notes' times, so the grid shows their real rate."""
+    steps = data["steps_per_bar"]
+    rows = {name: steps for name in data["drums"]}
+    rate = arrangement.spec.tracks["hats"].rate if "hats" in arrangement.spec.tracks else None
+    if "hats" not in data["drums"] or not rate or rate <= steps:
+        return rows
+    per_beat = 2 * steps / arrangement.beats_per_bar
+    start = data["start_bar"] * arrangement.beats_per_bar
+    cells = data["bars"] * 2 * steps
+    fine = [0.0] * cells
+    between = False
+    for event in arrangement.tracks.get("hats", ()):
+        index = round((event.start_beat - start) * per_beat)
+        if 0 <= index < cells:
+            fine[index] = max(fine[index], round(event.velocity, 3))
+            between = between or event.step < 0
+    if between:
+        width = 2 * steps
+        data["drums"]["hats"] = [
+            fine[bar * width : (bar + 1) * width] for bar in range(data["bars"])
+        ]
+        rows["hats"] = width
+    return rows
+
+
 def version_pattern(*, version: BeatVersion, section: int | None = None) -> dict[str, Any]:
     """One section's drum steps and pitched notes, from the engine's deterministic arrangement.
 
@@ -96,5 +124,6 @@ def version_pattern(*, version: BeatVersion, section: int | None = None) -> dict
         data["sections"] = [
             {"name": s.name, "start_bar": s.start_bar, "bars": s.bars} for s in arrangement.sections
         ]
+        data["drum_steps"] = _fine_hats(arrangement, data)
         cache.set(key, data, 3600)
     return data

@@ -126,3 +126,26 @@ def test_stems_list_names_one_url_per_stem_and_that_url_streams_it(user_client, 
         user_client.get(reverse("generation:version-stem", args=[version.id, "melody"])).status_code
         == 404
     )
+
+
+def test_the_drum_grid_shows_hats_at_their_real_rate():
+    from generation.assets.media import _fine_hats
+    from generation.engine.arrange import arrange
+    from generation.engine.spec import BeatSpec, default_spec
+
+    data = default_spec("trap", bars=16).to_dict()
+    data.pop("duration_s")
+    data["tracks"]["hats"]["rate"] = 32  # 1/32 notes: between the 16-step grid's cells
+    arrangement = arrange(BeatSpec.from_dict(data))
+    view = arrangement.pattern_view(None, max_bars=4)
+    on_grid = sum(v > 0 for bar in view["drums"]["hats"] for v in bar)
+    rows = _fine_hats(arrangement, view)
+    assert rows["hats"] == 2 * view["steps_per_bar"] and rows["kick"] == view["steps_per_bar"]
+    fine = sum(v > 0 for bar in view["drums"]["hats"] for v in bar)
+    assert len(view["drums"]["hats"][0]) == 32
+    assert fine > 1.8 * on_grid  # the notes between the steps are drawn now
+
+    straight = default_spec("house", bars=8)
+    plain = arrange(straight)
+    plain_view = plain.pattern_view(None, max_bars=4)
+    assert _fine_hats(plain, plain_view).get("hats", 16) == plain_view["steps_per_bar"]

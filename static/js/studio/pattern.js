@@ -80,21 +80,27 @@ export function createPattern({ versionsUrl, versionById, targetVersion, onSecti
   function drawDrums(data, previous) {
     const names = Object.keys(data.drums);
     const rowH = 18;
-    const labelW = 48;
+    const labelW = 64;
     const c = $("drum-grid");
     const { ctx, width } = setupCanvas(c, Math.max(1, names.length) * rowH + 4);
-    const steps = data.bars * data.steps_per_bar;
-    const cellW = (width - labelW) / steps;
     ctx.font = "11px system-ui, sans-serif";
+    const rates = [];
     names.forEach((name, row) => {
+      // Each row has its own resolution: hats at 1/32 get twice the grid's steps.
+      const perBar = (data.drum_steps && data.drum_steps[name]) || data.steps_per_bar;
+      const steps = data.bars * perBar;
+      const cellW = (width - labelW) / steps;
       const y = row * rowH + 2;
       ctx.fillStyle = "#9aa0ad";
-      ctx.fillText(name, 2, y + 12);
+      const rate = perBar > data.steps_per_bar ? ` 1/${(perBar * 4) / data.beats_per_bar}` : "";
+      if (rate) rates.push(`${name}${rate}`);
+      ctx.fillText(`${name}${rate}`, 2, y + 12);
       const grid = data.drums[name].flat();
-      const before = previous && previous.drums[name] ? previous.drums[name].flat() : null;
+      const prevGrid = previous && previous.drums[name] ? previous.drums[name].flat() : null;
+      const before = prevGrid && prevGrid.length === grid.length ? prevGrid : null;
       for (let i = 0; i < steps; i++) {
         const x = labelW + i * cellW;
-        const beat = Math.floor(i / (data.steps_per_bar / data.beats_per_bar));
+        const beat = Math.floor(i / (perBar / data.beats_per_bar));
         ctx.fillStyle = beat % 2 ? "#1d212a" : "#232834";
         ctx.fillRect(x + 0.5, y, Math.max(1, cellW - 1), rowH - 3);
         const vel = grid[i] || 0;
@@ -110,7 +116,7 @@ export function createPattern({ versionsUrl, versionById, targetVersion, onSecti
         }
       }
     });
-    c.setAttribute("aria-label", `Drum step grid: ${names.join(", ") || "no drums"}`);
+    c.setAttribute("aria-label", `Drum step grid: ${names.join(", ") || "no drums"}${rates.length ? ` (${rates.join(", ")} notes)` : ""}`);
   }
 
   function drawRoll(data, previous) {
