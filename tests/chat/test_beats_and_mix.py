@@ -92,3 +92,25 @@ def test_mix_bake_makes_a_version_and_refuses_what_it_cannot_take(user, convo):
             conversation=convo, author=user, version_id=first.version.id, tracks=everything_off
         )
     assert first.version.beat.versions.count() == 2  # nothing stored by the refusals
+
+
+def test_the_migration_blanks_only_titles_the_old_code_stored_automatically(user):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("generation.migrations.0004_studio_auto_titles_follow")
+    auto = services.conversation_create(owner=user)
+    say(auto, user, "dark trap beat, 140 bpm, F minor, 4 bars")
+    mine = services.conversation_create(owner=user, title="Night drive")
+    say(mine, user, "lofi beat 80 bpm in D minor, 4 bars")
+    auto_beat, my_beat = Beat.objects.get(conversation=auto), Beat.objects.get(conversation=mine)
+    Beat.objects.filter(id=auto_beat.id).update(title="F minor trap 140 bpm")  # as stored before
+    auto.title = "F minor trap 140 bpm"
+    auto.save()
+    Beat.objects.filter(id=my_beat.id).update(title="Late set")
+    migration.blank_auto_titles(apps, None)
+    auto.refresh_from_db()
+    mine.refresh_from_db()
+    assert auto.title == "" and Beat.objects.get(id=auto_beat.id).title == ""
+    assert mine.title == "Night drive" and Beat.objects.get(id=my_beat.id).title == "Late set"
