@@ -77,6 +77,10 @@ def test_two_beats_in_one_conversation_survive_a_reload_and_restore_each(new_pag
     expect(page.get_by_test_id("conversation-item")).to_contain_text("lo-fi")
     expect(page.get_by_test_id("conversation-item")).to_contain_text("techno")
     page.screenshot(path=str(screenshots / "my-beats-two-beats-desktop.png"))
+    # A beat's row opens the studio on that beat (the switcher picks it).
+    page.locator(f'[data-testid="beat-item"][data-beat="{first_id}"] a').click()
+    expect(page.get_by_test_id("beat-select")).to_have_value(first_id)
+    expect(versions(page)).to_have_count(2)
     assert page.errors == []
 
 
