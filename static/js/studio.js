@@ -583,4 +583,4 @@ if (wanted && state.beats.has(wanted) && wanted !== state.activeBeat) {
   }, 200);
 }
 input.focus();
-window.dawgStudio = { state, player, mixer, applyEvent, activeBeat, versionById, socket: sock.socket, reconnectNow: sock.reconnectNow, audio: audioPlayer };
+window.dawgStudio = { state, player, mixer, applyEvent, send, activeBeat, versionById, socket: sock.socket, reconnectNow: sock.reconnectNow, audio: audioPlayer };

@@ -111,3 +111,30 @@ def test_a_message_sent_before_the_script_loaded_is_not_lost(new_page):
     expect(user).to_have_text("lofi beat 80 bpm in D minor, 4 bars")
     wait_for_version(page, 1)
     assert page.errors == []
+
+
+def test_a_pong_ahead_of_the_page_repairs_a_lost_event_with_resume(new_page):
+    page = new_page(DESKTOP)
+    frames = chat_frames(page)
+    sign_up(page, f"pong-{uuid.uuid4().hex[:6]}")
+    new_conversation(page)
+    say(page, "boom bap 90 bpm in A minor, 4 bars")
+    wait_for_version(page, 1)
+    expect(page.locator('[data-testid="chat-message"][data-role="assistant"]')).to_have_count(1)
+    # As if the last event (the reply) had been lost while Redis was away: the page is one
+    # seq behind and lacks it. Nothing else happens in the conversation; the next pong shows it.
+    page.evaluate(
+        "() => { const s = window.dawgStudio.state; s.seq -= 1;"
+        " s.messages = s.messages.filter(m => m.role !== 'assistant'); }"
+    )
+    assert page.evaluate(
+        "() => window.dawgStudio.state.messages.every(m => m.role !== 'assistant')"
+    )
+    page.evaluate("() => window.dawgStudio.send({type: 'ping'})")
+    page.wait_for_function(
+        "() => window.dawgStudio.state.messages.some(m => m.role === 'assistant')",
+        timeout=10_000,
+    )
+    assert any(f["type"] == "resume" and f.get("reason") == "gap" for f in frames), frames
+    expect(page.locator('[data-testid="chat-message"][data-role="assistant"]')).to_have_count(1)
+    assert page.errors == []

@@ -111,6 +111,14 @@ export function createSocket({ wsPath, loginUrl, getSeq, setSeq, onSnapshot, onG
         return;
       }
       if (ev.type === "system.reconnect") banner.show("Reconnecting…", false, socket.everOpen);
+      // A pong ahead of us means an event was lost on the way (e.g. Redis was away when a
+      // render finished): once a moment has passed for events in flight, repair with resume.
+      if (ev.type === "pong" && typeof ev.seq === "number" && ev.seq > getSeq()) {
+        const seen = ev.seq;
+        setTimeout(() => {
+          if (getSeq() < seen && !resync.active) resume("gap");
+        }, 1500);
+      }
       onSocketEvent(ev);
       return;
     }
