@@ -117,7 +117,11 @@ def test_a_reload_mid_render_keeps_the_previous_version_playable_and_catches_up(
     wait_for_version(page, 1)
     say(page, "make it 64 bars")
     page.locator('[data-testid="version-item"][data-number="2"]').wait_for()
-    page.locator('[data-testid="job-progress"][data-status="running"]').wait_for()
+    # Past the preview stage: the 2-bar preview of v2 is stored, the full render goes on.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=job-progress][data-status=running]')]"
+        ".some(j => !['previewing', 'starting', 'queued'].includes(j.dataset.stage))"
+    )
     page.reload()
     # Mid-render: the player holds v1, playable, while v2 renders.
     player = page.get_by_test_id("audio-player")
@@ -125,6 +129,13 @@ def test_a_reload_mid_render_keeps_the_previous_version_playable_and_catches_up(
     expect(page.locator("#audio")).to_have_attribute("data-number", "1")
     page.wait_for_function(
         "() => Number.isFinite(document.getElementById('audio').duration)", timeout=10_000
+    )
+    # The render's preview can be played again from its progress row.
+    preview = page.get_by_test_id("play-preview")
+    expect(preview).to_be_visible()
+    preview.click()
+    page.wait_for_function(
+        "() => window.dawgStudio.player.preview && !document.getElementById('audio').paused"
     )
     # The render finishes: the player moves to v2 (shown, not autoplayed in a reloaded tab
     # the user has not touched... unless it sent the message, which this tab did).
