@@ -42,7 +42,7 @@ migrate: install
 
 run: migrate
 	$(PY) manage.py ensure_demo_user
-	$(PY) manage.py run_stack --host $(HOST) --port $(PORT)
+	$(PY) manage.py run_stack --host $(HOST) --port $(PORT) $(if $(VERBOSE),--verbose)
 
 test: install-dev
 	DJANGO_SETTINGS_MODULE=dawg.settings.test $(PY) -m pytest $(PYTEST_ARGS)

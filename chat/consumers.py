@@ -236,23 +236,62 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         return True
 
     async def _on_beat_restore(self, frame: dict[str, Any]) -> None:
-        number = frame.get("version")
-        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            await self._error("invalid_version", "version must be a version number (1, 2, ...)")
+        version = frame.get("version")
+        number_given = isinstance(version, int) and not isinstance(version, bool) and version > 0
+        if not (_is_uuid(version) or number_given):
+            await self._error(
+                "invalid_version",
+                "version must be a version id (or a number of the beat being edited)",
+            )
             return
         try:
-            restored = await database_sync_to_async(self._restore)(number)
+            restored = await database_sync_to_async(self._restore)(version)
         except services.ChatRejected as exc:
             await self._error(exc.code, exc.message, chat=True, retry_after=exc.retry_after)
             return
         if not restored:
-            await self._error("not_found", f"there is no version {number}")
+            await self._error("not_found", f"there is no version {version}")
 
-    def _restore(self, number: int) -> bool:
+    def _restore(self, version: str | int) -> bool:
         conversation = selectors.conversation_get(
             owner=self.user, conversation_id=self.conversation_id
         )
-        return services.version_restore(conversation=conversation, author=self.user, number=number)
+        if isinstance(version, int):
+            return services.version_restore(
+                conversation=conversation, author=self.user, number=version
+            )
+        return services.version_restore(
+            conversation=conversation, author=self.user, version_id=version
+        )
+
+    async def _on_beat_mix(self, frame: dict[str, Any]) -> None:
+        version_id, tracks = frame.get("version"), frame.get("tracks")
+        if not _is_uuid(version_id):
+            await self._error("invalid_version", "version must be a version id")
+            return
+        try:
+            await database_sync_to_async(self._mix)(version_id, tracks)
+        except services.ChatRejected as exc:
+            await self._error(exc.code, exc.message, chat=True, retry_after=exc.retry_after)
+
+    def _mix(self, version_id: str, tracks: object) -> None:
+        conversation = selectors.conversation_get(
+            owner=self.user, conversation_id=self.conversation_id
+        )
+        services.mix_bake(
+            conversation=conversation, author=self.user, version_id=version_id, tracks=tracks
+        )
+
+    async def _on_beat_select(self, frame: dict[str, Any]) -> None:
+        beat_id = frame.get("beat")
+        if not _is_uuid(beat_id) or not await database_sync_to_async(self._select)(beat_id):
+            await self._error("not_found", "no such beat in this conversation")
+
+    def _select(self, beat_id: str) -> bool:
+        conversation = selectors.conversation_get(
+            owner=self.user, conversation_id=self.conversation_id
+        )
+        return services.beat_select(conversation=conversation, author=self.user, beat_id=beat_id)
 
     async def _on_resume(self, frame: dict[str, Any]) -> None:
         last_seq = frame.get("last_seq", 0)
@@ -286,6 +325,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         "chat.message": _on_chat_message,
         "generation.cancel": _on_generation_cancel,
         "beat.restore": _on_beat_restore,
+        "beat.select": _on_beat_select,
+        "beat.mix": _on_beat_mix,
         "resume": _on_resume,
         "ping": _on_ping,
     }

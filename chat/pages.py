@@ -13,6 +13,7 @@ from django.utils.timesince import timesince
 from generation.engine.presets import DRUM_TRACKS, GENRES, TRACK_NAMES
 from generation.engine.spec import MODES, PITCH_CLASSES
 from generation.models import AssetKind, Beat, BeatVersion
+from generation.presenters import beat_title
 
 from . import selectors
 from .models import Conversation
@@ -22,10 +23,24 @@ LENGTH_CHOICES = (4, 8, 16, 24, 32, 48, 64)
 
 
 @dataclass(frozen=True)
-class ConversationRow:
-    conversation: Conversation
+class BeatRow:
+    beat: Beat
+    title: str
     version: BeatVersion | None
     has_peaks: bool
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    conversation: Conversation
+    title: str
+    beats: list[BeatRow]
+
+    @property
+    def version(self) -> BeatVersion | None:
+        """The current version of the beat being edited (the most recently changed one)."""
+        edited = max(self.beats, key=lambda row: row.beat.updated_at, default=None)
+        return edited.version if edited else None
 
     @property
     def changed(self) -> str:
@@ -37,29 +52,37 @@ class ConversationRow:
 
 
 def conversation_rows(*, owner: AbstractBaseUser) -> list[ConversationRow]:
-    """The owner's conversations, newest change first, each with its beat's current version."""
+    """The owner's conversations, newest change first, each with every beat in it (oldest
+    first) and its current version: no beat is hidden by a newer one."""
     conversations = list(selectors.conversation_list(owner=owner))
-    beats = (
-        Beat.objects.filter(conversation__in=conversations, current_version__isnull=False)
+    beats = list(
+        Beat.objects.filter(conversation__in=conversations)
         .select_related("current_version")
-        .order_by("conversation_id", "-created_at")
+        .order_by("conversation_id", "created_at")
     )
-    current: dict[Any, BeatVersion] = {}
-    for beat in beats:
-        current.setdefault(beat.conversation_id, beat.current_version)
     with_peaks = set(
         BeatVersion.objects.filter(
-            id__in=[v.id for v in current.values()], assets__kind=AssetKind.PEAKS
+            id__in=[b.current_version_id for b in beats if b.current_version_id],
+            assets__kind=AssetKind.PEAKS,
         ).values_list("id", flat=True)
     )
-    return [
-        ConversationRow(
-            conversation=c,
-            version=current.get(c.id),
-            has_peaks=c.id in current and current[c.id].id in with_peaks,
+    by_conversation: dict[Any, list[BeatRow]] = {}
+    for beat in beats:
+        by_conversation.setdefault(beat.conversation_id, []).append(
+            BeatRow(
+                beat=beat,
+                title=beat_title(beat),
+                version=beat.current_version,
+                has_peaks=beat.current_version_id in with_peaks,
+            )
         )
-        for c in conversations
-    ]
+    rows = []
+    for conversation in conversations:
+        beat_rows = by_conversation.get(conversation.id, [])
+        edited = max(beat_rows, key=lambda row: row.beat.updated_at, default=None)
+        title = conversation.title or (edited.title if edited else "New beat")
+        rows.append(ConversationRow(conversation=conversation, title=title, beats=beat_rows))
+    return rows
 
 
 def studio_choices() -> dict[str, Any]:

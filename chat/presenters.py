@@ -22,11 +22,23 @@ def message_to_dict(message: Message) -> dict[str, Any]:
     }
 
 
+def conversation_title(conversation: Conversation) -> str:
+    """The user's title, else the name of the beat being edited, else "New beat"."""
+    if conversation.title:
+        return conversation.title
+    from generation.presenters import beat_title
+    from generation.selectors import beat_for_conversation
+
+    beat = beat_for_conversation(conversation=conversation)
+    return beat_title(beat) if beat is not None else "New beat"
+
+
 def conversation_to_dict(conversation: Conversation, *, seq: int | None = None) -> dict[str, Any]:
     """``seq``: the conversation's last event number, read from the realtime layer if not given."""
     return {
         "id": str(conversation.id),
-        "title": str(conversation),
+        "title": conversation_title(conversation),
+        "custom_title": conversation.title,
         "seq": sequence.current_seq(conversation.id) if seq is None else seq,
         "created_at": conversation.created_at.isoformat(),
         "updated_at": conversation.updated_at.isoformat(),

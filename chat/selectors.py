@@ -30,25 +30,17 @@ def message_list(*, conversation: Conversation, limit: int = 200) -> list[Messag
 
 def conversation_snapshot(*, conversation: Conversation) -> dict[str, Any]:
     """Everything a reconnecting client needs, read from the database: messages, the beat
-    with its versions and current version, and the latest jobs, tagged with the current seq."""
+    with its versions and current version, and the latest jobs, tagged with the current seq. ``beat`` is the beat being edited,
+    ``beats`` all of them (oldest first, ``beat`` among them)."""
     from generation.models import GenerationJob
-    from generation.presenters import job_to_dict, version_to_dict
-    from generation.selectors import beat_for_conversation
+    from generation.presenters import beat_snapshot, job_to_dict
+    from generation.selectors import beat_for_conversation, beats_for_conversation
 
     seq = sequence.current_seq(conversation.id)
     conversation.refresh_from_db(fields=["title"])
     beat = beat_for_conversation(conversation=conversation)
-    beat_data = None
-    if beat is not None:
-        versions = list(beat.versions.prefetch_related("assets").order_by("number"))
-        beat_data = {
-            "id": str(beat.id),
-            "title": beat.title,
-            "current_version": str(beat.current_version_id) if beat.current_version_id else None,
-            "versions": [
-                version_to_dict(v, with_assets=v.id == beat.current_version_id) for v in versions
-            ],
-        }
+    beats = [beat_snapshot(b) for b in beats_for_conversation(conversation=conversation)]
+    beat_data = next((b for b in beats if beat is not None and b["id"] == str(beat.id)), None)
     jobs = GenerationJob.objects.filter(version__beat__conversation=conversation).order_by(
         "-queued_at"
     )[:10]
@@ -59,5 +51,6 @@ def conversation_snapshot(*, conversation: Conversation) -> dict[str, Any]:
             message_to_dict(m) for m in message_list(conversation=conversation, limit=100)
         ],
         "beat": beat_data,
+        "beats": beats,
         "jobs": [job_to_dict(job) for job in jobs],
     }

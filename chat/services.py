@@ -286,12 +286,9 @@ def _apply_turn(
         reply_to=message,
         intent={"action": action, "version": str(version.id) if version else None},
     )
-    if not conversation.title and version is not None:
-        conversation.title = version.label[:200]
-        conversation.save(update_fields=["title", "updated_at"])
-        events.conversation_updated(conversation.id, title=conversation.title)
-    else:
-        conversation.save(update_fields=["updated_at"])
+    # No title is stored here: an untitled conversation is named after the beat it edits
+    # (presenters.conversation_title), so the name follows the beat until the user renames.
+    conversation.save(update_fields=["updated_at"])
     events.chat_message(conversation.id, message=presenters.message_to_dict(message))
     # The studio's mixer reads "solo the 808" / "mute the hats" from the reply's one extra key.
     payload = {**presenters.message_to_dict(reply), "mixer": intent.mixer}
@@ -335,27 +332,152 @@ def _count_intent(action: str, intent: Any) -> None:
         )
 
 
-def version_restore(*, conversation: Conversation, author: AbstractBaseUser, number: int) -> bool:
-    """Make version ``number`` of the conversation's beat current (no render); False if absent.
-    Raises :class:`ChatRejected` over the chat limit (a restore stores a message)."""
-    beat = generation_selectors.beat_for_conversation(conversation=conversation)
-    if beat is None or conversation.owner_id != author.pk:
+def version_restore(
+    *,
+    conversation: Conversation,
+    author: AbstractBaseUser,
+    version_id: object = None,
+    number: int | None = None,
+) -> bool:
+    """Make that version current, and its beat the one being edited; no render. By id (what
+    the studio sends: numbers repeat across a conversation's beats), or by ``number`` within
+    the beat being edited. False if there is no such version in this conversation. Raises
+    :class:`ChatRejected` over the chat limit (a restore stores a message)."""
+    if conversation.owner_id != author.pk:
         return False
-    version = beat.versions.filter(number=number).first()
+    versions = BeatVersion.objects.select_related("beat").filter(beat__conversation=conversation)
+    if version_id is not None:
+        version = versions.filter(id=version_id).first()
+    else:
+        beat = generation_selectors.beat_for_conversation(conversation=conversation)
+        version = versions.filter(beat=beat, number=number).first() if beat else None
     if version is None:
         return False
     with transaction.atomic():
         # A restore stores a message: it counts against the chat limit (ChatRejected).
         generation_services.owner_lock(owner_id=author.pk)
         _rate_limit_check(author=author)
-        generation_services.beat_set_current(beat=beat, version=version)
+        generation_services.beat_set_current(beat=version.beat, version=version)
         reply = Message.objects.create(
             conversation=conversation,
             role=Message.Role.ASSISTANT,
             text=replies.restored(
-                number=number, key=version.key, genre=version.genre, bpm=version.bpm
+                number=version.number, key=version.key, genre=version.genre, bpm=version.bpm
             ),
             intent={"action": "undo", "version": str(version.id)},
         )
         events.chat_message(conversation.id, message=presenters.message_to_dict(reply))
     return True
+
+
+def beat_select(*, conversation: Conversation, author: AbstractBaseUser, beat_id: object) -> bool:
+    """The beat switcher: later turns (edits, undo, redo) act on that beat."""
+    if conversation.owner_id != author.pk:
+        return False
+    beat = (
+        generation_selectors.beats_for_conversation(conversation=conversation)
+        .filter(id=beat_id)
+        .first()
+    )
+    if beat is None:
+        return False
+    generation_services.beat_select(beat=beat)
+    return True
+
+
+def conversation_rename(*, conversation: Conversation, title: str) -> Conversation:
+    """A title the user chose; empty: the name follows the beat being edited again."""
+    conversation.title = storable(" ".join(title.split()))[:200]
+    conversation.save(update_fields=["title", "updated_at"])
+    events.conversation_updated(conversation.id, title=presenters.conversation_title(conversation))
+    return conversation
+
+
+def conversation_delete(*, conversation: Conversation) -> None:
+    """Delete the conversation, its messages and every beat in it; the beats' stored objects
+    are deleted after commit (generation.signals, once per beat)."""
+    with transaction.atomic():
+        for beat in generation_selectors.beats_for_conversation(conversation=conversation):
+            generation_services.beat_delete(beat=beat)
+        conversation.delete()
+
+
+def render_cancelled_reply(
+    *, version: BeatVersion, restored: BeatVersion | None, **_: object
+) -> None:
+    """The chat says what a cancel did (generation.signals.render_cancelled)."""
+    conversation_id = version.beat.conversation_id
+    reply = Message.objects.create(
+        conversation_id=conversation_id,
+        role=Message.Role.ASSISTANT,
+        text=replies.render_cancelled(
+            version.number,
+            back_to=restored.number if restored else None,
+            label=restored.label if restored else None,
+        ),
+        intent={"action": "cancel", "version": str(restored.id) if restored else None},
+    )
+    events.chat_message(conversation_id, message=presenters.message_to_dict(reply))
+
+
+MIX_LEVEL_RANGE_DB = (-24.0, 6.0)
+
+
+def mix_bake(
+    *, conversation: Conversation, author: AbstractBaseUser, version_id: object, tracks: object
+) -> BeatVersion:
+    """The mixer's "save as a version": a new version of that version's beat with each
+    stem's on/off and level (dB added to the track's gain) baked in, rendered like any edit.
+    Raises ChatRejected with the reason for a mix it cannot take (nothing is stored)."""
+    version = (
+        BeatVersion.objects.select_related("beat")
+        .filter(id=version_id, beat__conversation=conversation, beat__owner=author)
+        .first()
+    )
+    if version is None:
+        raise ChatRejected("not_found", "no such version in this conversation")
+    if not isinstance(tracks, dict) or not tracks:
+        raise ChatRejected("invalid_mix", "a mix names at least one track")
+    spec = version.beat_spec()
+    changes: dict[str, dict[str, Any]] = {}
+    said: list[str] = []
+    low, high = MIX_LEVEL_RANGE_DB
+    for name, setting in tracks.items():
+        if name not in spec.tracks or not isinstance(setting, dict):
+            raise ChatRejected("invalid_mix", f"there is no track {str(name)[:40]!r}")
+        enabled = setting.get("enabled", True)
+        level = setting.get("gain_db", 0)
+        if not isinstance(enabled, bool) or isinstance(level, bool):
+            raise ChatRejected("invalid_mix", f"{name}: enabled is true or false")
+        if not isinstance(level, int | float) or not low <= level <= high:
+            raise ChatRejected("invalid_mix", f"{name}: a level runs from {low:g} to +{high:g} dB")
+        track = spec.tracks[name]
+        changes[name] = {"enabled": enabled and track.enabled}
+        if not enabled and track.enabled:
+            said.append(f"{name} off")
+        if level and enabled:
+            changes[name]["gain_db"] = round(track.gain_db + level, 1)
+            said.append(f"{name} {level:+g} dB")
+    new_spec = spec.with_changes(tracks=changes)
+    if not new_spec.enabled_tracks():
+        raise ChatRejected("invalid_mix", "a mix with every track muted would be silence")
+    if not said:
+        raise ChatRejected("invalid_mix", "this mix changes nothing")
+    try:
+        generation_services.jobs_limit_check(owner=author)
+    except generation_services.TooManyActiveJobs as exc:
+        raise ChatRejected(exc.code, str(exc), exc.retry_after) from exc
+    summary = f"mix of v{version.number}: {', '.join(said)}"
+    with transaction.atomic():
+        created, _job = generation_services.version_create(
+            beat=version.beat, spec=new_spec, change_summary=summary
+        )
+        reply = Message.objects.create(
+            conversation=conversation,
+            role=Message.Role.ASSISTANT,
+            text=replies.mix_saved(created.number, summary),
+            intent={"action": "mix", "version": str(created.id)},
+        )
+        conversation.save(update_fields=["updated_at"])
+        events.chat_message(conversation.id, message=presenters.message_to_dict(reply))
+    return created

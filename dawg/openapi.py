@@ -49,6 +49,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": UUID,
             "title": {"type": "string"},
+            "custom_title": {"type": "string"},
             "seq": {"type": "integer"},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
@@ -125,6 +126,7 @@ SCHEMAS: dict[str, Any] = {
             "conversation": {"$ref": "#/components/schemas/Conversation"},
             "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
             "beat": {"type": ["object", "null"]},
+            "beats": {"type": "array", "items": {"type": "object"}},
             "jobs": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}},
         },
     },
@@ -147,6 +149,7 @@ SCHEMAS: dict[str, Any] = {
             "id": UUID,
             "conversation": UUID,
             "title": {"type": "string"},
+            "name": {"type": "string"},
             "current_version": {"type": ["string", "null"]},
             "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}},
         },

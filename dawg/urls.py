@@ -10,6 +10,7 @@ from . import views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("favicon.ico", views.favicon),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
     # Only log-in and log-out: no e-mail is configured, so no password-reset pages.

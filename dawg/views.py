@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.views import LoginView, PasswordChangeView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -22,6 +23,20 @@ from infra.realtime import session_groups
 logger = logging.getLogger(__name__)
 
 LOGIN_WINDOW_S = 60
+
+
+class SignupForm(UserCreationForm):
+    """Django's sign-up form with a weak password's errors under the password field itself
+    (Django puts them under the confirmation field, where they read as a mismatch)."""
+
+    def validate_password_for_user(self, user: object, **kwargs: object) -> None:
+        super().validate_password_for_user(user, password_field_name="password1")  # noqa: S106 (a field name)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico for browsers that ask for it: the SVG icon (its URL resolved per request,
+    so a missing collectstatic manifest fails this request, not the URL configuration)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -122,7 +137,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     """Sign up; at most SIGNUPS_PER_HOUR new accounts per client address (429 above)."""
     if request.user.is_authenticated:
         return redirect("chat:conversation-list")
-    form = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     key = f"dawg:signup:ip:{_address(request)}"
     if request.method == "POST":
         wait = throttle.retry_after([key], limit=settings.SIGNUPS_PER_HOUR)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from .assets.media import stem_track, version_stems
 from .assets.urls import asset_download_url_or_none
 from .models import Asset, AssetKind, Beat, BeatVersion, GenerationJob
 
@@ -37,13 +38,29 @@ def asset_links(assets: list[Asset]) -> dict[str, str]:
     links: dict[str, str] = {}
     for asset in assets:
         if asset.kind == AssetKind.STEM:
-            track = asset.name.removeprefix("stems-").rsplit(".", 1)[0]
-            links[f"stem:{track}"] = asset_url(asset)
+            links[f"stem:{stem_track(asset)}"] = asset_url(asset)
         elif asset.kind in (AssetKind.MIX_MP3, AssetKind.PEAKS, AssetKind.PREVIEW):
             links[asset.kind] = asset_url(asset, inline=True)
         else:
             links[asset.kind] = asset_url(asset)
     return links
+
+
+def stem_list(version: BeatVersion) -> list[dict[str, Any]]:
+    """The version's stems for the mixer: track, one URL to stream it, its format and size."""
+    return [
+        {
+            "track": stem_track(asset),
+            "url": reverse(
+                "generation:version-stem",
+                kwargs={"version_id": version.id, "track": stem_track(asset)},
+            )
+            + "?inline=1",
+            "content_type": asset.content_type,
+            "bytes": asset.bytes,
+        }
+        for asset in version_stems(version=version)
+    ]
 
 
 def spec_summary(spec: dict[str, Any]) -> str:
@@ -67,8 +84,13 @@ def version_to_dict(version: BeatVersion, *, with_assets: bool = False) -> dict[
         "genre": version.genre,
         "bpm": version.bpm,
         "key": version.key,
+        "label": version.label,
         "duration_s": version.duration_s,
         "change_summary": version.change_summary,
+        # The chat message that made it: the tab that sent that message autoplays it.
+        "created_by_message": (
+            str(version.created_by_message_id) if version.created_by_message_id else None
+        ),
         "created_at": version.created_at.isoformat(),
     }
     if with_assets:
@@ -92,12 +114,34 @@ def job_to_dict(job: GenerationJob) -> dict[str, Any]:
     }
 
 
+def beat_title(beat: Beat) -> str:
+    """The name a beat shows: the user's title, else its current version's label."""
+    if beat.title:
+        return beat.title
+    return beat.current_version.label if beat.current_version_id else "New beat"
+
+
+def beat_snapshot(beat: Beat, *, with_assets_of: object = None) -> dict[str, Any]:
+    """A beat and all its versions for the studio (assets of the current version only)."""
+    with_assets_of = with_assets_of or beat.current_version_id
+    versions = list(beat.versions.prefetch_related("assets").order_by("number"))
+    return {
+        "id": str(beat.id),
+        "title": beat.title,
+        "name": beat_title(beat),
+        "created_at": beat.created_at.isoformat(),
+        "current_version": str(beat.current_version_id) if beat.current_version_id else None,
+        "versions": [version_to_dict(v, with_assets=v.id == with_assets_of) for v in versions],
+    }
+
+
 def beat_to_dict(beat: Beat) -> dict[str, Any]:
     versions = list(beat.versions.prefetch_related("assets").order_by("number"))
     return {
         "id": str(beat.id),
         "conversation": str(beat.conversation_id),
         "title": beat.title,
+        "name": beat_title(beat),
         "current_version": str(beat.current_version_id) if beat.current_version_id else None,
         "versions": [version_to_dict(v, with_assets=True) for v in versions],
     }

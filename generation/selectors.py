@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from .models import ACTIVE_JOB_STATUSES, Asset, Beat, BeatVersion, GenerationJob
+from .models import ACTIVE_JOB_STATUSES, Asset, Beat, BeatVersion, GenerationJob, ShareLink
 
 
 def beat_get(*, owner: AbstractBaseUser, beat_id: object) -> Beat:
@@ -19,11 +19,22 @@ def beat_get(*, owner: AbstractBaseUser, beat_id: object) -> Beat:
 
 
 def beat_for_conversation(*, conversation: object) -> Beat | None:
+    """The beat the conversation's turns edit: the one most recently changed or picked in
+    the beat switcher (every change of a beat moves its ``updated_at``)."""
     return (
         Beat.objects.filter(conversation=conversation)
         .select_related("current_version")
-        .order_by("-created_at")
+        .order_by("-updated_at", "-created_at")
         .first()
+    )
+
+
+def beats_for_conversation(*, conversation: object) -> QuerySet[Beat]:
+    """Every beat of the conversation, oldest first: none is ever replaced or hidden."""
+    return (
+        Beat.objects.filter(conversation=conversation)
+        .select_related("current_version")
+        .order_by("created_at")
     )
 
 
@@ -78,4 +89,37 @@ def storage_usage(*, owner_id: object) -> StorageUsage:
     return StorageUsage(
         bytes=int(stored["total"] or 0),
         versions=BeatVersion.objects.filter(beat__owner_id=owner_id).count(),
+    )
+
+
+class ShareGone(Exception):
+    """The share link expired or was revoked (its page answers 410)."""
+
+
+def share_get(*, token: str) -> ShareLink:
+    """A share link anyone may open by its token; Http404 if unknown, ShareGone if dead."""
+    from django.utils import timezone
+
+    share = get_object_or_404(ShareLink.objects.select_related("version__beat"), token=token[:64])
+    if share.revoked_at is not None or share.expires_at <= timezone.now():
+        raise ShareGone(token)
+    return share
+
+
+def share_get_owned(*, owner: AbstractBaseUser, share_id: object) -> ShareLink:
+    return get_object_or_404(ShareLink, id=share_id, version__beat__owner=owner)
+
+
+def shares_for_conversation(*, conversation: object) -> QuerySet[ShareLink]:
+    """The conversation's share links that still work, newest first."""
+    from django.utils import timezone
+
+    return (
+        ShareLink.objects.filter(
+            version__beat__conversation=conversation,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("version")
+        .order_by("-created_at")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -19,7 +20,16 @@ from infra.realtime import events
 from . import presenters
 from .engine.spec import BeatSpec
 from .jobs.queue import render_enqueue
-from .models import ACTIVE_JOB_STATUSES, Beat, BeatVersion, GenerationJob, JobStatus, beat_label
+from .models import (
+    ACTIVE_JOB_STATUSES,
+    AssetKind,
+    Beat,
+    BeatVersion,
+    GenerationJob,
+    JobStatus,
+    ShareLink,
+)
+from .signals import render_cancelled
 
 logger = logging.getLogger(__name__)
 
@@ -160,9 +170,9 @@ def version_write(
         created_by_message=created_by_message,
     )
     beat.current_version = version
-    if not beat.title:
-        beat.title = beat_label(key=spec.key.label(), genre=spec.genre, bpm=spec.bpm)
-    beat.save(update_fields=["current_version", "title", "updated_at"])
+    # No title is written here: an untitled beat is named after its current version
+    # (presenters.beat_title), so the name follows the beat until the user renames it.
+    beat.save(update_fields=["current_version", "updated_at"])
     events.beat_version_created(
         beat.conversation_id, beat=str(beat.id), version=presenters.version_to_dict(version)
     )
@@ -193,22 +203,83 @@ def _announce_queued(conversation_id: uuid.UUID, job_id: uuid.UUID) -> None:
     events.generation_queued(
         conversation_id,
         job=str(job.id),
-        version=str(job.version_id),
+        version=presenters.version_to_dict(job.version),
         position=queue_position(job=job),
     )
 
 
 @transaction.atomic
-def beat_set_current(*, beat: Beat, version: BeatVersion) -> Beat:
-    """Point the beat at an existing version (undo, redo, restore); nothing is rendered."""
+def beat_set_current(*, beat: Beat, version: BeatVersion, reason: str = "restore") -> Beat:
+    """Point the beat at an existing version (undo, redo, restore); nothing is rendered.
+    The beat becomes the conversation's beat being edited (its ``updated_at`` moves)."""
     if version.beat_id != beat.id:
         raise ValueError("that version belongs to another beat")
     beat.current_version = version
     beat.save(update_fields=["current_version", "updated_at"])
     events.beat_current_changed(
-        beat.conversation_id, beat=str(beat.id), version=presenters.version_to_dict(version)
+        beat.conversation_id,
+        beat=str(beat.id),
+        version=presenters.version_to_dict(version),
+        reason=reason,
     )
     return beat
+
+
+def beat_select(*, beat: Beat) -> Beat:
+    """The beat switcher: make ``beat`` the one the conversation's turns edit (nothing else
+    changes); announced like a restore of its current version, with reason ``select``."""
+    if beat.current_version is None:
+        beat.save(update_fields=["updated_at"])
+        return beat
+    return beat_set_current(beat=beat, version=beat.current_version, reason="select")
+
+
+def beat_rename(*, beat: Beat, title: str) -> Beat:
+    """A title the user chose; an empty one lets the name follow the beat again."""
+    beat.title = " ".join(title.split())[:200]
+    beat.save(update_fields=["title"])
+    events.beat_updated(beat.conversation_id, beat=str(beat.id), title=beat.title)
+    return beat
+
+
+def beat_delete(*, beat: Beat) -> None:
+    """Delete the beat, its versions, jobs and asset rows; its stored objects go after commit
+    (generation.signals). Renders still running stop at their next stage."""
+    conversation_id, beat_id = beat.conversation_id, str(beat.id)
+    with transaction.atomic():
+        GenerationJob.objects.filter(version__beat=beat, status__in=ACTIVE_JOB_STATUSES).update(
+            cancel_requested=True
+        )
+        beat.delete()
+        events.beat_deleted(conversation_id, beat=beat_id)
+
+
+def version_rendered(version: BeatVersion) -> bool:
+    return version.assets.filter(kind=AssetKind.MIX_MP3).exists()
+
+
+def job_cancelled_announce(*, job: GenerationJob) -> BeatVersion | None:
+    """After a render was cancelled: say so, and if its version is the beat's current one and
+    never rendered, put the nearest rendered ancestor (else the parent) back as current, so
+    header, chips and downloads never show a spec that has no audio. Returns the version
+    made current (None: nothing changed); ``render_cancelled`` tells the chat."""
+    version = BeatVersion.objects.select_related("beat").get(id=job.version_id)
+    beat = version.beat
+    events.generation_cancelled(
+        beat.conversation_id, job=str(job.id), version=presenters.version_to_dict(version)
+    )
+    restored = None
+    with transaction.atomic():
+        beat = Beat.objects.select_for_update().get(pk=beat.pk)
+        if beat.current_version_id == version.id and not version_rendered(version):
+            target = version.parent
+            while target is not None and not version_rendered(target):
+                target = target.parent
+            restored = target or version.parent
+            if restored is not None:
+                beat_set_current(beat=beat, version=restored, reason="cancel")
+        render_cancelled.send(sender=GenerationJob, job=job, version=version, restored=restored)
+    return restored
 
 
 def version_for_undo(*, beat: Beat) -> BeatVersion | None:
@@ -226,11 +297,10 @@ def version_for_redo(*, beat: Beat) -> BeatVersion | None:
 def job_cancel(*, job: GenerationJob) -> bool:
     """Cancel a queued job now, or flag a running one to stop at its next stage."""
     now = timezone.now()
-    conversation_id = job.version.beat.conversation_id
     if GenerationJob.objects.filter(id=job.id, status=JobStatus.QUEUED).update(
         status=JobStatus.CANCELLED, cancel_requested=True, finished_at=now
     ):
-        events.generation_cancelled(conversation_id, job=str(job.id))
+        job_cancelled_announce(job=job)
         return True
     return bool(
         GenerationJob.objects.filter(id=job.id, status=JobStatus.RUNNING).update(
@@ -326,5 +396,28 @@ def beat_apply(
             target, walked = child, walked + 1
     if target is None:
         return BeatChange(beat=beat)
-    beat_set_current(beat=beat, version=target)
+    beat_set_current(beat=beat, version=target, reason="restore" if restore_number else kind)
     return BeatChange(beat=beat, version=target, steps=walked)
+
+
+# What the owner may pick for a share link's life, in hours.
+SHARE_EXPIRY_HOURS = (1, 24, 24 * 7, 24 * 30)
+
+
+def share_create(*, version: BeatVersion, hours: int, allow_download: bool) -> ShareLink:
+    """A read-only link to ``version`` for anyone who has it, for ``hours``."""
+    if hours not in SHARE_EXPIRY_HOURS:
+        raise ValueError(f"a share link lasts {', '.join(map(str, SHARE_EXPIRY_HOURS))} hours")
+    return ShareLink.objects.create(
+        version=version,
+        allow_download=allow_download,
+        expires_at=timezone.now() + timedelta(hours=hours),
+    )
+
+
+def share_revoke(*, share: ShareLink) -> ShareLink:
+    """The link stops working at once (its page answers 410)."""
+    if share.revoked_at is None:
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at"])
+    return share

@@ -510,3 +510,15 @@ def export_links(reply: str, links: Sequence[tuple[str, str]]) -> str:
 def variations_made(reply_text: str, numbers: list[str]) -> str:
     """The reply to "give me 3 variations", naming every version it made."""
     return f"{reply_text} ({', '.join(numbers[:-1])} and {numbers[-1]})"
+
+
+def render_cancelled(number: int, *, back_to: int | None, label: str | None = None) -> str:
+    """A cancelled render: which version is current again (or that nothing could be)."""
+    if back_to is None:
+        return f"Cancelled v{number}: it was never rendered, and there is no earlier version to go back to."
+    return f"Cancelled v{number}. v{back_to} ({label}) is current again."
+
+
+def mix_saved(number: int, summary: str) -> str:
+    """The mixer's "save as a version"."""
+    return f"Saved the mix as v{number} ({summary}); rendering it now."

@@ -346,6 +346,10 @@ DEMO_USERNAME = env("DEMO_USERNAME", default="demo")
 # ------------------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env("LOG_FORMAT", default="json")  # json | text
+# One line per HTTP request (infra.access) and the scheduler's line per due task (celery.beat);
+# `make run` sets both to WARNING unless VERBOSE=1.
+ACCESS_LOG_LEVEL = env("ACCESS_LOG_LEVEL", default="INFO")
+BEAT_LOG_LEVEL = env("BEAT_LOG_LEVEL", default="INFO")
 # Comma-separated client addresses allowed to read /metrics; a bearer token works anywhere.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
@@ -416,6 +420,8 @@ LOGGING = {
         # httpx logs every outgoing URL at INFO; a provider URL may carry a key in its query.
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        "infra.access": {"level": ACCESS_LOG_LEVEL},
+        "celery.beat": {"level": BEAT_LOG_LEVEL},
     },
 }
 

@@ -26,6 +26,26 @@ def version_asset_get(*, version: BeatVersion, kind: str) -> Asset:
     return asset
 
 
+def stem_track(asset: Asset) -> str:
+    """``stems-drums.wav`` → ``drums``: the track a stem asset belongs to."""
+    return asset.name.removeprefix("stems-").rsplit(".", 1)[0]
+
+
+def version_stems(*, version: BeatVersion) -> list[Asset]:
+    """The version's stem assets, one per track (the newest if a re-render stored two)."""
+    by_track: dict[str, Asset] = {}
+    for asset in version.assets.filter(kind=AssetKind.STEM).order_by("created_at"):
+        by_track[stem_track(asset)] = asset
+    return [by_track[track] for track in sorted(by_track)]
+
+
+def version_stem_get(*, version: BeatVersion, track: str) -> Asset:
+    for asset in version_stems(version=version):
+        if stem_track(asset) == track:
+            return asset
+    raise Http404("no such stem")
+
+
 def downsample_peaks(peaks: dict[str, Any], bins: int) -> dict[str, Any]:
     """The same overview with at most ``bins`` (min, max) pairs: each new bin keeps the extremes."""
     low, high = peaks["min"], peaks["max"]
@@ -57,6 +77,34 @@ def version_peaks(*, version: BeatVersion, bins: int = PEAKS_MAX_BINS) -> dict[s
     return data
 
 
+def _fine_hats(arrangement: Any, data: dict[str, Any]) -> dict[str, int]:
+    """Steps per bar of each drum row. Hats faster than the grid (a rate of 32 notes per bar)
+    sit between its steps, where the engine's step view leaves them out: their row is
+    redrawn at twice the resolution from the notes' times, so the grid shows their real rate."""
+    steps = data["steps_per_bar"]
+    rows = {name: steps for name in data["drums"]}
+    rate = arrangement.spec.tracks["hats"].rate if "hats" in arrangement.spec.tracks else None
+    if "hats" not in data["drums"] or not rate or rate <= steps:
+        return rows
+    per_beat = 2 * steps / arrangement.beats_per_bar
+    start = data["start_bar"] * arrangement.beats_per_bar
+    cells = data["bars"] * 2 * steps
+    fine = [0.0] * cells
+    between = False
+    for event in arrangement.tracks.get("hats", ()):
+        index = round((event.start_beat - start) * per_beat)
+        if 0 <= index < cells:
+            fine[index] = max(fine[index], round(event.velocity, 3))
+            between = between or event.step < 0
+    if between:
+        width = 2 * steps
+        data["drums"]["hats"] = [
+            fine[bar * width : (bar + 1) * width] for bar in range(data["bars"])
+        ]
+        rows["hats"] = width
+    return rows
+
+
 def version_pattern(*, version: BeatVersion, section: int | None = None) -> dict[str, Any]:
     """One section's drum steps and pitched notes, from the engine's deterministic arrangement.
 
@@ -76,5 +124,6 @@ def version_pattern(*, version: BeatVersion, section: int | None = None) -> dict
         data["sections"] = [
             {"name": s.name, "start_bar": s.start_bar, "bars": s.bars} for s in arrangement.sections
         ]
+        data["drum_steps"] = _fine_hats(arrangement, data)
         cache.set(key, data, 3600)
     return data

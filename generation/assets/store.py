@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,8 +39,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Titles version_create gives a beat ("F minor trap 140 bpm"): the genre reads better.
-_AUTO_TITLE = re.compile(r"^[A-G][#b]? (major|minor) .* \d+(\.\d+)? bpm$")
 _ALREADY_COMPRESSED = {".mp3", ".zip", ".flac", ".ogg"}
 
 
@@ -62,10 +59,9 @@ def beat_prefix(beat_id: object) -> str:
 
 
 def version_download_name(version: BeatVersion, *, ext: str, suffix: str = "") -> str:
-    """``dark-trap-140bpm-Fmin-v3.mp3`` for this version (title, else genre)."""
-    title = (version.beat.title or "").strip()
-    if not title or _AUTO_TITLE.match(title):
-        title = version.genre.replace("_", " ")
+    """``dark-trap-140bpm-Fmin-v3.mp3`` for this version (the user's title, else the genre;
+    bpm and key are in the name anyway)."""
+    title = (version.beat.title or "").strip() or version.genre.replace("_", " ")
     return download_name(
         title=title,
         bpm=version.bpm,

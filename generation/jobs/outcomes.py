@@ -73,6 +73,7 @@ def fail(
     events.generation_failed(
         job.version.beat.conversation_id,
         job=str(job.id),
+        version=presenters.version_to_dict(job.version),
         code=code,
         message=public_message(code),
         retryable=retryable,

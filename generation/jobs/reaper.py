@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from generation import presenters
 from generation.models import GenerationJob, JobStatus
 from infra.observability import metrics
 from infra.realtime import events
@@ -46,6 +47,7 @@ def reap_stuck_jobs(
                 events.generation_failed(
                     conversation_id,
                     job=str(job.id),
+                    version=presenters.version_to_dict(job.version),
                     code="worker_lost",
                     message=public_message("worker_lost"),
                     retryable=True,

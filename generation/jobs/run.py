@@ -35,6 +35,7 @@ from generation.models import (
     GenerationJob,
     JobStatus,
 )
+from generation.services import job_cancelled_announce
 from infra.observability import metrics, request_context
 from infra.realtime import events
 
@@ -73,7 +74,10 @@ def _run_claimed(job: GenerationJob, claim: str) -> Outcome:
     queue_wait = (job.started_at - job.queued_at).total_seconds() if job.started_at else None
     metrics.job_started(queue_wait)
     events.generation_started(
-        conversation_id, job=str(job.id), version=str(version.id), attempt=job.attempts
+        conversation_id,
+        job=str(job.id),
+        version=presenters.version_to_dict(version),
+        attempt=job.attempts,
     )
     started = time.perf_counter()
     try:
@@ -81,7 +85,7 @@ def _run_claimed(job: GenerationJob, claim: str) -> Outcome:
         outcome = reused or _render_and_store(job, claim, started)
     except JobCancelled:
         finish(job, claim, JobStatus.CANCELLED)
-        events.generation_cancelled(conversation_id, job=str(job.id))
+        job_cancelled_announce(job=job)
         metrics.observe_job_finished("cancelled", time.perf_counter() - started)
         return Outcome("cancelled")
     except LostClaim:
@@ -275,6 +279,7 @@ def _store_preview(
     events.generation_preview(
         version.beat.conversation_id,
         job=str(job.id),
+        version=presenters.version_to_dict(version),
         url=presenters.asset_url(asset, inline=True),
         duration_s=round(preview.duration_s, 3),
         description="drums and bass, looped",

@@ -35,6 +35,8 @@ EVENT_TYPES = (
     "conversation.snapshot",
     "beat.version_created",
     "beat.current_changed",
+    "beat.updated",
+    "beat.deleted",
     "generation.queued",
     "generation.started",
     "generation.stage",
@@ -136,22 +138,42 @@ def conversation_updated(conversation_id: object, *, title: str) -> None:
     emit("conversation.updated", conversation_id, title=title)
 
 
+# Every event about a version carries it as ``version``: the same object everywhere
+# ({id, beat, number, parent, spec, summary, genre, bpm, key, duration_s, change_summary,
+# created_at}; generation.presenters.version_to_dict), never a bare id.
 def beat_version_created(conversation_id: object, *, beat: str, version: dict[str, Any]) -> None:
-    """A new immutable version: ``version`` {id, number, parent, spec, change_summary, ...}."""
+    """A new immutable version, now the current one of ``beat`` (the beat being edited)."""
     emit("beat.version_created", conversation_id, beat=beat, version=version)
 
 
-def beat_current_changed(conversation_id: object, *, beat: str, version: dict[str, Any]) -> None:
-    """Undo, redo or restore moved the beat's current version."""
-    emit("beat.current_changed", conversation_id, beat=beat, version=version)
+def beat_current_changed(
+    conversation_id: object, *, beat: str, version: dict[str, Any], reason: str = "restore"
+) -> None:
+    """Undo, redo, restore, a cancelled render or the beat switcher moved ``beat``'s current
+    version (``reason``: undo|redo|restore|cancel|select); ``beat`` is now the one edited."""
+    emit("beat.current_changed", conversation_id, beat=beat, version=version, reason=reason)
 
 
-def generation_queued(conversation_id: object, *, job: str, version: str, position: int) -> None:
+def beat_updated(conversation_id: object, *, beat: str, title: str) -> None:
+    """The beat was renamed (``title`` empty: it follows the beat's current version again)."""
+    emit("beat.updated", conversation_id, beat=beat, title=title)
+
+
+def beat_deleted(conversation_id: object, *, beat: str) -> None:
+    """The beat, its versions and stored files are gone."""
+    emit("beat.deleted", conversation_id, beat=beat)
+
+
+def generation_queued(
+    conversation_id: object, *, job: str, version: dict[str, Any], position: int
+) -> None:
     """``position``: renders ahead of this one (0 = next)."""
     emit("generation.queued", conversation_id, job=job, version=version, position=position)
 
 
-def generation_started(conversation_id: object, *, job: str, version: str, attempt: int) -> None:
+def generation_started(
+    conversation_id: object, *, job: str, version: dict[str, Any], attempt: int
+) -> None:
     emit("generation.started", conversation_id, job=job, version=version, attempt=attempt)
 
 
@@ -167,13 +189,20 @@ def generation_progress(conversation_id: object, *, job: str, stage: str, progre
 
 
 def generation_preview(
-    conversation_id: object, *, job: str, url: str, duration_s: float, description: str
+    conversation_id: object,
+    *,
+    job: str,
+    version: dict[str, Any],
+    url: str,
+    duration_s: float,
+    description: str,
 ) -> None:
     """The first audible result (a short loop) while the full render goes on."""
     emit(
         "generation.preview",
         conversation_id,
         job=job,
+        version=version,
         url=url,
         duration_s=duration_s,
         description=description,
@@ -202,20 +231,29 @@ def generation_completed(
 
 
 def generation_failed(
-    conversation_id: object, *, job: str, code: str, message: str, retryable: bool
+    conversation_id: object,
+    *,
+    job: str,
+    version: dict[str, Any],
+    code: str,
+    message: str,
+    retryable: bool,
 ) -> None:
     emit(
         "generation.failed",
         conversation_id,
         job=job,
+        version=version,
         code=code,
         message=message,
         retryable=retryable,
     )
 
 
-def generation_cancelled(conversation_id: object, *, job: str) -> None:
-    emit("generation.cancelled", conversation_id, job=job)
+def generation_cancelled(conversation_id: object, *, job: str, version: dict[str, Any]) -> None:
+    """The render stopped; if ``version`` was current and never rendered, a
+    ``beat.current_changed`` (reason ``cancel``) follows, putting the previous one back."""
+    emit("generation.cancelled", conversation_id, job=job, version=version)
 
 
 def generation_retrying(

@@ -66,7 +66,11 @@ def start_embedded_redis(
     if data_dir is not None:
         data_dir.mkdir(parents=True, exist_ok=True)
         args += ["--dir", str(data_dir)]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Its own session: a Ctrl-C in the terminal reaches only its owner, which stops it last
+    # (stopped first, every client of it logs a lost connection on the way out).
+    process = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     server = EmbeddedRedis(process=process, port=port)
     deadline = time.monotonic() + timeout_s
     client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)

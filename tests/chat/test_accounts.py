@@ -50,3 +50,26 @@ def test_landing_page_for_anonymous_and_redirect_for_users(client, user):
     assert b"Start making beats" in client.get("/").content
     client.force_login(user)
     assert client.get("/").status_code == 302
+
+
+def test_signup_describedby_ids_exist_and_a_weak_password_error_sits_under_the_password(client):
+    import re
+
+    response = client.post(
+        reverse("signup"),
+        {"username": "weakling", "password1": "123", "password2": "123"},
+    )
+    body = response.content.decode()
+    described = {
+        target
+        for value in re.findall(r'aria-describedby="([^"]+)"', body)
+        for target in value.split()
+    }
+    assert described, "the fields point at their help and errors"
+    for target in described:
+        assert f'id="{target}"' in body, target
+    # The "too short" error belongs to the password field, not to its confirmation.
+    assert 'id="id_password1_error"' in body
+    assert 'id="id_password2_error"' not in body
+    password1 = re.search(r"<input[^>]*id=\"id_password1\"[^>]*>", body).group(0)
+    assert 'aria-invalid="true"' in password1 and "id_password1_error" in password1

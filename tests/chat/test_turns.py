@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from chat import services
+from chat import presenters, services
 from chat.models import Message
 from generation.models import AssetKind, Beat, GenerationJob
 from tests import factories
@@ -36,7 +36,8 @@ def test_create_modify_modify_undo_redo_export(user, convo):
     assert first.job is not None and first.job.status == "queued"
     assert "140" in first.reply.text and "F" in first.reply.text
     convo.refresh_from_db()
-    assert convo.title  # named after its first beat
+    assert convo.title == ""  # nothing stored: the name follows the beat
+    assert presenters.conversation_title(convo) == "F minor trap 140 bpm"
 
     second = say(convo, user, "make it 150 bpm")
     assert second.version.number == 2 and second.version.parent_id == first.version.id

@@ -61,6 +61,9 @@ def chromium(browser_stack):
                 "--no-sandbox",
                 "--disable-gpu",
                 "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
                 "--autoplay-policy=no-user-gesture-required",
             ],
         )

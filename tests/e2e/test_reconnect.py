@@ -65,7 +65,7 @@ def test_web_restart_mid_render_shows_the_banner_then_the_finished_job(
     wait_for_version(page, 1, timeout=30_000)
     expect(page.get_by_test_id("download-midi")).to_have_attribute(
         "href",
-        f"/beats/versions/{page.evaluate('window.dawgStudio.state.beat.current_version')}/media/midi/",
+        f"/beats/versions/{page.evaluate('window.dawgStudio.activeBeat().current_version')}/media/midi/",
     )
     # The old instance said goodbye (then closed with 1012); the new socket resumed.
     assert "system.reconnect" in [e["type"] for e in received]

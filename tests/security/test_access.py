@@ -14,12 +14,13 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from generation import services as generation_services
 from generation.models import GenerationJob
 from tests import factories
 
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 # Non-id path parameters get a value that exists for the owner.
-FIXED_PARAMS = {"kind": "mp3"}
+FIXED_PARAMS = {"kind": "mp3", "track": "kick"}
 
 
 def all_routes() -> list[str]:
@@ -70,7 +71,10 @@ def owned(db):
         asset.kind = kind
         asset.save()
     job = factories.job_create(version=version)
+    share = generation_services.share_create(version=version, hours=1, allow_download=False)
     ids = {
+        "share_id": share.id,
+        "token": "not-a-share-token",
         "conversation_id": conversation.id,
         "beat_id": beat.id,
         "asset_id": asset.id,
@@ -90,6 +94,17 @@ def fill(route: str, ids: dict) -> str:
         raise AssertionError(f"{route}: no test object for parameter {name!r}; add it to this test")
 
     return PARAM.sub(value, route)
+
+
+def test_a_share_link_is_revoked_only_by_its_owner(owned):
+    _owner, ids = owned
+    intruder = Client()
+    intruder.force_login(factories.user_create(username="revoker"))
+    url = f"/beats/shares/{ids['share_id']}/revoke/"
+    assert intruder.post(url).status_code == 404
+    from generation.models import ShareLink
+
+    assert ShareLink.objects.get(id=ids["share_id"]).revoked_at is None
 
 
 def test_the_route_list_covers_the_id_routes():

@@ -12,11 +12,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--verbose",
+            action="store_true",
+            help="log every HTTP request and every scheduler tick (quiet by default)",
+        )
 
-    def handle(self, *args, host, port, **options):
+    def handle(self, *args, host, port, verbose, **options):
         code = run_embedded_stack(
             host=host,
             port=port,
+            verbose=verbose,
             base_dir=settings.BASE_DIR,
             say=lambda line: self.stdout.write(self.style.SUCCESS(line)),
         )
