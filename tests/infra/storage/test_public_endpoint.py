@@ -80,6 +80,9 @@ def test_production_csp_allows_media_from_the_configured_origin_only(env, source
     policy = content_security_policy(loaded.CSP_CONNECT_SRC, loaded.CSP_MEDIA_SOURCES)
     media = next(part for part in policy.split("; ") if part.startswith("media-src"))
     assert media == " ".join(["media-src 'self' blob:", *sources])
+    # The mixer fetches stems from the same origin, so connect-src lists it too.
+    connect = next(part for part in policy.split("; ") if part.startswith("connect-src"))
+    assert connect.endswith(" ".join(sources)) if sources else "amazonaws" not in connect
 
 
 def test_check_deploy_warns_about_an_http_media_origin(collected_static):
