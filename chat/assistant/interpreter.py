@@ -356,7 +356,6 @@ def apply_mentions(
     """
     notes: list[str] = []
     data = base.to_dict()
-    data.pop("duration_s")
     seconds_before = base.duration_s
 
     switching = bool(found.genre and found.genre != base.genre and not creating)
@@ -394,7 +393,6 @@ def apply_mentions(
 def switch_genre(spec: BeatSpec, genre: str) -> BeatSpec:
     """``spec`` moved to another genre the way a chat "make it drill" does (see below)."""
     data = spec.to_dict()
-    data.pop("duration_s")
     return BeatSpec.from_dict(_switch_genre(data, genre, spec.duration_s))
 
 
@@ -402,7 +400,6 @@ def _switch_genre(data: dict[str, Any], genre: str, seconds: float) -> dict[str,
     """A genre change takes the new genre's tempo, kit, groove and mood; key, length, seed,
     loop and energy stay."""
     fresh = fresh_spec(genre, seed=data["seed"]).to_dict()
-    fresh.pop("duration_s")
     for name in ("key", "seed", "loop", "energy", "meter"):
         fresh[name] = data[name]
     fresh["bars"] = _bars_for(seconds, fresh["bpm"], fresh["meter"])
