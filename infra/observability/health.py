@@ -14,6 +14,7 @@ from django.db import connections
 
 from infra.redis.config import redis_client
 
+from .queues import check_queue_consumers
 from .static_files import check_static_files
 
 CHECK_TIMEOUT_S = 2.0
@@ -69,7 +70,13 @@ READINESS_CHECKS: dict[str, Callable[[], None]] = {
     "storage": check_storage,
     # Production (hashed names): a missing collectstatic makes every page a 500.
     "static_files": check_static_files,
+    # Reported, never a reason to leave rotation (see ALWAYS_OPTIONAL).
+    "queue_consumers": check_queue_consumers,
 }
+
+# Parts whose failure a web instance cannot fix and must not make worse: with no worker on a
+# queue, taking every web out of rotation would turn slow renders into an outage.
+ALWAYS_OPTIONAL = frozenset({"queue_consumers"})
 
 
 def run_readiness_checks(

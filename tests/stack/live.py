@@ -97,11 +97,12 @@ def start_worker(
     name: str = "worker",
     concurrency: int = 1,
     beat: bool = True,
+    queues: str | None = "generation,default",
 ) -> Process:
     from celery import Celery
 
     args = celery_worker_args(
-        node=f"{name}-{os.getpid()}@%h", concurrency=concurrency, loglevel="INFO"
+        node=f"{name}-{os.getpid()}@%h", concurrency=concurrency, loglevel="INFO", queues=queues
     )
     if beat:
         args += ["-B", "--schedule", str(log_dir / f"{name}-beat-schedule")]

@@ -101,9 +101,16 @@ def spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> Pro
     return Process(name, popen, log)
 
 
-def celery_worker_args(*, node: str, concurrency: int = 1, loglevel: str = "INFO") -> list[str]:
+def celery_worker_args(
+    *,
+    node: str,
+    concurrency: int = 1,
+    loglevel: str = "INFO",
+    queues: str | None = "generation,default",
+) -> list[str]:
     """The command line of a prefork Celery worker on both queues, as deployments run it,
-    without mingle and gossip (stacks start and stop workers quickly)."""
+    without mingle and gossip (stacks start and stop workers quickly). ``queues=None`` leaves
+    ``-Q`` out (every declared queue); a name narrows it."""
     return [
         sys.executable,
         "-m",
@@ -111,8 +118,7 @@ def celery_worker_args(*, node: str, concurrency: int = 1, loglevel: str = "INFO
         "-A",
         "dawg",
         "worker",
-        "-Q",
-        "generation,default",
+        *(["-Q", queues] if queues else []),
         "--pool",
         "prefork",
         "--concurrency",
