@@ -98,7 +98,9 @@ def test_ready_stays_200_but_says_degraded_while_no_worker_consumes_renders(clie
         assert report["status"] == "degraded" and report["failing"] == []
         assert report["degraded"] == ["queue_consumers"]
         check = report["checks"]["queue_consumers"]
-        assert check["required"] is False and "no worker consumes queue generation" in check["error"]
+        assert (
+            check["required"] is False and "no worker consumes queue generation" in check["error"]
+        )
 
         scrape = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
         assert 'dawg_celery_queue_consumers{queue="generation"} 0.0' in scrape
