@@ -91,7 +91,10 @@ def run_readiness_checks(
     check that returns a string has it reported as ``detail``. A failed part named in
     ``optional`` is listed under ``degraded`` (status "degraded"); a failed required part
     is listed under ``failing`` (status "failed", which /health/ready answers with 503).
+    The readiness registry's ALWAYS_OPTIONAL parts are optional whatever ``optional`` says.
     """
+    if registry is None:
+        optional = {*optional, *ALWAYS_OPTIONAL}
     checks: dict[str, dict] = {}
     for name, check in (registry or READINESS_CHECKS).items():
         if names and name not in names:

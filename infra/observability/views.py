@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from . import metrics as app_metrics
-from .health import ALWAYS_OPTIONAL, run_readiness_checks
+from .health import run_readiness_checks
 
 
 @never_cache
@@ -23,11 +23,10 @@ def health(request: HttpRequest) -> HttpResponse:
 def health_ready(request: HttpRequest) -> HttpResponse:
     """Readiness: every required dependency answers; 503 names the ones that don't.
 
-    Parts in HEALTH_OPTIONAL_CHECKS (and ``queue_consumers``, always) are still checked and
-    reported, but their failure leaves the instance in rotation (status "degraded", 200).
+    Parts in HEALTH_OPTIONAL_CHECKS are still checked and reported, but their failure leaves
+    the instance in rotation (status "degraded", 200).
     """
-    optional = {*settings.HEALTH_OPTIONAL_CHECKS, *ALWAYS_OPTIONAL}
-    report = run_readiness_checks(optional=optional)
+    report = run_readiness_checks(optional=settings.HEALTH_OPTIONAL_CHECKS)
     return JsonResponse(report, status=503 if report["status"] == "failed" else 200)
 
 
