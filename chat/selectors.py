@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from infra.realtime import sequence
+from infra.realtime.sequence import EventSequence
 
 from .models import Conversation, Message
 from .presenters import conversation_to_dict, message_to_dict
@@ -23,20 +25,49 @@ def conversation_get(*, owner: AbstractBaseUser, conversation_id: object) -> Con
     return get_object_or_404(Conversation, id=conversation_id, owner=owner)
 
 
+def conversation_with_seq(
+    *, owner: AbstractBaseUser, conversation_id: object
+) -> Conversation | None:
+    """The owner's conversation with ``seq``, its current event number, read in the same query;
+    None for another user's or an unknown id."""
+    last = EventSequence.objects.filter(conversation_id=OuterRef("pk")).values("last_seq")[:1]
+    return (
+        Conversation.objects.filter(id=conversation_id, owner=owner)
+        .annotate(seq=Coalesce(Subquery(last), 0))
+        .first()
+    )
+
+
+def conversation_seq_for_owner(*, owner: AbstractBaseUser, conversation_id: object) -> int | None:
+    """The conversation's current event number if ``owner`` owns it, else None: one query."""
+    last = EventSequence.objects.filter(conversation_id=OuterRef("pk")).values("last_seq")[:1]
+    row = (
+        Conversation.objects.filter(id=conversation_id, owner=owner)
+        .annotate(seq=Coalesce(Subquery(last), 0))
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return None if row is None else int(row)
+
+
 def message_list(*, conversation: Conversation, limit: int = 200) -> list[Message]:
     recent = conversation.messages.order_by("-created_at")[:limit]
     return list(reversed(list(recent)))
 
 
-def conversation_snapshot(*, conversation: Conversation) -> dict[str, Any]:
+def conversation_snapshot(*, conversation: Conversation, seq: int | None = None) -> dict[str, Any]:
     """Everything a reconnecting client needs, read from the database: messages, the beat
-    with its versions and current version, and the latest jobs, tagged with the current seq."""
+    with its versions and current version, and the latest jobs, tagged with the current seq.
+
+    ``seq``: given with a conversation just read with it (:func:`conversation_with_seq`),
+    before anything else here; otherwise read now, and the title refreshed."""
     from generation.models import GenerationJob
     from generation.presenters import job_to_dict, version_to_dict
     from generation.selectors import beat_for_conversation
 
-    seq = sequence.current_seq(conversation.id)
-    conversation.refresh_from_db(fields=["title"])
+    if seq is None:
+        seq = sequence.current_seq(conversation.id)
+        conversation.refresh_from_db(fields=["title"])
     beat = beat_for_conversation(conversation=conversation)
     beat_data = None
     if beat is not None:
