@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from infra.realtime import sequence
@@ -25,29 +26,35 @@ def conversation_get(*, owner: AbstractBaseUser, conversation_id: object) -> Con
     return get_object_or_404(Conversation, id=conversation_id, owner=owner)
 
 
+def _owned_with_seq_sql() -> str:
+    # One plain statement (no ORM compile: in a reconnect storm that cost more than the
+    # round trip it saves): the owner's row and the realtime layer's seq beside it.
+    conversations = Conversation._meta.db_table
+    sequences = EventSequence._meta.db_table
+    return (
+        f"SELECT c.*, COALESCE(s.last_seq, 0) AS seq FROM {conversations} c "  # noqa: S608 - names from the models
+        f"LEFT JOIN {sequences} s ON s.conversation_id = c.id "
+        "WHERE c.id = %s AND c.owner_id = %s"
+    )
+
+
 def conversation_with_seq(
     *, owner: AbstractBaseUser, conversation_id: object
 ) -> Conversation | None:
     """The owner's conversation with ``seq``, its current event number, read in the same query;
     None for another user's or an unknown id."""
-    last = EventSequence.objects.filter(conversation_id=OuterRef("pk")).values("last_seq")[:1]
-    return (
-        Conversation.objects.filter(id=conversation_id, owner=owner)
-        .annotate(seq=Coalesce(Subquery(last), 0))
-        .first()
-    )
+    try:
+        key = Conversation._meta.pk.get_db_prep_value(uuid.UUID(str(conversation_id)), connection)
+    except ValueError:
+        return None
+    rows = list(Conversation.objects.raw(_owned_with_seq_sql(), [key, owner.pk]))
+    return rows[0] if rows else None
 
 
 def conversation_seq_for_owner(*, owner: AbstractBaseUser, conversation_id: object) -> int | None:
     """The conversation's current event number if ``owner`` owns it, else None: one query."""
-    last = EventSequence.objects.filter(conversation_id=OuterRef("pk")).values("last_seq")[:1]
-    row = (
-        Conversation.objects.filter(id=conversation_id, owner=owner)
-        .annotate(seq=Coalesce(Subquery(last), 0))
-        .values_list("seq", flat=True)
-        .first()
-    )
-    return None if row is None else int(row)
+    conversation = conversation_with_seq(owner=owner, conversation_id=conversation_id)
+    return None if conversation is None else int(conversation.seq)
 
 
 def message_list(*, conversation: Conversation, limit: int = 200) -> list[Message]:

@@ -73,18 +73,37 @@ def _decode(session: Any) -> Decoded | None:
 
 
 def _live_session_user(decoded: Decoded, session_key: str) -> Any:
-    """The session's user, read in one query on the condition that the session row still
-    exists and has not expired; None otherwise (or if the backend refuses the user)."""
+    """The session's user, read in one plain query on the condition that the session row
+    still exists and has not expired; None otherwise (or if the backend refuses the user)."""
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.models import Session
-    from django.db.models import Exists
+    from django.db import connection
 
-    live = Session.objects.filter(session_key=session_key, expire_date__gt=timezone.now())
-    users = get_user_model()._default_manager
-    user = users.filter(Exists(live), pk=decoded.user_id).first()
-    if user is None or not load_backend(decoded.backend).user_can_authenticate(user):
+    model = get_user_model()
+    users, sessions = model._meta.db_table, Session._meta.db_table
+    pk = model._meta.pk
+    now = Session._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
+    rows = list(
+        model._default_manager.raw(
+            f"SELECT u.* FROM {users} u JOIN {sessions} s "  # noqa: S608 - names from the models
+            f"ON s.session_key = %s AND s.expire_date > %s WHERE u.{pk.column} = %s",
+            [session_key, now, pk.get_db_prep_value(pk.to_python(decoded.user_id), connection)],
+        )
+    )
+    user = rows[0] if rows else None
+    if user is None or not _backend(decoded.backend).user_can_authenticate(user):
         return None
     return user
+
+
+_backends: dict[str, Any] = {}
+
+
+def _backend(path: str) -> Any:
+    """The auth backend at ``path``, made once (load_backend imports and builds it anew)."""
+    if path not in _backends:
+        _backends[path] = load_backend(path)
+    return _backends[path]
 
 
 def resolve_user(session: Any) -> Any:
