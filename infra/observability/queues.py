@@ -11,7 +11,7 @@ from typing import Any
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 # inspect() waits this long for every worker's reply, however many workers there are.
-QUEUE_INSPECT_TIMEOUT_S = 0.5
+QUEUE_INSPECT_TIMEOUT_S = 1.0
 # /health/ready and /metrics reuse an answer this long, so probes and scrapes cost one
 # broadcast per process per period, not one each.
 QUEUE_CONSUMERS_MAX_AGE_S = 15.0

@@ -92,6 +92,8 @@ def test_ready_stays_200_but_says_degraded_while_no_worker_consumes_renders(clie
     narrow = live.start_worker(tmp_path, env=env, name="narrow", beat=False, queues="default")
     try:
         wait_answering("default")
+        # One answer with time for a loaded machine, kept: the probe and the scrape reuse it.
+        assert queues.queue_consumers(timeout=3).unconsumed == ["generation"]
         body = client.get("/health/ready")
         report = body.json()
         assert body.status_code == 200, report
