@@ -57,12 +57,11 @@ def emit_now(conversation: uuid.UUID, progress: int) -> None:
 
 @pytest.fixture
 def own_redis(monkeypatch):
-    """A Redis of this test's own (no other process's connections in its counters), used by
-    the ordering lock and a publisher's layer."""
+    """A Redis of this test's own for a publisher's channel layer (the ordering lock stays on
+    the session's Redis): its counters see the publisher's connections and nothing else."""
     server = start_embedded_redis()
     layer = RedisPubSubChannelLayer(hosts=[server.url])
     publisher = EventPublisher(layer=layer)
-    monkeypatch.setattr(events, "_redis_client", redis.Redis.from_url(server.url))
     monkeypatch.setattr(events, "publisher", lambda: publisher)
     yield server, layer
     publisher.close()
@@ -84,7 +83,7 @@ async def test_many_threads_one_connection_and_the_order_of_seqs(own_redis):
             loop = asyncio.get_running_loop()
             await asyncio.gather(*(loop.run_in_executor(pool, one_thread, t) for t in range(4)))
 
-    # Warm up: the publisher's connection, and the lock client's pool at four threads.
+    # Warm up: the publisher's connection and the subscriber's.
     await burst(1)
     await received(channel, 4, layer=layer)
     before = connections_received(server.url)
