@@ -62,19 +62,25 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         # The consumer's task keeps these for its life: its log lines name the user and chat.
         request_context.user_id.set(self.user_key)
         request_context.conversation_id.set(self.conversation_id)
-        if not await self._owns_conversation():
-            await self._refuse(CLOSE_FORBIDDEN, "forbidden")
-            return
         if live_sockets.count_for(self.user_key) >= settings.WS_MAX_CONNECTIONS_PER_USER:
             await self._refuse(CLOSE_TOO_MANY, "too_many")
             return
-        self.group = events.group_name(self.conversation_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Subscribed before the seq is read, so no event falls between the two; events wait
+        # in the channel until connect returns and go out only once self.group is set.
+        group = events.group_name(self.conversation_id)
+        await self.channel_layer.group_add(group, self.channel_name)
+        seq = await database_sync_to_async(selectors.conversation_seq_for_owner)(
+            owner=user, conversation_id=self.conversation_id
+        )  # ownership and seq in one query
+        if seq is None:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            await self._refuse(CLOSE_FORBIDDEN, "forbidden")
+            return
+        self.group = group
         await self._join_auth_groups()
         await self.accept()
         live_sockets.register(self)
         metrics.ws_connected()
-        seq = await database_sync_to_async(sequence.current_seq)(self.conversation_id)
         await self._send_event(
             events.build(
                 "connection.ready",
@@ -312,10 +318,12 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         )
 
     def _snapshot(self) -> dict[str, Any]:
-        conversation = selectors.conversation_get(
+        conversation = selectors.conversation_with_seq(
             owner=self.user, conversation_id=self.conversation_id
         )
-        return selectors.conversation_snapshot(conversation=conversation)
+        if conversation is None:
+            raise Http404("no such conversation")
+        return selectors.conversation_snapshot(conversation=conversation, seq=conversation.seq)
 
     async def _on_ping(self, frame: dict[str, Any]) -> None:
         seq = await database_sync_to_async(sequence.current_seq)(self.conversation_id)
@@ -334,6 +342,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     # --- server → client --------------------------------------------------------------------
     async def event_forward(self, message: dict[str, Any]) -> None:
         """A conversation event from the channel layer (any process) to this socket."""
+        if self.group is None:  # refused, or not yet the owner's: nothing goes out
+            return
         event = message["event"]
         seq = event.get("seq")
         if isinstance(seq, int) and 0 < self._seq_sent < seq - 1:
@@ -367,14 +377,6 @@ class ConversationConsumer(AsyncWebsocketConsumer):
                 **payload,
             )
         )
-
-    @database_sync_to_async
-    def _owns_conversation(self) -> bool:
-        try:
-            selectors.conversation_get(owner=self.user, conversation_id=self.conversation_id)
-        except Http404:
-            return False
-        return True
 
 
 def _is_uuid(value: object) -> bool:

@@ -19,15 +19,17 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 # Django must be set up before the routing imports consumers (and through them, models).
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from dawg.routing import websocket_urlpatterns  # noqa: E402
+from infra.realtime.auth import CachedSessionAuthMiddlewareStack  # noqa: E402
 from infra.realtime.origin import ExactOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": ExactOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": ExactOriginValidator(
+            CachedSessionAuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
     }
 )

@@ -17,12 +17,6 @@ def beat_label(*, key: str, genre: str, bpm: float) -> str:
     return f"{key} {genre} {bpm:g} bpm"
 
 
-def spec_from_stored(stored: dict) -> BeatSpec:
-    """The spec a stored version dict describes. The dict carries ``duration_s`` beside the
-    inputs (derived from bars and tempo); the spec is rebuilt from the inputs only."""
-    return BeatSpec.from_dict({k: v for k, v in stored.items() if k != "duration_s"})
-
-
 class Beat(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(
@@ -88,7 +82,9 @@ class BeatVersion(models.Model):
 
     def beat_spec(self) -> BeatSpec:
         """The spec this version renders."""
-        return spec_from_stored(self.spec)
+        # Rows written before to_dict() emitted inputs only also carry ``duration_s``;
+        # from_dict takes ``bars`` over it, so old and new rows read the same.
+        return BeatSpec.from_dict(self.spec)
 
     @property
     def label(self) -> str:

@@ -63,13 +63,12 @@ def stem_list(version: BeatVersion) -> list[dict[str, Any]]:
     ]
 
 
-def spec_summary(spec: dict[str, Any]) -> str:
+def spec_summary(version: BeatVersion) -> str:
     """'F minor trap at 140 bpm, 0:55, 32 bars'."""
-    seconds = round(float(spec.get("duration_s", 0)))
-    key = spec.get("key", {})
+    seconds = round(version.duration_s)
     return (
-        f"{key.get('tonic', '?')} {key.get('mode', '')} {spec.get('genre', '?')} at "
-        f"{float(spec.get('bpm', 0)):g} bpm, {seconds // 60}:{seconds % 60:02d}, {spec.get('bars')} bars"
+        f"{version.key} {version.genre} at {version.bpm:g} bpm, "
+        f"{seconds // 60}:{seconds % 60:02d}, {version.spec.get('bars')} bars"
     )
 
 
@@ -79,8 +78,9 @@ def version_to_dict(version: BeatVersion, *, with_assets: bool = False) -> dict[
         "beat": str(version.beat_id),
         "number": version.number,
         "parent": str(version.parent_id) if version.parent_id else None,
-        "spec": version.spec,
-        "summary": spec_summary(version.spec),
+        # The stored inputs with the derived length beside them, as the studio reads them.
+        "spec": {**version.spec, "duration_s": version.duration_s},
+        "summary": spec_summary(version),
         "genre": version.genre,
         "bpm": version.bpm,
         "key": version.key,

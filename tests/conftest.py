@@ -38,3 +38,13 @@ def collected_static(tmp_path_factory) -> dict[str, str]:
     result = _manage("collectstatic", "--noinput", env=env)
     assert result.returncode == 0, result.stderr
     return {"DJANGO_STATIC_ROOT": env["DJANGO_STATIC_ROOT"]}
+
+
+@pytest.fixture(autouse=True)
+def _queue_consumers_forgotten():
+    """/health/ready and /metrics cache which queues have workers: no test sees another's."""
+    from infra.observability.queues import queue_consumers_forget
+
+    queue_consumers_forget()
+    yield
+    queue_consumers_forget()

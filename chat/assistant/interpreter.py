@@ -400,7 +400,6 @@ def spec_data(spec: BeatSpec) -> dict[str, Any]:
         name: {field: getattr(spec.tracks[name], field) for field in _TRACK_FIELDS}
         for name in TRACK_NAMES
     }
-    data["duration_s"] = round(spec.duration_s, 3)
     return data
 
 
@@ -423,7 +422,6 @@ def apply_mentions(
     """
     notes: list[str] = []
     data = spec_data(base)
-    data.pop("duration_s")
     seconds_before = base.duration_s
 
     switching = bool(found.genre and found.genre != base.genre and not creating)
@@ -461,7 +459,6 @@ def apply_mentions(
 def switch_genre(spec: BeatSpec, genre: str) -> BeatSpec:
     """``spec`` moved to another genre the way a chat "make it drill" does (see below)."""
     data = spec_data(spec)
-    data.pop("duration_s")
     return BeatSpec.from_dict(_switch_genre(data, genre, spec.duration_s))
 
 
@@ -469,7 +466,6 @@ def _switch_genre(data: dict[str, Any], genre: str, seconds: float) -> dict[str,
     """A genre change takes the new genre's tempo, kit, groove and mood; key, length, seed,
     loop and energy stay."""
     fresh = spec_data(fresh_spec(genre, seed=data["seed"]))
-    fresh.pop("duration_s")
     for name in ("key", "seed", "loop", "energy", "meter"):
         fresh[name] = data[name]
     fresh["bars"] = _bars_for(seconds, fresh["bpm"], fresh["meter"])

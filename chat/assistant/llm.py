@@ -353,7 +353,7 @@ def _messages(
 
 
 def _compact(spec: BeatSpec) -> dict[str, Any]:
-    data = spec.to_dict()
+    data = {**spec.to_dict(), **spec.summary()}  # the model reads the length in seconds too
     data["tracks"] = {
         n: {
             k: v

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from generation.engine.arrange import plan_sections
 from generation.engine.presets import GENRE_DEFAULTS, GENRES, TRACK_NAMES
@@ -14,7 +14,6 @@ __all__ = [
     "describe",
     "duration_label",
     "export",
-    "export_ready",
     "fallback",
     "genre_label",
     "hats_label",
@@ -368,14 +367,6 @@ def export(kind: str, spec: BeatSpec | None = None) -> str:
     if spec is None:
         return f"Nothing to export yet — make a beat first, then ask for the {kind if kind == 'stems' else kind.upper()}."
     return f"{what} for the {describe(spec)}:"
-
-
-def export_ready(kind: str, links: Mapping[str, str]) -> str:
-    """The message once files exist: one line per file."""
-    lines = [f"{name}: {url}" for name, url in links.items()]
-    return (
-        f"Here's your {kind}:\n" + "\n".join(lines) if lines else f"No {kind} files were produced."
-    )
 
 
 def answer(topics: Sequence[str], spec: BeatSpec | None, *, genre: str | None = None) -> str:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from kombu import Exchange, Queue
 
 from infra import db_connections
 from infra.redis.config import (
@@ -184,6 +185,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queue names live here, in one place: renders on their own queue so they can scale apart.
+# Declared, so a plain `celery -A dawg worker` consumes every queue and `-Q` only narrows.
+# Each with its own exchange and key, as Celery makes a queue it creates on demand: a bare
+# Queue(name) would bind to the default exchange and key and receive every task.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name), routing_key=name) for name in ("generation", "default")
+)
 CELERY_TASK_ROUTES = {
     "generation.render_job": {"queue": "generation"},
     "generation.reap_stuck_jobs": {"queue": "default"},

@@ -14,7 +14,6 @@ __all__ = [
     "dc_offset",
     "estimate_key",
     "integrated_loudness",
-    "sample_peak_dbfs",
     "true_peak_dbfs",
 ]
 
@@ -27,11 +26,6 @@ def integrated_loudness(audio: np.ndarray, sample_rate: int) -> float:
     """BS.1770 integrated loudness in LUFS of (channels, samples) audio, via pyloudnorm."""
     meter = pyloudnorm.Meter(sample_rate)
     return float(meter.integrated_loudness(np.atleast_2d(audio).T.astype(np.float64)))
-
-
-def sample_peak_dbfs(audio: np.ndarray) -> float:
-    peak = float(np.max(np.abs(audio)))
-    return 20.0 * np.log10(peak) if peak > 0 else -np.inf
 
 
 def true_peak_dbfs(audio: np.ndarray, *, oversample: int = 4, chunk: int = 441_000) -> float:

@@ -59,7 +59,6 @@ def build_spec(
     else:
         base = default_spec(genre or "trap")
         data = base.to_dict()
-        data.pop("duration_s")
     if genre is not None:
         if spec_file is None:
             data["genre"] = genre

@@ -156,18 +156,30 @@ class BeatSpec:
 
     # --- serialisation -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
+        """The inputs only: ``BeatSpec.from_dict(spec.to_dict()) == spec``."""
         data = asdict(self)
         data["sections"] = [asdict(s) for s in self.sections]
         data["tracks"] = {name: asdict(self.tracks[name]) for name in TRACK_NAMES}
-        data["duration_s"] = round(self.duration_s, 3)
         return data
+
+    def summary(self) -> dict[str, Any]:
+        """Values derived from the inputs, for display beside them (never fed back in)."""
+        return {"duration_s": round(self.duration_s, 3)}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
 
     def spec_hash(self) -> str:
-        """sha256 of the canonical JSON: equal specs render identical beats."""
-        return hashlib.sha256(self.to_json().encode()).hexdigest()
+        """sha256 of the canonical JSON: equal specs render identical beats.
+
+        Hashed over the inputs and :meth:`summary` together, the form every stored
+        ``BeatVersion.spec_hash`` was taken over, so a new version still matches an older
+        identical one (``duration_s`` is a function of the inputs: nothing more is told apart).
+        """
+        canonical = {**self.to_dict(), **self.summary()}
+        return hashlib.sha256(
+            json.dumps(canonical, sort_keys=True, separators=(",", ":")).encode()
+        ).hexdigest()
 
     @classmethod
     def from_dict(cls, data: Any) -> BeatSpec:
@@ -289,7 +301,6 @@ class BeatSpec:
     def with_changes(self, **changes: Any) -> BeatSpec:
         """A validated copy with top-level fields replaced (``tracks`` merged per track)."""
         data = self.to_dict()
-        data.pop("duration_s")
         for name, value in changes.items():
             if name == "tracks":
                 for track, settings in value.items():

@@ -52,7 +52,7 @@ def succeed(
             version=presenters.version_to_dict(version),
             assets=presenters.asset_links(assets),
             duration_s=round(duration_s, 3),
-            summary=presenters.spec_summary(version.spec),
+            summary=presenters.spec_summary(version),
         )
     metrics.observe_job_finished("succeeded", time.perf_counter() - started)
     return Outcome("succeeded")

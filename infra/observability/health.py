@@ -17,6 +17,7 @@ from django.db import connections
 
 from infra.redis.config import redis_client
 
+from .queues import check_queue_consumers
 from .static_files import check_static_files
 
 CHECK_TIMEOUT_S = 2.0
@@ -118,7 +119,13 @@ READINESS_CHECKS: dict[str, Callable[[], None]] = {
     "storage": check_storage,
     # Production (hashed names): a missing collectstatic makes every page a 500.
     "static_files": check_static_files,
+    # Reported, never a reason to leave rotation (see ALWAYS_OPTIONAL).
+    "queue_consumers": check_queue_consumers,
 }
+
+# Parts whose failure a web instance cannot fix and must not make worse: with no worker on a
+# queue, taking every web out of rotation would turn slow renders into an outage.
+ALWAYS_OPTIONAL = frozenset({"queue_consumers"})
 
 
 def run_readiness_checks(
@@ -135,8 +142,11 @@ def run_readiness_checks(
     ``optional`` is listed under ``degraded`` (status "degraded"); a failed required part
     is listed under ``failing`` (status "failed", which /health/ready answers with 503).
     ``error_messages=False`` (the HTTP probe) reports messages with hosts, addresses and
-    ports replaced (:func:`redact_addresses`); the log keeps them whole.
+    ports replaced (:func:`redact_addresses`); the log keeps them whole. The readiness
+    registry's ALWAYS_OPTIONAL parts are optional whatever ``optional`` says.
     """
+    if registry is None:
+        optional = {*optional, *ALWAYS_OPTIONAL}
     checks: dict[str, dict] = {}
     for name, check in (registry or READINESS_CHECKS).items():
         if names and name not in names:

@@ -405,7 +405,9 @@ class StateCollector:
         )
         budget.add_metric([], float(settings.LLM_DAILY_BUDGET_USD))
         yield budget
-        for hook in _STATE_HOOKS:
+        from .queues import queue_consumer_metrics
+
+        for hook in (queue_consumer_metrics, *_STATE_HOOKS):
             try:
                 families = list(hook())
             except Exception:

@@ -14,6 +14,7 @@ from infra.observability.health import (
     probe_storage,
     run_readiness_checks,
 )
+from infra.observability.queues import check_queue_consumers
 
 # control.ping waits this long for every worker's reply, whatever the number of workers.
 WORKER_PING_TIMEOUT_S = 1.0
@@ -52,14 +53,17 @@ def check_celery_workers() -> str:
 
 
 def infra_checks() -> dict[str, Callable[[], object]]:
-    """The readiness checks, with the layer check made a real round trip, plus workers."""
-    return {
-        **READINESS_CHECKS,
-        "channel_layer": check_channel_layer_roundtrip,
-        # An operator asking wants a probe now, not the web probe's cached answer.
-        "storage": probe_storage,
-        "celery_workers": check_celery_workers,
+    """The readiness checks, with the layer check made a real round trip, plus workers; the
+    queue check asks afresh (a one-shot command has no use for a cached answer)."""
+    checks: dict[str, Callable[[], object]] = {
+        name: check for name, check in READINESS_CHECKS.items() if name != "queue_consumers"
     }
+    checks["channel_layer"] = check_channel_layer_roundtrip
+    # An operator asking wants a probe now, not the web probe's cached answer.
+    checks["storage"] = probe_storage
+    checks["celery_workers"] = check_celery_workers
+    checks["queue_consumers"] = lambda: check_queue_consumers(max_age=0)
+    return checks
 
 
 def run_infra_checks(*, skip: tuple[str, ...] = ()) -> dict:

@@ -17,11 +17,10 @@ import time
 import uuid
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
 from infra.observability import metrics
+from infra.realtime.publisher import publisher
 from infra.realtime.sequence import next_seq
 
 logger = logging.getLogger(__name__)
@@ -90,22 +89,55 @@ def _ordering_client() -> Any:
 
 
 def _send_now(event_type: str, conversation_id: object, payload: dict[str, Any]) -> None:
-    """Take the next seq and publish, under a per-conversation Redis lock: web instances and
+    """Take the next seq under a per-conversation Redis lock and hand the event to this
+    process's publisher, which releases the lock once the event is out: web instances and
     workers all emit, and without the lock a later seq could overtake an earlier one."""
+    name = f"dawg:events:{uuid.UUID(str(conversation_id)).hex}"
     try:
-        lock = _ordering_client().lock(
-            f"dawg:events:{uuid.UUID(str(conversation_id)).hex}", timeout=5, blocking_timeout=5
-        )
-        with lock:
-            event = build(event_type, conversation_id, next_seq(conversation_id), **payload)
-            async_to_sync(get_channel_layer().group_send)(
-                group_name(conversation_id), {"type": "event.forward", "event": event}
-            )
+        # Not thread-local: the publisher's thread releases it.
+        lock = _ordering_client().lock(name, timeout=5, blocking_timeout=5, thread_local=False)
+        if not lock.acquire():
+            raise TimeoutError(f"ordering lock {name} not acquired in 5 s")
     except Exception:
         # Events only notify; a client repairs a gap with resume. Never fail the write for it.
-        logger.warning("event %s for %s not published", event_type, conversation_id, exc_info=True)
-        metrics.channel_layer_dropped()
+        _not_published(event_type, conversation_id)
         _leave_a_gap(conversation_id)
+        return
+    try:
+        event = build(event_type, conversation_id, next_seq(conversation_id), **payload)
+    except Exception:
+        _release(lock)
+        _not_published(event_type, conversation_id)
+        return
+
+    def sent(error: BaseException | None) -> None:
+        _release(lock)
+        if error is not None:
+            _not_published(event_type, conversation_id, error)
+
+    message = {"type": "event.forward", "event": event}
+    if not publisher().submit(group_name(conversation_id), message, sent):
+        # The seq is taken: the loss shows as a gap, as for a failed publish.
+        sent(RuntimeError("the event publisher's queue is full"))
+
+
+def _release(lock: Any) -> None:
+    try:
+        lock.release()
+    except Exception:  # expired or Redis away: the 5 s timeout frees it anyway
+        logger.debug("ordering lock not released", exc_info=True)
+
+
+def _not_published(
+    event_type: str, conversation_id: object, error: BaseException | None = None
+) -> None:
+    logger.warning(
+        "event %s for %s not published",
+        event_type,
+        conversation_id,
+        exc_info=error if error is not None else True,
+    )
+    metrics.channel_layer_dropped()
 
 
 def _leave_a_gap(conversation_id: object) -> None:

@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=10.0,
         help="seconds to tell sockets to reconnect before stopping anyway",
     )
+    parser.add_argument(
+        "--handshake-timeout",
+        type=float,
+        default=float(os.environ.get("WS_HANDSHAKE_TIMEOUT_S", "20")),
+        help="seconds a WebSocket handshake may wait for the application (daphne's is 5): in a "
+        "reconnect storm a dropped handshake is retried, and its consumer still runs",
+    )
     parser.add_argument("--verbosity", type=int, default=1)
     return parser
 
@@ -87,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         websocket_max_message_size=HARD_MAX_MESSAGE_BYTES,
         websocket_max_frame_size=HARD_MAX_MESSAGE_BYTES,
         application_close_timeout=args.shutdown_timeout,
+        websocket_handshake_timeout=args.handshake_timeout,
         verbosity=args.verbosity,
     )
     stopping = False

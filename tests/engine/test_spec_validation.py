@@ -8,9 +8,7 @@ from generation.engine import BeatSpec, SpecError, default_spec
 
 
 def _base() -> dict:
-    data = default_spec("trap").to_dict()
-    data.pop("duration_s")
-    return data
+    return default_spec("trap").to_dict()
 
 
 @pytest.mark.parametrize(

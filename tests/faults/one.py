@@ -6,8 +6,8 @@ import signal
 import sys
 import traceback
 
+from tests.faults.ledger import Report
 from tests.faults.registry import drills
-from tests.stack.drill_stack import Report
 
 
 def main(argv: list[str]) -> int:

@@ -8,20 +8,19 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tests.stack.drill_client import StudioClient
-from tests.stack.drill_stack import (
+from tests.faults.ledger import (
     Owner,
     Report,
-    Stack,
     chat_post,
     job_row,
     ledger_check,
     owner_create,
-    stack,
     wait_jobs,
     wait_stage,
 )
-from tests.stack.toolkit import wait_until
+from tests.stack.clients import StudioClient
+from tests.stack.processes import wait_until
+from tests.stack.stack import Stack, drill_stack
 
 from .worker_faults import LONG_BEAT, RECOVERY
 
@@ -97,7 +96,7 @@ def redis_restart(report: Report) -> None:
     """Restart Redis (SIGTERM, AOF flushed, same port and folder) with one render running and
     more queued in the broker: the queue survives, workers and web instances reconnect by
     themselves, and a client resyncs by seq."""
-    with stack("redis-restart", settings=RECOVERY) as s:
+    with drill_stack("redis-restart", settings=RECOVERY) as s:
         (worker,), (beat,), ((web, base),) = s.workers, s.beats, s.webs
         # "solo": one render, running while Redis is away, then no more events in its
         # conversation; only the pong's seq can tell that client it missed the ending.
@@ -199,7 +198,7 @@ def postgres_restart(report: Report) -> None:
     """Restart the private PostgreSQL (fast stop: every connection dropped) under a render:
     /health/ready answers 503 then 200 with nothing restarted; no job is succeeded without
     its row and assets committed."""
-    with stack("postgres-restart", database="postgres", settings=RECOVERY) as s:
+    with drill_stack("postgres-restart", database="postgres", settings=RECOVERY) as s:
         (worker,), (beat,), ((web, base),) = s.workers, s.beats, s.webs
         owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
@@ -260,7 +259,7 @@ def s3_outage(report: Report) -> None:
     job queued while it is down fails without a single asset row. Every Asset row's object
     exists."""
     settings = {**RECOVERY, "STORAGE_RETRY_BASE_DELAY_S": "0.5"}
-    with stack("s3-outage", s3=True, settings=settings) as s:
+    with drill_stack("s3-outage", s3=True, settings=settings) as s:
         ((_web, base),) = s.webs
         owner: Owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
@@ -356,7 +355,7 @@ def s3_hang(report: Report) -> None:
         "CELERY_TASK_TIME_LIMIT": "110",
         "CELERY_VISIBILITY_TIMEOUT": "300",
     }
-    with stack("s3-hang", s3=True, s3_proxy=True, settings=settings, concurrency=2) as s:
+    with drill_stack("s3-hang", s3=True, s3_proxy=True, settings=settings, concurrency=2) as s:
         ((_web, base),) = s.webs
         proxy = s.s3_proxy
         owner = owner_create()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.stack.drill_stack import Report
+from tests.faults.ledger import Report
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.stack.toolkit import ROOT
+from tests.stack.processes import ROOT
 
 # Variables that would point a drill's stack at shared services; each drill makes its own.
 SHARED_ENV = (

@@ -7,7 +7,7 @@ import pytest
 from tests.faults.__main__ import main
 from tests.faults.registry import drills
 from tests.faults.runner import run_drill
-from tests.stack.toolkit import PG_BIN
+from tests.stack.servers import PG_BIN
 
 FAST = [drill.name for drill in drills().values() if drill.fast]
 

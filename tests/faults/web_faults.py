@@ -5,17 +5,17 @@ from __future__ import annotations
 import signal
 import time
 
-from tests.stack.drill_client import StudioClient
-from tests.stack.drill_stack import (
+from tests.faults.ledger import (
     Report,
     chat_post,
     job_row,
     ledger_check,
     owner_create,
-    stack,
     wait_jobs,
 )
-from tests.stack.toolkit import wait_until
+from tests.stack.clients import StudioClient
+from tests.stack.processes import wait_until
+from tests.stack.stack import drill_stack
 
 from .outages import ONE_MINUTE_BEATS
 from .worker_faults import RECOVERY
@@ -29,7 +29,7 @@ def web_term(report: Report) -> None:
     client on the survivor (B) throughout and five on A. SIGTERM A: its clients get
     ``system.reconnect`` and close 1012, reconnect to B and resume; every group event the
     survivor saw is known to each mover (received live, or inside its resume snapshot)."""
-    with stack("web-term", settings=RECOVERY, concurrency=2, webs=2) as s:
+    with drill_stack("web-term", settings=RECOVERY, concurrency=2, webs=2) as s:
         (web_a, base_a), (web_b, base_b) = s.webs
         owners = [owner_create(f"web{i}") for i in range(CONVERSATIONS)]
         survivors, movers = [], []

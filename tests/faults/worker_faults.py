@@ -6,8 +6,7 @@ import os
 import signal
 import time
 
-from tests.stack.drill_client import StudioClient
-from tests.stack.drill_stack import (
+from tests.faults.ledger import (
     HeartbeatWatch,
     Report,
     chat_post,
@@ -15,10 +14,11 @@ from tests.stack.drill_stack import (
     job_row,
     ledger_check,
     owner_create,
-    stack,
     wait_jobs,
     wait_stage,
 )
+from tests.stack.clients import StudioClient
+from tests.stack.stack import drill_stack
 
 # A long beat: the render lasts several seconds, so a kill lands mid-render.
 # Faults aimed "mid-render" need a render still synthesizing when the drill looks: on a
@@ -68,7 +68,7 @@ def child_kill(report: Report) -> None:
     """SIGKILL the pool child rendering a job: acks_late + reject_on_worker_lost requeue the
     message at once; the redelivery finds the job alive (fresh heartbeat) and looks again
     once it is stale; the reaper may re-queue it first. Either way one claim wins."""
-    with stack("child-kill", settings=RECOVERY) as s:
+    with drill_stack("child-kill", settings=RECOVERY) as s:
         (worker,), ((_web, base),) = s.workers, s.webs
         owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
@@ -109,7 +109,7 @@ def worker_kill(report: Report) -> None:
         "CELERY_TASK_SOFT_TIME_LIMIT": "25",
         "CELERY_TASK_TIME_LIMIT": "30",
     }
-    with stack("worker-kill", settings=settings) as s:
+    with drill_stack("worker-kill", settings=settings) as s:
         (worker,), ((_web, base),) = s.workers, s.webs
         owner = owner_create()
         client = StudioClient([base], str(owner.conversation.id), owner.cookie).start()
@@ -155,7 +155,7 @@ def worker_term(report: Report) -> None:
     running render finish and acks it; the queued jobs go to the new worker; no finished job
     gets a second attempt."""
     settings = {**RECOVERY, "CELERY_WORKER_CONCURRENCY": "2"}
-    with stack("worker-term", settings=settings, concurrency=2) as s:
+    with drill_stack("worker-term", settings=settings, concurrency=2) as s:
         (old,), ((_web, base),) = s.workers, s.webs
         owners = [owner_create(f"deploy{i}") for i in range(2)]
         clients = [

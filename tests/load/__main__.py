@@ -1,4 +1,4 @@
-"""Load benches, each on its own stack: `python -m tests.load ws|http|generation|users [--json]`."""
+"""Load benches, each on its own stack: `python -m tests.load ws|reconnect|http|generation|users`."""
 
 from __future__ import annotations
 
@@ -70,6 +70,35 @@ def _ws_run(a: argparse.Namespace) -> dict[str, Any]:
             beat_length=a.beat_length,
             hold=a.hold,
             rounds=a.rounds,
+            reconnect_spread=a.reconnect_spread,
+        )
+    )
+
+
+def _reconnect_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = ws.WsOptions()
+    parser.add_argument(
+        "--clients", type=int, default=defaults.reconnect, help="clients in the storm"
+    )
+    parser.add_argument(
+        "--connections", type=int, default=0, help="idle sockets held (default: --clients)"
+    )
+    parser.add_argument("--hold", type=float, default=1.0, help="seconds to hold idle sockets")
+    parser.add_argument(
+        "--reconnect-spread",
+        type=float,
+        default=defaults.reconnect_spread,
+        help="spread first reconnect attempts over this many seconds (0: the studio's 0.25-0.5 s)",
+    )
+
+
+def _reconnect_run(a: argparse.Namespace) -> dict[str, Any]:
+    connections = max(a.connections, a.clients)
+    return ws.run_reconnect(
+        ws.WsOptions(
+            connections=connections,
+            reconnect=a.clients,
+            hold=a.hold,
             reconnect_spread=a.reconnect_spread,
         )
     )
@@ -189,6 +218,13 @@ BENCHES: dict[str, tuple[str, Callable, Callable, Callable, str]] = {
         _ws_run,
         report.ws_text,
         "some sockets, reconnects or completed events were missing",
+    ),
+    "reconnect": (
+        "WebSockets: a reconnect storm only (each client back with its resume snapshot)",
+        _reconnect_arguments,
+        _reconnect_run,
+        report.reconnect_text,
+        "some clients did not reconnect",
     ),
     "http": (
         "the JSON API at a constant arrival rate (daphne and gunicorn)",

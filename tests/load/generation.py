@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.stack.bench_client import BenchSocket, Session
-from tests.stack.bench_stack import Stack, machine, parallel, raise_fd_limit
+from tests.stack.clients import Session, Socket
+from tests.stack.stack import Stack, machine, parallel, raise_fd_limit
 
 from .stats import percentile, summary_s
 from .ws import PROMPTS
@@ -65,7 +65,7 @@ class Turn:
 
 def run(options: GenerationOptions) -> dict[str, Any]:
     raise_fd_limit()
-    with Stack() as stack:
+    with Stack.for_bench() as stack:
         return asyncio.run(_run(stack, options))
 
 
@@ -75,13 +75,13 @@ async def _run(stack: Stack, opt: GenerationOptions) -> dict[str, Any]:
     for concurrency in opt.concurrencies:
         users = math.ceil(opt.requests / opt.jobs_per_user)
         calls = [
-            lambda c=concurrency: stack.start_worker(concurrency=c, name=f"gen-worker-c{c}"),
+            lambda c=concurrency: stack.worker(concurrency=c, name=f"gen-worker-c{c}"),
             lambda: stack.seed(users=1, conversations_per_user=1),
             lambda: stack.seed(users=1, conversations_per_user=max(1, opt.sequential)),
             lambda u=users: stack.seed(users=u, conversations_per_user=opt.jobs_per_user),
         ]
         if not base:
-            calls.append(stack.start_web)
+            calls.append(stack.web)
         worker, warm, seq_seed, burst_seed, *web = await asyncio.to_thread(parallel, *calls)
         if web:
             base = web[0][1]
@@ -152,15 +152,15 @@ async def _turns(
     slots = [(Session(name, u["session"]), c) for u in seeded["users"] for c in u["conversations"]]
     slots = [slots[only]] if only is not None else slots[:count]
     sockets = [
-        await BenchSocket.open(base, f"/ws/conversations/{c}/", conversation=c, session=s)
+        await Socket.open(base, f"/ws/conversations/{c}/", conversation=c, session=s)
         for s, c in slots
     ]
     turns = [Turn() for _ in sockets]
 
-    async def one(i: int, sock: BenchSocket, turn: Turn) -> None:
+    async def one(i: int, sock: Socket, turn: Turn) -> None:
         sent = time.monotonic()
 
-        def watch(_: BenchSocket, event: dict[str, Any], now: float) -> None:
+        def watch(_: Socket, event: dict[str, Any], now: float) -> None:
             if event["type"] in STAGE_MARKS:
                 name = event.get("stage") if event["type"] == "generation.stage" else event["type"]
                 turn.marks.append((str(name), float(event["ts"])))
@@ -200,7 +200,7 @@ async def _edits(
     user = seeded["users"][0]
     conversation = user["conversations"][0]
     session = Session(seeded["cookie_name"], user["session"])
-    sock = await BenchSocket.open(
+    sock = await Socket.open(
         base, f"/ws/conversations/{conversation}/", conversation=conversation, session=session
     )
     texts = [f"make a trap beat at 140 bpm, {opt.edit_length}"]
@@ -211,7 +211,7 @@ async def _edits(
         sent = time.monotonic()
 
         def watch(
-            _: BenchSocket,
+            _: Socket,
             event: dict[str, Any],
             now: float,
             turn: Turn = turn,

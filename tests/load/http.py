@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 
-from tests.stack.bench_stack import Process, Stack, machine, parallel, raise_fd_limit
+from tests.stack.processes import Process
+from tests.stack.stack import Stack, machine, parallel, raise_fd_limit
 
 from .stats import summary_ms
 
@@ -43,7 +44,7 @@ class Request:
 
 def run(options: HttpOptions) -> dict[str, Any]:
     raise_fd_limit()
-    with Stack() as stack:
+    with Stack.for_bench() as stack:
         return _run(stack, options)
 
 
@@ -51,8 +52,8 @@ def _run(stack: Stack, opt: HttpOptions) -> dict[str, Any]:
     result: dict[str, Any] = {"machine": machine(), "options": opt.__dict__.copy()}
     seeded, worker, (web, base) = parallel(
         lambda: stack.seed(users=opt.users, conversations_per_user=1, turns=SEED_TURNS),
-        lambda: stack.start_worker(concurrency=2, name="http-seed-worker"),
-        stack.start_web,
+        lambda: stack.worker(concurrency=2, name="http-seed-worker"),
+        stack.web,
     )
     requests = _requests(seeded)
     result["seed"] = _wait_for_renders(base, seeded, requests)
@@ -101,9 +102,9 @@ def _describe(server: str, opt: HttpOptions) -> str:
 
 def _start(stack: Stack, server: str, opt: HttpOptions) -> tuple[Process, str]:
     if server == "gunicorn":
-        return stack.start_gunicorn(workers=opt.gunicorn_workers, threads=opt.gunicorn_threads)
+        return stack.gunicorn(workers=opt.gunicorn_workers, threads=opt.gunicorn_threads)
     if server == "daphne":
-        return stack.start_web()
+        return stack.web()
     raise ValueError(f"unknown server {server!r} (daphne or gunicorn)")
 
 

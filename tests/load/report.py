@@ -93,10 +93,31 @@ def ws_text(r: dict[str, Any]) -> str:
         ),
     ]
     if bare:
+        ours_l, bare_l = lat["progress_latency"], bare["progress_latency"]
         targets.append(
-            f"  (bare consumer p50/p99: {bare['progress_latency']['p50_ms']} / {bare['progress_latency']['p99_ms']} ms)"
+            "  side by side, same run (ours | bare consumer): "
+            f"p50 {ours_l['p50_ms']} | {bare_l['p50_ms']} ms, "
+            f"p99 {ours_l['p99_ms']} | {bare_l['p99_ms']} ms"
         )
     return text("bench_ws", r, targets)
+
+
+def reconnect_text(r: dict[str, Any]) -> str:
+    storm = r["reconnect"]
+    targets = [
+        target(
+            "idle sockets open",
+            r["idle"]["open_and_ready"],
+            r["options"]["connections"],
+            above=True,
+        ),
+        target("reconnect makespan", storm["makespan_s"], 10, " s", inclusive=True),
+        target(
+            "reconnected within 10 s", storm["reconnected_within_10s"], storm["clients"], above=True
+        ),
+        target("failed reconnect attempts (retried)", storm["failed_attempts"], 1),
+    ]
+    return text("bench_reconnect", r, targets)
 
 
 def http_text(r: dict[str, Any]) -> str:

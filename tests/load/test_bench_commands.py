@@ -20,6 +20,7 @@ COMMANDS = {
         "--per-job", "2", "--rate", "10", "--seconds", "1", "--real-renders", "1",
         "--real-watchers", "2", "--beat-length", "1 bar", "--hold", "0.5", "--rounds", "1",
     ],
+    "reconnect": ["--clients", "4", "--hold", "0.2"],
     "http": [
         "--rate", "5", "--seconds", "1", "--warmup", "0.2", "--users", "1",
         "--gunicorn-workers", "1", "--gunicorn-threads", "2",
@@ -38,7 +39,7 @@ COMMANDS = {
 
 @pytest.fixture(scope="module")
 def bench_runs() -> dict[str, subprocess.CompletedProcess]:
-    """All at once (each starts its own stack), so the module takes as long as the
+    """All of them at once (each starts its own stack), so the module takes as long as the
     slowest rather than the sum."""
     running = {
         name: subprocess.Popen(
@@ -111,3 +112,12 @@ def test_bench_stems_streams_a_long_zip_without_growing_the_web_process(bench_ru
     # A 90 s beat's ZIP holds 9 stereo WAVs (~140 MB): the web process holds a few chunks.
     assert result["zip_bytes"] > 100e6
     assert result["web_rss_growth_mib"] < 64, result
+
+
+def test_bench_reconnect_prints_the_storm_alone(bench_runs):
+    result = figures(bench_runs["reconnect"])
+    storm = result["reconnect"]
+    assert result["idle"]["open_and_ready"] == 4
+    assert storm["clients"] == storm["reconnected"] == 4
+    assert storm["makespan_s"] > 0 and storm["web_cpu_s"] >= 0
+    assert "latency" not in result

@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.stack.bench_client import BenchSocket, Session
-from tests.stack.bench_stack import Stack, machine, parallel, raise_fd_limit
+from tests.stack.clients import Session, Socket
+from tests.stack.stack import Stack, machine, parallel, raise_fd_limit
 
 from .stats import summary_s
 
@@ -68,7 +68,7 @@ class Tally:
 
 def run(options: UsersOptions) -> dict[str, Any]:
     raise_fd_limit()
-    with Stack() as stack:
+    with Stack.for_bench() as stack:
         return asyncio.run(_run(stack, options))
 
 
@@ -76,8 +76,8 @@ async def _run(stack: Stack, opt: UsersOptions) -> dict[str, Any]:
     result: dict[str, Any] = {"machine": machine(), "options": opt.__dict__.copy()}
     (web, base), worker, seeded = await asyncio.to_thread(
         parallel,
-        stack.start_web,
-        lambda: stack.start_worker(concurrency=opt.worker_concurrency, name="users-worker"),
+        stack.web,
+        lambda: stack.worker(concurrency=opt.worker_concurrency, name="users-worker"),
         lambda: stack.seed(users=opt.users, conversations_per_user=1),
     )
     tally = Tally()
@@ -141,7 +141,7 @@ class User:
     rng: random.Random
     opt: UsersOptions
     tally: Tally
-    sock: BenchSocket | None = None
+    sock: Socket | None = None
     versions: int = 0
     # Final events by job id, recorded as they arrive: a fast render can finish before the
     # turn starts waiting for it.
@@ -170,11 +170,11 @@ class User:
                 return kind
         return MIX[0][0]
 
-    async def _socket(self) -> BenchSocket:
+    async def _socket(self) -> Socket:
         if self.sock is None or not self.sock.open_now:
             if self.sock is not None:
                 self.tally.reconnects += 1
-            self.sock = await BenchSocket.open(
+            self.sock = await Socket.open(
                 self.base,
                 f"/ws/conversations/{self.conversation}/",
                 conversation=self.conversation,
@@ -183,7 +183,7 @@ class User:
             )
         return self.sock
 
-    def _count_versions(self, _: BenchSocket, event: dict[str, Any], now: float) -> None:
+    def _count_versions(self, _: Socket, event: dict[str, Any], now: float) -> None:
         if event["type"] in FINAL and "job" in event:
             self.finished[event["job"]] = event
         if event["type"] == "beat.version_created":
@@ -239,7 +239,7 @@ class User:
             return "undo_redo" if kind in ("undo", "redo") else "reply"
         return await self._render(sock, state["job"], sent)
 
-    async def _render(self, sock: BenchSocket, job: str, sent: float) -> str:
+    async def _render(self, sock: Socket, job: str, sent: float) -> str:
         try:
             event = self.finished.get(job) or await sock.wait_for(
                 lambda e: e["type"] in FINAL and e.get("job") == job, RENDER_TIMEOUT_S
@@ -253,7 +253,7 @@ class User:
             return "render_completed"
         return f"{event['type']}:{event.get('code', '')}"
 
-    async def _restore(self, sock: BenchSocket) -> str:
+    async def _restore(self, sock: Socket) -> str:
         number = self.rng.randint(1, max(1, self.versions))
         try:
             waiting = asyncio.ensure_future(

@@ -13,8 +13,9 @@ from typing import Any
 
 import psutil
 
-from tests.stack.bench_client import BenchSocket, Session, gather_limited
-from tests.stack.bench_stack import Process, Stack, machine, parallel, raise_fd_limit
+from tests.stack.clients import Session, Socket, gather_limited
+from tests.stack.processes import Process
+from tests.stack.stack import Stack, machine, parallel, raise_fd_limit
 
 from .stats import summary_ms
 
@@ -51,7 +52,7 @@ class WsOptions:
 def run(options: WsOptions) -> dict[str, Any]:
     """Start a stack, run every phase, stop the stack; returns the figures."""
     raise_fd_limit()
-    with Stack() as stack:
+    with Stack.for_bench() as stack:
         return asyncio.run(_run(stack, options))
 
 
@@ -60,8 +61,8 @@ async def _run(stack: Stack, opt: WsOptions) -> dict[str, Any]:
     client = psutil.Process()
     conversations = max(1, opt.watchers // opt.per_job)
     calls = [
-        stack.start_web,
-        stack.start_bare,
+        stack.web,
+        stack.bare,
         lambda: stack.seed(
             users=math.ceil(opt.connections / opt.sockets_per_user),
             conversations_per_user=opt.sockets_per_user,
@@ -70,7 +71,7 @@ async def _run(stack: Stack, opt: WsOptions) -> dict[str, Any]:
         lambda: stack.seed(users=max(1, opt.real_renders), conversations_per_user=1),
     ]
     if opt.real_renders:
-        calls.append(lambda: stack.start_worker(concurrency=2, name="ws-worker"))
+        calls.append(lambda: stack.worker(concurrency=2, name="ws-worker"))
     (
         (web, base),
         (bare, bare_base),
@@ -94,6 +95,31 @@ async def _run(stack: Stack, opt: WsOptions) -> dict[str, Any]:
     return result
 
 
+def run_reconnect(options: WsOptions) -> dict[str, Any]:
+    """Only the idle sockets and the reconnect storm (``python -m tests.load reconnect``)."""
+    raise_fd_limit()
+    with Stack.for_bench() as stack:
+        return asyncio.run(_run_reconnect(stack, options))
+
+
+async def _run_reconnect(stack: Stack, opt: WsOptions) -> dict[str, Any]:
+    result: dict[str, Any] = {"machine": machine(), "options": opt.__dict__.copy()}
+    (web, base), seeded = await asyncio.to_thread(
+        parallel,
+        stack.web,
+        lambda: stack.seed(
+            users=math.ceil(opt.connections / opt.sockets_per_user),
+            conversations_per_user=opt.sockets_per_user,
+        ),
+    )
+    result["idle"], result["reconnect"] = await _idle_and_reconnect(web, base, opt, seeded)
+    result["ok"] = (
+        result["idle"]["open_and_ready"] == opt.connections
+        and result["reconnect"]["reconnected"] == result["reconnect"]["clients"]
+    )
+    return result
+
+
 # --- idle sockets and the reconnect storm --------------------------------------------------
 def _sessions(seeded: dict[str, Any]) -> list[tuple[Session, list[str]]]:
     name = seeded["cookie_name"]
@@ -102,16 +128,12 @@ def _sessions(seeded: dict[str, Any]) -> list[tuple[Session, list[str]]]:
 
 async def _open_many(
     base: str, pairs: list[tuple[Session, str]], limit: int
-) -> tuple[list[BenchSocket], list[str]]:
+) -> tuple[list[Socket], list[str]]:
     factories = [
-        (
-            lambda s=s, c=c: BenchSocket.open(
-                base, f"/ws/conversations/{c}/", conversation=c, session=s
-            )
-        )
+        (lambda s=s, c=c: Socket.open(base, f"/ws/conversations/{c}/", conversation=c, session=s))
         for s, c in pairs
     ]
-    sockets: list[BenchSocket] = []
+    sockets: list[Socket] = []
     errors: list[str] = []
     # Like the studio, a refused or timed-out handshake is retried after a backoff; every
     # failed attempt is still counted.
@@ -119,19 +141,15 @@ async def _open_many(
         if attempt:
             await asyncio.sleep(min(10.0, 0.5 * 2**attempt))
         opened = await gather_limited(factories, limit)
-        sockets += [o for o in opened if isinstance(o, BenchSocket)]
-        errors += [
-            f"{type(o).__name__}: {o}"[:120] for o in opened if not isinstance(o, BenchSocket)
-        ]
-        factories = [
-            f for f, o in zip(factories, opened, strict=True) if not isinstance(o, BenchSocket)
-        ]
+        sockets += [o for o in opened if isinstance(o, Socket)]
+        errors += [f"{type(o).__name__}: {o}"[:120] for o in opened if not isinstance(o, Socket)]
+        factories = [f for f, o in zip(factories, opened, strict=True) if not isinstance(o, Socket)]
         if not factories:
             break
     return sockets, errors
 
 
-async def _wait_ready(sockets: list[BenchSocket], timeout: float) -> None:
+async def _wait_ready(sockets: list[Socket], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not all(s.ready or not s.open_now for s in sockets):
         await asyncio.sleep(0.05)
@@ -174,7 +192,7 @@ async def _idle_and_reconnect(
     failures: Counter[str] = Counter()
     session_of = {c: s for s, c in pairs}
 
-    async def again(old: BenchSocket) -> None:
+    async def again(old: Socket) -> None:
         # The studio's schedule (static/js/studio.js): 0.5 s x 2^attempt, capped at 10 s,
         # each scaled by 0.5-1; a failed attempt is retried on the same schedule.
         for attempt in range(RECONNECT_ATTEMPTS):
@@ -183,7 +201,7 @@ async def _idle_and_reconnect(
                 delay = random.uniform(0, opt.reconnect_spread)
             await asyncio.sleep(delay)
             try:
-                sock = await BenchSocket.open(
+                sock = await Socket.open(
                     base,
                     f"/ws/conversations/{old.conversation}/",
                     conversation=old.conversation,
@@ -232,7 +250,7 @@ class _Watch:
     bare: bool
     server: Process
     base: str
-    sockets: list[BenchSocket] = field(default_factory=list)
+    sockets: list[Socket] = field(default_factory=list)
     connect_errors: int = 0
     progress: list[float] = field(default_factory=list)
     completed: list[float] = field(default_factory=list)
@@ -242,7 +260,7 @@ class _Watch:
     cpu_s: float = 0.0
     busy_s: float = 0.0
 
-    def on_event(self, sock: BenchSocket, event: dict[str, Any], now: float) -> None:
+    def on_event(self, sock: Socket, event: dict[str, Any], now: float) -> None:
         if event["type"] == "generation.progress":
             self.progress.append(now - event["ts"])
         elif event["type"] == "generation.completed":
@@ -266,7 +284,7 @@ async def _latency(
             path = f"/ws/bare/{uuid.UUID(conv).hex}/" if side.bare else f"/ws/conversations/{conv}/"
             for _ in range(opt.per_job):
                 factories.append(
-                    lambda p=path, s=session, c=conv, w=side: BenchSocket.open(
+                    lambda p=path, s=session, c=conv, w=side: Socket.open(
                         w.base,
                         p,
                         conversation=c,
@@ -275,7 +293,7 @@ async def _latency(
                     )
                 )
         opened = await gather_limited(factories, opt.connect_concurrency)
-        side.sockets = [o for o in opened if isinstance(o, BenchSocket)]
+        side.sockets = [o for o in opened if isinstance(o, Socket)]
         side.connect_errors = len(opened) - len(side.sockets)
         if not side.bare:
             await _wait_ready(side.sockets, 30)
@@ -371,14 +389,14 @@ async def _real_renders(base: str, opt: WsOptions, seeded: dict[str, Any]) -> di
     """Real chat turns rendered by a real worker; latency of every group event they cause."""
     latency: dict[str, list[float]] = {}
 
-    def on_event(sock: BenchSocket, event: dict[str, Any], now: float) -> None:
+    def on_event(sock: Socket, event: dict[str, Any], now: float) -> None:
         if event["type"] not in {"connection.ready", "conversation.snapshot", "pong"}:
             latency.setdefault(event["type"], []).append(now - event["ts"])
 
-    groups: list[list[BenchSocket]] = []
+    groups: list[list[Socket]] = []
     for session, convs in _sessions(seeded):
         socks = [
-            await BenchSocket.open(
+            await Socket.open(
                 base,
                 f"/ws/conversations/{convs[0]}/",
                 conversation=convs[0],
@@ -390,7 +408,7 @@ async def _real_renders(base: str, opt: WsOptions, seeded: dict[str, Any]) -> di
         groups.append(socks)
     await _wait_ready([s for g in groups for s in g], 30)
 
-    async def turn(index: int, socks: list[BenchSocket]) -> str:
+    async def turn(index: int, socks: list[Socket]) -> str:
         done = [
             asyncio.create_task(
                 s.wait_for(

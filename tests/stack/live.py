@@ -1,25 +1,18 @@
-"""Real processes for end-to-end tests: daphne and a Celery worker against the test database."""
+"""The stack on the test database: daphne and Celery workers that see what pytest-django made."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import json
 import os
-import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 from django.conf import settings
 from django.db import connection
 
-from infra.redis.embedded import free_port
-from tests.stack.processes import Process, celery_worker_args, spawn, wait_until
+from tests.stack.processes import Process
+from tests.stack.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,29 +58,8 @@ def child_env(**overrides: str) -> dict[str, str]:
 def start_web(
     log_dir: Path, *, env: dict[str, str] | None = None, port: int | None = None
 ) -> tuple[Process, str]:
-    port = port or free_port()
-    proc = spawn(
-        f"web-{port}",
-        [
-            sys.executable,
-            "-m",
-            "infra.realtime.web_server",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env or child_env(),
-        log_dir,
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_until(
-        lambda: httpx.get(f"{base}/health", timeout=1).status_code == 200,
-        timeout=30,
-        what=f"web on {port}",
-        process=proc,
-    )
-    return proc, base
+    """Our web runner against the test database (the caller stops it)."""
+    return Stack.on_test_database(log_dir, env or child_env()).web(port=port, timeout=30)
 
 
 def start_worker(
@@ -97,84 +69,22 @@ def start_worker(
     name: str = "worker",
     concurrency: int = 1,
     beat: bool = True,
+    queues: str | None = "generation,default",
 ) -> Process:
-    from celery import Celery
-
-    args = celery_worker_args(
-        node=f"{name}-{os.getpid()}@%h", concurrency=concurrency, loglevel="INFO"
-    )
-    if beat:
-        args += ["-B", "--schedule", str(log_dir / f"{name}-beat-schedule")]
-    env = env or child_env()
-    proc = spawn(name, args, env, log_dir)
-    node = f"{name}-{os.getpid()}@"
-
-    # Ask on the stack's own broker database: a plain app, since the project app's producer
-    # pool would publish the ping on this process's broker whatever connection it is given.
-    # Not the current app: the code under test sends tasks and pings through Celery's current
-    # app (the project's).
-    probe = Celery(
-        "probe", broker=env.get("CELERY_BROKER_URL") or env["REDIS_URL"], set_as_current=False
-    )
-
-    def answers() -> bool:
-        replies = probe.control.ping(timeout=0.5) or []
-        return any(next(iter(r)).startswith(node) for r in replies)
-
-    wait_until(answers, timeout=45, what="celery worker", process=proc)
-    return proc
-
-
-# --- WebSocket clients ----------------------------------------------------------------------
-@dataclass
-class Socket:
-    """A real WebSocket client (the ``websockets`` library) that records every event."""
-
-    ws: Any
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-    @classmethod
-    async def open(
-        cls,
-        base_url: str,
-        conversation_id: object,
-        session_cookie: str | None,
-        origin: str | None = None,
-    ) -> Socket:
-        from websockets.asyncio.client import connect
-
-        headers = {"Origin": origin or base_url}
-        if session_cookie:
-            headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={session_cookie}"
-        url = base_url.replace("http://", "ws://") + f"/ws/conversations/{conversation_id}/"
-        ws = await connect(url, additional_headers=headers, open_timeout=10, max_size=2**22)
-        return cls(ws)
-
-    async def send(self, frame: dict[str, Any] | str) -> None:
-        await self.ws.send(frame if isinstance(frame, str) else json.dumps(frame))
-
-    async def next_event(self, timeout: float = 30) -> dict[str, Any]:
-        event = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
-        self.events.append(event)
-        return event
-
-    async def until(
-        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 60
-    ) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError(f"no matching event; got {[e['type'] for e in self.events]}")
-            event = await self.next_event(remaining)
-            if predicate(event):
-                return event
-
-    def types(self) -> list[str]:
-        return [e["type"] for e in self.events]
-
-    async def close(self) -> None:
-        await self.ws.close()
+    """A Celery worker against the test database, with celery beat inside it unless
+    ``beat=False`` (the caller stops it)."""
+    stack = Stack.on_test_database(log_dir, env or child_env())
+    try:
+        return stack.worker(
+            name=name,
+            concurrency=concurrency,
+            queues=queues,
+            beat_schedule=log_dir / f"{name}-beat-schedule" if beat else None,
+            timeout=45,
+        )
+    finally:
+        if stack._celery is not None:
+            stack._celery.close()
 
 
 def session_cookie_for(user: Any) -> str:

@@ -17,6 +17,8 @@ from generation.engine.mix import TAIL_S
 from generation.models import Asset, BeatVersion, GenerationJob, JobStatus
 from tests import factories
 from tests.stack import live
+from tests.stack.clients import Socket
+from tests.stack.processes import Process
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -52,7 +54,7 @@ def test_a_message_becomes_a_rendered_beat_with_live_progress(live_stack, owner_
     base = live_stack["base_url"]
 
     async def scenario():
-        socket = await live.Socket.open(base, conversation.id, cookie)
+        socket = await Socket.for_conversation(base, conversation.id, cookie)
         await socket.until(lambda e: e["type"] == "connection.ready")
         await socket.send(chat("dark trap beat 140 F minor"))
         completed = await socket.until(
@@ -122,8 +124,8 @@ def test_a_second_tab_on_another_instance_sees_the_same_events_in_order(
     try:
 
         async def scenario():
-            tab_a = await live.Socket.open(live_stack["base_url"], conversation.id, cookie)
-            tab_b = await live.Socket.open(second_base, conversation.id, cookie)
+            tab_a = await Socket.for_conversation(live_stack["base_url"], conversation.id, cookie)
+            tab_b = await Socket.for_conversation(second_base, conversation.id, cookie)
             for tab in (tab_a, tab_b):
                 await tab.until(lambda e: e["type"] == "connection.ready")
             await tab_a.send(chat("house beat 124 bpm, 8 bars"))
@@ -137,7 +139,7 @@ def test_a_second_tab_on_another_instance_sees_the_same_events_in_order(
     finally:
         second_web.stop()
 
-    def strip(socket: live.Socket) -> list[tuple[int, str]]:
+    def strip(socket: Socket) -> list[tuple[int, str]]:
         return [(e["seq"], e["type"]) for e in socket.events if e["type"] != "connection.ready"]
 
     assert strip(tab_a) == strip(tab_b)
@@ -149,14 +151,14 @@ def test_resume_after_a_dropped_socket_loses_nothing(live_stack, owner_session):
     base = live_stack["base_url"]
 
     async def scenario():
-        socket = await live.Socket.open(base, conversation.id, cookie)
+        socket = await Socket.for_conversation(base, conversation.id, cookie)
         await socket.until(lambda e: e["type"] == "connection.ready")
         await socket.send(chat("boom bap beat 90 bpm, 64 bars"))
         await socket.until(lambda e: e["type"] == "generation.started", 60)
         last_seq = max(e["seq"] for e in socket.events)
         socket.ws.transport.abort()  # a dropped connection: no close handshake
         await asyncio.sleep(0.5)  # events keep flowing while we're away
-        again = await live.Socket.open(base, conversation.id, cookie)
+        again = await Socket.for_conversation(base, conversation.id, cookie)
         await again.until(lambda e: e["type"] == "connection.ready")
         await again.send({"type": "resume", "last_seq": last_seq})
         snapshot = await again.until(lambda e: e["type"] == "conversation.snapshot")
@@ -178,7 +180,7 @@ def test_resume_after_a_dropped_socket_loses_nothing(live_stack, owner_session):
     assert GenerationJob.objects.get(id=snapshot["jobs"][0]["id"]).status == JobStatus.SUCCEEDED
 
 
-def _pool_children(worker: live.Process) -> list[int]:
+def _pool_children(worker: Process) -> list[int]:
     import subprocess
 
     out = subprocess.run(
@@ -194,7 +196,7 @@ def test_a_worker_child_killed_mid_render_is_redelivered_and_completes_exactly_o
     base = live_stack["base_url"]
 
     async def scenario():
-        socket = await live.Socket.open(base, conversation.id, cookie)
+        socket = await Socket.for_conversation(base, conversation.id, cookie)
         await socket.until(lambda e: e["type"] == "connection.ready")
         await socket.send(chat("drum and bass at 174, 3 minutes"))
         started = await socket.until(
@@ -228,7 +230,7 @@ def test_frames_above_the_server_limit_are_refused_by_the_server(live_stack, own
     _user, conversation, cookie = owner_session
 
     async def scenario():
-        socket = await live.Socket.open(live_stack["base_url"], conversation.id, cookie)
+        socket = await Socket.for_conversation(live_stack["base_url"], conversation.id, cookie)
         await socket.until(lambda e: e["type"] == "connection.ready")
         await socket.send("x" * (HARD_MAX_MESSAGE_BYTES + 1024))
         try:
@@ -245,7 +247,7 @@ def test_frames_above_the_server_limit_are_refused_by_the_server(live_stack, own
     assert closed.rcvd is None or closed.rcvd.code == 1009
 
     async def still_serving():
-        socket = await live.Socket.open(live_stack["base_url"], conversation.id, cookie)
+        socket = await Socket.for_conversation(live_stack["base_url"], conversation.id, cookie)
         ready = await socket.until(lambda e: e["type"] == "connection.ready")
         await socket.close()
         return ready
@@ -260,7 +262,7 @@ def test_sigterm_tells_every_socket_to_reconnect_and_closes_with_1012(
     web, base = live.start_web(live_logs, env=live_stack["env"])
 
     async def scenario():
-        sockets = [await live.Socket.open(base, conversation.id, cookie) for _ in range(3)]
+        sockets = [await Socket.for_conversation(base, conversation.id, cookie) for _ in range(3)]
         for socket in sockets:
             await socket.until(lambda e: e["type"] == "connection.ready")
         web.signal(signal.SIGTERM)

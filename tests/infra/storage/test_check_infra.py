@@ -33,17 +33,17 @@ def run(*args: str) -> str:
 
 def test_check_infra_fails_without_a_live_worker():
     # First in the module: the module-scoped worker below is not started yet.
-    with pytest.raises(CommandError, match="FAILED: celery_workers"):
+    with pytest.raises(CommandError, match=r"FAILED: celery_workers, queue_consumers$"):
         run()
 
 
 def test_check_infra_passes_against_the_test_stack(s3_storage, live_worker):
     out = run()
     parts = ("database", "redis", "broker", "channel_layer", "storage", "static_files")
-    for part in (*parts, "celery_workers"):
+    for part in (*parts, "celery_workers", "queue_consumers"):
         line = next(line for line in out.splitlines() if line.strip().startswith(part))
         assert " ok " in line and " ms" in line
-    assert out.splitlines()[-1] == "OK: all 7 checks passed"
+    assert out.splitlines()[-1] == "OK: all 8 checks passed"
 
 
 def test_check_infra_json_reports_latency_for_every_check(s3_storage, live_worker):
@@ -57,6 +57,7 @@ def test_check_infra_json_reports_latency_for_every_check(s3_storage, live_worke
         "storage",
         "static_files",
         "celery_workers",
+        "queue_consumers",
     }
     assert all(check["latency_ms"] >= 0 for check in report["checks"].values())
 

@@ -1,4 +1,5 @@
-"""Processes for drills: Redis (AOF), a private PostgreSQL, a local S3, daphne and Celery."""
+"""Servers a stack runs on 127.0.0.1: Redis (AOF), a private PostgreSQL, a local S3, and a
+TCP proxy that can stop answering."""
 
 from __future__ import annotations
 
@@ -8,131 +9,15 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra.redis.embedded import free_port
+from .processes import free_port, wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
-__all__ = [
-    "ROOT",
-    "DrillAbort",
-    "HangProxy",
-    "PostgresCluster",
-    "Proc",
-    "RedisServer",
-    "S3Server",
-    "free_port",
-    "spawn",
-    "wait_until",
-]
-
-
-class DrillAbort(Exception):
-    """Raised inside a wait_until check: stop waiting, the drill cannot go on."""
-
-
-@dataclass
-class Proc:
-    """A child process in its own process group, its output in ``log``."""
-
-    name: str
-    popen: subprocess.Popen
-    log: Path
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def signal(self, sig: int, *, group: bool = False) -> None:
-        """Send ``sig`` to the process (or its whole group: the process and its children)."""
-        if not self.alive():
-            return
-        if group:
-            os.killpg(self.popen.pid, sig)
-        else:
-            os.kill(self.popen.pid, sig)
-
-    def children(self) -> list[int]:
-        out = subprocess.run(
-            ["pgrep", "-P", str(self.pid)], capture_output=True, text=True, check=False
-        ).stdout
-        return [int(pid) for pid in out.split()]
-
-    def wait(self, timeout: float) -> int | None:
-        try:
-            return self.popen.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
-
-    def stop(self, timeout: float = 20) -> int:
-        """SIGTERM, then SIGKILL the group after ``timeout`` seconds; reaps the children."""
-        if self.alive():
-            self.signal(signal.SIGTERM)
-            if self.wait(timeout) is None:
-                self.signal(signal.SIGKILL, group=True)
-                self.popen.wait()
-        # pool children left behind by a SIGKILLed parent
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.popen.pid, signal.SIGKILL)
-        return self.popen.returncode
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-    def count(self, text: str) -> int:
-        return self.output().count(text)
-
-
-def spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> Proc:
-    log = log_dir / f"{name}.log"
-    with log.open("ab") as handle:
-        popen = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    return Proc(name, popen, log)
-
-
-def wait_until(
-    check: Callable[[], object],
-    *,
-    timeout: float,
-    what: str,
-    process: Proc | None = None,
-    every: float = 0.1,
-) -> float:
-    """Poll ``check`` until it returns something true; returns the seconds it took."""
-    started = time.monotonic()
-    deadline = started + timeout
-    last_error = ""
-    while time.monotonic() < deadline:
-        if process is not None and not process.alive():
-            raise RuntimeError(
-                f"{process.name} exited while waiting for {what}:\n{process.output()[-2000:]}"
-            )
-        try:
-            if check():
-                return time.monotonic() - started
-        except DrillAbort:
-            raise
-        except Exception as exc:
-            last_error = f"{type(exc).__name__}: {exc}"
-        time.sleep(every)
-    tail = process.output()[-2000:] if process else ""
-    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what} {last_error}\n{tail}")
+__all__ = ["PG_BIN", "HangProxy", "PostgresCluster", "RedisServer", "S3Server"]
 
 
 # --- Redis --------------------------------------------------------------------------------------

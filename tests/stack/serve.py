@@ -1,11 +1,11 @@
-"""Run a server module (``python -m tests.load.serve <module> args…``) with a raised fd limit."""
+"""Run a server module (``python -m tests.stack.serve <module> args…``) with a raised fd limit."""
 
 from __future__ import annotations
 
 import runpy
 import sys
 
-from tests.stack.bench_stack import raise_fd_limit
+from tests.stack.stack import raise_fd_limit
 
 
 def main() -> None:
