@@ -134,7 +134,6 @@ def test_the_drum_grid_shows_hats_at_their_real_rate():
     from generation.engine.spec import BeatSpec, default_spec
 
     data = default_spec("trap", bars=16).to_dict()
-    data.pop("duration_s")
     data["tracks"]["hats"]["rate"] = 32  # 1/32 notes: between the 16-step grid's cells
     arrangement = arrange(BeatSpec.from_dict(data))
     view = arrangement.pattern_view(None, max_bars=4)
