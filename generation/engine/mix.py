@@ -8,6 +8,9 @@ import numpy as np
 import pedalboard
 
 from .arrange import Arrangement, track_seed
+from .banks.catalog import is_sampled
+from .banks.parts import sampled_part
+from .banks.registry import BankRegistry
 from .genres import GRAMMARS, SECTION_TRACKS
 from .presets import DRUM_TRACKS
 from .texture import tape
@@ -96,7 +99,12 @@ def _stem_loudness(
 
 
 def synthesize_track(
-    arrangement: Arrangement, name: str, geometry: Layout, out: np.ndarray
+    arrangement: Arrangement,
+    name: str,
+    geometry: Layout,
+    out: np.ndarray,
+    *,
+    banks: BankRegistry | None = None,
 ) -> None:
     """Render one track's notes into ``out`` (float32, ``geometry.work`` samples), in place.
 
@@ -104,7 +112,8 @@ def synthesize_track(
     channel strip and added by slice. The fader is set so that the stem's loudness hits
     the genre's balance against the kick (plus ``gain_db``): the loudness is estimated
     from the K-weighted energy of each sound times its gain over the bars the track plays,
-    so it reads nothing but this track's own notes.
+    so it reads nothing but this track's own notes. A sampled instrument (``banks``
+    catalogue) takes its sounds from ``banks`` instead and is levelled the same way.
     """
     spec = arrangement.spec
     grammar = GRAMMARS[spec.genre]
@@ -116,13 +125,17 @@ def synthesize_track(
     spb = geometry.samples_per_beat
     tonic_hz = midi_to_hz(45 + (spec.key.pitch_class - 9) % 12)
     kick_hz = 0.0
-    if name == "kick":
+    sampled = is_sampled(name, setting.instrument)
+    if name == "kick" and not sampled:
         kick_hz = kick_pitch_hz(
             setting.instrument, spec.key.pitch_class, fifth=grammar.mix.kick_fifth
         )
     texture = grammar.mix.texture
     hit_seed = track_seed(spec.seed, name) if name in DRUM_TRACKS else 0
     placed: list[tuple[int, tuple, float]] = []
+    if sampled:
+        placed = _sampled(arrangement, name, geometry, cache, banks or BankRegistry())
+        events = ()
     for index, event in enumerate(events):
         if name in DRUM_TRACKS:
             soft = event.velocity < SOFT_VELOCITY
@@ -166,6 +179,34 @@ def synthesize_track(
     level = 10.0 ** ((target - loudness) / 20.0)
     for start, key, velocity in placed:
         _add(out, start, cache[key], velocity * level)
+
+
+def _sampled(
+    arrangement: Arrangement,
+    name: str,
+    geometry: Layout,
+    cache: dict[tuple, np.ndarray],
+    banks: BankRegistry,
+) -> list[tuple[int, tuple, float]]:
+    """Fill ``cache`` with a sampled track's sounds (through its channel strip and, where
+    the genre tapes this track, its tape); return their placement."""
+    spec = arrangement.spec
+    texture = GRAMMARS[spec.genre].mix.texture
+    part = sampled_part(
+        name,
+        spec.tracks[name].instrument,
+        arrangement.tracks[name],
+        banks,
+        seed=track_seed(spec.seed, name),
+        samples_per_beat=geometry.samples_per_beat,
+        tonic_pc=spec.key.pitch_class,
+        kick_fifth=GRAMMARS[spec.genre].mix.kick_fifth,
+    )
+    for key, sound in part.sounds.items():
+        cache[key] = shape(name, sound)
+        if name in texture.tape_tracks and key[0] == "note":
+            cache[key] = tape(cache[key], texture, (key[1] * 0.618 + key[2] * 1e-4) % 1.0)
+    return part.placed
 
 
 def sidechain_curve(arrangement: Arrangement, geometry: Layout) -> np.ndarray | None:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .arrange import Arrangement, arrange
+from .banks.registry import BankRegistry
 from .encode import midi_bytes, mp3_bytes, peaks, wav_bytes, wav_chunks
 from .genres import GRAMMARS
 from .master import master
@@ -198,14 +199,24 @@ class EncodedBeat:
 
 
 def render_master(
-    spec: BeatSpec, *, progress: Progress | None = None, humanize: bool = True
+    spec: BeatSpec,
+    *,
+    progress: Progress | None = None,
+    humanize: bool = True,
+    banks: BankRegistry | None = None,
 ) -> RenderResult:
     """Arrange, synthesize every enabled track, mix and master; no encoding.
 
     ``progress(stage, fraction)`` is called with ``arranging``, ``synthesizing <track>``,
     ``mixing`` and ``mastering``; ``fraction`` runs 0..1 over the whole render.
     ``humanize=False`` renders every note on its grid with written velocities (analysis).
+    Sampled tracks come from ``banks`` (default: the banks at Debian's paths); a bank that
+    is missing, or installed at another version than the spec records, raises a
+    ``SpecError`` before anything renders. The result's spec records the bank versions.
     """
+    if spec.sampled_tracks():
+        banks = banks if banks is not None else BankRegistry()
+        spec = spec.checked_banks(banks)
     report = progress or _noop
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -224,7 +235,7 @@ def render_master(
         report(f"synthesizing {name}", 0.05 + 0.55 * index / max(1, len(names)))
         # A loop renders into a longer buffer whose tail is folded back onto the start.
         buffer = np.zeros(geometry.work, dtype=np.float32) if geometry.loop else stems_array[index]
-        synthesize_track(arrangement, name, geometry, buffer)
+        synthesize_track(arrangement, name, geometry, buffer, banks=banks)
         if duck is not None and name in sidechained:
             buffer *= duck
         if geometry.loop:
@@ -306,7 +317,11 @@ def encode(
 
 
 def render(
-    spec: BeatSpec, *, progress: Progress | None = None, humanize: bool = True
+    spec: BeatSpec,
+    *,
+    progress: Progress | None = None,
+    humanize: bool = True,
+    banks: BankRegistry | None = None,
 ) -> RenderResult:
     """Render a beat to a mastered :class:`RenderResult` (encodings are methods on it).
 
@@ -314,10 +329,12 @@ def render(
     ``synthesizing <track>``, ``mixing``, ``mastering``. Call :func:`encode` or
     :func:`write_outputs` for the files (stage ``encoding``).
     """
-    return render_master(spec, progress=progress, humanize=humanize)
+    return render_master(spec, progress=progress, humanize=humanize, banks=banks)
 
 
-def render_preview(spec: BeatSpec, *, bars: int = 2) -> RenderResult:
+def render_preview(
+    spec: BeatSpec, *, bars: int = 2, banks: BankRegistry | None = None
+) -> RenderResult:
     """A fast first-audible loop: ``bars`` bars of the hook's drums and bass, mastered.
 
     Tens of milliseconds, so the UI can play something while the full render runs.
@@ -329,7 +346,7 @@ def render_preview(spec: BeatSpec, *, bars: int = 2) -> RenderResult:
     if not any(t["enabled"] for t in tracks.values()):
         tracks = {name: {"enabled": setting.enabled} for name, setting in spec.tracks.items()}
     preview = spec.with_changes(bars=bars, loop=True, sections=[], tracks=tracks)
-    return render_master(preview)
+    return render_master(preview, banks=banks)
 
 
 def write_outputs(
