@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 from django.db import transaction
 
+from generation.engine.banks.licences import samples_txt
 from generation.models import Asset, AssetKind, BeatVersion, asset_upload_to
 from infra.storage.retry import (
     StorageUnavailable,
@@ -45,6 +46,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 STEMS_ZIP_NAME = "stems.zip"
+# Credits of the samples and SoundFonts a beat used (generation.engine.banks.licences).
+SAMPLES_TXT_NAME = "SAMPLES.txt"
 # Titles version_create gives a beat ("F minor trap 140 bpm"): the genre reads better.
 _AUTO_TITLE = re.compile(r"^[A-G][#b]? (major|minor) .* \d+(\.\d+)? bpm$")
 _ALREADY_COMPRESSED = {".mp3", ".zip", ".flac", ".ogg"}
@@ -188,7 +191,8 @@ def asset_read(asset: Asset) -> bytes:
 
 
 def stems_zip_build(version: BeatVersion) -> bytes:
-    """One ZIP with every stem and the MIDI of ``version``, named for the user's disk."""
+    """One ZIP with every stem and the MIDI of ``version``, named for the user's disk, and
+    ``SAMPLES.txt`` (samples, licences, sources) when the beat uses a sound bank."""
     assets = list(
         Asset.objects.filter(version=version, kind__in=[AssetKind.STEM, AssetKind.MIDI])
         .select_related("version__beat")
@@ -206,6 +210,9 @@ def stems_zip_build(version: BeatVersion) -> bytes:
                 asset_read(asset),
                 compress_type=zipfile.ZIP_STORED if is_compressed else zipfile.ZIP_DEFLATED,
             )
+        credits = samples_txt(version.beat_spec())
+        if credits is not None:
+            archive.writestr(f"{folder}/{SAMPLES_TXT_NAME}", credits, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

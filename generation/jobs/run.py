@@ -18,6 +18,7 @@ from django.utils import timezone
 from generation import presenters
 from generation.assets.store import AssetFile, StorageUnavailable, version_assets_store
 from generation.engine import BeatSpec, SpecError, encode, render_master, render_preview
+from generation.engine.banks import BankChanged, BankMissing
 from generation.engine.presets import DRUM_TRACKS
 from generation.models import (
     ENGINE_FILE_KINDS,
@@ -27,6 +28,7 @@ from generation.models import (
     GenerationJob,
     JobStatus,
 )
+from generation.sound_banks import sound_banks
 from infra.observability import metrics, request_context
 from infra.realtime import events
 
@@ -79,6 +81,15 @@ def _run_claimed(job: GenerationJob, claim: str) -> Outcome:
     except LostClaim:
         logger.warning("job %s: taken over by another worker; dropping this attempt", job.id)
         return Outcome("lost_claim")
+    except (BankMissing, BankChanged) as exc:
+        return fail(
+            job,
+            claim,
+            "bank_missing",
+            f"this beat needs a sound bank: {exc}",
+            started,
+            retryable=False,
+        )
     except SpecError as exc:
         return fail(
             job,
@@ -181,7 +192,7 @@ def _render_and_store(job: GenerationJob, claim: str, started: float) -> Outcome
         report(stage, 3 + int(82 * min(1.0, max(0.0, fraction))))
 
     render_started = time.perf_counter()
-    result = render_master(spec, progress=engine_progress)
+    result = render_master(spec, progress=engine_progress, banks=sound_banks())
     encoded = encode(result, progress=engine_progress)
     render_seconds = time.perf_counter() - render_started
     metrics.observe_render_speed(result.duration_s, render_seconds)
@@ -218,7 +229,7 @@ def _store_preview(
     job: GenerationJob, claim: str, version: BeatVersion, spec: BeatSpec, started: float
 ) -> None:
     """A couple of bars of drums and bass, mastered and playable within a fraction of a second."""
-    preview = render_preview(spec)
+    preview = render_preview(spec, banks=sound_banks())
     with beating(job, claim):
         (asset,) = version_assets_store(
             version=version,

@@ -46,12 +46,24 @@ def check_celery_workers() -> str:
     return f"{len(workers)} worker(s): {', '.join(workers)}"
 
 
+# Checks the apps add (``report_check_register``): each returns a line describing what it
+# found and fails only by raising. Sound banks, for instance, are reported, never required.
+_APP_REPORTS: dict[str, Callable[[], str]] = {}
+
+
+def report_check_register(name: str, check: Callable[[], str]) -> None:
+    """Add an app's check to check_infra (not to /health/ready)."""
+    _APP_REPORTS[name] = check
+
+
 def infra_checks() -> dict[str, Callable[[], object]]:
-    """The readiness checks, with the layer check made a real round trip, plus workers."""
+    """The readiness checks, with the layer check made a real round trip, plus workers and
+    the apps' reports."""
     return {
         **READINESS_CHECKS,
         "channel_layer": check_channel_layer_roundtrip,
         "celery_workers": check_celery_workers,
+        **_APP_REPORTS,
     }
 
 

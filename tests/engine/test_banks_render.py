@@ -80,13 +80,13 @@ def test_spec_takes_sampled_instruments_and_validates_the_bank_record() -> None:
     data = spec.to_dict()
     assert data["banks"] == {"fluidr3-gm": "deb:1", "sonic-pi-samples": "sha256:0123456789abcdef"}
     assert BeatSpec.from_dict({k: v for k, v in data.items() if k != "duration_s"}) == spec
-    with pytest.raises(SpecError, match="tracks.chords.instrument.*sampled: grand-piano"):
+    with pytest.raises(SpecError, match=r"tracks\.chords\.instrument.*sampled: grand-piano"):
         spec.with_changes(tracks={"chords": {"instrument": "harpsichord"}})
-    with pytest.raises(SpecError, match="tracks.clap.instrument"):
+    with pytest.raises(SpecError, match=r"tracks\.clap\.instrument"):
         spec.with_changes(tracks={"clap": {"instrument": "acoustic-kit"}})
-    with pytest.raises(SpecError, match="banks.mystery: unknown sound bank"):
+    with pytest.raises(SpecError, match=r"banks\.mystery: unknown sound bank"):
         spec.with_changes(banks={"mystery": "1"})
-    with pytest.raises(SpecError, match="banks.fluidr3-gm: must be the bank's version"):
+    with pytest.raises(SpecError, match=r"banks\.fluidr3-gm: must be the bank.s version"):
         spec.with_changes(banks={"fluidr3-gm": ""})
     # A disabled sampled track needs no bank.
     quiet = spec.with_changes(tracks={"chords": {"enabled": False}, "kick": {"enabled": False}})
@@ -155,7 +155,7 @@ def test_presets_choose_sampled_voices_and_record_the_bank_versions() -> None:
 def test_a_bank_at_another_version_than_recorded_is_refused() -> None:
     spec = default_spec("lo-fi", bars=1, banks=HERE)
     stale = replace(spec, banks={**spec.banks, "fluidr3-gm": "deb:0.1"})
-    with pytest.raises(BankChanged, match="made with sound bank 'fluidr3-gm' deb:0.1"):
+    with pytest.raises(BankChanged, match=r"made with sound bank .fluidr3-gm. deb:0\.1"):
         render(stale, banks=HERE)
     # A spec that never recorded its banks gets them recorded by the render.
     bare = replace(spec, banks={})

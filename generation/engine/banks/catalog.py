@@ -50,9 +50,16 @@ class Bank:
     marker: str
 
     @property
+    def used(self) -> bool:
+        """Some sampled instrument is played from this bank."""
+        return any(inst.bank == self.name for inst in INSTRUMENTS.values())
+
+    @property
     def install_hint(self) -> str:
         return (
-            f"install it with `make banks` (Debian/Ubuntu: apt-get install {self.package}) "
+            f"install it with `make banks` (Debian/Ubuntu: apt-get install {self.package}"
+            + (" libfluidsynth3" if self.kind == "soundfont" else "")
+            + ") "
             f"or add the folder holding {self.marker} to SOUND_BANK_PATHS"
         )
 

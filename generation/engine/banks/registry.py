@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import SpecError
 from .catalog import BANKS, EXCLUDED_PREFIXES, INSTRUMENTS, Bank, OneShotKit, SoundFontProgram
+from .soundfont import SoundFontUnavailable, _fluidsynth
 
 __all__ = [
     "BANKS",
@@ -149,12 +150,24 @@ class BankRegistry:
             return bank.debian_path, True
         return None
 
+    @staticmethod
+    def fluidsynth_available() -> bool:
+        """pyfluidsynth imports and finds libfluidsynth (needed to render any SoundFont)."""
+        try:
+            _fluidsynth()
+        except SoundFontUnavailable:
+            return False
+        return True
+
     @cached_property
     def installed(self) -> dict[str, InstalledBank]:
         """Every known bank present on this machine, by name (versions are computed lazily)."""
         found: dict[str, InstalledBank] = {}
         packages = _dpkg_versions(self.dpkg_status)
         for bank in BANKS.values():
+            if bank.kind == "soundfont" and not self.fluidsynth_available():
+                # A SoundFont nobody can play is no bank: report it missing, with the hint.
+                continue
             located = self._locate(bank)
             if located is not None:
                 path, from_debian = located
