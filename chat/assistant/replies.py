@@ -10,6 +10,7 @@ from generation.engine.spec import BeatSpec
 
 __all__ = [
     "answer",
+    "bank_missing",
     "create",
     "describe",
     "duration_label",
@@ -474,3 +475,11 @@ def export_links(reply: str, links: Sequence[tuple[str, str]]) -> str:
 def variations_made(reply_text: str, numbers: list[str]) -> str:
     """The reply to "give me 3 variations", naming every version it made."""
     return f"{reply_text} ({', '.join(numbers[:-1])} and {numbers[-1]})"
+
+
+def bank_missing(instrument: str, bank: str, package: str, fallback: str, track: str) -> str:
+    """The note when a sampled instrument was asked for but its sound bank is missing."""
+    return (
+        f"the {instrument} samples need the {bank} sound bank, which isn't installed here "
+        f"(`make banks`, or apt-get install {package}), so I used the synth {fallback} {track}"
+    )

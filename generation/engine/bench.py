@@ -12,6 +12,7 @@ import tracemalloc
 from collections.abc import Iterable
 from typing import Any
 
+from .banks.registry import BankRegistry
 from .presets import GENRES
 from .render import render_master, write_outputs
 from .spec import default_spec
@@ -31,18 +32,24 @@ def pin_to_one_core() -> int | None:
 
 
 def bench_one(
-    genre: str, seconds: float, *, repeats: int = 2, memory: bool = False
+    genre: str,
+    seconds: float,
+    *,
+    repeats: int = 2,
+    memory: bool = False,
+    banks: BankRegistry | None = None,
 ) -> dict[str, Any]:
     """Time one genre at one length: best of ``repeats`` for render-to-master and whole job.
 
     The whole job is render-to-master plus every encoding written to a temporary
     directory (WAV, MP3, MIDI, stems, peaks, spec). ``memory`` adds a traced run
-    (tracemalloc) for the peak of Python-visible allocations (numpy included).
+    (tracemalloc) for the peak of Python-visible allocations (numpy included). With
+    ``banks`` the genre's sampled voices play (the row is ``<genre>+banks``).
     """
-    spec = default_spec(genre, seed=1).with_changes(duration_s=seconds)
-    # Warm up once (imports, filter designs, first-touch allocations): a worker process
-    # renders many beats, so one-time costs are not part of a render's cost.
-    render_master(default_spec(genre, bars=1, seed=1))
+    spec = default_spec(genre, seed=1, banks=banks).with_changes(duration_s=seconds)
+    # Warm up once (imports, filter designs, first-touch allocations, sample files read):
+    # a worker process renders many beats, so one-time costs are not part of a render's.
+    render_master(default_spec(genre, bars=1, seed=1, banks=banks), banks=banks)
     best = {
         "render_wall": float("inf"),
         "job_wall": float("inf"),
@@ -54,7 +61,7 @@ def bench_one(
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as out:
             wall, cpu = time.perf_counter(), time.process_time()
-            result = render_master(spec)
+            result = render_master(spec, banks=banks)
             mastered_wall, mastered_cpu = time.perf_counter() - wall, time.process_time() - cpu
             write_outputs(result, out)
             job_wall, job_cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -70,7 +77,7 @@ def bench_one(
             best[name] = min(best[name], value)
         del result
     row: dict[str, Any] = {
-        "genre": genre,
+        "genre": f"{genre}+banks" if spec.sampled_tracks() else genre,
         "seconds": round(audio_s, 2),
         "render_s": round(best["render_wall"], 3),
         "job_s": round(best["job_wall"], 3),
@@ -84,7 +91,7 @@ def bench_one(
     if memory:
         tracemalloc.start()
         with tempfile.TemporaryDirectory() as out:
-            write_outputs(render_master(spec), out)
+            write_outputs(render_master(spec, banks=banks), out)
         row["traced_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
         tracemalloc.stop()
     return row
@@ -96,10 +103,25 @@ def run_benchmark(
     *,
     repeats: int = 2,
     memory: bool = True,
+    banked: Iterable[str] = (),
+    banks: BankRegistry | None = None,
 ) -> dict[str, Any]:
-    """Benchmark every genre at every length on one core; returns rows and machine facts."""
+    """Benchmark every genre at every length on one core; returns rows and machine facts.
+
+    Each genre in ``banked`` also gets a ``<genre>+banks`` row per length, rendered with
+    its sampled voices from ``banks`` (left out, and said so, where they are missing).
+    """
     cpu = pin_to_one_core()
+    lengths = list(lengths)
     rows = [bench_one(g, float(s), repeats=repeats, memory=memory) for s in lengths for g in genres]
+    notes = []
+    for genre in banked:
+        if banks is None or default_spec(genre, banks=banks).sampled_tracks() == {}:
+            notes.append(f"{genre}+banks: no sampled voices installed here (make banks)")
+            continue
+        rows += [
+            bench_one(genre, float(s), repeats=repeats, memory=memory, banks=banks) for s in lengths
+        ]
     return {
         "machine": {
             "python": platform.python_version(),
@@ -108,6 +130,7 @@ def run_benchmark(
             "platform": platform.platform(),
         },
         "rows": rows,
+        "notes": notes,
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         if sys.platform != "darwin"
         else None,
@@ -128,5 +151,6 @@ def format_table(report: dict[str, Any]) -> str:
             f"{st['synthesizing']:.3f} | {st['mixing']:.3f} | {st['mastering']:.3f} | {st['encoding']:.3f} | "
             f"{row.get('traced_peak_mb', '')} |"
         )
+    lines += report.get("notes", [])
     lines.append(f"\nprocess max RSS: {report['max_rss_mb']} MB; machine: {report['machine']}")
     return "\n".join(lines)

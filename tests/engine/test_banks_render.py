@@ -276,3 +276,55 @@ def test_preview_renders_the_sampled_drums() -> None:
         t: i for t, i in spec.sampled_tracks().items() if t in preview.spec.enabled_tracks()
     }
     assert "kick" in preview.spec.sampled_tracks()
+
+
+@needs_banks
+def test_sound_report_shows_banked_rows_beside_the_synth_ones() -> None:
+    from generation.engine.report import ReportSettings, format_report, run_report
+
+    report = run_report(["lo-fi", "techno"], ReportSettings(bars=8, short_bars=8, banks=HERE))
+    labels = [g["label"] for g in report["genres"]]
+    assert labels == ["lo-fi", "lo-fi+banks", "techno"]  # techno has no sampled voices
+    synth, banked = report["genres"][:2]
+    assert synth["sampled"] == {} and banked["sampled"] == GENRE_DEFAULTS["lo-fi"].sampled
+    assert banked["bank_versions"] == default_spec("lo-fi", banks=HERE).banks
+    assert synth["bands"] != banked["bands"]  # measured from the banked render, not copied
+    assert report["settings"]["banks"] is True
+    text = format_report(report)
+    assert "lo-fi+banks" in text
+    plain = run_report(["lo-fi"], ReportSettings(bars=8, short_bars=8))
+    assert [g["label"] for g in plain["genres"]] == ["lo-fi"]
+    assert plain["genres"][0]["bands"] == synth["bands"]
+
+
+@needs_banks
+def test_bench_adds_a_banked_row_per_length() -> None:
+    from generation.engine.bench import format_table, run_benchmark
+
+    report = run_benchmark(
+        ["pop"], [4.0], repeats=1, memory=False, banked=["boom-bap", "techno"], banks=HERE
+    )
+    assert [r["genre"] for r in report["rows"]] == ["pop", "boom-bap+banks"]
+    assert report["notes"] == ["techno+banks: no sampled voices installed here (make banks)"]
+    assert report["rows"][1]["job_x"] > 0
+    assert "boom-bap+banks" in format_table(report)
+    none = run_benchmark(["pop"], [4.0], repeats=1, memory=False, banked=["lo-fi"], banks=NO_BANKS)
+    assert [r["genre"] for r in none["rows"]] == ["pop"] and none["notes"]
+
+
+@needs_banks
+def test_midi_of_a_banked_beat_names_the_sampled_programs() -> None:
+    import io as _io
+
+    import mido
+
+    spec = default_spec("lo-fi", bars=2, banks=HERE)
+    midi = mido.MidiFile(file=_io.BytesIO(render(spec).midi()))
+    programs = {
+        track.name.split(" ")[0]: msg.program
+        for track in midi.tracks
+        for msg in track
+        if msg.type == "program_change"
+    }
+    assert programs["chords"] == 4 and programs["melody"] == 11  # rhodes, vibraphone
+    assert "kick (acoustic-kit)" in [t.name for t in midi.tracks]

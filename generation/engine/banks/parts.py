@@ -24,11 +24,11 @@ __all__ = ["NOTE_VELOCITIES", "SampledPart", "fundamental_hz", "sampled_part"]
 # SoundFont notes are struck at the nearest of these velocities (their timbre: sample
 # layers and velocity filters) and scaled to the written velocity by gain, so a part with
 # humanised velocities costs a few renders per note, not one per hit.
-NOTE_VELOCITIES = (0.45, 0.7, 0.95)
+NOTE_VELOCITIES = (0.55, 0.85)
 NOTE_TAIL_S = 1.5
 # A drum hit's tone follows its velocity in this many steps (its gain follows it exactly).
 TONE_STEPS = 4
-TRIM_DB = -60.0
+TRIM_DB = -54.0
 
 
 class _Event(Protocol):

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from generation.engine.bench import format_table, run_benchmark
 from generation.engine.presets import GENRES
+from generation.sound_banks import sound_banks
 
 
 class Command(BaseCommand):
@@ -22,6 +23,14 @@ class Command(BaseCommand):
         parser.add_argument("--repeats", type=int, default=2, help="best of N runs")
         parser.add_argument("--no-memory", action="store_true", help="skip the traced memory run")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument(
+            "--banked-genres",
+            nargs="*",
+            default=["boom-bap"],
+            choices=GENRES,
+            help="genres also benchmarked with their sampled voices (<genre>+banks rows); "
+            "none: --banked-genres with no names",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["repeats"] < 1:
@@ -31,5 +40,7 @@ class Command(BaseCommand):
             options["lengths"],
             repeats=options["repeats"],
             memory=not options["no_memory"],
+            banked=options["banked_genres"],
+            banks=sound_banks(),
         )
         self.stdout.write(json.dumps(report, indent=2) if options["json"] else format_table(report))
