@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .arrange import Arrangement, arrange
+from .banks.licences import samples_txt
 from .banks.registry import BankRegistry
 from .encode import midi_bytes, mp3_bytes, peaks, wav_bytes, wav_chunks
 from .genres import GRAMMARS
@@ -273,8 +274,8 @@ def iter_files(
     """Every output file as ``(name, chunks)``, encoded lazily one file at a time.
 
     Names: mix.wav, mix.mp3, beat.mid, stems/<track>.wav (and stems/reverb.wav),
-    peaks.json, spec.json. Consuming the chunks of one file before the next keeps peak
-    memory to one chunk for WAVs.
+    peaks.json, spec.json, and SAMPLES.txt when a sound bank played. Consuming the chunks
+    of one file before the next keeps peak memory to one chunk for WAVs.
     """
     yield (
         "mix.wav",
@@ -293,6 +294,9 @@ def iter_files(
         yield f"stems/{name}.wav", result.stem_wav_chunks(name, bits=wav_bits)
     yield "peaks.json", [json.dumps(result.peaks(), separators=(",", ":")).encode()]
     yield "spec.json", [result.spec_json().encode()]
+    credits = samples_txt(result.spec)
+    if credits is not None:
+        yield "SAMPLES.txt", [credits.encode()]
 
 
 def encode(

@@ -328,3 +328,13 @@ def test_midi_of_a_banked_beat_names_the_sampled_programs() -> None:
     }
     assert programs["chords"] == 4 and programs["melody"] == 11  # rhodes, vibraphone
     assert "kick (acoustic-kit)" in [t.name for t in midi.tracks]
+
+
+@needs_banks
+def test_written_outputs_carry_samples_txt_only_for_banked_beats(tmp_path: Path) -> None:
+    from generation.engine import write_outputs
+
+    banked = write_outputs(render(default_spec("rnb", bars=2, banks=HERE)), tmp_path / "b")
+    assert "fluidr3-gm (fluid-soundfont-gm deb:" in banked["SAMPLES.txt"].read_text()
+    synth = write_outputs(render(default_spec("rnb", bars=2)), tmp_path / "s")
+    assert "SAMPLES.txt" not in synth and not (tmp_path / "s" / "SAMPLES.txt").exists()

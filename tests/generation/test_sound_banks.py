@@ -122,3 +122,24 @@ def test_check_infra_reports_the_banks(settings):
     settings.SOUND_BANK_PATHS = []
     assert "sound_banks" in infra_checks()
     assert infra_checks()["sound_banks"]().startswith("sonic-pi-samples not installed")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, "None"), ("none", "[]"), ("/a/banks:/b", "['/a/banks', '/b']")],
+)
+def test_sound_bank_paths_setting_reads_the_environment(value, expected):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "SOUND_BANK_PATHS"}
+    env["DJANGO_SETTINGS_MODULE"] = "dawg.settings.test"
+    if value is not None:
+        env["SOUND_BANK_PATHS"] = value
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.SOUND_BANK_PATHS)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == expected
