@@ -338,3 +338,21 @@ def test_written_outputs_carry_samples_txt_only_for_banked_beats(tmp_path: Path)
     assert "fluidr3-gm (fluid-soundfont-gm deb:" in banked["SAMPLES.txt"].read_text()
     synth = write_outputs(render(default_spec("rnb", bars=2)), tmp_path / "s")
     assert "SAMPLES.txt" not in synth and not (tmp_path / "s" / "SAMPLES.txt").exists()
+
+
+@needs_banks
+def test_open_hats_are_choked_and_kick_tails_kept_short() -> None:
+    from generation.engine.banks.parts import RING_S, sampled_part
+
+    class Hit:
+        def __init__(self, beat: float, voice: str) -> None:
+            self.start_beat, self.length_beats, self.pitch = beat, 0.25, 0
+            self.velocity, self.voice = 0.9, voice
+
+    for track, voice in (("hats", "open"), ("kick", "")):
+        part = sampled_part(
+            track, "boom-bap-kit", [Hit(0.0, voice)], HERE, seed=1, samples_per_beat=22050.0
+        )
+        (sound,) = part.sounds.values()
+        assert sound.size <= round(RING_S[track] * SAMPLE_RATE)
+        assert abs(sound[-1]) < 1e-3  # faded, not cut

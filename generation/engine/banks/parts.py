@@ -28,6 +28,10 @@ NOTE_VELOCITIES = (0.55, 0.85)
 NOTE_TAIL_S = 1.5
 # A drum hit's tone follows its velocity in this many steps (its gain follows it exactly).
 TONE_STEPS = 4
+# Longest a kit piece rings (s), faded out over its last 40 ms: an open hat is choked as a
+# drummer's foot closes it, a boom kick's tail must not drone under the bass (MUSIC.md).
+RING_S = {"hats": 0.5, "kick": 0.8}
+RING_FADE_S = 0.04
 TRIM_DB = -54.0
 
 
@@ -86,6 +90,16 @@ def _trim(x: np.ndarray, floor_db: float = TRIM_DB, fade_s: float = 0.005) -> np
     return out
 
 
+def _choked(x: np.ndarray, seconds: float | None) -> np.ndarray:
+    """``x`` cut to ``seconds`` with a fade (unchanged if shorter or no limit)."""
+    if seconds is None or x.size <= round(seconds * SAMPLE_RATE):
+        return x
+    out = x[: round(seconds * SAMPLE_RATE)].copy()
+    fade = round(RING_FADE_S * SAMPLE_RATE)
+    out[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=out.dtype)
+    return out
+
+
 def _kit_part(
     kit: OneShotKit,
     track: str,
@@ -119,7 +133,8 @@ def _kit_part(
         rate = round(hit.rate * tuning.get(stem, 1.0), 6)
         key = ("sample", stem, rate, hit.cutoff_hz)
         if key not in sounds:
-            sounds[key] = _trim(varied(load_oneshot(bank.sample(stem)), rate, hit.cutoff_hz))
+            sound = varied(load_oneshot(bank.sample(stem)), rate, hit.cutoff_hz)
+            sounds[key] = _trim(_choked(sound, RING_S.get(track)))
         placed.append((round(event.start_beat * samples_per_beat), key, hit.gain))
     return SampledPart(sounds, placed)
 
