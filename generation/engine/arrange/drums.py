@@ -93,7 +93,7 @@ def _grid_drum(
             and track == _build_track(spec.genre)
             and "snare" in ctx.grammar.drums.builds
         ):
-            events.extend(_build_roll(ctx, human, track, setting.instrument, bar))
+            events.extend(_build_roll(ctx, human, track, setting.instrument, bar, grid))
             continue
         roll = (track == "snare" and "snare-roll" in fills) or (
             track == "perc" and "perc-roll" in fills
@@ -122,10 +122,11 @@ def _build_track(genre: str) -> str:
 
 
 def _build_roll(
-    ctx: _Context, human: _Humanizer, track: str, instrument: str, bar: int
+    ctx: _Context, human: _Humanizer, track: str, instrument: str, bar: int, grid: str
 ) -> list[NoteEvent]:
     """A 16th-note roll over the second half of the bar before a hook, rising from a
-    ghost to full velocity; its last 16ths double into 32nds."""
+    ghost to full velocity; its last 16ths double into 32nds. A backbeat the bar's grid
+    has inside the roll (trap's snare on 3) keeps its full velocity."""
     pitch = gm_drum_note(track, instrument, "")
     events = []
     half = ctx.steps // 2
@@ -133,8 +134,11 @@ def _build_roll(
         ctx.steps - 2 + i / 2 for i in range(4)
     ]
     for i, step in enumerate(steps):
-        velocity = human.velocity(0.3 + 0.7 * i / (len(steps) - 1))
+        ramp = 0.3 + 0.7 * i / (len(steps) - 1)
         integral = float(step).is_integer()
+        if integral and grid[int(step)] in "xo":
+            ramp = max(ramp, _CHAR_VELOCITY[grid[int(step)]])
+        velocity = human.velocity(ramp)
         nominal = bar * ctx.steps + int(step) if integral else -1
         events.append(
             NoteEvent(human.time(ctx.beat(bar, step)), 0.125, pitch, velocity, step=nominal)
@@ -287,6 +291,9 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
         elif feel == "ride":
             ride = set(_RIDE_STEPS)
             bar_positions = sorted(ride | {float(i) for i, c in enumerate(open_grid) if c == "o"})
+        elif feel == "eighths":
+            # Sparse 8ths with a 16th pickup into the next bar (trap verses).
+            bar_positions = [float(i) for i in range(0, ctx.steps, 2)] + [float(ctx.steps - 1)]
         elif feel == "alt" and drums.hats_alt_grid:
             grid = ctx.fit(drums.hats_alt_grid)
             bar_positions = [float(i) for i, c in enumerate(grid) if c != "."]
@@ -321,7 +328,7 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             start = ctx.beat(bar + 1, 0) - RISER_S * spec.bpm / 60.0
             events.append(
                 NoteEvent(
-                    max(ctx.beat(bar, 0), start),
+                    max(0.0, start),
                     RISER_S * spec.bpm / 60.0,
                     gm_drum_note("hats", setting.instrument, "riser"),
                     0.9,
@@ -341,7 +348,7 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             voice = "open" if is_open else ("ride" if is_ride else "closed")
             if feel in ("shaker", "pedal") and not is_open:
                 voice = feel
-                accent = 0.8 if integral and step % 4 == 2 else 0.55
+                accent = 0.85 if on_beat else (0.6 if integral and step % 4 == 2 else 0.45)
             pitch = opened if voice == "open" else _HAT_EXTRAS.get(voice, closed)
             events.append(
                 NoteEvent(

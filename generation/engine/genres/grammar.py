@@ -30,7 +30,7 @@ class DrumGrammar:
     phrase_fills: tuple[str, ...] = ("snare-roll",)  # end of every 8th bar and before a hook
     # Hat feels the seed draws from, per section: "straight" (16th masks), "triplet"
     # (8th-note triplets, hip-hop), "sextuplet" (16th-triplet runs on the backbeat beats),
-    # "alt" (hats_alt_grid), "ride" (ride on the beats and the "a", club peaks), "shaker"
+    # "eighths" (8ths and a pickup), "alt" (hats_alt_grid), "ride" (ride on the beats and the "a", club peaks), "shaker"
     # (shaker 16ths), "pedal" (pedal hats on the "e" and "a").
     hat_feels: tuple[str, ...] = ("straight",)
     # Open-hat grids the seed picks from (hats_open leads when empty).

@@ -233,7 +233,7 @@ HIP_HOP: dict[str, GenreGrammar] = {
                 "......o.........",
                 "..........o.....",
             ),
-            hat_feels=("straight", "triplet", "ride"),
+            hat_feels=("straight", "triplet", "ride", "shaker"),
             phrase_fills=("kick-drop",),
         ),
         BassGrammar(

@@ -28,14 +28,8 @@ SONG: dict[str, GenreGrammar] = {
                 "x.x.xxx.x.x.xxx.",
                 ".x.xx.x..x.xx.xg",
             ),
-            hats_open_pool=(
-                "................",
-                "..o.......o.....",
-                "......o.......o.",
-                "..............o.",
-            ),
-            hats_alt_grid="x..x..x.x..x..x.",
-            hat_feels=("straight", "shaker", "alt"),
+            # Plain 8th hats: open hats, a shaker feel or a tresillo hat grid over the dembow make
+            # beat trackers read 4/3 of the tempo, so reggaeton varies its perc instead.
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
@@ -69,9 +63,7 @@ SONG: dict[str, GenreGrammar] = {
             chord_rhythm=(
                 "x..x..x...x..x..",
                 "x..x..x.x..x..x.",
-                ".x..x.x..x..x.x.",
-                "x..x...x..x...x.",
-                "..x..x..x..x..x.",
+                "x..x..x...x.....",
             ),
         ),
         MelodyGrammar(("x..x..x.x..x..x.", "x..x..x...x.x..."), center=72),
@@ -142,7 +134,7 @@ SONG: dict[str, GenreGrammar] = {
             chord_rhythm=(
                 "x..x..x...x..x..",
                 "..x..x...x..x...",
-                ".x..x..x..x..x..",
+                "x.x...x...x.x...",
                 "x...x.x...x.x...",
                 "..x...x.x...x.x.",
             ),
@@ -181,7 +173,7 @@ SONG: dict[str, GenreGrammar] = {
                 "......o.........",
                 "..........o.....",
             ),
-            hat_feels=("straight", "triplet", "ride"),
+            hat_feels=("straight", "triplet", "ride", "sextuplet"),
             bar_fills=("hat-roll",),
             phrase_fills=("snare-roll",),
         ),
@@ -310,7 +302,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..............o.",
                 "......o.......o.",
             ),
-            hat_feels=("straight", "ride"),
+            hat_feels=("straight", "ride", "shaker"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(

@@ -40,7 +40,7 @@ def _drum(
         if voice in ("ride", "shaker"):
             return _hat_voice(voice, False, hit)
         if voice == "pedal":
-            return _lowpass(_hat_voice("closed", False, hit), 9000.0)
+            return _normalize(_lowpass(_hat_voice("closed", False, hit), 9000.0))
         return _hat_voice(instrument, voice == "open", hit)
     return _perc_voice(instrument, voice, tonic_hz, hit)
 
