@@ -44,6 +44,11 @@ def _bass(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
                 if step >= ctx.steps - 4:
                     continue
                 end = min(end, ctx.steps - 4)
+            if index > 0 and char == "r":
+                # The seed's contour: some roots after the first become octaves or
+                # fifths, the same way in every bar, so the line is the seed's own.
+                turn = (ctx.palette.get("bass_contour", 0) >> (2 * (index % 8))) & 3
+                char = {2: "o", 3: "f"}.get(turn, char)
             pitch = {"r": root, "f": fifth, "o": root + 12}[char]
             if index > 0 and grammar.jumps and rng.random() < grammar.jumps:
                 pitch = root + 12 if rng.random() < 0.6 else fifth

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,17 +25,45 @@ class _Context:
     fills: tuple[frozenset[str], ...]  # fills at the end of each bar
     humanize: bool
     palette: dict[str, int] = field(default_factory=dict)  # per-seed choices (see _plan_palette)
+    _leads: dict[tuple[str, int], tuple[int, ...]] = field(default_factory=dict)
 
     def variant(self, kind: str, bar: int, count: int) -> int:
         """Which of ``count`` bar variants of ``kind`` plays in ``bar``: the groove's
-        choice, rotated by the seed's palette (and by one more in hooks and drops, so
-        the hook plays a different pattern from the verse). Kick, snare and clap
-        are never rotated."""
-        if kind in ("kick", "snare", "clap"):
-            # Kick and backbeat grids are the genre's pulse: their first variant leads.
-            return self.groove[bar] % count
-        lift = 1 if self.section(bar).name in ("hook", "drop") and count > 2 else 0
-        return (self.groove[bar] + self.palette.get(kind, 0) + lift) % count
+        choice, rotated by the section's lead (see ``_lead``). Every kick, snare and clap
+        variant of a genre keeps its pulse (beat 1 and the backbeat)."""
+        if self._core(kind):
+            # The core hook alternates the genre's first two grids only.
+            return self.groove[bar] % min(count, 2)
+        section = self.section(bar)
+        return (self.groove[bar] + self._lead(kind, count)[self.sections.index(section)]) % count
+
+    def _core(self, kind: str) -> bool:
+        """Short beats and loops are the genre's core hook: drums and percussion play the
+        genre's own first grids there (what a beat tracker and a listener lock to)."""
+        short = self.spec.bars < 16 or self.spec.loop
+        return short and kind in ("kick", "snare", "clap", "perc")
+
+    def _lead(self, kind: str, count: int) -> tuple[int, ...]:
+        """The variant that leads each section for ``kind``: drawn per section from the
+        seed (a hook never takes the lead of the section before it), so sections differ
+        from each other and two seeds differ from each other."""
+        key = (kind, count)
+        if key not in self._leads:
+            rng = np.random.default_rng((self.spec.seed, zlib.crc32(kind.encode())))
+            leads: list[int] = []
+            for section in self.sections:
+                lead = int(rng.integers(count))
+                if section.name in ("hook", "drop") and leads and leads[-1] == lead and count > 1:
+                    lead = (lead + 1) % count
+                leads.append(lead)
+            self._leads[key] = tuple(leads)
+        return self._leads[key]
+
+    def returns(self, section: Section) -> int:
+        """How many sections of the same name came before ``section``."""
+        return sum(
+            1 for s in self.sections if s.name == section.name and s.start_bar < section.start_bar
+        )
 
     def active(self, track: str, bar: int) -> bool:
         if not self.spec.tracks[track].enabled:

@@ -31,8 +31,16 @@ _GM = {
 }
 
 
+# Voices every hats instrument has besides closed/open: the ride, shaker and pedal-hat
+# feels, the impact on a hook's downbeat and the riser into it (crash 49, ride 51,
+# shaker 70, pedal hat 44, splash 55 as the riser).
+_HAT_EXTRAS = {"ride": 51, "crash": 49, "riser": 55, "shaker": 70, "pedal": 44}
+
+
 def gm_drum_note(track: str, instrument: str, voice: str) -> int:
     """The General MIDI percussion note for a drum track's instrument and voice."""
+    if track == "hats" and voice in _HAT_EXTRAS:
+        return _HAT_EXTRAS[voice]
     for key in ((track, f"{instrument}:{voice}"), (track, instrument), (track, voice), (track, "")):
         if key in _GM:
             return _GM[key]
@@ -62,6 +70,9 @@ def _grid_drum(
                 continue
             if track == "snare" and "snare-roll" in fills and step >= last_beat:
                 continue  # the roll replaces the last beat
+            building = "build" in fills and track == _build_track(spec.genre)
+            if building and "snare" in ctx.grammar.drums.builds and step >= ctx.steps // 2:
+                continue  # the build's roll replaces the second half of the bar
             voice = {"x": "low", "o": "high", "g": "low"}[char] if track == "perc" else ""
             if track == "perc" and "perc-roll" in fills and step >= last_beat:
                 continue
@@ -77,6 +88,13 @@ def _grid_drum(
                     step=bar * ctx.steps + step,
                 )
             )
+        if (
+            "build" in fills
+            and track == _build_track(spec.genre)
+            and "snare" in ctx.grammar.drums.builds
+        ):
+            events.extend(_build_roll(ctx, human, track, setting.instrument, bar, grid))
+            continue
         roll = (track == "snare" and "snare-roll" in fills) or (
             track == "perc" and "perc-roll" in fills
         )
@@ -93,6 +111,38 @@ def _grid_drum(
                         human.time(ctx.beat(bar, step)), 0.125, pitch, velocity, voice, step=nominal
                     )
                 )
+    return events
+
+
+def _build_track(genre: str) -> str:
+    """The track that plays the build roll: the snare, or the clap where the genre's
+    defaults have no snare (a genre default, never another track's setting, so that
+    editing one track leaves the others' notes alone)."""
+    return "snare" if "snare" in GENRE_DEFAULTS[genre].enabled else "clap"
+
+
+def _build_roll(
+    ctx: _Context, human: _Humanizer, track: str, instrument: str, bar: int, grid: str
+) -> list[NoteEvent]:
+    """A 16th-note roll over the second half of the bar before a hook, rising from a
+    ghost to full velocity; its last 16ths double into 32nds. A backbeat the bar's grid
+    has inside the roll (trap's snare on 3) keeps its full velocity."""
+    pitch = gm_drum_note(track, instrument, "")
+    events = []
+    half = ctx.steps // 2
+    steps = [float(i) for i in range(half, ctx.steps - 2)] + [
+        ctx.steps - 2 + i / 2 for i in range(4)
+    ]
+    for i, step in enumerate(steps):
+        ramp = 0.3 + 0.7 * i / (len(steps) - 1)
+        integral = float(step).is_integer()
+        if integral and grid[int(step)] in "xo":
+            ramp = max(ramp, _CHAR_VELOCITY[grid[int(step)]])
+        velocity = human.velocity(ramp)
+        nominal = bar * ctx.steps + int(step) if integral else -1
+        events.append(
+            NoteEvent(human.time(ctx.beat(bar, step)), 0.125, pitch, velocity, step=nominal)
+        )
     return events
 
 
@@ -161,6 +211,37 @@ def _hat_bar(
     return steps, opens
 
 
+# The ride feel: the ride on the beats and on each "a", the open hats on the "and"s.
+_RIDE_STEPS = (0.0, 3.0, 4.0, 7.0, 8.0, 11.0, 12.0, 15.0)
+RISER_S = 1.5  # the riser's length (voices.hats): it ends on the hook's downbeat
+
+
+def _section_feels(ctx: _Context) -> list[str]:
+    """The hat feel of each section, drawn per seed from the genre's pool. A hook never
+    repeats the feel of the verse before it when the pool has another one."""
+    pool = ctx.grammar.drums.hat_feels
+    rng = np.random.default_rng(ctx.palette.get("hats_feel", 0))
+    feels: list[str] = []
+    for section in ctx.sections:
+        feel = pool[int(rng.integers(len(pool)))]
+        if section.name in ("hook", "drop") and feels and feels[-1] == feel and len(set(pool)) > 1:
+            feel = next(f for f in pool if f != feel)
+        feels.append(feel)
+    return feels
+
+
+def _triplet_positions(ctx: _Context, bar: int) -> list[float]:
+    """8th-note triplets (the trap and drill "triplet flow"), back to 16ths on the last
+    beat of every second bar."""
+    beats = ctx.steps // 4
+    positions = [b * 4 + k * 4 / 3 for b in range(beats) for k in range(3)]
+    if bar % 2 == 1:
+        positions = [p for p in positions if p < ctx.steps - 4] + [
+            float(ctx.steps - 4 + i) for i in range(4)
+        ]
+    return positions
+
+
 def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     spec = ctx.spec
     setting = spec.tracks["hats"]
@@ -173,19 +254,87 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
         spacing = 16.0 / rate  # rate counts notes per 4/4 bar, i.e. per whole note
         positions = [i * spacing for i in range(int(np.ceil(ctx.steps / spacing - 1e-9)))]
     at_default = rate == GENRE_DEFAULTS[spec.genre].hats_rate
-    open_grid = ctx.fit(drums.hats_open)
     keep = float(np.clip(0.5 + setting.density, 0.0, 1.0))
     closed = gm_drum_note("hats", setting.instrument, "closed")
     opened = gm_drum_note("hats", setting.instrument, "open")
+    # Feels other than straight replace the rate's grid, so they play only at the
+    # genre's default rate (a rate the spec sets is played as written).
+    # Short beats and loops are the genre's core hook: they keep its first feel.
+    long_beat = spec.bars >= 16 and not spec.loop
+    feels = _section_feels(ctx) if at_default and ctx.steps == 16 and long_beat else []
+    opens_pool = (drums.hats_open_pool or (drums.hats_open,)) if long_beat else (drums.hats_open,)
     events: list[NoteEvent] = []
     for bar in range(spec.bars):
         if not ctx.active("hats", bar):
             continue
+        section = ctx.section(bar)
+        section_index = ctx.sections.index(section)
+        feel = feels[section_index] if feels else "straight"
+        open_grid = ctx.fit(
+            opens_pool[(ctx.palette.get("hats_open", 0) + ctx.returns(section)) % len(opens_pool)]
+        )
         rolling = "hat-roll" in ctx.fills[bar]
         roll_start = ctx.steps - (4 if rng.random() < 0.6 else 2)
         bar_positions, extra_opens = _hat_bar(
             ctx, rng, bar, positions, at_default and not drums.hats_grid
         )
+        ride: set[float] = set()
+        if feel == "triplet":
+            bar_positions = _triplet_positions(ctx, bar)
+        elif feel == "sextuplet":
+            # 8ths on beats 1 and 3, 16th-triplet runs on the backbeat beats (trap flow).
+            bar_positions = [
+                b * 4 + (k * 2 / 3 if b % 2 else k * 2.0)
+                for b in range(ctx.steps // 4)
+                for k in range(6 if b % 2 else 2)
+            ]
+        elif feel == "ride":
+            ride = set(_RIDE_STEPS)
+            bar_positions = sorted(ride | {float(i) for i, c in enumerate(open_grid) if c == "o"})
+        elif feel == "eighths":
+            # Sparse 8ths with a 16th pickup into the next bar (trap verses).
+            bar_positions = [float(i) for i in range(0, ctx.steps, 2)] + [float(ctx.steps - 1)]
+        elif feel == "alt" and drums.hats_alt_grid:
+            grid = ctx.fit(drums.hats_alt_grid)
+            bar_positions = [float(i) for i, c in enumerate(grid) if c != "."]
+        elif feel == "pedal":
+            # Pedal hats on the "e" and "a", the open hats on the "and"s, nothing on the beat.
+            bar_positions = sorted(
+                {float(i) for i in range(1, ctx.steps, 2)}
+                | {float(i) for i, c in enumerate(open_grid) if c == "o"}
+            )
+        elif feel == "shaker":
+            # A shaker plays the 16ths (accenting the "and"s), the open hats stay.
+            bar_positions = [float(i) for i in range(ctx.steps)]
+        if (
+            bar == section.start_bar
+            and bar > 0
+            and section.name in ("hook", "drop")
+            and drums.impact
+        ):
+            # The impact on the hook's downbeat.
+            events.append(
+                NoteEvent(
+                    human.time(ctx.beat(bar, 0)),
+                    2.0,
+                    gm_drum_note("hats", setting.instrument, "crash"),
+                    human.velocity(0.95),
+                    "crash",
+                    step=bar * ctx.steps,
+                )
+            )
+        if "build" in ctx.fills[bar] and "riser" in drums.builds:
+            # A noise riser ending on the next bar's downbeat.
+            start = ctx.beat(bar + 1, 0) - RISER_S * spec.bpm / 60.0
+            events.append(
+                NoteEvent(
+                    max(0.0, start),
+                    RISER_S * spec.bpm / 60.0,
+                    gm_drum_note("hats", setting.instrument, "riser"),
+                    0.9,
+                    "riser",
+                )
+            )
         for step in bar_positions:
             if rolling and step >= roll_start:
                 continue
@@ -194,14 +343,20 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
                 continue
             integral = float(step).is_integer()
             is_open = integral and (open_grid[int(step)] == "o" or step in extra_opens)
-            accent = 1.0 if on_beat else (0.62 if step % 2 == 0 else 0.42)
+            is_ride = step in ride and not is_open
+            accent = 1.0 if on_beat else (0.62 if integral and step % 2 == 0 else 0.42)
+            voice = "open" if is_open else ("ride" if is_ride else "closed")
+            if feel in ("shaker", "pedal") and not is_open:
+                voice = feel
+                accent = 0.85 if on_beat else (0.6 if integral and step % 4 == 2 else 0.45)
+            pitch = opened if voice == "open" else _HAT_EXTRAS.get(voice, closed)
             events.append(
                 NoteEvent(
                     human.time(ctx.beat(bar, step)),
                     0.5 if is_open else 0.125,
-                    opened if is_open else closed,
+                    pitch,
                     human.velocity(accent * (1.05 if is_open else 1.0)),
-                    "open" if is_open else "closed",
+                    voice,
                     step=bar * ctx.steps + int(step) if integral else -1,
                 )
             )

@@ -19,11 +19,17 @@ def _plan_harmony(
     rng = _rng(spec.seed, "harmony")
     main = int(rng.integers(len(progressions)))
     alternate = (main + 1) % len(progressions)
+    # The harmonic rhythm (bars per chord) is the seed's too, where the genre allows more
+    # than one: its own draw, so the progression a seed picks stays what it was.
+    choices = harmony.bars_per_chord_choices or (harmony.bars_per_chord,)
+    per_chord = choices[int(_rng(spec.seed, "harmonic-rhythm").integers(len(choices)))]
+    if spec.bars < 16 or spec.loop:
+        per_chord = harmony.bars_per_chord  # short beats and loops keep the whole cycle
     roots: list[int] = []
     for section in sections:
         progression = progressions[alternate if section.name in ("bridge", "break") else main]
         for bar in range(section.bars):
-            index = (bar // harmony.bars_per_chord) % len(progression)
+            index = (bar // per_chord) % len(progression)
             roots.append(progression[index] - 1)
     return tuple(roots)
 
@@ -62,6 +68,13 @@ def _with_pedal(spec: BeatSpec, voicing: list[int], low: int, high: int) -> list
     return sorted({*voicing, pedal})
 
 
+def _drop_two(pitches: list[int]) -> list[int]:
+    """The open (drop-2) voicing: the second-highest note an octave down."""
+    ordered = sorted(pitches)
+    ordered[-2] -= 12
+    return sorted(ordered)
+
+
 def _chords(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     spec = ctx.spec
     harmony = ctx.grammar.harmony
@@ -80,6 +93,8 @@ def _chords(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             spec.key, ctx.bar_roots[bar], harmony.tones, center=center, previous=voicing
         )
         pitches = _with_pedal(spec, voicing, center - 6, center + 6)
+        if ctx.palette.get("chord_spread", 0) and len(pitches) >= 3:
+            pitches = _drop_two(pitches)
         rhythms = harmony.chord_rhythm
         grid = ctx.fit(rhythms[ctx.variant("chords", bar, len(rhythms))])
         for step, char in enumerate(grid):
@@ -101,12 +116,19 @@ def _pad(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     human = _Humanizer(rng, ctx, 0.5)
     events: list[NoteEvent] = []
     voicing: list[int] | None = None
-    for first, bars, root in _chord_spans(ctx, "pad"):
-        voicing = voice_chord(
-            spec.key, root, harmony.pad_tones, center=harmony.pad_center, previous=voicing
-        )
+    # The seed moves the pad's register a few semitones (another inversion), so two seeds
+    # of one progression voice it differently.
+    center = harmony.pad_center + ctx.palette.get("pad_shift", 0)
+    # Half the seeds push each chord change an 8th early (anticipation), from the second
+    # span on: the pad leans into the next bar's harmony.
+    push = 0.5 if ctx.palette.get("pad_rhythm", 0) % 2 else 0.0
+    for index, (first, bars, root) in enumerate(_chord_spans(ctx, "pad")):
+        voicing = voice_chord(spec.key, root, harmony.pad_tones, center=center, previous=voicing)
         start = ctx.beat(first, 0)
+        length = bars * spec.beats_per_bar
+        if push and index > 0:
+            start, length = start - push, length
         velocity = human.velocity(0.7)
-        for pitch in _with_pedal(spec, voicing, harmony.pad_center - 12, harmony.pad_center):
-            events.append(NoteEvent(start, bars * spec.beats_per_bar, pitch, velocity))
+        for pitch in _with_pedal(spec, voicing, center - 12, center):
+            events.append(NoteEvent(start, length - push, pitch, velocity))
     return events

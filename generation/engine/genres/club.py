@@ -16,14 +16,34 @@ from .mixing import _CLUB, _DRIVE, MixGrammar
 CLUB: dict[str, GenreGrammar] = {
     "house": GenreGrammar(
         DrumGrammar(
-            kick=(_FOUR,),
+            # Four on the floor always; the variants add a ghost kick on an off 16th.
+            kick=(_FOUR, "x...x...x...x..g", "x...x...x.g.x...", "x...x..gx...x..."),
             snare=(_BACKBEAT,),
-            clap=(_BACKBEAT, "....x.......x..g"),
-            perc=("g.x.g.x.g.x.g.xg", "g.x.g.x.g.xgg.x."),
+            clap=(_BACKBEAT, "....x.......x..g", "....x..g....x...", "....x.......x.g."),
+            perc=(
+                "g.x.g.x.g.x.g.xg",
+                "g.x.g.x.g.xgg.x.",
+                ".x..x.x..x..x.x.",
+                "..xg..x...xg..x.",
+                "x..x..x.x..x..x.",
+                ".g.x.g.x.g.x.gxx",
+            ),
             hats_open="..o...o...o...o.",
+            hat_feels=("straight", "ride", "shaker", "pedal"),
             phrase_fills=("snare-roll",),
         ),
-        BassGrammar(("..r...r...r...r.", "..r...r...r..or."), legato=0.55, register=(33, 45)),
+        BassGrammar(
+            (
+                "..r...r...r...r.",
+                "..r...r...r..or.",
+                "..r..r..r.r...r.",
+                ".rr...r..rr...r.",
+                "..r.o.r...r.o.r.",
+                "r.r...r.r.r...r.",
+            ),
+            legato=0.55,
+            register=(33, 45),
+        ),
         HarmonyGrammar(
             minor=(
                 (1, 7, 6, 5),
@@ -42,7 +62,16 @@ CLUB: dict[str, GenreGrammar] = {
                 (1, 3, 4, 4),
             ),
             tones=4,
-            chord_rhythm=("..x..x....x..x..", "..x...x...x..x.."),
+            # Offbeat stabs; the variants move them around the "and"s.
+            chord_rhythm=(
+                "..x..x....x..x..",
+                "..x...x...x..x..",
+                "..x.....x.x...x.",
+                "..x...x...x.x...",
+                "...x..x...x...x.",
+                "x--..x....x--...",
+            ),
+            bars_per_chord_choices=(1, 2),
             chord_center=64,
         ),
         MelodyGrammar(("x..x..x.........", "..x..x..x..x...."), center=72),
@@ -57,14 +86,40 @@ CLUB: dict[str, GenreGrammar] = {
     ),
     "techno": GenreGrammar(
         DrumGrammar(
-            kick=(_FOUR,),
-            snare=("............x...",),
-            clap=(_BACKBEAT, "............x..."),
-            perc=("..x...x...x...x.", "..x...x...x..xx."),
+            kick=(
+                _FOUR,
+                "x...x...x...x.g.",
+                "x...x..gx...x...",
+                "x...x...x..gx...",
+                "x..gx...x...x..g",
+            ),
+            snare=("............x...", "............x..g", "......g.....x..."),
+            clap=(_BACKBEAT, "............x...", "....x.......x..g"),
+            # Ghosts ("g") come and go bar by bar: the loop evolves rather than repeats.
+            perc=(
+                "..x...x.g.x...xg",
+                "..x..gx...x..xx.",
+                ".x.x..x.gx.x..xg",
+                "x..x..xg.x..x.x.",
+                "..xx.gx...xx..xg",
+                ".xx..x.gxx..x..x",
+            ),
             hats_open="..o...o...o...o.",
+            hat_feels=("straight", "ride", "pedal", "shaker"),
             phrase_fills=("snare-roll",),
         ),
-        BassGrammar((".rrr.rrr.rrr.rrr", ".rr..rr..rrr.rr."), legato=0.6, register=(33, 45)),
+        BassGrammar(
+            (
+                ".rrr.rrr.rrr.rrr",
+                ".rr..rr..rrr.rr.",
+                "..rr..rr..rr..rr",
+                ".r.r.r.r.r.r.rrr",
+                ".rro.rr..rro.rr.",
+                "r.rr.rr.r.rr.rr.",
+            ),
+            legato=0.6,
+            register=(33, 45),
+        ),
         HarmonyGrammar(
             minor=(
                 (1, 1, 6, 1),
@@ -101,16 +156,51 @@ CLUB: dict[str, GenreGrammar] = {
     ),
     "drum-and-bass": GenreGrammar(
         DrumGrammar(
-            kick=("x.........x.....", "x.........x..x..", "x.x.......x.....", "x.........xx...."),
-            snare=(_BACKBEAT, "....x..g.g..x..g"),
+            kick=(
+                "x.........x.....",
+                "x.........x..x..",
+                "x.x.......x.....",
+                "x.........xx....",
+                "x.......x.x.....",
+                "x..x......x...x.",
+            ),
+            snare=(
+                _BACKBEAT,
+                "....x..g.g..x..g",
+                "....x.g.....x.g.",
+                ".g..x..g....x...",
+                "....x....g..x.g.",
+            ),
             clap=(_BACKBEAT,),
-            perc=("xgxgxgxgxgxgxgxg", "xgxgxgxgxgxgxgxx"),
+            perc=(
+                "xgxgxgxgxgxgxgxg",
+                ".x.x.x.x.x.x.x.x",
+                "x.gxx.gxx.gxx.gx",
+                ".xgx.xgx.xgx.xxg",
+                "gx.xgx.xgx.xgxxx",
+            ),
             hats_open="..o.............",
+            hats_open_pool=(
+                "..o.............",
+                "..........o.....",
+                "..o.......o.....",
+                "..............o.",
+            ),
+            hat_feels=("straight", "ride", "straight"),
             bar_fills=("snare-roll",),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
-            ("r---------r-----", "r-------------f-"), legato=1.0, glide=0.15, register=(33, 45)
+            (
+                "r---------r-----",
+                "r-------------f-",
+                "r-------r-------",
+                "r-----r---r-----",
+                "r---------o---f-",
+            ),
+            legato=1.0,
+            glide=0.15,
+            register=(33, 45),
         ),
         HarmonyGrammar(
             minor=(
@@ -131,6 +221,7 @@ CLUB: dict[str, GenreGrammar] = {
             ),
             tones=4,
             bars_per_chord=2,
+            bars_per_chord_choices=(2, 1),
             chord_rhythm=("x---------------",),
         ),
         MelodyGrammar(("x-------x---x---",), center=74),

@@ -11,7 +11,7 @@ from .mixing import MixGrammar
 # Bass grids: "r" root, "f" fifth, "o" octave up, "-" hold, "." rest; ("kick",) follows the kick.
 # Chord and melody grids: "x" onset, "-" hold, "." rest.
 
-FILLS = ("hat-roll", "snare-roll", "kick-drop", "perc-roll")
+FILLS = ("hat-roll", "snare-roll", "kick-drop", "perc-roll", "build")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,18 @@ class DrumGrammar:
     hats_grid: str = ""
     bar_fills: tuple[str, ...] = ()  # end of every 4th bar
     phrase_fills: tuple[str, ...] = ("snare-roll",)  # end of every 8th bar and before a hook
+    # Hat feels the seed draws from, per section: "straight" (16th masks), "triplet"
+    # (8th-note triplets, hip-hop), "sextuplet" (16th-triplet runs on the backbeat beats),
+    # "eighths" (8ths and a pickup), "alt" (hats_alt_grid), "ride" (ride on the beats and the "a", club peaks), "shaker"
+    # (shaker 16ths), "pedal" (pedal hats on the "e" and "a").
+    hat_feels: tuple[str, ...] = ("straight",)
+    # Open-hat grids the seed picks from (hats_open leads when empty).
+    hats_open_pool: tuple[str, ...] = ()
+    hats_alt_grid: str = ""  # the "alt" feel: another closed-hat grid (drill's 3-3-2 bounce)
+    # The build into a hook: "snare" (a 16th snare/clap roll over the last bar rising in
+    # velocity), "riser" (a noise sweep on the hats track), both, or neither.
+    builds: tuple[str, ...] = ("snare", "riser")
+    impact: bool = True  # a crash on the hats track on the first beat of each hook
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,8 @@ class HarmonyGrammar:
     major: tuple[tuple[int, ...], ...]
     tones: int = 3  # 3 triads, 4 sevenths, 5 ninths
     bars_per_chord: int = 1
+    # Harmonic rhythms the seed may pick instead (bars per chord); empty = bars_per_chord.
+    bars_per_chord_choices: tuple[int, ...] = ()
     chord_rhythm: tuple[str, ...] = ("x-------x-------",)
     chord_center: int = 62
     pad_center: int = 57

@@ -17,11 +17,26 @@ from .mixing import _DUSTY, MixGrammar
 HIP_HOP: dict[str, GenreGrammar] = {
     "trap": GenreGrammar(
         DrumGrammar(
-            kick=("x.......x.x.....", "x.....x...x.....", "x.......x..x..x.", "x.........x.x..."),
-            snare=(_HALF, "........x.....g."),
-            clap=(_HALF,),
+            kick=(
+                "x.......x.x.....",
+                "x.....x...x.....",
+                "x.......x..x..x.",
+                "x.........x.x...",
+                "x..x......x.....",
+                "x.x.......x..x..",
+                "x......x.x......",
+            ),
+            snare=(_HALF, "........x.....g.", "........x..g....", "........x......g"),
+            clap=(_HALF, ".......gx.......", "......g.x......."),
             perc=("......x.......x.",),
             hats_open="..............o.",
+            hats_open_pool=(
+                "..............o.",
+                "......o.......o.",
+                "..........o.....",
+                "......o.........",
+            ),
+            hat_feels=("straight", "triplet", "sextuplet"),
             bar_fills=("hat-roll",),
             phrase_fills=("hat-roll", "kick-drop"),
         ),
@@ -45,6 +60,7 @@ HIP_HOP: dict[str, GenreGrammar] = {
             ),
             chord_rhythm=("x-------x-------",),
             pad_center=60,
+            bars_per_chord_choices=(1, 2),
         ),
         MelodyGrammar(
             ("x..x..x.x..x....", "x.x...x.x.x.....", "x..x..x...x.x..."),
@@ -63,10 +79,19 @@ HIP_HOP: dict[str, GenreGrammar] = {
     ),
     "drill": GenreGrammar(
         DrumGrammar(
-            kick=("x.....x...x.....", "x.....x.....x...", "x..x......x.....", "x.....x...x..x.."),
-            snare=("........x..g..x.", "........x.....x."),
+            kick=(
+                "x.....x...x.....",
+                "x.....x.....x...",
+                "x..x......x.....",
+                "x.....x...x..x..",
+                "x.x.......x...x.",
+                "x.....x..x......",
+            ),
+            snare=("........x..g..x.", "........x.....x.", "........x..x....", "........x.g...x."),
             clap=(_HALF,),
-            perc=("...x......x..x..", "....x..x......x."),
+            perc=("...x......x..x..", "....x..x......x.", ".x....x....x....", "...x...x..x....x"),
+            hats_alt_grid="x..x..x.x..x..x.",
+            hat_feels=("straight", "triplet", "alt", "sextuplet"),
             hats_grid="x.x.x..xx.x.x..x",  # skipping bounce; a strict 3-3-2 hides the pulse
             bar_fills=("hat-roll",),
             phrase_fills=("snare-roll",),
@@ -107,14 +132,35 @@ HIP_HOP: dict[str, GenreGrammar] = {
     ),
     "boom-bap": GenreGrammar(
         DrumGrammar(
-            kick=("x......x..x.....", "x......x.xx.....", "x.x....x..x.....", "x......x..x...x."),
-            snare=(_BACKBEAT, "....x..g....x..g"),
+            kick=(
+                "x......x..x.....",
+                "x......x.xx.....",
+                "x.x....x..x.....",
+                "x......x..x...x.",
+                "x.......x.x.....",
+                "x..x...x...x....",
+                "x......xx.....x.",
+            ),
+            snare=(
+                _BACKBEAT,
+                "....x..g....x..g",
+                "....x.......x.g.",
+                ".g..x.......x...",
+                "....x..g.g..x...",
+            ),
             clap=(_BACKBEAT,),
-            perc=("..g...g...g..g..", "......g...g....g"),
+            perc=("..g...g...g..g..", "......g...g....g", ".g....g..g....g.", "...g......g.g..."),
             hats_open="..............o.",
+            hats_open_pool=(
+                "..............o.",
+                "......o.......o.",
+                "................",
+                "..o.............."[:16],
+            ),
+            hat_feels=("straight", "ride", "triplet"),
             phrase_fills=("snare-roll",),
         ),
-        BassGrammar(("kick",), legato=0.7, register=(33, 45)),
+        BassGrammar(("kick",), legato=0.7, jumps=0.15, register=(33, 45)),
         HarmonyGrammar(
             minor=(
                 (1, 4, 1, 5),
@@ -133,7 +179,14 @@ HIP_HOP: dict[str, GenreGrammar] = {
                 (1, 6, 4, 5),
             ),
             tones=4,
-            chord_rhythm=("x------.x--x----", "x-----x-----x---"),
+            chord_rhythm=(
+                "x------.x--x----",
+                "x-----x-----x---",
+                "x--x------x-----",
+                "..x-----x-------",
+                "x-------..x--x--",
+            ),
+            bars_per_chord_choices=(1, 2),
         ),
         MelodyGrammar(("x.......x.x.....", "x..x......x....."), center=72),
         MixGrammar(
@@ -156,13 +209,45 @@ HIP_HOP: dict[str, GenreGrammar] = {
     ),
     "lo-fi": GenreGrammar(
         DrumGrammar(
-            kick=("x.......x.x.....", "x......xx.......", "x.......x..x....", "x.g.....x.x....."),
-            snare=(_BACKBEAT, "....x.......x..g"),
+            kick=(
+                "x.......x.x.....",
+                "x......xx.......",
+                "x.......x..x....",
+                "x.g.....x.x.....",
+                "x..x.....x......",
+                "x.....x.x...x...",
+            ),
+            snare=(
+                _BACKBEAT,
+                "....x.......x..g",
+                "....x..g....x...",
+                "....x.....g.x...",
+                ".g..x......gx...",
+                "....x.g.....x.g.",
+            ),
             clap=(_BACKBEAT,),
             perc=("......g.......g.",),
+            hats_open_pool=(
+                "................",
+                "..............o.",
+                "......o.........",
+                "..........o.....",
+            ),
+            hat_feels=("straight", "triplet", "ride", "shaker"),
             phrase_fills=("kick-drop",),
         ),
-        BassGrammar(("r-------r-r-----", "r-------r---f---"), legato=0.9, register=(33, 45)),
+        BassGrammar(
+            (
+                "r-------r-r-----",
+                "r-------r---f---",
+                "r-----r---r-----",
+                "r--r----f-------",
+                "r-------o---f-r-",
+                "r---r-----f-----",
+            ),
+            legato=0.9,
+            register=(33, 45),
+        ),
         HarmonyGrammar(
             minor=(
                 (1, 4, 7, 1),
@@ -181,7 +266,14 @@ HIP_HOP: dict[str, GenreGrammar] = {
                 (1, 2, 4, 5),
             ),
             tones=4,
-            chord_rhythm=("x-------x-------", "x-----x---------"),
+            chord_rhythm=(
+                "x-------x-------",
+                "x-----x---------",
+                "x--------x------",
+                "..x-------x-----",
+                "x-------.-x---x-",
+            ),
+            bars_per_chord_choices=(1, 2),
         ),
         MelodyGrammar(("x---..x-x---....", "x-x---..x-----.."), center=72),
         MixGrammar(

@@ -16,13 +16,33 @@ from .mixing import _DRIVE, _SONG, MixGrammar
 SONG: dict[str, GenreGrammar] = {
     "reggaeton": GenreGrammar(
         DrumGrammar(
-            kick=(_FOUR,),
-            snare=("...x..x....x..x.",),
-            clap=("...x..x....x..x.",),
-            perc=("x.xxx.xxx.xxx.xx", "x.x.x.xxx.x.x.xx"),
+            # The dembow is the identity: kick four on the floor, the snare's dembow kept
+            # in every variant with ghosts around it.
+            kick=(_FOUR, "x...x...x...x..g", "x..gx...x...x..."),
+            snare=("...x..x....x..x.", "...x..x....x..xg", "...x..x.g..x..x.", "...x..xg...x..x."),
+            clap=("...x..x....x..x.", "...x..x....x...."),
+            perc=(
+                "x.xxx.xxx.xxx.xx",
+                ".x.x.x.x.x.x.x.x",
+                ".xx.xx.x.xx.xx.x",
+                "x.x.xxx.x.x.xxx.",
+                ".x.xx.x..x.xx.xg",
+            ),
+            # Plain 8th hats: open hats, a shaker feel or a tresillo hat grid over the dembow make
+            # beat trackers read 4/3 of the tempo, so reggaeton varies its perc instead.
             phrase_fills=("snare-roll",),
         ),
-        BassGrammar(("r..r....r..r....", "r..r..r.r..r..f."), legato=0.9, register=(33, 45)),
+        BassGrammar(
+            (
+                "r..r....r..r....",
+                "r..r..r.r..r..f.",
+                "r..r...rr..r....",
+                "r..o....r..f....",
+                "r...r.r.r...r.r.",
+            ),
+            legato=0.9,
+            register=(33, 45),
+        ),
         HarmonyGrammar(
             minor=(
                 (1, 6, 3, 7),
@@ -40,7 +60,11 @@ SONG: dict[str, GenreGrammar] = {
                 (1, 4, 6, 5),
                 (1, 3, 4, 5),
             ),
-            chord_rhythm=("x..x..x...x..x..", "x..x..x.x..x..x."),
+            chord_rhythm=(
+                "x..x..x...x..x..",
+                "x..x..x.x..x..x.",
+                "x..x..x...x.....",
+            ),
         ),
         MelodyGrammar(("x..x..x.x..x..x.", "x..x..x...x.x..."), center=72),
         MixGrammar(
@@ -54,13 +78,42 @@ SONG: dict[str, GenreGrammar] = {
     ),
     "afrobeats": GenreGrammar(
         DrumGrammar(
-            kick=("x..x..x...x..x..", "x..x......x..x.."),
-            snare=("....x..x....x...", "....x..x....x..x"),
-            clap=(_BACKBEAT,),
-            perc=("x..x..x...x.x...", "x.....x.x..x..x."),
+            kick=(
+                "x..x..x...x..x..",
+                "x..x......x..x..",
+                "x..x..x...x.....",
+                "x.....x...x..x..",
+                "x..x..x.x.x..x..",
+            ),
+            snare=("....x..x....x...", "....x..x....x..x", "....x..x..g.x...", ".g..x..x....x..."),
+            clap=(_BACKBEAT, "....x.......x..g"),
+            perc=(
+                "x..x..x...x.x...",
+                "x.....x.x..x..x.",
+                "..x..x..x.x...x.",
+                "x..x.x....x..xx.",
+                ".x..x..x..x.x...",
+            ),
+            hats_open_pool=(
+                "................",
+                "......o.......o.",
+                "..o.......o.....",
+                "..............o.",
+            ),
+            hat_feels=("straight", "shaker", "triplet"),
             phrase_fills=("perc-roll",),
         ),
-        BassGrammar(("r..r..f...r.o...", "r..r....f.r..r.."), legato=0.7, register=(36, 48)),
+        BassGrammar(
+            (
+                "r..r..f...r.o...",
+                "r..r....f.r..r..",
+                "r..f..r...o..r..",
+                "r.....r.f...r.o.",
+                "r..r..r...f..o..",
+            ),
+            legato=0.7,
+            register=(36, 48),
+        ),
         HarmonyGrammar(
             minor=(
                 (1, 6, 7, 1),
@@ -78,7 +131,13 @@ SONG: dict[str, GenreGrammar] = {
                 (1, 4, 6, 5),
                 (1, 2, 4, 1),
             ),
-            chord_rhythm=("x..x..x...x..x..", "..x..x...x..x..."),
+            chord_rhythm=(
+                "x..x..x...x..x..",
+                "..x..x...x..x...",
+                "x.x...x...x.x...",
+                "x...x.x...x.x...",
+                "..x...x.x...x.x.",
+            ),
             chord_center=64,
         ),
         MelodyGrammar(("x.x..x.x..x.x...", "x..x.x..x.x.x..."), center=74),
@@ -92,15 +151,43 @@ SONG: dict[str, GenreGrammar] = {
     ),
     "rnb": GenreGrammar(
         DrumGrammar(
-            kick=("x......x..x.....", "x.....x...x..x.."),
-            snare=(_BACKBEAT, "....x..g....x.g."),
+            kick=(
+                "x......x..x.....",
+                "x.....x...x..x..",
+                "x.......x.x.....",
+                "x..x......x.....",
+                "x......x.x....x.",
+            ),
+            snare=(
+                _BACKBEAT,
+                "....x..g....x.g.",
+                "....x.g.....x...",
+                "....x.....g.x..g",
+                ".g..x......gx...",
+            ),
             clap=(_BACKBEAT,),
             perc=("..g.........g...",),
+            hats_open_pool=(
+                "................",
+                "..............o.",
+                "......o.........",
+                "..........o.....",
+            ),
+            hat_feels=("straight", "triplet", "ride", "sextuplet"),
             bar_fills=("hat-roll",),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
-            ("r-------r--f----", "r-------r---r-o-"), legato=0.95, glide=0.2, register=(31, 43)
+            (
+                "r-------r--f----",
+                "r-------r---r-o-",
+                "r-----r---r-----",
+                "r--------f--r---",
+                "r-------o--r-f--",
+            ),
+            legato=0.95,
+            glide=0.2,
+            register=(31, 43),
         ),
         HarmonyGrammar(
             minor=(
@@ -120,7 +207,14 @@ SONG: dict[str, GenreGrammar] = {
                 (1, 2, 3, 4),
             ),
             tones=5,
-            chord_rhythm=("x---------------", "x-------x---.---"),
+            chord_rhythm=(
+                "x---------------",
+                "x-------x---.---",
+                "x-----x---------",
+                "..x-------------",
+                "x-------..x-----",
+            ),
+            bars_per_chord_choices=(1, 2),
         ),
         MelodyGrammar(("x-x---x-....x---",), center=72),
         MixGrammar(family=_SONG, reverb_room=0.6, humanize_ms=6.0),
@@ -128,14 +222,38 @@ SONG: dict[str, GenreGrammar] = {
     ),
     "pop": GenreGrammar(
         DrumGrammar(
-            kick=("x.......x.x.....", "x.......x.......", "x..x....x.x....."),
-            snare=(_BACKBEAT,),
-            clap=(_BACKBEAT,),
+            kick=(
+                "x.......x.x.....",
+                "x.......x.......",
+                "x..x....x.x.....",
+                "x......xx.......",
+                "x.....x.x.......",
+                "x.......x..x..x.",
+            ),
+            snare=(_BACKBEAT, "....x.......x..g", "....x..g....x..."),
+            clap=(_BACKBEAT, "....x.......x.x."),
             perc=("....x.......x...",),
             hats_open="..............o.",
+            hats_open_pool=(
+                "..............o.",
+                "......o.......o.",
+                "..o...o...o...o.",
+                "................",
+            ),
+            hat_feels=("straight", "ride", "shaker"),
             phrase_fills=("snare-roll",),
         ),
-        BassGrammar(("r.r.r.r.f.f.r.r.", "r.r.r.r.r.r.f.f."), legato=0.8, register=(36, 48)),
+        BassGrammar(
+            (
+                "r.r.r.r.f.f.r.r.",
+                "r.r.r.r.r.r.f.f.",
+                "r..r..r.r..r..r.",
+                "r.rrr.r.f.fff.f.",
+                "r...r.r.r...o.r.",
+            ),
+            legato=0.8,
+            register=(36, 48),
+        ),
         HarmonyGrammar(
             minor=(
                 (1, 6, 3, 7),
@@ -153,7 +271,13 @@ SONG: dict[str, GenreGrammar] = {
                 (1, 4, 6, 5),
                 (1, 3, 4, 5),
             ),
-            chord_rhythm=("x---x---x---x---", "x-x-x-x-x-x-x-x-"),
+            chord_rhythm=(
+                "x---x---x---x---",
+                "x-x-x-x-x-x-x-x-",
+                "x--x--x-x--x--x-",
+                ".-x-.-x-.-x-.-x-",
+                "x-----x-----x---",
+            ),
             chord_center=64,
         ),
         MelodyGrammar(("x-x-x-x-x---x---", "x.x.x.x---..x-x-"), center=74),
@@ -162,13 +286,36 @@ SONG: dict[str, GenreGrammar] = {
     ),
     "synthwave": GenreGrammar(
         DrumGrammar(
-            kick=("x.......x.......", "x.......x..x...."),
-            snare=(_BACKBEAT,),
+            kick=(
+                "x.......x.......",
+                "x.......x..x....",
+                "x...x...x...x...",
+                "x......xx.......",
+                "x.......x.x.....",
+            ),
+            snare=(_BACKBEAT, "....x.......x..g", "....x.......x.x."),
             clap=(_BACKBEAT,),
             perc=("............x.x.",),
+            hats_open_pool=(
+                "................",
+                "..o...o...o...o.",
+                "..............o.",
+                "......o.......o.",
+            ),
+            hat_feels=("straight", "ride", "shaker"),
             phrase_fills=("snare-roll",),
         ),
-        BassGrammar(("r.o.r.o.r.o.r.o.",), legato=0.6, register=(33, 45)),
+        BassGrammar(
+            (
+                "r.o.r.o.r.o.r.o.",
+                "rrorrorrorrorror",
+                "r.r.o.r.r.r.o.r.",
+                "r.o.f.o.r.o.f.o.",
+                "rrrrrrrrrrrrrrrr",
+            ),
+            legato=0.6,
+            register=(33, 45),
+        ),
         HarmonyGrammar(
             minor=(
                 (1, 6, 3, 7),
@@ -186,7 +333,13 @@ SONG: dict[str, GenreGrammar] = {
                 (1, 3, 4, 5),
                 (1, 5, 6, 5),
             ),
-            chord_rhythm=("x-------x-------", "x-x-x-x-x-x-x-x-"),
+            chord_rhythm=(
+                "x-------x-------",
+                "x-x-x-x-x-x-x-x-",
+                "x--x--x---x--x--",
+                ".-x-.-x-.-x-.-x-",
+                "x-----x-----x---",
+            ),
         ),
         MelodyGrammar(("x---x---x-x-x---", "x-------x---x-x-"), center=74),
         MixGrammar(

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..dsp.filters import _lowpass, _normalize
 from ..presets import INSTRUMENTS
-from .hats import _hat_voice
+from .hats import _hat_voice, crash_voice, riser_voice
 from .hits import _PLAIN, HitVariation, _trim
 from .kick import _KICKS, _kick_voice
 from .perc import _perc_voice
@@ -33,6 +33,14 @@ def _drum(
             y[: body.size] += 0.5 * body
         return _normalize(y)
     if track == "hats":
+        if voice == "crash":
+            return crash_voice(hit)
+        if voice == "riser":
+            return riser_voice(hit)
+        if voice in ("ride", "shaker"):
+            return _hat_voice(voice, False, hit)
+        if voice == "pedal":
+            return _normalize(_lowpass(_hat_voice("closed", False, hit), 9000.0))
         return _hat_voice(instrument, voice == "open", hit)
     return _perc_voice(instrument, voice, tonic_hz, hit)
 
