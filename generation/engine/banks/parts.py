@@ -28,10 +28,11 @@ NOTE_VELOCITIES = (0.55, 0.85)
 NOTE_TAIL_S = 1.5
 # A drum hit's tone follows its velocity in this many steps (its gain follows it exactly).
 TONE_STEPS = 4
-# Longest a kit piece rings (s), faded out over its last 40 ms: an open hat is choked as a
-# drummer's foot closes it, a boom kick's tail must not drone under the bass (MUSIC.md).
+# Longest a kit piece rings (s), faded out over its last RING_FADE_S with a half cosine: an
+# open hat is choked as a drummer's foot closes it, a boom kick's tail must not drone under
+# the bass (MUSIC.md). A short linear fade on a kick's body reads as a new onset.
 RING_S = {"hats": 0.5, "kick": 0.8}
-RING_FADE_S = 0.04
+RING_FADE_S = {"hats": 0.06, "kick": 0.3}
 TRIM_DB = -54.0
 
 
@@ -90,13 +91,14 @@ def _trim(x: np.ndarray, floor_db: float = TRIM_DB, fade_s: float = 0.005) -> np
     return out
 
 
-def _choked(x: np.ndarray, seconds: float | None) -> np.ndarray:
-    """``x`` cut to ``seconds`` with a fade (unchanged if shorter or no limit)."""
+def _choked(x: np.ndarray, track: str) -> np.ndarray:
+    """``x`` cut to the track's ``RING_S`` with a half-cosine fade (unchanged if shorter)."""
+    seconds = RING_S.get(track)
     if seconds is None or x.size <= round(seconds * SAMPLE_RATE):
         return x
     out = x[: round(seconds * SAMPLE_RATE)].copy()
-    fade = round(RING_FADE_S * SAMPLE_RATE)
-    out[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=out.dtype)
+    fade = round(RING_FADE_S[track] * SAMPLE_RATE)
+    out[-fade:] *= (0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, fade))).astype(out.dtype)
     return out
 
 
@@ -134,7 +136,7 @@ def _kit_part(
         key = ("sample", stem, rate, hit.cutoff_hz)
         if key not in sounds:
             sound = varied(load_oneshot(bank.sample(stem)), rate, hit.cutoff_hz)
-            sounds[key] = _trim(_choked(sound, RING_S.get(track)))
+            sounds[key] = _trim(_choked(sound, track))
         placed.append((round(event.start_beat * samples_per_beat), key, hit.gain))
     return SampledPart(sounds, placed)
 
