@@ -42,6 +42,7 @@ migrate: install
 
 run: migrate
 	$(PY) manage.py ensure_demo_user
+	@$(PY) manage.py sound_banks --hint
 	$(PY) manage.py run_stack --host $(HOST) --port $(PORT) $(if $(VERBOSE),--verbose)
 
 test: install-dev

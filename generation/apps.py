@@ -14,3 +14,9 @@ class GenerationConfig(AppConfig):
         from .jobs.gauges import job_state_metrics
 
         metrics.state_hook_register(job_state_metrics)
+
+        from infra.provision.check_infra import report_check_register
+
+        from .sound_banks import banks_report
+
+        report_check_register("sound_banks", banks_report)

@@ -30,6 +30,7 @@ from .models import (
     ShareLink,
 )
 from .signals import render_cancelled
+from .sound_banks import spec_for_new_beat, spec_with_banks
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,10 @@ def version_write(
     created_by_message: object | None = None,
     sibling_of: BeatVersion | None = None,
 ) -> BeatVersion:
-    """The version half of :func:`version_create`: the row, made current, announced; no job."""
+    """The version half of :func:`version_create`: the row, made current, announced; no job.
+
+    The stored spec records the installed version of each sound bank it uses."""
+    spec = spec_with_banks(spec)
     beat = Beat.objects.select_for_update().get(pk=beat.pk)
     parent = sibling_of.parent if sibling_of is not None else beat.current_version
     number = (beat.versions.aggregate(top=Max("number"))["top"] or 0) + 1
@@ -359,6 +363,9 @@ def beat_apply(
         quota_check(owner_id=owner.pk, specs=[spec, *variations])
         if beat is None or kind == "create":
             beat = beat_create(conversation=conversation, owner=owner)
+            # A new beat takes its genre's sampled voices where the banks are installed.
+            spec = spec_for_new_beat(spec)
+            variations = tuple(spec_for_new_beat(v) for v in variations)
         version, job = version_create(
             beat=beat,
             spec=spec,

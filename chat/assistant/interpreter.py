@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import fields, replace
 from typing import Any
 
-from generation.engine.presets import GENRE_DEFAULTS, INSTRUMENTS, TRACK_NAMES
+from generation.engine.presets import GENRE_DEFAULTS, TRACK_NAMES
 from generation.engine.spec import (
     BPM_MAX,
     BPM_MIN,
@@ -29,6 +29,7 @@ from . import replies
 from .compose import understand
 from .extract import MUTE_ALL, Mentions
 from .history import turns
+from .instruments import instrument_choice
 from .intent import Intent
 from .prefilter import accelerate_globals
 from .sections import apply_section_edits, fit_sections
@@ -578,9 +579,9 @@ def _apply_tracks(data: dict[str, Any], found: Mentions, notes: list[str]) -> No
         gain = tracks[name]["gain_db"] + step
         tracks[name]["gain_db"] = max(_GAIN_MIN, min(_GAIN_MAX, gain))
     for name, instrument in found.instruments.items():
-        if instrument in INSTRUMENTS[name]:
-            tracks[name]["instrument"] = instrument
-            tracks[name]["enabled"] = True
+        for track, chosen in instrument_choice(name, instrument, notes).items():
+            tracks[track]["instrument"] = chosen
+            tracks[track]["enabled"] = tracks[track]["enabled"] or track == name
 
 
 def _apply_hats(data: dict[str, Any], found: Mentions, notes: list[str]) -> None:

@@ -10,6 +10,7 @@ from generation.engine.spec import BeatSpec
 
 __all__ = [
     "answer",
+    "bank_missing",
     "create",
     "describe",
     "duration_label",
@@ -513,3 +514,11 @@ def render_cancelled(number: int, *, back_to: int | None, label: str | None = No
 def mix_saved(number: int, summary: str) -> str:
     """The mixer's "save as a version"."""
     return f"Saved the mix as v{number} ({summary}); rendering it now."
+
+
+def bank_missing(instrument: str, bank: str, package: str, fallback: str, track: str) -> str:
+    """The note when a sampled instrument was asked for but its sound bank is missing."""
+    return (
+        f"the {instrument} samples need the {bank} sound bank, which isn't installed here "
+        f"(`make banks`, or apt-get install {package}), so I used the synth {fallback} {track}"
+    )

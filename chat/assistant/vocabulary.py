@@ -292,6 +292,32 @@ INSTRUMENT_WORDS: dict[str, tuple[str, str]] = {
     "rimshots": ("snare", "rim"),
 }
 
+# Sampled instruments (generation.engine.banks): phrase -> (track, sampled instrument). A kit
+# named on one drum track plays on every track it has pieces for. These win over the synth
+# words above ("rhodes"); without the bank the synth fallback plays and the reply says so.
+SAMPLED_INSTRUMENT_WORDS: dict[str, tuple[str, str]] = {
+    "real piano": ("chords", "grand-piano"), "real pianos": ("chords", "grand-piano"),
+    "acoustic piano": ("chords", "grand-piano"), "grand piano": ("chords", "grand-piano"),
+    "rhodes": ("chords", "rhodes"), "fender rhodes": ("chords", "rhodes"),
+    "acoustic drums": ("kick", "acoustic-kit"), "real drums": ("kick", "acoustic-kit"),
+    "live drums": ("kick", "acoustic-kit"), "acoustic kit": ("kick", "acoustic-kit"),
+    "drum machine": ("kick", "sampled-808"), "808 from a drum machine": ("kick", "sampled-808"),
+    "808 kick from a drum machine": ("kick", "sampled-808"),
+    "real strings": ("pad", "sampled-strings"), "string section": ("pad", "sampled-strings"),
+    "orchestral strings": ("pad", "sampled-strings"),
+    "nylon guitar": ("chords", "nylon-guitar"), "acoustic guitar": ("chords", "nylon-guitar"),
+    "vibraphone": ("melody", "vibraphone"), "upright bass": ("bass", "upright-bass"),
+    "double bass": ("bass", "upright-bass"),
+}
+INSTRUMENT_WORDS.update(SAMPLED_INSTRUMENT_WORDS)
+TRACK_ALIASES.update({
+    phrase: DRUM_GROUP if inst.endswith("-kit") else (track,)
+    for phrase, (track, inst) in SAMPLED_INSTRUMENT_WORDS.items()
+    if phrase not in TRACK_ALIASES
+})
+TRACK_ALIASES["808 from a drum machine"] = ("kick",)
+TRACK_ALIASES["808 kick from a drum machine"] = ("kick",)
+
 # Words that name something the engine has no track for; the reply says so.
 UNSUPPORTED_TRACK_WORDS: frozenset[str] = frozenset({
     "vocals", "vocal", "vox", "voice", "voices", "singing", "lyrics", "rap verse", "adlibs",

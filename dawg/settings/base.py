@@ -232,6 +232,15 @@ CHANNEL_LAYERS = {
 # ------------------------------------------------------------------------------------------
 # Storage
 # ------------------------------------------------------------------------------------------
+# Sampled sound banks (docs/engine.md, "Sound banks"): unset looks at Debian's install paths
+# (`make banks`); a colon-separated list of folders looks only there; "none": no banks.
+_SOUND_BANK_PATHS = env("SOUND_BANK_PATHS", default="").strip()
+SOUND_BANK_PATHS = (
+    None
+    if not _SOUND_BANK_PATHS
+    else [p for p in _SOUND_BANK_PATHS.split(":") if p and _SOUND_BANK_PATHS != "none"]
+)
+
 MEDIA_ROOT = env("MEDIA_ROOT", default="") or str(BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"  # never served publicly; downloads go through an ownership check
 STORAGE_BACKEND = env("STORAGE_BACKEND", default="filesystem")  # filesystem | s3

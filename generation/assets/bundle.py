@@ -13,11 +13,10 @@ from pathlib import PurePosixPath
 from typing import IO, Any
 
 import soundfile
-from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
 
 from generation.assets.store import asset_download_name, version_download_name
-from generation.engine.banks import BankRegistry, samples_txt
+from generation.engine.banks import samples_txt
 from generation.engine.encode import CHUNK_FRAMES, wav_chunks
 from generation.engine.mix import stereo_gains
 from generation.engine.stemcache import reverb_stereo_chunks, stereo_stem_chunks
@@ -66,26 +65,12 @@ def stems_bundle_for(version: BeatVersion) -> StemsBundle:
 
 
 def samples_txt_or_none(version: BeatVersion) -> str | None:
-    """HOOK for SAMPLES.txt in the stems ZIP: credits of the sampled instruments a version used.
-
-    ``generation.engine.banks.licences.samples_txt(registry, instruments)`` writes the text;
-    what is missing here is which of the version's tracks played a *sampled* instrument:
-    instrument names alone cannot say (``choir``, ``organ``, ``strings``… are synthesised
-    voices and SoundFont programs alike), and a bundle must never credit a bank it did not
-    use. Until the spec records it (a ``sampled_instruments()`` on the spec, from the banks
-    work), this returns None and the ZIP has no SAMPLES.txt.
-    """
-    spec = version.beat_spec()
-    sampled = getattr(spec, "sampled_instruments", None)
-    if sampled is None:
-        return None
-    used = list(sampled())
-    if not used:
-        return None
-    registry = BankRegistry(search_paths=tuple(getattr(settings, "SOUND_BANK_PATHS", ()) or ()))
+    """SAMPLES.txt for the stems ZIP: the samples and SoundFonts the version's sampled tracks
+    used, with licences and sources (written from the spec alone: the web process needs no
+    banks installed); None when every sound is synthesised."""
     try:
-        return samples_txt(registry, used)
-    except Exception:  # a bank removed since the render: the stems still download
+        return samples_txt(version.beat_spec())
+    except Exception:  # credits must never block the stems download
         logger.exception("stems zip: no SAMPLES.txt for version %s", version.id)
         return None
 

@@ -20,6 +20,7 @@ import numpy as np
 import soundfile
 from scipy import signal
 
+from .banks.registry import BankRegistry
 from .encode import CHUNK_FRAMES, mp3_chunks, wav_bytes
 from .jobfiles import render_job_files
 from .presets import GENRES
@@ -74,31 +75,34 @@ def _discard(name: str, data: bytes, key: str) -> int:
     return len(data)
 
 
-def bench_one(genre: str, seconds: float, *, repeats: int = 2) -> dict[str, Any]:
+def bench_one(
+    genre: str, seconds: float, *, repeats: int = 2, banks: BankRegistry | None = None
+) -> dict[str, Any]:
     """Best of ``repeats`` for render-to-master and for the whole job of one genre and length.
 
     The whole job is what a worker computes for a fresh version (``render_job_files``):
     render, FLAC stems while tracks synthesise, MP3 and WAV of the mix, the reverb
     return, MIDI, peaks and spec. Wall and CPU (process_time, all threads) are both kept:
-    the CPU figure is the fair one when other work shares the cores.
+    the CPU figure is the fair one when other work shares the cores. With ``banks`` the
+    genre's sampled voices play (the row is ``<genre>+banks``).
     """
-    spec = default_spec(genre, seed=1).with_changes(duration_s=seconds)
+    spec = default_spec(genre, seed=1, banks=banks).with_changes(duration_s=seconds)
     # Warm up once (imports, filter designs, first-touch allocations): a worker process
     # renders many beats, so one-time costs are not part of a render's cost.
-    render_job_files(default_spec(genre, bars=1, seed=1), sink=_discard)
+    render_job_files(default_spec(genre, bars=1, seed=1, banks=banks), sink=_discard, banks=banks)
     best = dict.fromkeys(("render_wall", "job_wall", "render_cpu", "job_cpu"), float("inf"))
     stages: dict[str, float] = {}
     audio_s = 0.0
     written = 0
     for _ in range(repeats):
         wall, cpu = time.perf_counter(), time.process_time()
-        result = render_master(spec)
+        result = render_master(spec, banks=banks)
         best["render_wall"] = min(best["render_wall"], time.perf_counter() - wall)
         best["render_cpu"] = min(best["render_cpu"], time.process_time() - cpu)
         audio_s = result.duration_s
         del result
         wall, cpu = time.perf_counter(), time.process_time()
-        job = render_job_files(spec, sink=_discard)
+        job = render_job_files(spec, sink=_discard, banks=banks)
         job_wall, job_cpu = time.perf_counter() - wall, time.process_time() - cpu
         if job_wall < best["job_wall"]:
             stages = dict(job.result.timings)
@@ -107,7 +111,7 @@ def bench_one(genre: str, seconds: float, *, repeats: int = 2) -> dict[str, Any]
         written = job.bytes
         del job
     return {
-        "genre": genre,
+        "genre": f"{genre}+banks" if spec.sampled_tracks() else genre,
         "seconds": round(audio_s, 2),
         "render_s": round(best["render_wall"], 3),
         "job_s": round(best["job_wall"], 3),
@@ -276,11 +280,24 @@ def run_benchmark(
     compare: bool = True,
     costs: bool = True,
     pin: bool = False,
+    banked: Iterable[str] = (),
+    banks: BankRegistry | None = None,
 ) -> dict[str, Any]:
-    """Every genre at every length, FluidSynth on the same beat, format costs, peak RSS."""
+    """Every genre at every length, FluidSynth on the same beat, format costs, peak RSS.
+
+    Each genre in ``banked`` also gets a ``<genre>+banks`` row per length, rendered with
+    its sampled voices from ``banks`` (left out, and said so, where they are missing).
+    """
     cpu = pin_to_one_core() if pin else None
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    lengths = list(lengths)
     rows = [bench_one(g, float(s), repeats=repeats) for s in lengths for g in genres]
+    notes = []
+    for genre in banked:
+        if banks is None or not default_spec(genre, banks=banks).sampled_tracks():
+            notes.append(f"{genre}+banks: no sampled voices installed here (make banks)")
+            continue
+        rows += [bench_one(genre, float(s), repeats=repeats, banks=banks) for s in lengths]
     report: dict[str, Any] = {
         "machine": {
             "python": platform.python_version(),
@@ -292,6 +309,7 @@ def run_benchmark(
             "load_avg_1m_at_start": load,
         },
         "rows": rows,
+        "notes": notes,
     }
     if compare:
         report["fluidsynth"] = fluidsynth_compare()
@@ -365,5 +383,6 @@ def format_table(report: dict[str, Any]) -> str:
             lines.append(
                 f"| {row['genre']} | {row['seconds']:.0f} | {row['stems']} | {row['peak_mib']} |"
             )
+    lines += report.get("notes", [])
     lines.append(f"\nprocess max RSS: {report['max_rss_mb']} MB; machine: {report['machine']}")
     return "\n".join(lines)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from .banks.registry import BankRegistry
 from .render import render_master, write_outputs
 from .spec import BeatSpec, SpecError, default_spec, normalize_tonic
 
@@ -98,7 +99,11 @@ class ProgressBar:
 
 
 def generate(
-    spec: BeatSpec, out_dir: str | Path, *, progress: ProgressBar | None = None
+    spec: BeatSpec,
+    out_dir: str | Path,
+    *,
+    progress: ProgressBar | None = None,
+    banks: BankRegistry | None = None,
 ) -> dict[str, Any]:
     """Render ``spec`` and write every output file into ``out_dir``; returns a summary.
 
@@ -106,7 +111,7 @@ def generate(
     master's figures and the written files (relative paths and sizes).
     """
     started = time.perf_counter()
-    result = render_master(spec, progress=progress)
+    result = render_master(spec, progress=progress, banks=banks)
     paths = write_outputs(result, out_dir, progress=progress)
     summary = result.summary()
     summary["timings"]["total"] = round(time.perf_counter() - started, 4)

@@ -12,6 +12,8 @@ import mido
 import numpy as np
 
 from .arrange import Arrangement
+from .banks.catalog import INSTRUMENTS as SAMPLED_INSTRUMENTS
+from .banks.catalog import SoundFontProgram
 from .presets import DRUM_TRACKS, PITCHED_TRACKS, TRACK_NAMES
 
 __all__ = [
@@ -157,6 +159,15 @@ def _key_signature(tonic: str, mode: str) -> str:
     return _MIDO_MINOR.get(tonic, tonic) + "m"
 
 
+def _program(track: str, instrument: str) -> int:
+    """The General-MIDI program of a pitched track (a sampled one plays its own program)."""
+    key = f"{track}:{instrument}"
+    if key in MIDI_PROGRAMS:
+        return MIDI_PROGRAMS[key]
+    sampled = SAMPLED_INSTRUMENTS[instrument]
+    return sampled.program if isinstance(sampled, SoundFontProgram) else 0
+
+
 def midi_bytes(arrangement: Arrangement) -> bytes:
     """A type-1 MIDI file: a conductor track (tempo, time and key signature at tick 0),
     then one track per enabled instrument; drums on channel 10 with General MIDI notes."""
@@ -190,7 +201,7 @@ def midi_bytes(arrangement: Arrangement) -> bytes:
                 mido.Message(
                     "program_change",
                     channel=channel,
-                    program=MIDI_PROGRAMS[f"{name}:{setting.instrument}"],
+                    program=_program(name, setting.instrument),
                     time=0,
                 )
             )

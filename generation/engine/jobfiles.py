@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .banks.registry import BankRegistry
 from .encode import CHUNK_FRAMES, mp3_chunks, wav_chunks
 from .render import Progress, RenderResult, render_master
 from .spec import BeatSpec
@@ -60,6 +61,7 @@ def render_job_files(
     sink: Sink = _keep,
     progress: Progress | None = None,
     threads: int = ENCODE_THREADS,
+    banks: BankRegistry | None = None,
 ) -> JobFiles:
     """Render ``spec`` and encode every file a version stores, overlapping the two.
 
@@ -99,7 +101,7 @@ def render_job_files(
 
     try:
         result = render_master(
-            spec, progress=progress, stems=stems, on_stem=on_stem, keep_stems=False
+            spec, progress=progress, stems=stems, on_stem=on_stem, keep_stems=False, banks=banks
         )
         rendered = time.perf_counter()
         master = result.master

@@ -56,6 +56,9 @@ class GenreDefaults:
     enabled: tuple[str, ...]
     instruments: dict[str, str] = field(default_factory=dict)
     mood: str = ""
+    # Sampled instruments (banks.catalog.SAMPLED) the genre prefers when their bank is
+    # installed; without the bank the synth voice above is used.
+    sampled: dict[str, str] = field(default_factory=dict)
 
 
 _DEFAULT_DRUMS = ("kick", "snare", "hats")
@@ -84,6 +87,7 @@ GENRE_DEFAULTS: dict[str, GenreDefaults] = {
         ("kick", "snare", "hats", "perc", "bass", "melody", "pad"),
         {"kick": "808", "bass": "808", "melody": "pluck", "pad": "choir", "perc": "rim"},
         "eerie",
+        {"pad": "sampled-strings"},
     ),
     "boom-bap": GenreDefaults(
         84,
@@ -102,6 +106,12 @@ GENRE_DEFAULTS: dict[str, GenreDefaults] = {
             "perc": "rim",
         },
         "dusty",
+        {
+            "kick": "boom-bap-kit",
+            "snare": "boom-bap-kit",
+            "hats": "boom-bap-kit",
+            "chords": "grand-piano",
+        },
     ),
     "lo-fi": GenreDefaults(
         70,
@@ -114,6 +124,12 @@ GENRE_DEFAULTS: dict[str, GenreDefaults] = {
         ("kick", "snare", "hats", "bass", "chords", "melody"),
         {"kick": "soft", "snare": "rim", "bass": "round", "chords": "epiano", "melody": "epiano"},
         "chill",
+        {
+            "kick": "acoustic-kit",
+            "hats": "acoustic-kit",
+            "chords": "rhodes",
+            "melody": "vibraphone",
+        },
     ),
     "house": GenreDefaults(
         118,
@@ -180,6 +196,7 @@ GENRE_DEFAULTS: dict[str, GenreDefaults] = {
             "melody": "marimba",
         },
         "bright",
+        {"melody": "sampled-marimba"},
     ),
     "rnb": GenreDefaults(
         65,
@@ -192,6 +209,7 @@ GENRE_DEFAULTS: dict[str, GenreDefaults] = {
         ("kick", "snare", "hats", "bass", "chords", "pad"),
         {"bass": "sub", "chords": "epiano", "pad": "warm"},
         "smooth",
+        {"chords": "rhodes", "pad": "sampled-strings"},
     ),
     "pop": GenreDefaults(
         100,
@@ -204,6 +222,7 @@ GENRE_DEFAULTS: dict[str, GenreDefaults] = {
         ("kick", "snare", "clap", "hats", "bass", "chords", "melody"),
         {"bass": "synth", "chords": "piano", "melody": "lead"},
         "bright",
+        {"chords": "grand-piano"},
     ),
     "synthwave": GenreDefaults(
         80,

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 
 from .arrange import Arrangement, arrange
+from .banks.licences import samples_txt
+from .banks.registry import BankRegistry
 from .encode import midi_bytes, mp3_bytes, peaks, wav_bytes, wav_chunks
 from .genres import GRAMMARS
 from .master import master
@@ -214,6 +216,7 @@ def render_master(
     stems: StemCache | None = None,
     on_stem: StemReady | None = None,
     keep_stems: bool = True,
+    banks: BankRegistry | None = None,
 ) -> RenderResult:
     """Arrange, synthesize every enabled track, mix and master; no encoding.
 
@@ -225,7 +228,13 @@ def render_master(
     next track synthesises). Stems are rounded to the 24-bit grid they are stored at, so
     cached and fresh renders are byte-identical. ``keep_stems=False`` drops each stem once
     it is mixed (the job, which has encoded it by then): ``result.stems`` is then empty.
+    Sampled tracks come from ``banks`` (default: the banks at Debian's paths); a bank that
+    is missing, or installed at another version than the spec records, raises a
+    ``SpecError`` before anything renders. The result's spec records the bank versions.
     """
+    if spec.sampled_tracks():
+        banks = banks if banks is not None else BankRegistry()
+        spec = spec.checked_banks(banks)
     report = progress or _noop
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -263,7 +272,7 @@ def render_master(
                 duck, duck_made = sidechain_curve(arrangement, geometry), True
             # A loop renders into a longer buffer whose tail is folded back onto the start.
             buffer = np.zeros(geometry.work, dtype=np.float32)
-            synthesize_track(arrangement, name, geometry, buffer)
+            synthesize_track(arrangement, name, geometry, buffer, banks=banks)
             if duck is not None and name in sidechained:
                 buffer *= duck
             stem = fold_loop(buffer, total) if geometry.loop else buffer
@@ -365,8 +374,8 @@ def iter_files(
     """Every output file as ``(name, chunks)``, encoded lazily one file at a time.
 
     Names: mix.wav, mix.mp3, beat.mid, stems/<track>.wav (and stems/reverb.wav),
-    peaks.json, spec.json. Consuming the chunks of one file before the next keeps peak
-    memory to one chunk for WAVs.
+    peaks.json, spec.json, and SAMPLES.txt when a sound bank played. Consuming the chunks
+    of one file before the next keeps peak memory to one chunk for WAVs.
     """
     yield (
         "mix.wav",
@@ -385,6 +394,9 @@ def iter_files(
         yield f"stems/{name}.wav", result.stem_wav_chunks(name, bits=wav_bits)
     yield "peaks.json", [json.dumps(result.peaks(), separators=(",", ":")).encode()]
     yield "spec.json", [result.spec_json().encode()]
+    credits = samples_txt(result.spec)
+    if credits is not None:
+        yield "SAMPLES.txt", [credits.encode()]
 
 
 def encode(
@@ -409,7 +421,11 @@ def encode(
 
 
 def render(
-    spec: BeatSpec, *, progress: Progress | None = None, humanize: bool = True
+    spec: BeatSpec,
+    *,
+    progress: Progress | None = None,
+    humanize: bool = True,
+    banks: BankRegistry | None = None,
 ) -> RenderResult:
     """Render a beat to a mastered :class:`RenderResult` (encodings are methods on it).
 
@@ -417,10 +433,12 @@ def render(
     ``synthesizing <track>``, ``mixing``, ``mastering``. Call :func:`encode` or
     :func:`write_outputs` for the files (stage ``encoding``).
     """
-    return render_master(spec, progress=progress, humanize=humanize)
+    return render_master(spec, progress=progress, humanize=humanize, banks=banks)
 
 
-def render_preview(spec: BeatSpec, *, bars: int = 2) -> RenderResult:
+def render_preview(
+    spec: BeatSpec, *, bars: int = 2, banks: BankRegistry | None = None
+) -> RenderResult:
     """A fast first-audible loop: ``bars`` bars of the hook's drums and bass, mastered.
 
     Tens of milliseconds, so the UI can play something while the full render runs.
@@ -432,7 +450,7 @@ def render_preview(spec: BeatSpec, *, bars: int = 2) -> RenderResult:
     if not any(t["enabled"] for t in tracks.values()):
         tracks = {name: {"enabled": setting.enabled} for name, setting in spec.tracks.items()}
     preview = spec.with_changes(bars=bars, loop=True, sections=[], tracks=tracks)
-    return render_master(preview)
+    return render_master(preview, banks=banks)
 
 
 def write_outputs(

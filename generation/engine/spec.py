@@ -8,6 +8,9 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from .banks.catalog import BANKS, SAMPLED
+from .banks.registry import BankRegistry
+from .errors import SpecError
 from .presets import GENRE_DEFAULTS, GENRES, INSTRUMENTS, TRACK_NAMES
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "TrackSpec",
     "default_spec",
     "normalize_tonic",
+    "prefer_sampled",
 ]
 
 SPEC_VERSION = 1
@@ -51,15 +55,6 @@ _ENHARMONIC = {
     "E#": "F",
     "B#": "C",
 }
-
-
-class SpecError(ValueError):
-    """A spec field is invalid; ``field`` is its dotted path (e.g. ``tracks.hats.rate``)."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(f"{field_name}: {message}")
-        self.field = field_name
-        self.message = message
 
 
 def normalize_tonic(tonic: str) -> str:
@@ -117,6 +112,8 @@ class BeatSpec:
     ``swing`` runs from 0 (straight) to 1 (hard shuffle): the off-beat 16th of each 8th sits
     at ``0.5 + 0.25 * swing`` of the 8th, so 0.32 is the classic 58 %, 0.48 is 62 %.
     ``energy`` 0-1 scales density and intensity; ``density`` 0-1 per track likewise.
+    A track's ``instrument`` is a synth voice or a sampled one (``banks.catalog.SAMPLED``);
+    ``banks`` records which bank versions the sampled ones come from.
     """
 
     genre: str
@@ -132,6 +129,10 @@ class BeatSpec:
     loop: bool = False
     tracks: dict[str, TrackSpec] = field(default_factory=dict)
     version: int = SPEC_VERSION
+    # Sound bank name -> the bank version this beat's sampled tracks were made with (e.g.
+    # ``{"fluidr3-gm": "deb:3.1-5.3"}``); empty for an all-synth beat, and then left out of
+    # the JSON so that synth specs keep their hash.
+    banks: dict[str, str] = field(default_factory=dict)
 
     # --- derived -------------------------------------------------------------------------
     @property
@@ -160,11 +161,49 @@ class BeatSpec:
         data = asdict(self)
         data["sections"] = [asdict(s) for s in self.sections]
         data["tracks"] = {name: asdict(self.tracks[name]) for name in TRACK_NAMES}
+        if not self.banks:
+            del data["banks"]
+        else:
+            data["banks"] = dict(sorted(self.banks.items()))
         return data
 
     def summary(self) -> dict[str, Any]:
         """Values derived from the inputs, for display beside them (never fed back in)."""
         return {"duration_s": round(self.duration_s, 3)}
+
+    def with_banks(self, registry: BankRegistry) -> BeatSpec:
+        """This spec recording the installed version of every bank its sampled tracks use.
+
+        For a new version of a beat. Raises ``BankMissing`` (a ``SpecError``) naming the
+        bank and how to install it when one is not installed; an all-synth spec comes back
+        unchanged.
+        """
+        sampled = self.sampled_tracks()
+        if not sampled and not self.banks:
+            return self
+        return replace(self, banks=registry.versions(sampled.values()))
+
+    def checked_banks(self, registry: BankRegistry) -> BeatSpec:
+        """The spec a render uses: every bank its sampled tracks need installed, at the
+        version the spec records (``BankChanged`` if another is; ``BankMissing`` if none
+        is), and the record completed for banks the spec did not name yet."""
+        sampled = self.sampled_tracks()
+        if not sampled:
+            return self
+        found = registry.check(sampled.values(), self.banks)
+        return (
+            self
+            if found.items() <= self.banks.items()
+            else replace(self, banks={**self.banks, **found})
+        )
+
+    def sampled_tracks(self) -> dict[str, str]:
+        """Enabled track -> sampled instrument, for the tracks played from a sound bank."""
+        return {
+            name: self.tracks[name].instrument
+            for name in self.enabled_tracks()
+            if self.tracks[name].instrument in SAMPLED[name]
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
@@ -205,6 +244,7 @@ class BeatSpec:
             "loop",
             "tracks",
             "version",
+            "banks",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -275,6 +315,7 @@ class BeatSpec:
         if not isinstance(loop, bool):
             raise SpecError("loop", "must be true or false")
         tracks = _tracks(data.get("tracks", {}), base.tracks)
+        banks = _banks(data.get("banks", {}))
         return cls(
             genre=genre,
             bpm=bpm,
@@ -288,6 +329,7 @@ class BeatSpec:
             seed=seed,
             loop=loop,
             tracks=tracks,
+            banks=banks,
         )
 
     @classmethod
@@ -314,8 +356,38 @@ class BeatSpec:
         return BeatSpec.from_dict(data)
 
 
-def default_spec(genre: str, *, bars: int = 32, seed: int = 1) -> BeatSpec:
-    """The genre's starting point: default tempo, key, swing and instrumentation."""
+def default_spec(
+    genre: str, *, bars: int = 32, seed: int = 1, banks: BankRegistry | None = None
+) -> BeatSpec:
+    """The genre's starting point: default tempo, key, swing and instrumentation.
+
+    With ``banks`` the genre's sampled voices whose bank is installed replace their synth
+    ones (see :func:`prefer_sampled`); without, the spec is all synth.
+    """
+    spec = _default_spec(genre, bars=bars, seed=seed)
+    return prefer_sampled(spec, banks) if banks is not None else spec
+
+
+def prefer_sampled(spec: BeatSpec, banks: BankRegistry) -> BeatSpec:
+    """``spec`` with its genre's sampled voices where their banks are installed, recorded.
+
+    Only tracks still on the genre's default synth voice change (a voice someone chose is
+    kept); a genre without sampled voices, or a machine without banks, gives ``spec``
+    back as it was, all synth.
+    """
+    preset = GENRE_DEFAULTS[spec.genre]
+    available = set(banks.available())
+    tracks = dict(spec.tracks)
+    for name, sampled in preset.sampled.items():
+        default = preset.instruments.get(name, INSTRUMENTS[name][0])
+        if sampled in available and tracks[name].instrument == default:
+            tracks[name] = replace(tracks[name], instrument=sampled)
+    if tracks == spec.tracks:
+        return spec
+    return replace(spec, tracks=tracks).with_banks(banks)
+
+
+def _default_spec(genre: str, *, bars: int, seed: int) -> BeatSpec:
     if genre not in GENRE_DEFAULTS:
         raise SpecError("genre", f"{genre!r} is not one of {', '.join(GENRES)}")
     preset = GENRE_DEFAULTS[genre]
@@ -397,10 +469,11 @@ def _tracks(value: Any, defaults: dict[str, TrackSpec]) -> dict[str, TrackSpec]:
         merged = replace(defaults[name], **settings)
         if not isinstance(merged.enabled, bool):
             raise SpecError(f"{path}.enabled", "must be true or false")
-        if merged.instrument not in INSTRUMENTS[name]:
+        if merged.instrument not in INSTRUMENTS[name] and merged.instrument not in SAMPLED[name]:
+            sampled = f"; sampled: {', '.join(SAMPLED[name])}" if SAMPLED[name] else ""
             raise SpecError(
                 f"{path}.instrument",
-                f"{merged.instrument!r} is not one of {', '.join(INSTRUMENTS[name])}",
+                f"{merged.instrument!r} is not one of {', '.join(INSTRUMENTS[name])}{sampled}",
             )
         density = _unit_interval(merged.density, f"{path}.density")
         gain = _number(merged.gain_db, f"{path}.gain_db")
@@ -416,3 +489,16 @@ def _tracks(value: Any, defaults: dict[str, TrackSpec]) -> dict[str, TrackSpec]:
             raise SpecError(f"{path}.rate", "only the hats track has a note rate")
         tracks[name] = TrackSpec(merged.enabled, merged.instrument, density, rate, gain)
     return tracks
+
+
+def _banks(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise SpecError("banks", "must be an object of sound bank name -> version")
+    out = {}
+    for name, version in sorted(value.items()):
+        if name not in BANKS:
+            raise SpecError(f"banks.{name}", f"unknown sound bank; known: {', '.join(BANKS)}")
+        if not isinstance(version, str) or not 0 < len(version) <= 80:
+            raise SpecError(f"banks.{name}", "must be the bank's version, such as deb:3.1-5.3")
+        out[name] = version
+    return out

@@ -118,6 +118,10 @@ def stem_key(arrangement: Arrangement, name: str, *, work: int, total: int) -> s
             for e in arrangement.tracks.get(name, ())
         ],
     }
+    if name in spec.sampled_tracks():
+        # A sampled stem also depends on the sound bank's version (a new package release may
+        # change the samples); synth stems keep their keys.
+        context["banks"] = dict(sorted(spec.banks.items()))
     text = json.dumps(context, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -25,6 +25,7 @@ from generation.assets.stems import (
 )
 from generation.assets.store import AssetFile, StorageUnavailable, version_assets_store
 from generation.engine import BeatSpec, SpecError, render_preview
+from generation.engine.banks import BankChanged, BankMissing
 from generation.engine.jobfiles import render_job_files
 from generation.engine.presets import DRUM_TRACKS
 from generation.models import (
@@ -36,6 +37,7 @@ from generation.models import (
     JobStatus,
 )
 from generation.services import job_cancelled_announce
+from generation.sound_banks import sound_banks
 from infra.observability import metrics, request_context
 from infra.realtime import events
 
@@ -91,6 +93,15 @@ def _run_claimed(job: GenerationJob, claim: str) -> Outcome:
     except LostClaim:
         logger.warning("job %s: taken over by another worker; dropping this attempt", job.id)
         return Outcome("lost_claim")
+    except (BankMissing, BankChanged) as exc:
+        return fail(
+            job,
+            claim,
+            "bank_missing",
+            f"this beat needs a sound bank: {exc}",
+            started,
+            retryable=False,
+        )
     except SpecError as exc:
         return fail(
             job,
@@ -205,7 +216,9 @@ def _render_and_store(job: GenerationJob, claim: str, started: float) -> Outcome
         return upload
 
     try:
-        job_files = render_job_files(spec, stems=cache, sink=keep, progress=engine_progress)
+        job_files = render_job_files(
+            spec, stems=cache, sink=keep, progress=engine_progress, banks=sound_banks()
+        )
         result = job_files.result
         render_seconds = time.perf_counter() - render_started
         metrics.observe_render_speed(result.duration_s, render_seconds)
@@ -261,7 +274,7 @@ def _store_preview(
     job: GenerationJob, claim: str, version: BeatVersion, spec: BeatSpec, started: float
 ) -> None:
     """A couple of bars of drums and bass, mastered and playable within a fraction of a second."""
-    preview = render_preview(spec)
+    preview = render_preview(spec, banks=sound_banks())
     with beating(job, claim):
         (asset,) = version_assets_store(
             version=version,

@@ -52,9 +52,20 @@ def check_celery_workers() -> str:
     return f"{len(workers)} worker(s): {', '.join(workers)}"
 
 
+# Checks the apps add (``report_check_register``): each returns a line describing what it
+# found and fails only by raising. Sound banks, for instance, are reported, never required.
+_APP_REPORTS: dict[str, Callable[[], str]] = {}
+
+
+def report_check_register(name: str, check: Callable[[], str]) -> None:
+    """Add an app's check to check_infra (not to /health/ready)."""
+    _APP_REPORTS[name] = check
+
+
 def infra_checks() -> dict[str, Callable[[], object]]:
-    """The readiness checks, with the layer check made a real round trip, plus workers; the
-    queue check asks afresh (a one-shot command has no use for a cached answer)."""
+    """The readiness checks, with the layer check made a real round trip, plus workers and
+    the apps' reports; the queue check asks afresh (a one-shot command has no use for a
+    cached answer)."""
     checks: dict[str, Callable[[], object]] = {
         name: check for name, check in READINESS_CHECKS.items() if name != "queue_consumers"
     }
@@ -63,6 +74,7 @@ def infra_checks() -> dict[str, Callable[[], object]]:
     checks["storage"] = probe_storage
     checks["celery_workers"] = check_celery_workers
     checks["queue_consumers"] = lambda: check_queue_consumers(max_age=0)
+    checks.update(_APP_REPORTS)
     return checks
 
 

@@ -78,8 +78,10 @@ def test_a_producer_session_end_to_end(user, settings):
     assert "not copying" in reference.reply.text
 
     # Instruments and sections.
+    settings.SOUND_BANK_PATHS = []  # no sound banks: the synth e-piano, and the reply says so
     keys = say(convo, user, "rhodes chords")
     assert keys.version.spec["tracks"]["chords"]["instrument"] == "epiano"
+    assert "sound bank, which isn't installed" in keys.reply.text
     intro = say(convo, user, "longer intro")
     sections = intro.version.spec["sections"]
     assert sections[0]["name"] == "intro" and sections[0]["bars"] == 8

@@ -21,7 +21,7 @@ from generation.engine.banks import (
     render_hits,
     render_notes,
     render_notes_by_sound,
-    samples_txt,
+    render_sounds,
 )
 from generation.engine.banks.oneshots import SAMPLE_RATE
 from generation.engine.spec import SpecError
@@ -136,7 +136,7 @@ def test_installed_samples_exclude_amen_loops_and_cover_every_kit() -> None:
 def test_installed_soundfont_programs() -> None:
     path, program = HERE.soundfont("rhodes")
     assert path.name == "FluidR3_GM.sf2" and program.program == 4
-    assert HERE.soundfont("strings")[1].program == 48
+    assert HERE.soundfont("sampled-strings")[1].program == 48
     assert {"grand-piano", "nylon-guitar", "vibraphone"} <= set(HERE.available())
     with pytest.raises(KeyError, match="one-shot kit"):
         HERE.soundfont("acoustic-kit")
@@ -214,7 +214,7 @@ def test_soundfont_render_is_deterministic_and_in_tune() -> None:
 
 @needs_fluidr3
 def test_soundfont_programs_are_isolated_and_distinct() -> None:
-    path, _ = HERE.soundfont("strings")
+    path, _ = HERE.soundfont("sampled-strings")
     notes = [SoundFontNote(0.0, 0.5, 64, 0.8)]
     strings = render_notes(path, 48, notes, length_s=1.0)
     piano = render_notes(path, 0, notes, length_s=1.0)
@@ -240,29 +240,17 @@ def test_render_by_sound_matches_the_polyphonic_render() -> None:
     assert residual < 0.05
 
 
-# --- SAMPLES.txt ------------------------------------------------------------------------
-
-
-def test_samples_txt_credits_each_bank_once(private_bank: Path) -> None:
-    registry = BankRegistry([private_bank], standard_paths=False)
-    text = samples_txt(registry, ["acoustic-kit"])
-    assert text.count("sonic-pi-samples (sonic-pi-samples sha256:") == 1
-    assert "Licence: CC0-1.0" in text
-    with pytest.raises(KeyError, match="'elec_hollow_kick' is not in sonic-pi-samples"):
-        # The private bank has no snares: the credit list never names a file it lacks.
-        samples_txt(BankRegistry([private_bank], standard_paths=False), ["vintage-kit"])
-    with pytest.raises(BankMissing):
-        samples_txt(registry, ["rhodes"])
-    assert "synthesised" in samples_txt(registry, [])
-
-
-@needs_samples
 @needs_fluidr3
-def test_samples_txt_for_installed_banks() -> None:
-    text = samples_txt(HERE, ["rhodes", "acoustic-kit", "strings", "rhodes"])
-    assert "fluidr3-gm (fluid-soundfont-gm deb:" in text
-    assert "Licence: MIT" in text and "Licence: CC0-1.0" in text
-    assert "rhodes: General MIDI program 5" in text and "strings: General MIDI program 49" in text
-    assert text.count("rhodes:") == 1
-    assert "acoustic-kit / snare: drum_snare_soft.flac, drum_snare_hard.flac" in text
-    assert "amen" not in text
+def test_render_sounds_are_each_the_same_whatever_came_before() -> None:
+    path, program = HERE.soundfont("rhodes")
+    a, b, c = (60, 90, 44100), (64, 90, 30000), (67, 50, 20000)
+    first = render_sounds(path, program.program, [a, b, c])
+    reordered = render_sounds(path, program.program, [c, a, b])
+    alone = render_sounds(path, program.program, [b])
+    assert first[0].tobytes() == reordered[1].tobytes()
+    assert first[1].tobytes() == reordered[2].tobytes() == alone[0].tobytes()
+    assert first[2].tobytes() == reordered[0].tobytes()
+    # Held for the frames asked (to the next 64-frame block), then 1.5 s of release.
+    assert first[0].size == 44160 + 64 * -(-round(1.5 * SAMPLE_RATE) // 64)
+    assert first[2].max() < first[0].max()  # velocity 50 against 90
+    assert abs(1200 * math.log2(_peak_hz(first[0][2000:30000]) / 261.63)) < 20

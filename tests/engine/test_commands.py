@@ -114,6 +114,7 @@ def test_bench_engine_reports_real_time_factors_per_genre():
         "1",
         "--no-memory",
         "--json",
+        "--banked-genres",
         stdout=out,
     )
     report = json.loads(out.getvalue())

@@ -2,54 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from .registry import BankRegistry, OneShotKit, SoundFontProgram
+from .catalog import BANKS, INSTRUMENTS, OneShotKit, SoundFontProgram
 
-__all__ = ["samples_txt"]
+if TYPE_CHECKING:
+    from ..spec import BeatSpec
 
-_LICENCE_URLS = {
+__all__ = ["LICENCE_URLS", "samples_txt"]
+
+LICENCE_URLS = {
     "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
     "MIT": "https://opensource.org/license/mit",
 }
 
 
-def samples_txt(registry: BankRegistry, instruments: Iterable[str]) -> str:
-    """The text of ``SAMPLES.txt`` for the sampled ``instruments`` a beat used.
+def samples_txt(spec: BeatSpec) -> str | None:
+    """The text of ``SAMPLES.txt`` for a beat, or None when every sound is synthesised.
 
-    ``registry`` is a ``BankRegistry``; each bank is listed once with its licence, source
-    package and version, then the files or programs taken from it. Instruments whose bank
-    is missing raise ``BankMissing``: a bundle never credits a bank it did not use.
+    Written from the spec and the catalogue alone (the web process building a download need
+    not have the banks installed): each bank the enabled sampled tracks use, once, with its
+    licence, source package and the version the spec records, then per track the sample
+    files or the General-MIDI program taken from it.
     """
+    sampled = spec.sampled_tracks()
+    if not sampled:
+        return None
     by_bank: dict[str, list[str]] = {}
-    for name in sorted(set(instruments)):
-        inst = registry.instrument(name)
-        installed = registry.bank(inst.bank, instrument=name)
-        lines = by_bank.setdefault(installed.name, [])
+    for track, name in sampled.items():
+        inst = INSTRUMENTS[name]
+        lines = by_bank.setdefault(inst.bank, [])
         if isinstance(inst, OneShotKit):
-            for track, voices in inst.pieces.items():
-                for voice, layers in voices.items():
-                    files = ", ".join(installed.sample(stem).name for stem in layers)
-                    label = f"{track} {voice}".strip()
-                    lines.append(f"  {name} / {label}: {files}")
+            for voice, layers in inst.pieces[track].items():
+                files = ", ".join(f"{stem}.flac" for stem in layers)
+                label = f"{track} {voice}".strip()
+                lines.append(f"  {label} ({name}): {files}")
         elif isinstance(inst, SoundFontProgram):
             lines.append(
-                f"  {name}: General MIDI program {inst.program + 1} "
-                f"(bank {inst.bank_number}, preset {inst.program}) of {installed.path.name}"
+                f"  {track} ({name}): General MIDI program {inst.program + 1} "
+                f"(bank {inst.bank_number}, preset {inst.program}) of {BANKS[inst.bank].marker}"
             )
-    if not by_bank:
-        return "This beat uses no samples or SoundFonts: every sound is synthesised.\n"
-    out = ["Samples and SoundFonts used in this beat", ""]
-    for bank_name, lines in by_bank.items():
-        installed = registry.bank(bank_name)
-        bank = installed.bank
-        licence = bank.licence
-        url = _LICENCE_URLS.get(licence, "")
+    out = [
+        "Samples and SoundFonts used in this beat",
+        "",
+        "Every other sound is synthesised by DAWG AI's engine.",
+        "",
+    ]
+    for bank_name in sorted(by_bank):
+        bank = BANKS[bank_name]
+        url = LICENCE_URLS.get(bank.licence, "")
+        version = spec.banks.get(bank_name, "version not recorded")
         out += [
-            f"{bank.name} ({bank.package} {installed.version})",
-            f"  Licence: {licence}" + (f" <{url}>" if url else ""),
+            f"{bank.name} ({bank.package} {version})",
+            f"  Licence: {bank.licence}" + (f" <{url}>" if url else ""),
             f"  Source: {bank.source}",
-            *lines,
+            *by_bank[bank_name],
             "",
         ]
     return "\n".join(out)

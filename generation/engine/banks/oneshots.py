@@ -75,18 +75,22 @@ def hit_variation(
     slots: int = 12,
     cents: float = 12.0,
     gain_db: float = 1.0,
+    tone_steps: int = 0,
 ) -> HitVariation:
     """The deterministic variation of hit ``index`` (0-based, in track order) of ``track``.
 
     Pitch and tone come from one of ``slots`` seeded slots (so a renderer can cache ``slots``
     variants per sample instead of one per hit); gain varies per hit by up to ±``gain_db``.
-    Softer ``velocity`` (0-1) darkens the tone, as a softer stroke does.
+    Softer ``velocity`` (0-1) darkens the tone, as a softer stroke does; with
+    ``tone_steps`` the tone follows velocity in that many steps (so a part with humanised
+    velocities still has few distinct sounds), while the gain follows it exactly.
     """
     slot = int(_rng(seed, track, index, 0).integers(slots))
     shape = _rng(seed, track, slot, 1).uniform(-1.0, 1.0, 2)
     rate = 2.0 ** (cents * shape[0] / 1200.0)
     v = min(max(velocity, 0.0), 1.0)
-    cutoff = (4000.0 + 14000.0 * v**0.7) * 2.0 ** (0.25 * shape[1])
+    tone = max(1, round(v * tone_steps)) / tone_steps if tone_steps else v
+    cutoff = (4000.0 + 14000.0 * tone**0.7) * 2.0 ** (0.25 * shape[1])
     jitter = float(_rng(seed, track, index, 2).uniform(-gain_db, gain_db))
     return HitVariation(
         rate=round(float(rate), 6),

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
 
-from ..spec import SpecError
+from ..errors import SpecError
+from .catalog import BANKS, EXCLUDED_PREFIXES, INSTRUMENTS, Bank, OneShotKit, SoundFontProgram
+from .soundfont import SoundFontUnavailable, _fluidsynth
 
 __all__ = [
     "BANKS",
     "DPKG_STATUS",
     "INSTRUMENTS",
     "Bank",
+    "BankChanged",
     "BankMissing",
     "BankRegistry",
     "InstalledBank",
@@ -24,153 +26,6 @@ __all__ = [
 ]
 
 DPKG_STATUS = Path("/var/lib/dpkg/status")
-# sonic-pi-samples ships every sample as CC0 except the Amen break loops, whose CC0 claim is
-# only the uploader's: they are never listed, loaded or credited.
-EXCLUDED_PREFIXES = ("loop_amen",)
-
-
-@dataclass(frozen=True)
-class Bank:
-    """A bank we know how to use: where Debian installs it and under which licence."""
-
-    name: str
-    package: str
-    kind: Literal["oneshots", "soundfont"]
-    licence: str
-    source: str
-    # Debian's install location: a folder of FLAC files or one .sf2/.sf3 file.
-    debian_path: Path
-    # The name that identifies the bank inside a SOUND_BANK_PATHS folder.
-    marker: str
-
-    @property
-    def install_hint(self) -> str:
-        return (
-            f"install it with `make banks` (Debian/Ubuntu: apt-get install {self.package}) "
-            f"or add the folder holding {self.marker} to SOUND_BANK_PATHS"
-        )
-
-
-BANKS: dict[str, Bank] = {
-    b.name: b
-    for b in (
-        Bank(
-            "sonic-pi-samples",
-            "sonic-pi-samples",
-            "oneshots",
-            "CC0-1.0",
-            "Sonic Pi samples (freesound.org, CC0), Debian package sonic-pi-samples",
-            Path("/usr/share/sonic-pi/samples"),
-            "drum_bass_hard.flac",
-        ),
-        Bank(
-            "fluidr3-gm",
-            "fluid-soundfont-gm",
-            "soundfont",
-            "MIT",
-            "FluidR3_GM SoundFont by Frank Wen, Debian package fluid-soundfont-gm",
-            Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"),
-            "FluidR3_GM.sf2",
-        ),
-        Bank(
-            "musescore-general",
-            "musescore-general-soundfont",
-            "soundfont",
-            "MIT",
-            "MuseScore General SoundFont by S. Christian Collins, "
-            "Debian package musescore-general-soundfont",
-            Path("/usr/share/sounds/sf3/MuseScore_General.sf3"),
-            "MuseScore_General.sf3",
-        ),
-    )
-}
-
-
-@dataclass(frozen=True)
-class OneShotKit:
-    """Drum one-shots by track and voice; each voice lists its velocity layers, soft to hard.
-
-    File names are stems inside the bank folder (``drum_snare_soft`` → ``drum_snare_soft.flac``).
-    """
-
-    name: str
-    bank: str
-    pieces: Mapping[str, Mapping[str, tuple[str, ...]]]
-
-
-@dataclass(frozen=True)
-class SoundFontProgram:
-    """A General-MIDI program (0-based ``program``, MIDI bank ``bank_number``) of a SoundFont."""
-
-    name: str
-    bank: str
-    program: int
-    bank_number: int = 0
-
-
-def _kit(name: str, **pieces: Mapping[str, tuple[str, ...]]) -> OneShotKit:
-    return OneShotKit(name, "sonic-pi-samples", pieces)
-
-
-_KITS = (
-    _kit(
-        "sampled-808",
-        kick={"": ("bd_808",)},
-        snare={"": ("elec_snare",)},
-        hats={"closed": ("elec_tick",), "open": ("elec_cymbal",)},
-        perc={"low": ("elec_bong",), "high": ("elec_wood",)},
-    ),
-    _kit(
-        "acoustic-kit",
-        kick={"": ("drum_bass_soft", "drum_bass_hard")},
-        snare={"": ("drum_snare_soft", "drum_snare_hard")},
-        hats={"closed": ("drum_cymbal_pedal", "drum_cymbal_closed"), "open": ("drum_cymbal_open",)},
-        perc={
-            "low": ("drum_tom_lo_soft", "drum_tom_lo_hard"),
-            "high": ("drum_tom_hi_soft", "drum_tom_hi_hard"),
-        },
-    ),
-    _kit(
-        "vintage-kit",
-        kick={"": ("elec_hollow_kick",)},
-        snare={"": ("elec_lo_snare",)},
-        hats={"closed": ("elec_tick",), "open": ("elec_cymbal",)},
-        perc={"low": ("elec_fuzz_tom",), "high": ("elec_wood",)},
-    ),
-    _kit(
-        "boom-bap-kit",
-        kick={"": ("bd_boom",)},
-        snare={"": ("sn_dub",)},
-        hats={"closed": ("drum_cymbal_closed",), "open": ("drum_cymbal_open",)},
-        perc={"low": ("drum_tom_lo_hard",), "high": ("drum_cowbell",)},
-    ),
-)
-
-# General-MIDI program numbers are 0-based here (GM's "1 Acoustic Grand Piano" is 0).
-_PROGRAMS = {
-    "grand-piano": 0,
-    "bright-piano": 1,
-    "rhodes": 4,
-    "electric-piano": 5,
-    "vibraphone": 11,
-    "marimba": 12,
-    "organ": 16,
-    "nylon-guitar": 24,
-    "steel-guitar": 25,
-    "finger-bass": 33,
-    "upright-bass": 32,
-    "strings": 48,
-    "slow-strings": 49,
-    "synth-strings": 50,
-    "choir": 52,
-    "brass": 61,
-    "flute": 73,
-}
-
-INSTRUMENTS: dict[str, OneShotKit | SoundFontProgram] = {
-    **{k.name: k for k in _KITS},
-    **{name: SoundFontProgram(name, "fluidr3-gm", prog) for name, prog in _PROGRAMS.items()},
-}
 
 
 class BankMissing(SpecError):
@@ -183,6 +38,18 @@ class BankMissing(SpecError):
         super().__init__(field_name, f"sound bank {bank!r} is not installed{needed}; {hint}")
         self.bank = bank
         self.instrument = instrument
+
+
+class BankChanged(SpecError):
+    """The installed bank is another version than the one a spec was made with."""
+
+    def __init__(self, bank: str, recorded: str, installed: str) -> None:
+        super().__init__(
+            f"banks.{bank}",
+            f"this beat was made with sound bank {bank!r} {recorded}, but {installed} is "
+            "installed here; make a new version of the beat to render it with this one",
+        )
+        self.bank = bank
 
 
 @dataclass(frozen=True)
@@ -283,12 +150,24 @@ class BankRegistry:
             return bank.debian_path, True
         return None
 
+    @staticmethod
+    def fluidsynth_available() -> bool:
+        """pyfluidsynth imports and finds libfluidsynth (needed to render any SoundFont)."""
+        try:
+            _fluidsynth()
+        except SoundFontUnavailable:
+            return False
+        return True
+
     @cached_property
     def installed(self) -> dict[str, InstalledBank]:
         """Every known bank present on this machine, by name (versions are computed lazily)."""
         found: dict[str, InstalledBank] = {}
         packages = _dpkg_versions(self.dpkg_status)
         for bank in BANKS.values():
+            if bank.kind == "soundfont" and not self.fluidsynth_available():
+                # A SoundFont nobody can play is no bank: report it missing, with the hint.
+                continue
             located = self._locate(bank)
             if located is not None:
                 path, from_debian = located
@@ -331,3 +210,24 @@ class BankRegistry:
         if not isinstance(inst, SoundFontProgram):
             raise KeyError(f"{program!r} is a one-shot kit, not a SoundFont program")
         return self.bank(inst.bank, instrument=program).path, inst
+
+    def versions(self, instruments: Iterable[str]) -> dict[str, str]:
+        """Bank name -> installed version for the banks ``instruments`` are played from.
+
+        Raises ``BankMissing`` for the first instrument whose bank is not installed.
+        """
+        out: dict[str, str] = {}
+        for name in sorted(set(instruments)):
+            bank = self.instrument(name).bank
+            if bank not in out:
+                out[bank] = self.bank(bank, instrument=name).version
+        return out
+
+    def check(self, instruments: Iterable[str], recorded: dict[str, str]) -> dict[str, str]:
+        """``versions(instruments)``, after checking that each bank ``recorded`` names for
+        them is installed at that version (``BankChanged`` if not); never a silent swap."""
+        found = self.versions(instruments)
+        for bank, version in found.items():
+            if bank in recorded and recorded[bank] != version:
+                raise BankChanged(bank, recorded[bank], version)
+        return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +17,7 @@ __all__ = [
     "SoundFontUnavailable",
     "render_notes",
     "render_notes_by_sound",
+    "render_sounds",
 ]
 
 SAMPLE_RATE = 44100
@@ -81,6 +82,31 @@ def _events(notes: Iterable[SoundFontNote]) -> list[tuple[int, int, int, int]]:
     return events
 
 
+def _synth(fluidsynth, soundfont: str | Path, program: int, bank: int, gain: float):
+    """A fresh FluidSynth on ``program`` of ``soundfont``: no chorus, no reverb, one core."""
+    synth = fluidsynth.Synth(
+        gain=float(gain),
+        samplerate=float(SAMPLE_RATE),
+        channels=16,
+        **{
+            "synth.reverb.active": 0,
+            "synth.chorus.active": 0,
+            "synth.cpu-cores": 1,
+            # Load only the samples of the selected preset: 15 ms instead of 140-600 ms
+            # for all 148 MB of FluidR3_GM on every call.
+            "synth.dynamic-sample-loading": 1,
+        },
+    )
+    sfid = synth.sfload(str(soundfont))
+    if sfid < 0:
+        synth.delete()
+        raise SoundFontUnavailable(f"FluidSynth could not load {soundfont}")
+    if synth.program_select(0, sfid, bank, program) != 0:
+        synth.delete()
+        raise SoundFontUnavailable(f"{soundfont} has no program {program} in bank {bank}")
+    return synth
+
+
 def render_notes(
     soundfont: str | Path,
     program: int,
@@ -108,25 +134,8 @@ def render_notes(
         else last + round(tail_s * SAMPLE_RATE)
     )
     out = np.zeros((2, total), dtype=np.float32)
-    synth = fluidsynth.Synth(
-        gain=float(gain),
-        samplerate=float(SAMPLE_RATE),
-        channels=16,
-        **{
-            "synth.reverb.active": 0,
-            "synth.chorus.active": 0,
-            "synth.cpu-cores": 1,
-            # Load only the samples of the selected preset: 15 ms instead of 140-600 ms
-            # for all 148 MB of FluidR3_GM on every call.
-            "synth.dynamic-sample-loading": 1,
-        },
-    )
+    synth = _synth(fluidsynth, soundfont, program, bank, gain)
     try:
-        sfid = synth.sfload(str(soundfont))
-        if sfid < 0:
-            raise SoundFontUnavailable(f"FluidSynth could not load {soundfont}")
-        if synth.program_select(0, sfid, bank, program) != 0:
-            raise SoundFontUnavailable(f"{soundfont} has no program {program} in bank {bank}")
         left, right = out[0].ctypes.data, out[1].ctypes.data
         cursor = 0
         for frame, kind, pitch, velocity in events:
@@ -182,4 +191,57 @@ def render_notes_by_sound(
         end = min(total, start + sound.size)
         if end > start >= 0:
             out[start:end] += sound[: end - start]
+    return out
+
+
+def _blocks(frames: int) -> int:
+    return -(-frames // BLOCK) * BLOCK
+
+
+def render_sounds(
+    soundfont: str | Path,
+    program: int,
+    sounds: Sequence[tuple[int, int, int]],
+    *,
+    bank: int = 0,
+    tail_s: float = 1.5,
+    gain: float = 0.5,
+) -> list[np.ndarray]:
+    """Each ``(pitch, midi velocity 1-127, frames held)`` rendered alone, by one synth.
+
+    One synth for the whole list (one per track: a stem never hears another track), each
+    note struck on a 64-frame block boundary, held ``frames`` (rounded up to the block),
+    released for ``tail_s`` and then silenced, so every sound is the same whatever came
+    before it. Returns float32 mono ``(held + tail,)`` arrays in the order given.
+    """
+    fluidsynth, write_float = _fluidsynth()
+    tail = _blocks(round(tail_s * SAMPLE_RATE))
+    out: list[np.ndarray] = []
+    synth = _synth(fluidsynth, soundfont, program, bank, gain)
+    scratch = np.zeros((2, BLOCK), dtype=np.float32)
+    scratch_out = (scratch[0].ctypes.data, 0, 1, scratch[1].ctypes.data, 0, 1)
+    try:
+        # A fresh synth's first note differs from every later one (its first block starts
+        # from initial smoothing state): strike and kill one before the first real note.
+        synth.noteon(0, 60, 64)
+        for _ in range(4):
+            write_float(synth.synth, BLOCK, *scratch_out)
+        synth.all_sounds_off(0)
+        write_float(synth.synth, BLOCK, *scratch_out)
+        for pitch, velocity, frames in sounds:
+            if not 0 <= pitch <= 127:
+                raise ValueError(f"MIDI pitch {pitch} is outside 0-127")
+            held = _blocks(max(1, frames))
+            buffer = np.zeros((2, held + tail), dtype=np.float32)
+            left, right = buffer[0].ctypes.data, buffer[1].ctypes.data
+            synth.noteon(0, pitch, int(np.clip(velocity, 1, 127)))
+            write_float(synth.synth, held, left, 0, 1, right, 0, 1)
+            synth.noteoff(0, pitch)
+            write_float(synth.synth, tail, left, held, 1, right, held, 1)
+            # Kill whatever still rings and let the kill take effect before the next note.
+            synth.all_sounds_off(0)
+            write_float(synth.synth, BLOCK, *scratch_out)
+            out.append(buffer.mean(axis=0, dtype=np.float32))
+    finally:
+        synth.delete()
     return out

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from generation.engine import BeatSpec, RenderResult, default_spec, render
+from generation.engine.banks import BankRegistry
 
 from .hits import median_hit_correlation
 from .kick import kick_fundamental, pitch_against_key
@@ -49,6 +50,8 @@ class ReportSettings:
     bars: int | None = None
     seeds: tuple[int, int] = (1, 2)
     short_bars: int = SHORT_BARS
+    # Render with these sound banks: each genre's sampled voices where installed.
+    banks: BankRegistry | None = None
 
 
 def bars_for_minutes(genre: str, minutes: float) -> int:
@@ -92,8 +95,8 @@ def measure_genre(
     bars = settings.bars or bars_for_minutes(genre, settings.minutes)
     first, second = settings.seeds
     clock = time.perf_counter()
-    spec = default_spec(genre, bars=bars, seed=first)
-    result = render(spec)
+    spec = default_spec(genre, bars=bars, seed=first, banks=settings.banks)
+    result = render(spec, banks=settings.banks)
     rendered_s = time.perf_counter() - clock
     figures = _audio_figures(result)
     figures.update(_symbolic_figures(result, second, settings.short_bars))
@@ -105,8 +108,13 @@ def measure_genre(
             result.master, result.sample_rate, Path(png_dir) / f"{genre}.png", title=title
         )
         figures["png"] = str(path)
+    sampled = spec.sampled_tracks()
     figures.update(
         genre=genre,
+        # The row's name: "lo-fi+banks" when sampled voices played in it.
+        label=f"{genre}+banks" if sampled else genre,
+        sampled=sampled,
+        bank_versions=dict(spec.banks),
         bars=bars,
         bpm=spec.bpm,
         key=f"{spec.key.tonic} {spec.key.mode}",

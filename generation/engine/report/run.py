@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..presets import GENRE_DEFAULTS
 from .measure import DRUMS, ReportSettings, measure_genre
 from .targets import TARGETS, evaluate, median_audible_share
 
@@ -31,17 +33,29 @@ def run_report(
     """Measure every genre and check every target; JSON-ready.
 
     Returns ``{"settings", "genres": [figures + "targets"], "median_audible",
-    "summary"}``. ``png_dir`` also writes ``<genre>.png`` spectrograms there.
+    "summary"}``. ``png_dir`` also writes ``<genre>.png`` spectrograms there. With
+    ``settings.banks`` each genre with sampled voices installed gets a second row,
+    ``<genre>+banks``, rendered with them.
     """
     settings = settings or ReportSettings()
     measured = []
+    synth = replace(settings, banks=None)
     for genre in genres:
         if progress:
             progress(genre)
-        figures = measure_genre(genre, settings, png_dir=png_dir)
+        figures = measure_genre(genre, synth, png_dir=png_dir)
         figures["targets"] = evaluate(figures)
         measured.append(figures)
-    median = median_audible_share(measured)
+        if settings.banks is not None and GENRE_DEFAULTS[genre].sampled:
+            # The banked row beside the synth one (a genre without sampled voices has none).
+            if progress:
+                progress(f"{genre}+banks")
+            figures = measure_genre(genre, settings)
+            if figures["sampled"]:
+                figures["targets"] = evaluate(figures)
+                measured.append(figures)
+    # The across-genre median stays the synth palette's (one row per genre).
+    median = median_audible_share([g for g in measured if not g.get("sampled")])
     checks = [t["pass"] for g in measured for t in g["targets"].values() if t["pass"] is not None]
     return {
         "settings": {
@@ -49,6 +63,7 @@ def run_report(
             "bars": settings.bars,
             "seeds": list(settings.seeds),
             "short_bars": settings.short_bars,
+            "banks": settings.banks is not None,
         },
         "genres": measured,
         "median_audible": median,
@@ -107,7 +122,7 @@ def format_report(report: dict[str, Any], *, markdown: bool = False) -> str:
         snares = [v for v in snares if v is not None]
         mix_rows.append(
             [
-                g["genre"],
+                g.get("label", g["genre"]),
                 str(g["bars"]),
                 *(_pct(bands[b]) for b in ("sub", "low", "mid", "presence", "air", "250-6k")),
                 _num(g["snare_clap_lu"]),
@@ -154,14 +169,17 @@ def format_report(report: dict[str, Any], *, markdown: bool = False) -> str:
     pattern_names = _columns(genres, "patterns")
     stems = _table(
         ["genre", *stem_names],
-        [[g["genre"], *(_num(g["stem_lu"].get(t)) for t in stem_names)] for g in genres],
+        [
+            [g.get("label", g["genre"]), *(_num(g["stem_lu"].get(t)) for t in stem_names)]
+            for g in genres
+        ],
         markdown=markdown,
     )
     patterns = _table(
         ["genre", *pattern_names, *(f"r:{d}" for d in DRUMS)],
         [
             [
-                g["genre"],
+                g.get("label", g["genre"]),
                 *(str(g["patterns"].get(t, "-")) for t in pattern_names),
                 *(_num(g["hit_correlation"].get(d), 3) for d in DRUMS),
             ]
@@ -171,7 +189,10 @@ def format_report(report: dict[str, Any], *, markdown: bool = False) -> str:
     )
     targets = _table(
         ["genre", *(t.key for t in TARGETS)],
-        [[g["genre"], *(_mark(g["targets"][t.key]) for t in TARGETS)] for g in genres],
+        [
+            [g.get("label", g["genre"]), *(_mark(g["targets"][t.key]) for t in TARGETS)]
+            for g in genres
+        ],
         markdown=markdown,
     )
     summary = report["summary"]

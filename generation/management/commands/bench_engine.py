@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from generation.engine.bench import format_table, run_benchmark
 from generation.engine.presets import GENRES
+from generation.sound_banks import sound_banks
 
 
 class Command(BaseCommand):
@@ -35,6 +36,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-costs", action="store_true", help="skip the format costs")
         parser.add_argument("--pin", action="store_true", help="run on one CPU only")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument(
+            "--banked-genres",
+            nargs="*",
+            default=["boom-bap"],
+            choices=GENRES,
+            help="genres also benchmarked with their sampled voices (<genre>+banks rows); "
+            "none: --banked-genres with no names",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["repeats"] < 1:
@@ -48,5 +57,7 @@ class Command(BaseCommand):
             compare=not options["no_compare"],
             costs=not options["no_costs"],
             pin=options["pin"],
+            banked=options["banked_genres"],
+            banks=sound_banks(),
         )
         self.stdout.write(json.dumps(report, indent=2) if options["json"] else format_table(report))

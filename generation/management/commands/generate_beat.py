@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from generation.engine.cli import ProgressBar, build_spec, generate
 from generation.engine.spec import SpecError
+from generation.sound_banks import sound_banks
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"invalid spec: {exc}") from exc
         # The bar redraws one line with \r, so it writes to the terminal directly.
         progress = ProgressBar(sys.stdout) if self.stdout.isatty() and not options["json"] else None
-        summary = generate(spec, options["out"], progress=progress)
+        summary = generate(spec, options["out"], progress=progress, banks=sound_banks())
         if progress:
             progress.close()
         if options["json"]:

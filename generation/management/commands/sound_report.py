@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from generation.engine import GENRES
 from generation.engine.report import ReportSettings, format_report, run_report
+from generation.sound_banks import sound_banks
 
 
 def _names(text: str) -> list[str]:
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--png-dir", help="write a spectrogram per genre here")
         parser.add_argument("--json", dest="json_path", help="write every figure to this file")
         parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+        parser.add_argument(
+            "--banks",
+            action="store_true",
+            help="add a <genre>+banks row for each genre with sampled voices installed",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         genres = _names(options["genres"])
@@ -56,6 +62,7 @@ class Command(BaseCommand):
             bars=options["bars"],
             seeds=seeds,
             short_bars=options["short_bars"],
+            banks=sound_banks() if options["banks"] else None,
         )
         report = run_report(
             genres,

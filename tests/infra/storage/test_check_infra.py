@@ -40,10 +40,10 @@ def test_check_infra_fails_without_a_live_worker():
 def test_check_infra_passes_against_the_test_stack(s3_storage, live_worker):
     out = run()
     parts = ("database", "redis", "broker", "channel_layer", "storage", "static_files")
-    for part in (*parts, "celery_workers", "queue_consumers"):
+    for part in (*parts, "celery_workers", "queue_consumers", "sound_banks"):
         line = next(line for line in out.splitlines() if line.strip().startswith(part))
         assert " ok " in line and " ms" in line
-    assert out.splitlines()[-1] == "OK: all 8 checks passed"
+    assert out.splitlines()[-1] == "OK: all 9 checks passed"
 
 
 def test_check_infra_json_reports_latency_for_every_check(s3_storage, live_worker):
@@ -58,6 +58,7 @@ def test_check_infra_json_reports_latency_for_every_check(s3_storage, live_worke
         "static_files",
         "celery_workers",
         "queue_consumers",
+        "sound_banks",
     }
     assert all(check["latency_ms"] >= 0 for check in report["checks"].values())
 

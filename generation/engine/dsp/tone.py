@@ -1,4 +1,4 @@
-"""Per-track tone shaping (high-pass, presence) and the loudness of a stem from its sounds."""
+"""Per-track channel strips: high-pass, presence peak and low-pass per stem."""
 
 from __future__ import annotations
 
@@ -7,10 +7,6 @@ from functools import lru_cache
 
 import numpy as np
 from scipy import signal
-
-from .master import _kweighting
-
-__all__ = ["BIN", "TRACK_TONE", "TrackTone", "energy_bins", "gated_loudness", "shape"]
 
 SR = 44100
 
@@ -67,38 +63,3 @@ def shape(track: str, sound: np.ndarray) -> np.ndarray:
     if not sos.size:
         return sound
     return signal.sosfilt(sos, sound).astype(np.float32)
-
-
-@lru_cache(maxsize=1)
-def _kweighting_sos() -> np.ndarray:
-    return np.concatenate([signal.tf2sos(b, a) for b, a in _kweighting(SR)]).astype(np.float32)
-
-
-BIN = 441  # samples per energy bin (10 ms)
-
-
-def energy_bins(sound: np.ndarray) -> np.ndarray:
-    """K-weighted energy of ``sound`` (float32 mono) per 10 ms bin, float64 (bins,)."""
-    weighted = signal.sosfilt(_kweighting_sos(), sound.astype(np.float32))
-    weighted *= weighted
-    bins = -(-weighted.size // BIN)
-    padded = np.zeros(bins * BIN, dtype=np.float32)
-    padded[: weighted.size] = weighted
-    return padded.reshape(bins, BIN).sum(axis=1, dtype=np.float64)
-
-
-def gated_loudness(bins: np.ndarray) -> float:
-    """BS.1770 integrated loudness (one channel, LUFS) from 10 ms K-weighted energies:
-    400 ms windows every 100 ms, absolute gate -70 LUFS, relative gate -10 LU."""
-    segments = bins.size // 10
-    if segments < 4:
-        total = bins.sum() / max(1, bins.size * BIN)
-        return float(-0.691 + 10 * np.log10(max(total, 1e-12)))
-    sums = bins[: segments * 10].reshape(segments, 10).sum(axis=1)
-    windows = (sums[:-3] + sums[1:-2] + sums[2:-1] + sums[3:]) / (40 * BIN)
-    loudness = -0.691 + 10 * np.log10(np.maximum(windows, 1e-20))
-    gated = windows[loudness > -70.0]
-    if gated.size == 0:
-        return -70.0
-    relative = -0.691 + 10 * np.log10(gated.mean()) - 10.0
-    return float(-0.691 + 10 * np.log10(windows[(loudness > -70.0) & (loudness > relative)].mean()))

@@ -1,0 +1,379 @@
+"""Drum tracks: grid drums (kick, snare, clap, perc), hats with masks and rolls."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..presets import GENRE_DEFAULTS
+from .context import _CHAR_VELOCITY, _Context, _Humanizer, _optional_probability
+from .model import NoteEvent
+
+_GM = {
+    ("kick", ""): 36,
+    ("snare", ""): 38,
+    ("snare", "rim"): 37,
+    ("clap", ""): 39,
+    ("hats", "closed"): 42,
+    ("hats", "open"): 46,
+    ("hats", "shaker:closed"): 70,
+    ("hats", "shaker:open"): 70,
+    ("hats", "ride:closed"): 51,
+    ("hats", "ride:open"): 53,
+    ("perc", "conga:low"): 64,
+    ("perc", "conga:high"): 63,
+    ("perc", "shaker"): 70,
+    ("perc", "cowbell"): 56,
+    ("perc", "log-drum:low"): 45,
+    ("perc", "log-drum:high"): 47,
+    ("perc", "tom:low"): 45,
+    ("perc", "tom:high"): 50,
+    ("perc", "rim"): 37,
+}
+
+
+# Voices every hats instrument has besides closed/open: the ride, shaker and pedal-hat
+# feels, the impact on a hook's downbeat and the riser into it (crash 49, ride 51,
+# shaker 70, pedal hat 44, splash 55 as the riser).
+_HAT_EXTRAS = {"ride": 51, "crash": 49, "riser": 55, "shaker": 70, "pedal": 44}
+
+
+def gm_drum_note(track: str, instrument: str, voice: str) -> int:
+    """The General MIDI percussion note for a drum track's instrument and voice."""
+    if track == "hats" and voice in _HAT_EXTRAS:
+        return _HAT_EXTRAS[voice]
+    for key in ((track, f"{instrument}:{voice}"), (track, instrument), (track, voice), (track, "")):
+        if key in _GM:
+            return _GM[key]
+    return {"hats": 42, "perc": 64}.get(track, 36)
+
+
+def _grid_drum(
+    ctx: _Context, rng: np.random.Generator, track: str, grids: tuple[str, ...]
+) -> list[NoteEvent]:
+    spec = ctx.spec
+    setting = spec.tracks[track]
+    human = _Humanizer(rng, ctx, 0.5 if track == "kick" else 1.0)
+    optional = _optional_probability(spec, track)
+    events: list[NoteEvent] = []
+    for bar in range(spec.bars):
+        if not ctx.active(track, bar):
+            continue
+        grid = ctx.fit(grids[ctx.variant(track, bar, len(grids))])
+        fills = ctx.fills[bar]
+        last_beat = ctx.steps - 4
+        for step, char in enumerate(grid):
+            if char == ".":
+                continue
+            if char == "g" and rng.random() >= optional:
+                continue
+            if track == "kick" and "kick-drop" in fills and step >= last_beat:
+                continue
+            if track == "snare" and "snare-roll" in fills and step >= last_beat:
+                continue  # the roll replaces the last beat
+            building = "build" in fills and track == _build_track(spec.genre)
+            if building and "snare" in ctx.grammar.drums.builds and step >= ctx.steps // 2:
+                continue  # the build's roll replaces the second half of the bar
+            voice = {"x": "low", "o": "high", "g": "low"}[char] if track == "perc" else ""
+            if track == "perc" and "perc-roll" in fills and step >= last_beat:
+                continue
+            velocity = human.velocity(_CHAR_VELOCITY[char])
+            pitch = gm_drum_note(track, setting.instrument, voice)
+            events.append(
+                NoteEvent(
+                    human.time(ctx.beat(bar, step)),
+                    0.25,
+                    pitch,
+                    velocity,
+                    voice,
+                    step=bar * ctx.steps + step,
+                )
+            )
+        if (
+            "build" in fills
+            and track == _build_track(spec.genre)
+            and "snare" in ctx.grammar.drums.builds
+        ):
+            events.extend(_build_roll(ctx, human, track, setting.instrument, bar, grid))
+            continue
+        roll = (track == "snare" and "snare-roll" in fills) or (
+            track == "perc" and "perc-roll" in fills
+        )
+        if roll:
+            voice = "high" if track == "perc" else ""
+            pitch = gm_drum_note(track, setting.instrument, voice)
+            count = 4 if rng.random() < 0.5 else 6
+            for i in range(count):
+                step = last_beat + 4 * i / count
+                velocity = human.velocity(0.4 + 0.55 * i / (count - 1))
+                nominal = bar * ctx.steps + int(step) if float(step).is_integer() else -1
+                events.append(
+                    NoteEvent(
+                        human.time(ctx.beat(bar, step)), 0.125, pitch, velocity, voice, step=nominal
+                    )
+                )
+    return events
+
+
+def _build_track(genre: str) -> str:
+    """The track that plays the build roll: the snare, or the clap where the genre's
+    defaults have no snare (a genre default, never another track's setting, so that
+    editing one track leaves the others' notes alone)."""
+    return "snare" if "snare" in GENRE_DEFAULTS[genre].enabled else "clap"
+
+
+def _build_roll(
+    ctx: _Context, human: _Humanizer, track: str, instrument: str, bar: int, grid: str
+) -> list[NoteEvent]:
+    """A 16th-note roll over the second half of the bar before a hook, rising from a
+    ghost to full velocity; its last 16ths double into 32nds. A backbeat the bar's grid
+    has inside the roll (trap's snare on 3) keeps its full velocity."""
+    pitch = gm_drum_note(track, instrument, "")
+    events = []
+    half = ctx.steps // 2
+    steps = [float(i) for i in range(half, ctx.steps - 2)] + [
+        ctx.steps - 2 + i / 2 for i in range(4)
+    ]
+    for i, step in enumerate(steps):
+        ramp = 0.3 + 0.7 * i / (len(steps) - 1)
+        integral = float(step).is_integer()
+        if integral and grid[int(step)] in "xo":
+            ramp = max(ramp, _CHAR_VELOCITY[grid[int(step)]])
+        velocity = human.velocity(ramp)
+        nominal = bar * ctx.steps + int(step) if integral else -1
+        events.append(
+            NoteEvent(human.time(ctx.beat(bar, step)), 0.125, pitch, velocity, step=nominal)
+        )
+    return events
+
+
+def _kick(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
+    return _grid_drum(ctx, rng, "kick", ctx.grammar.drums.kick)
+
+
+def _snare(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
+    return _grid_drum(ctx, rng, "snare", ctx.grammar.drums.snare)
+
+
+def _clap(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
+    return _grid_drum(ctx, rng, "clap", ctx.grammar.drums.clap)
+
+
+def _perc(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
+    return _grid_drum(ctx, rng, "perc", ctx.grammar.drums.perc)
+
+
+# Bar masks over the hats' 16th steps: "x" keeps a hat that the rate places there, "."
+# drops it (never on the beat), "+" adds a 16th the rate would not play.
+HAT_MASKS: tuple[str, ...] = (
+    "xxxxxxxxxxxxxxxx",  # straight
+    "x.x.x.x.x.x.x.x+",  # eighths with a pickup into the next bar
+    "x.xxx.xxx.xxx.xx",  # gallop
+    "xxx.xxx.xxx.xx+x",  # skip on the "a"
+    "x.x+x.x.x.x+x.x.",  # eighths with doubled "and"s
+    "x.x.xxx.x.x.xxx.",  # eighths with a 16th run into beats 2 and 4
+)
+
+
+def _hat_bar(
+    ctx: _Context, rng: np.random.Generator, bar: int, positions: list[float], masked: bool
+) -> tuple[list[float], set[float]]:
+    """This bar's hat positions and extra open hats.
+
+    The verse and the hook each play their own mask (chosen per seed, moving on by one
+    each time the section returns); the third bar of
+    every four borrows the next mask, and the second bar may stutter (a 32nd double) or
+    open the hat on the last "and": something small changes every bar or two.
+    """
+    section = ctx.section(bar)
+    name = section.name
+    mask_index = ctx.palette.get("hats_hook" if name in ("hook", "drop") else "hats_verse", 0)
+    # Each return of a section moves on to the next mask: the second hook is not a copy
+    # of the first.
+    mask_index += sum(1 for s in ctx.sections if s.name == name and s.start_bar < section.start_bar)
+    phrase = (bar - ctx.section(bar).start_bar) % 4
+    if phrase == 2:
+        mask_index += 1
+    steps = list(positions)
+    opens: set[float] = set()
+    if masked:
+        mask = ctx.fit(HAT_MASKS[mask_index % len(HAT_MASKS)])
+        kept = [p for p in steps if not float(p).is_integer() or p % 4 == 0 or mask[int(p)] != "."]
+        added = [float(i) for i, c in enumerate(mask) if c == "+" and float(i) not in kept]
+        steps = sorted(kept + added)
+    if phrase == 1:
+        choice = rng.random()
+        offbeats = [p for p in steps if float(p).is_integer() and p % 4 == 2]
+        if choice < 0.5 and offbeats:
+            stutter = float(offbeats[int(rng.integers(len(offbeats)))])
+            steps = sorted({*steps, stutter + 0.5})
+        elif offbeats:
+            opens.add(float(offbeats[-1]))
+    return steps, opens
+
+
+# The ride feel: the ride on the beats and on each "a", the open hats on the "and"s.
+_RIDE_STEPS = (0.0, 3.0, 4.0, 7.0, 8.0, 11.0, 12.0, 15.0)
+RISER_S = 1.5  # the riser's length (voices.hats): it ends on the hook's downbeat
+
+
+def _section_feels(ctx: _Context) -> list[str]:
+    """The hat feel of each section, drawn per seed from the genre's pool. A hook never
+    repeats the feel of the verse before it when the pool has another one."""
+    pool = ctx.grammar.drums.hat_feels
+    rng = np.random.default_rng(ctx.palette.get("hats_feel", 0))
+    feels: list[str] = []
+    for section in ctx.sections:
+        feel = pool[int(rng.integers(len(pool)))]
+        if section.name in ("hook", "drop") and feels and feels[-1] == feel and len(set(pool)) > 1:
+            feel = next(f for f in pool if f != feel)
+        feels.append(feel)
+    return feels
+
+
+def _triplet_positions(ctx: _Context, bar: int) -> list[float]:
+    """8th-note triplets (the trap and drill "triplet flow"), back to 16ths on the last
+    beat of every second bar."""
+    beats = ctx.steps // 4
+    positions = [b * 4 + k * 4 / 3 for b in range(beats) for k in range(3)]
+    if bar % 2 == 1:
+        positions = [p for p in positions if p < ctx.steps - 4] + [
+            float(ctx.steps - 4 + i) for i in range(4)
+        ]
+    return positions
+
+
+def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
+    spec = ctx.spec
+    setting = spec.tracks["hats"]
+    drums = ctx.grammar.drums
+    human = _Humanizer(rng, ctx)
+    rate = setting.rate or GENRE_DEFAULTS[spec.genre].hats_rate
+    if drums.hats_grid and rate == GENRE_DEFAULTS[spec.genre].hats_rate:
+        positions = [float(i) for i, c in enumerate(ctx.fit(drums.hats_grid)) if c != "."]
+    else:
+        spacing = 16.0 / rate  # rate counts notes per 4/4 bar, i.e. per whole note
+        positions = [i * spacing for i in range(int(np.ceil(ctx.steps / spacing - 1e-9)))]
+    at_default = rate == GENRE_DEFAULTS[spec.genre].hats_rate
+    keep = float(np.clip(0.5 + setting.density, 0.0, 1.0))
+    closed = gm_drum_note("hats", setting.instrument, "closed")
+    opened = gm_drum_note("hats", setting.instrument, "open")
+    # Feels other than straight replace the rate's grid, so they play only at the
+    # genre's default rate (a rate the spec sets is played as written).
+    # Short beats and loops are the genre's core hook: they keep its first feel.
+    long_beat = spec.bars >= 16 and not spec.loop
+    feels = _section_feels(ctx) if at_default and ctx.steps == 16 and long_beat else []
+    opens_pool = (drums.hats_open_pool or (drums.hats_open,)) if long_beat else (drums.hats_open,)
+    events: list[NoteEvent] = []
+    for bar in range(spec.bars):
+        if not ctx.active("hats", bar):
+            continue
+        section = ctx.section(bar)
+        section_index = ctx.sections.index(section)
+        feel = feels[section_index] if feels else "straight"
+        open_grid = ctx.fit(
+            opens_pool[(ctx.palette.get("hats_open", 0) + ctx.returns(section)) % len(opens_pool)]
+        )
+        rolling = "hat-roll" in ctx.fills[bar]
+        roll_start = ctx.steps - (4 if rng.random() < 0.6 else 2)
+        bar_positions, extra_opens = _hat_bar(
+            ctx, rng, bar, positions, at_default and not drums.hats_grid
+        )
+        ride: set[float] = set()
+        if feel == "triplet":
+            bar_positions = _triplet_positions(ctx, bar)
+        elif feel == "sextuplet":
+            # 8ths on beats 1 and 3, 16th-triplet runs on the backbeat beats (trap flow).
+            bar_positions = [
+                b * 4 + (k * 2 / 3 if b % 2 else k * 2.0)
+                for b in range(ctx.steps // 4)
+                for k in range(6 if b % 2 else 2)
+            ]
+        elif feel == "ride":
+            ride = set(_RIDE_STEPS)
+            bar_positions = sorted(ride | {float(i) for i, c in enumerate(open_grid) if c == "o"})
+        elif feel == "eighths":
+            # Sparse 8ths with a 16th pickup into the next bar (trap verses).
+            bar_positions = [float(i) for i in range(0, ctx.steps, 2)] + [float(ctx.steps - 1)]
+        elif feel == "alt" and drums.hats_alt_grid:
+            grid = ctx.fit(drums.hats_alt_grid)
+            bar_positions = [float(i) for i, c in enumerate(grid) if c != "."]
+        elif feel == "pedal":
+            # Pedal hats on the "e" and "a", the open hats on the "and"s, nothing on the beat.
+            bar_positions = sorted(
+                {float(i) for i in range(1, ctx.steps, 2)}
+                | {float(i) for i, c in enumerate(open_grid) if c == "o"}
+            )
+        elif feel == "shaker":
+            # A shaker plays the 16ths (accenting the "and"s), the open hats stay.
+            bar_positions = [float(i) for i in range(ctx.steps)]
+        if (
+            bar == section.start_bar
+            and bar > 0
+            and section.name in ("hook", "drop")
+            and drums.impact
+        ):
+            # The impact on the hook's downbeat.
+            events.append(
+                NoteEvent(
+                    human.time(ctx.beat(bar, 0)),
+                    2.0,
+                    gm_drum_note("hats", setting.instrument, "crash"),
+                    human.velocity(0.95),
+                    "crash",
+                    step=bar * ctx.steps,
+                )
+            )
+        if "build" in ctx.fills[bar] and "riser" in drums.builds:
+            # A noise riser ending on the next bar's downbeat.
+            start = ctx.beat(bar + 1, 0) - RISER_S * spec.bpm / 60.0
+            events.append(
+                NoteEvent(
+                    max(0.0, start),
+                    RISER_S * spec.bpm / 60.0,
+                    gm_drum_note("hats", setting.instrument, "riser"),
+                    0.9,
+                    "riser",
+                )
+            )
+        for step in bar_positions:
+            if rolling and step >= roll_start:
+                continue
+            on_beat = step % 4 == 0
+            if not on_beat and keep < 1.0 and rng.random() >= keep:
+                continue
+            integral = float(step).is_integer()
+            is_open = integral and (open_grid[int(step)] == "o" or step in extra_opens)
+            is_ride = step in ride and not is_open
+            accent = 1.0 if on_beat else (0.62 if integral and step % 2 == 0 else 0.42)
+            voice = "open" if is_open else ("ride" if is_ride else "closed")
+            if feel in ("shaker", "pedal") and not is_open:
+                voice = feel
+                accent = 0.85 if on_beat else (0.6 if integral and step % 4 == 2 else 0.45)
+            pitch = opened if voice == "open" else _HAT_EXTRAS.get(voice, closed)
+            events.append(
+                NoteEvent(
+                    human.time(ctx.beat(bar, step)),
+                    0.5 if is_open else 0.125,
+                    pitch,
+                    human.velocity(accent * (1.05 if is_open else 1.0)),
+                    voice,
+                    step=bar * ctx.steps + int(step) if integral else -1,
+                )
+            )
+        if rolling:
+            per_beat = 8 if rng.random() < 0.5 else 6  # 32nds or 16th triplets
+            count = (ctx.steps - roll_start) * per_beat // 4
+            for i in range(count):
+                step = roll_start + 4.0 * i / per_beat
+                integral = float(step).is_integer()
+                events.append(
+                    NoteEvent(
+                        human.time(ctx.beat(bar, step)),
+                        0.0625,
+                        closed,
+                        human.velocity(0.45 + 0.45 * i / max(1, count - 1)),
+                        "closed",
+                        step=bar * ctx.steps + int(step) if integral else -1,
+                    )
+                )
+    return events

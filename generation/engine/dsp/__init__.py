@@ -1,0 +1,1 @@
+"""Signal processing shared by the engine: oscillators, filters, synthesis, tone, texture, theory."""
