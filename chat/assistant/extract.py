@@ -1056,8 +1056,12 @@ def _hats(scan: _Scanner, found: Mentions) -> None:
 
     scan.take(_HAT_RATE, rate)
     scan.take(_TRIPLET, lambda m: setattr(found, "hats_triplet", True))
-    # Most clauses of a long turn name no hats; a turn that names none has no clause to read.
-    for start, end in _clauses(scan.text) if _HATS_WORD.search(scan.text) else ():
+    # Most clauses of a long turn name no hats; a turn that names none has no clause to read,
+    # and where the hat words are is read once for the whole turn (as in _track_verbs).
+    hat_words = [m.start() for m in _HATS_WORD.finditer(scan.text)]
+    for start, end in _clauses(scan.text) if hat_words else ():
+        if not _within(hat_words, start, end):
+            continue
         clause = scan.text[start:end]
         if not _HATS_WORD.search(clause):
             continue
