@@ -1467,7 +1467,8 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     used_verbs: list[tuple[int, int]] = []
     # Where track words, "everything" and pronouns are, read once for the whole turn: most
     # clauses of a long turn have none, and those are passed over without a regex call.
-    named = [m.start() for m in _TRACK.finditer(text)]
+    track_spans = [m.span() for m in _TRACK.finditer(text)]
+    named = [span[0] for span in track_spans]
     whole = [m.start() for m in _EVERYTHING.finditer(text)]
     pronouns = [m.start() for m in _PRONOUN.finditer(text)] if named else []
     for start, end in _clauses(text):
@@ -1568,7 +1569,10 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     # Track names and the loudness words spent on them are read; later passes skip them.
     for span in used_verbs:
         _blank(scan, *span)
-    _blank_spans(scan, [match.span() for match in _TRACK.finditer(scan.text)])
+    if used_verbs:
+        track_spans = [match.span() for match in _TRACK.finditer(scan.text)]
+    # Otherwise the text is as it was when the track words were found above.
+    _blank_spans(scan, track_spans)
 
 
 def _set_tracks(found: Mentions, tracks: tuple[str, ...], kind: str | None) -> None:
