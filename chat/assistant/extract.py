@@ -1056,8 +1056,12 @@ def _hats(scan: _Scanner, found: Mentions) -> None:
 
     scan.take(_HAT_RATE, rate)
     scan.take(_TRIPLET, lambda m: setattr(found, "hats_triplet", True))
-    # Most clauses of a long turn name no hats; a turn that names none has no clause to read.
-    for start, end in _clauses(scan.text) if _HATS_WORD.search(scan.text) else ():
+    # Most clauses of a long turn name no hats; a turn that names none has no clause to read,
+    # and where the hat words are is read once for the whole turn (as in _track_verbs).
+    hat_words = [m.start() for m in _HATS_WORD.finditer(scan.text)]
+    for start, end in _clauses(scan.text) if hat_words else ():
+        if not _within(hat_words, start, end):
+            continue
         clause = scan.text[start:end]
         if not _HATS_WORD.search(clause):
             continue
@@ -1463,7 +1467,8 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     used_verbs: list[tuple[int, int]] = []
     # Where track words, "everything" and pronouns are, read once for the whole turn: most
     # clauses of a long turn have none, and those are passed over without a regex call.
-    named = [m.start() for m in _TRACK.finditer(text)]
+    track_spans = [m.span() for m in _TRACK.finditer(text)]
+    named = [span[0] for span in track_spans]
     whole = [m.start() for m in _EVERYTHING.finditer(text)]
     pronouns = [m.start() for m in _PRONOUN.finditer(text)] if named else []
     for start, end in _clauses(text):
@@ -1564,7 +1569,10 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     # Track names and the loudness words spent on them are read; later passes skip them.
     for span in used_verbs:
         _blank(scan, *span)
-    _blank_spans(scan, [match.span() for match in _TRACK.finditer(scan.text)])
+    if used_verbs:
+        track_spans = [match.span() for match in _TRACK.finditer(scan.text)]
+    # Otherwise the text is as it was when the track words were found above.
+    _blank_spans(scan, track_spans)
 
 
 def _set_tracks(found: Mentions, tracks: tuple[str, ...], kind: str | None) -> None:

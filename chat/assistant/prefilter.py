@@ -38,6 +38,13 @@ def _required(items: list) -> tuple[str, ...] | None:
         if op in _ZERO_WIDTH:
             # Consumes nothing, so the literals either side stay next to each other.
             continue
+        if run and op is sre_constants.BRANCH:
+            # re's parser pulls a prefix all alternatives share out in front ("bpm|beats" is
+            # "b" then "pm|eats"); glued back on, each alternative's opening letters make a
+            # longer, rarer literal than either part alone.
+            leads = [_leading_run(list(branch.data)) for branch in av[1]]
+            if all(leads):
+                candidates.append(tuple(sorted({run + lead for lead in leads})))
         if run:
             candidates.append((run,))
             run = ""
@@ -59,6 +66,17 @@ def _required(items: list) -> tuple[str, ...] | None:
     if not candidates:
         return None
     return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+def _leading_run(items: list) -> str:
+    """The literal characters a sequence opens with (zero-width items between them skipped)."""
+    run = ""
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            run += chr(av)
+        elif op not in _ZERO_WIDTH:
+            break
+    return run
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -206,9 +224,11 @@ def runnable(pattern: re.Pattern[str], text: str) -> re.Pattern[str] | None:
         if len(_plans) < _MAX_CACHED:
             _plans[pattern] = plan
     fast, gate = plan
-    if gate and not any(literal in text for literal in gate):
-        return None
-    return fast
+    # A plain loop: a generator under any() costs more per literal than the substring test.
+    for literal in gate:
+        if literal in text:
+            return fast
+    return fast if not gate else None
 
 
 def accelerate_globals(namespace: dict[str, object]) -> None:

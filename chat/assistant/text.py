@@ -248,7 +248,10 @@ _UNIT_FOLLOWERS = re.compile(
 
 def normalize(text: str) -> str:
     """Lowercase, unify punctuation and spelling, and turn number words into digits."""
-    text = text.translate(_QUOTES).lower()
+    # Every character _QUOTES maps is outside ASCII: an ASCII turn skips the per-character table.
+    if not text.isascii():
+        text = text.translate(_QUOTES)
+    text = text.lower()
     # Each substitution below needs its character; a turn without it skips the scan.
     if "-" in text:
         text = _HYPHEN_JOIN.sub(" ", text)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from chat.assistant import bench, interpreter, prefilter, text
+from chat.assistant import bench, compose, interpreter, prefilter, text
 
 HERE = Path(__file__).parent
 
@@ -103,3 +103,20 @@ def test_a_pattern_that_can_start_anywhere_is_left_as_it_is() -> None:
 )
 def test_injection_screen_agrees_with_the_case_insensitive_pattern(turn: str) -> None:
     assert text._is_injection(turn, turn.lower()) == bool(text._INJECTION.search(turn))
+
+
+def test_a_prefix_re_factors_out_is_glued_back_onto_each_alternative() -> None:
+    # re parses "bpm|beats ..." as "b" then "pm|eats ...": the gate still sees whole words.
+    pattern = re.compile(r"\b(\d+)\s*(?:bpm|beats\s+per\s+minute)\b")
+    assert prefilter.required_literals(pattern) == ("beats", "bpm")
+    assert not prefilter.could_match(pattern, "140 beat per minute, b pm")
+    assert prefilter.could_match(pattern, "140 bpm")
+
+
+def test_spelled_out_checks_agree_with_their_word_lists() -> None:
+    # The plain-ASCII shortcut in normalize holds only while every mapped character is non-ASCII.
+    assert all(code > 127 for code in text._QUOTES)
+    for sample in TEXTS:
+        lowered = sample.lower()
+        owners = any(word in lowered for word in compose._OTHER_BEAT_OWNERS)
+        assert compose._names_an_owner(lowered) == owners
