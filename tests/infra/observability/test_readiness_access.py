@@ -25,6 +25,8 @@ def redis_down(monkeypatch):
         raise ConnectionError("Error 111 connecting to 10.20.30.40:6379. Connection refused.")
 
     monkeypatch.setitem(health.READINESS_CHECKS, "redis", down)
+    # No worker runs here: the queue check (degraded, never failing) would list itself too.
+    monkeypatch.setitem(health.READINESS_CHECKS, "queue_consumers", lambda: "1 consumer")
 
 
 def test_outsiders_get_status_and_failing_names_only(redis_down, settings):
