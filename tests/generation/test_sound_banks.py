@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from generation import services
-from generation.assets.store import AssetFile, stems_zip_build, version_assets_store
+from generation.assets.bundle import samples_txt_or_none, stems_bundle_for, stems_zip_stream
+from generation.assets.store import AssetFile, version_assets_store
 from generation.engine.banks import BankRegistry
 from generation.engine.spec import default_spec
 from generation.jobs import run
@@ -25,6 +26,12 @@ needs_banks = pytest.mark.skipif(
     reason="sonic-pi-samples and fluid-soundfont-gm are not both installed here "
     "(make banks; CI installs them)",
 )
+
+
+def stems_zip_build(version) -> bytes:
+    """The stems ZIP as the download streams it."""
+    bundle = stems_bundle_for(version)
+    return b"".join(stems_zip_stream(bundle, samples_txt=samples_txt_or_none(version)))
 
 
 def _create(genre: str = "boom-bap"):
