@@ -198,6 +198,7 @@ HIP_HOP: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x.......x.x.....", "x..x......x....."), center=72),
         MixGrammar(
+            glue_ratio=2.0,
             family=_DUSTY,
             # Sampled-off-a-record keys: a little tape drift and dust under the loop.
             texture=Texture(

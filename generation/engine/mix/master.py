@@ -129,6 +129,7 @@ def master(
     texture: Texture = CLEAN,
     target_lufs: float = TARGET_LUFS,
     ceiling_dbfs: float = CEILING_DBFS,
+    glue_ratio: float = 1.0,
 ) -> tuple[np.ndarray, dict[str, float]]:
     """Master a stereo mix (float32, (2, n)) **in place** to ``target_lufs`` under ``ceiling_dbfs``.
 
@@ -136,10 +137,22 @@ def master(
     25 Hz (removing DC) and the genre's low-pass colour, then the make-up
     gain and the limiter are solved together on block statistics (peak and K-weighted
     energy per 32 samples), so the audio itself is filtered once and multiplied twice.
-    Returns the master (float32, (2, n)) and figures: estimated LUFS, gain, limiting.
+    ``glue_ratio`` > 1 puts a bus compressor after the high-pass (the genre's glue: 15 ms
+    attack, 120 ms release, threshold 4 dB over the mix's own RMS, so it works on the
+    peaks the same way at any mix level). Returns the master (float32, (2, n)) and
+    figures: estimated LUFS, gain, limiting.
     """
     add_vinyl(mix, texture)
     chain = [pedalboard.HighpassFilter(25.0)]
+    if glue_ratio > 1.0:
+        rms = float(np.sqrt(np.mean(np.square(mix, dtype=np.float64))))
+        if rms > 0:
+            threshold = 20.0 * np.log10(rms) + 4.0
+            chain.append(
+                pedalboard.Compressor(
+                    threshold_db=threshold, ratio=glue_ratio, attack_ms=15.0, release_ms=120.0
+                )
+            )
     if lowpass_hz:
         chain.append(pedalboard.LowpassFilter(lowpass_hz))
     board = pedalboard.Pedalboard(chain)
