@@ -299,7 +299,11 @@ def render_master(
     report("mastering", 0.75)
     clock = time.perf_counter()
     mastered, info = master(
-        mix, SAMPLE_RATE, lowpass_hz=mixdata.master_lowpass_hz, texture=mixdata.texture
+        mix,
+        SAMPLE_RATE,
+        lowpass_hz=mixdata.master_lowpass_hz,
+        texture=mixdata.texture,
+        glue_ratio=mixdata.glue_ratio,
     )
     del mix
     timings["mastering"] = time.perf_counter() - clock

@@ -65,7 +65,11 @@ def test_stem_files_sum_to_the_premaster_mix_that_was_mastered(genre, loop):
     premaster = result.premaster
     mix = _mix(genre)
     remastered, _ = master(
-        premaster.copy(), result.sample_rate, lowpass_hz=mix.master_lowpass_hz, texture=mix.texture
+        premaster.copy(),
+        result.sample_rate,
+        lowpass_hz=mix.master_lowpass_hz,
+        texture=mix.texture,
+        glue_ratio=mix.glue_ratio,
     )
     assert remastered.tobytes() == result.master.tobytes()
     files = encode(result, mp3=False, wav_bits=24).files

@@ -76,6 +76,7 @@ CLUB: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x..x..x.........", "..x..x..x..x...."), center=72),
         MixGrammar(
+            glue_ratio=2.0,
             family=_CLUB,
             sidechain_grid=_FOUR,
             sidechain_depth=0.6,
@@ -144,6 +145,7 @@ CLUB: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x..x..x..x..x..x",), center=69),
         MixGrammar(
+            glue_ratio=2.0,
             family=_CLUB,
             levels_db={"clap": -12.0, "hats": -7.0, "perc": -6.0, "bass": -4.0, "pad": -7.0},
             sidechain_grid=_FOUR,
@@ -226,6 +228,7 @@ CLUB: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x-------x---x---",), center=74),
         MixGrammar(
+            glue_ratio=1.8,
             family=_DRIVE,
             levels_db={"hats": -10.0, "perc": -9.0},
             sidechain_grid="x.........x.....",

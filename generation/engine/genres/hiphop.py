@@ -26,7 +26,15 @@ HIP_HOP: dict[str, GenreGrammar] = {
                 "x.x.......x..x..",
                 "x......x.x......",
             ),
-            snare=(_HALF, "........x.....g.", "........x..g....", "........x......g"),
+            snare=(
+                _HALF,
+                "........x.....g.",
+                "........x..g....",
+                "........x......g",
+                "...g....x.......",
+                "........x.g...g.",
+                "......g.x....g..",
+            ),
             clap=(_HALF, ".......gx.......", "......g.x......."),
             perc=("......x.......x.",),
             hats_open="..............o.",
@@ -190,6 +198,7 @@ HIP_HOP: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x.......x.x.....", "x..x......x....."), center=72),
         MixGrammar(
+            glue_ratio=2.0,
             family=_DUSTY,
             # Sampled-off-a-record keys: a little tape drift and dust under the loop.
             texture=Texture(

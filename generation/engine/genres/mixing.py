@@ -80,6 +80,7 @@ class MixGrammar:
     drive: float = 1.5  # saturation of 808 and kick voices
     kick_fifth: bool = False  # tune the kick to the key's fifth instead of its tonic
     texture: Texture = CLEAN  # tape and vinyl wear
+    glue_ratio: float = 1.0  # bus compression on the master (1 = none)
     humanize_ms: float = 5.0  # timing spread (standard deviation)
     humanize_velocity: float = 0.08
 

@@ -281,7 +281,7 @@ SONG: dict[str, GenreGrammar] = {
             chord_center=64,
         ),
         MelodyGrammar(("x-x-x-x-x---x---", "x.x.x.x---..x-x-"), center=74),
-        MixGrammar(family=_SONG, sidechain_depth=0.15, humanize_ms=3.0),
+        MixGrammar(family=_SONG, sidechain_depth=0.15, humanize_ms=3.0, glue_ratio=2.0),
         intro_tracks=("chords", "hats"),
     ),
     "synthwave": GenreGrammar(
@@ -343,6 +343,7 @@ SONG: dict[str, GenreGrammar] = {
         ),
         MelodyGrammar(("x---x---x-x-x---", "x-------x---x-x-"), center=74),
         MixGrammar(
+            glue_ratio=1.8,
             family=_DRIVE,
             sidechain_depth=0.3,
             reverb_room=0.8,

@@ -121,6 +121,29 @@ def _limiter_gains(peaks: np.ndarray, ceiling: float, sr: int) -> np.ndarray:
     return np.minimum(ndimage.uniform_filter1d(held, width, mode="nearest"), boundary)
 
 
+GLUE_THRESHOLD_DB = 1.0  # over the mix's own K-weighted RMS
+GLUE_WINDOW_S = 0.03  # the detector's averaging window (an attack-to-release time)
+
+
+def _glue_gains(energy: np.ndarray, ratio: float, sr: int) -> np.ndarray:
+    """Bus-compressor gain at each block boundary (blocks + 1 points).
+
+    The detector is the K-weighted energy per block averaged over ``GLUE_WINDOW_S``
+    (centred: it ramps down slightly ahead of a hit, like the limiter); above a threshold
+    ``GLUE_THRESHOLD_DB`` over the whole mix's RMS, the level is reduced by
+    ``1 - 1/ratio`` of the excess, so the glue works the same at any mix level. Each
+    boundary takes the smaller gain of its two blocks.
+    """
+    if ratio <= 1.0 or not np.any(energy > 0):
+        return np.ones(energy.size + 1)
+    width = max(1, round(GLUE_WINDOW_S * sr / BLOCK))
+    level = ndimage.uniform_filter1d(energy, width, mode="nearest")
+    threshold = 10.0 * np.log10(np.mean(energy) + 1e-20) + GLUE_THRESHOLD_DB
+    excess = np.maximum(0.0, 10.0 * np.log10(level + 1e-20) - threshold)
+    block = 10.0 ** (-excess * (1.0 - 1.0 / ratio) / 20.0)
+    return np.minimum(np.concatenate([block[:1], block]), np.concatenate([block, block[-1:]]))
+
+
 def master(
     mix: np.ndarray,
     sr: int,
@@ -129,6 +152,7 @@ def master(
     texture: Texture = CLEAN,
     target_lufs: float = TARGET_LUFS,
     ceiling_dbfs: float = CEILING_DBFS,
+    glue_ratio: float = 1.0,
 ) -> tuple[np.ndarray, dict[str, float]]:
     """Master a stereo mix (float32, (2, n)) **in place** to ``target_lufs`` under ``ceiling_dbfs``.
 
@@ -136,10 +160,13 @@ def master(
     25 Hz (removing DC) and the genre's low-pass colour, then the make-up
     gain and the limiter are solved together on block statistics (peak and K-weighted
     energy per 32 samples), so the audio itself is filtered once and multiplied twice.
-    Returns the master (float32, (2, n)) and figures: estimated LUFS, gain, limiting.
+    ``glue_ratio`` > 1 adds the genre's bus compression, solved on the same block
+    statistics (see ``_glue_gains``) and folded into the one gain curve. Returns the
+    master (float32, (2, n)) and figures: estimated LUFS, gain, limiting.
     """
     add_vinyl(mix, texture)
     chain = [pedalboard.HighpassFilter(25.0)]
+
     if lowpass_hz:
         chain.append(pedalboard.LowpassFilter(lowpass_hz))
     board = pedalboard.Pedalboard(chain)
@@ -159,12 +186,16 @@ def master(
     ceiling = 10.0 ** (ceiling_dbfs / 20.0) * 0.999
     if not np.any(peaks > 0):
         return audio, {"lufs": -70.0, "gain_db": 0.0, "limiting_db": 0.0}
+    glue = _glue_gains(energy, glue_ratio, sr)  # per block boundary, 1 = none
+    # Each block's peak under the larger glue gain of its two boundaries: the limiter sees
+    # (at most) what the glue leaves, so glue times limiter never exceeds the ceiling.
+    peaks = peaks * np.maximum(glue[:-1], glue[1:])
     ones = np.ones(blocks)
     gain = 10.0 ** ((target_lufs - block_loudness(energy, ones, sr)) / 20.0)
     gains = np.ones(blocks + 1)
     loudness = target_lufs
     for _ in range(12):
-        gains = _limiter_gains(peaks * gain, ceiling, sr)
+        gains = _limiter_gains(peaks * gain, ceiling, sr) * glue
         squared = 0.5 * (gains[:-1] ** 2 + gains[1:] ** 2)
         loudness = block_loudness(energy, squared * gain * gain, sr)
         error = target_lufs - loudness

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy import signal
 
@@ -55,25 +57,35 @@ def crash_voice(hit: HitVariation = _PLAIN) -> np.ndarray:
     return _normalize(y)
 
 
+_RISER_BLOCKS = 48
+
+
+@lru_cache(maxsize=1)
+def _riser_bands() -> tuple[np.ndarray, ...]:
+    """The riser's band-pass per block, 400 Hz -> 9 kHz (designed once per process)."""
+    bands = []
+    for b in range(_RISER_BLOCKS):
+        centre = 400.0 * (9000.0 / 400.0) ** (b / (_RISER_BLOCKS - 1))
+        band = [centre / 1.5, min(centre * 1.5, 0.45 * SR)]
+        bands.append(signal.butter(2, band, "bandpass", fs=SR, output="sos"))
+    return tuple(bands)
+
+
+@lru_cache(maxsize=16)
 def riser_voice(hit: HitVariation = _PLAIN, seconds: float = 1.5) -> np.ndarray:
     """A noise riser: white noise through a band-pass sweeping 400 Hz -> 9 kHz (in
-    blocks, with the filter state carried over), swelling in level to its end."""
+    blocks, with the filter state carried over), swelling in level to its end.
+    Cached per realisation (read-only: callers copy before changing it)."""
     n = int(seconds * SR)
     noise = _noise(n, 61 + hit.salt)
-    blocks = 48
-    edges = np.linspace(0, n, blocks + 1).astype(int)
+    edges = np.linspace(0, n, _RISER_BLOCKS + 1).astype(int)
     out = np.empty(n)
-    zi = None
-    for b in range(blocks):
-        centre = 400.0 * (9000.0 / 400.0) ** (b / (blocks - 1))
-        sos = signal.butter(
-            2, [centre / 1.5, min(centre * 1.5, 0.45 * SR)], "bandpass", fs=SR, output="sos"
-        )
-        if zi is None:
-            zi = np.zeros((sos.shape[0], 2))
-        out[edges[b] : edges[b + 1]], zi = signal.sosfilt(
-            sos, noise[edges[b] : edges[b + 1]], zi=zi
-        )
+    zi = np.zeros((2, 2))
+    for b, sos in enumerate(_riser_bands()):
+        block = slice(edges[b], edges[b + 1])
+        out[block], zi = signal.sosfilt(sos, noise[block], zi=zi)
     swell = np.linspace(0.0, 1.0, n) ** 2.5
     fade = np.minimum((n - np.arange(n)) / (0.004 * SR), 1.0)
-    return _normalize(out * swell * fade)
+    y = _normalize(out * swell * fade)
+    y.flags.writeable = False
+    return y
