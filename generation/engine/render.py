@@ -39,7 +39,6 @@ __all__ = [
     "StemReady",
     "encode",
     "iter_files",
-    "render",
     "render_master",
     "render_preview",
     "write_outputs",
@@ -422,22 +421,6 @@ def encode(
     result.timings["encoding"] = elapsed
     report("encoding", 1.0)
     return EncodedBeat(files, {"encoding": elapsed})
-
-
-def render(
-    spec: BeatSpec,
-    *,
-    progress: Progress | None = None,
-    humanize: bool = True,
-    banks: BankRegistry | None = None,
-) -> RenderResult:
-    """Render a beat to a mastered :class:`RenderResult` (encodings are methods on it).
-
-    Stages reported through ``progress(stage, fraction)``: ``arranging``,
-    ``synthesizing <track>``, ``mixing``, ``mastering``. Call :func:`encode` or
-    :func:`write_outputs` for the files (stage ``encoding``).
-    """
-    return render_master(spec, progress=progress, humanize=humanize, banks=banks)
 
 
 def render_preview(

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from generation.engine import BeatSpec, RenderResult, default_spec, render
+from generation.engine import BeatSpec, RenderResult, default_spec, render_master
 from generation.engine.banks import BankRegistry
 
 from .hits import median_hit_correlation
@@ -65,7 +65,7 @@ def notes_of(spec: BeatSpec) -> dict[str, tuple]:
     try:
         from generation.engine import arrange
     except ImportError:  # the engine stopped exporting arrange: take it from a render
-        return dict(render(spec).arrangement.tracks)
+        return dict(render_master(spec).arrangement.tracks)
     return dict(arrange(spec).tracks)
 
 
@@ -96,7 +96,7 @@ def measure_genre(
     first, second = settings.seeds
     clock = time.perf_counter()
     spec = default_spec(genre, bars=bars, seed=first, banks=settings.banks)
-    result = render(spec, banks=settings.banks)
+    result = render_master(spec, banks=settings.banks)
     rendered_s = time.perf_counter() - clock
     figures = _audio_figures(result)
     figures.update(_symbolic_figures(result, second, settings.short_bars))

@@ -7,7 +7,7 @@ import io
 import mido
 import pytest
 
-from generation.engine import default_spec, render
+from generation.engine import default_spec, render_master
 from generation.engine.arrange import gm_drum_note
 from generation.engine.theory import scale_intervals
 
@@ -20,7 +20,7 @@ GM_DRUM_NOTES = {35, 36, 37, 38, 39, 42, 44, 45, 46, 47, 49, 50, 51, 53, 56, 62,
 )
 def test_midi_has_meta_at_tick_zero_and_a_track_per_enabled_instrument(genre, tonic, mode):
     spec = default_spec(genre, bars=8).with_changes(key={"tonic": tonic, "mode": mode}, bpm=123.0)
-    midi = mido.MidiFile(file=io.BytesIO(render(spec).midi()))
+    midi = mido.MidiFile(file=io.BytesIO(render_master(spec).midi()))
     assert midi.type == 1
     conductor = midi.tracks[0]
     meta = {m.type: m for m in conductor if m.is_meta and m.time == 0}
@@ -33,7 +33,7 @@ def test_midi_has_meta_at_tick_zero_and_a_track_per_enabled_instrument(genre, to
 
 def test_drums_are_on_channel_10_with_general_midi_notes_and_pitched_notes_are_in_key():
     spec = default_spec("drill", bars=8)
-    midi = mido.MidiFile(file=io.BytesIO(render(spec).midi()))
+    midi = mido.MidiFile(file=io.BytesIO(render_master(spec).midi()))
     scale = {(spec.key.pitch_class + i) % 12 for i in scale_intervals(spec.key)}
     leading_tone = (spec.key.pitch_class + 11) % 12  # harmonic minor cadences
     for track in midi.tracks[1:]:
@@ -60,6 +60,6 @@ def test_gm_notes_follow_the_general_midi_percussion_map():
 @pytest.mark.parametrize("meter", ["3/4", "6/8"])
 def test_other_meters_write_their_time_signature(meter):
     spec = default_spec("pop", bars=4).with_changes(meter=meter)
-    midi = mido.MidiFile(file=io.BytesIO(render(spec).midi()))
+    midi = mido.MidiFile(file=io.BytesIO(render_master(spec).midi()))
     signature = next(m for m in midi.tracks[0] if m.type == "time_signature")
     assert f"{signature.numerator}/{signature.denominator}" == meter

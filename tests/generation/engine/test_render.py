@@ -12,7 +12,6 @@ from generation.engine import (
     GENRES,
     default_spec,
     encode,
-    render,
     render_master,
     render_preview,
     write_outputs,
@@ -23,15 +22,15 @@ from generation.engine.voices import SAMPLE_RATE
 
 def test_same_spec_gives_byte_identical_wav_and_midi():
     spec = default_spec("trap", bars=8, seed=42)
-    first, second = render(spec), render(spec)
+    first, second = render_master(spec), render_master(spec)
     assert first.mix_wav() == second.mix_wav()
     assert first.midi() == second.midi()
     assert first.mix_wav(bits=24) == second.mix_wav(bits=24)
 
 
 def test_a_different_seed_gives_a_different_beat():
-    a = render(default_spec("house", bars=4, seed=1))
-    b = render(default_spec("house", bars=4, seed=2))
+    a = render_master(default_spec("house", bars=4, seed=1))
+    b = render_master(default_spec("house", bars=4, seed=2))
     assert a.midi() != b.midi()
 
 
@@ -48,8 +47,8 @@ def test_a_different_seed_gives_a_different_beat():
 )
 def test_changing_one_track_leaves_every_other_stem_byte_identical(track, change):
     spec = default_spec("trap", bars=16, seed=5)
-    before = render(spec)
-    after = render(spec.with_changes(tracks={track: change}))
+    before = render_master(spec)
+    after = render_master(spec.with_changes(tracks={track: change}))
     for name, stem in before.stems.items():
         if name == track:
             continue
@@ -61,7 +60,7 @@ def test_changing_one_track_leaves_every_other_stem_byte_identical(track, change
 @pytest.mark.parametrize("genre", ["trap", "house", "lo-fi"])
 @pytest.mark.parametrize("loop", [False, True])
 def test_stem_files_sum_to_the_premaster_mix_that_was_mastered(genre, loop):
-    result = render(default_spec(genre, bars=8, seed=9).with_changes(loop=loop))
+    result = render_master(default_spec(genre, bars=8, seed=9).with_changes(loop=loop))
     premaster = result.premaster
     mix = _mix(genre)
     remastered, _ = master(
@@ -91,7 +90,7 @@ def _mix(genre: str):
 @pytest.mark.parametrize("bars", [1, 8])
 def test_every_genre_renders_short_beats_of_exact_length(genre, bars):
     spec = default_spec(genre, bars=bars, seed=2)
-    result = render(spec)
+    result = render_master(spec)
     music = round(spec.duration_s * SAMPLE_RATE)
     assert result.master.shape == (2, music + int(1.5 * SAMPLE_RATE))
     assert result.master.dtype == np.float32
@@ -114,7 +113,7 @@ def test_every_genre_renders_ten_minutes(genre):
 @pytest.mark.parametrize("genre", ["trap", "techno", "rnb"])
 def test_loop_mode_is_exactly_the_bars_long_and_wraps_its_tail(genre):
     spec = default_spec(genre, bars=4, seed=8).with_changes(loop=True)
-    result = render(spec)
+    result = render_master(spec)
     assert result.samples == round(spec.duration_s * SAMPLE_RATE)
     audio = result.master
     steps = np.abs(np.diff(audio, axis=1)).max()
@@ -153,7 +152,7 @@ def test_long_beats_get_a_structure_with_instruments_entering_and_leaving():
 
 def test_stages_report_progress_in_order():
     calls = []
-    result = render(
+    result = render_master(
         default_spec("pop", bars=4),
         progress=lambda stage, fraction: calls.append((stage, fraction)),
     )
@@ -176,7 +175,7 @@ def test_preview_is_a_short_loop_of_drums_and_bass():
 
 
 def test_write_outputs_writes_every_file(tmp_path):
-    result = render(default_spec("lo-fi", bars=2))
+    result = render_master(default_spec("lo-fi", bars=2))
     paths = write_outputs(result, tmp_path)
     expected = {"mix.wav", "mix.mp3", "beat.mid", "peaks.json", "spec.json"}
     expected |= {f"stems/{name}.wav" for name in [*result.stems, "reverb"]}
@@ -192,7 +191,7 @@ def test_write_outputs_writes_every_file(tmp_path):
 
 
 def test_peaks_are_json_ready_min_max_pairs_bounding_the_audio():
-    result = render(default_spec("pop", bars=4))
+    result = render_master(default_spec("pop", bars=4))
     peaks = result.peaks(bins=1000)
     assert peaks["bins"] == len(peaks["min"]) == len(peaks["max"]) == 1000
     assert all(lo <= hi for lo, hi in zip(peaks["min"], peaks["max"], strict=True))
@@ -200,7 +199,7 @@ def test_peaks_are_json_ready_min_max_pairs_bounding_the_audio():
 
 
 def test_pattern_view_gives_a_step_grid_for_drums_and_notes_for_pitched_tracks():
-    result = render(default_spec("house", bars=8, seed=6))
+    result = render_master(default_spec("house", bars=8, seed=6))
     view = result.arrangement.pattern_view()
     assert view["steps_per_bar"] == 16
     kick = np.array(view["drums"]["kick"])

@@ -12,7 +12,7 @@ from chat.assistant.batch import interpret_record
 from .evalcheck import check
 
 HERE = Path(__file__).parent
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "eval" / "intents.jsonl"
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "eval" / "intents.jsonl"
 
 
 def _load(path: Path) -> list[dict]:

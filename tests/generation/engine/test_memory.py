@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = """
 import resource, sys, tempfile
-from generation.engine import default_spec, render, write_outputs
+from generation.engine import default_spec, render_master, write_outputs
 spec = default_spec(sys.argv[1], seed=1).with_changes(duration_s=600)
-result = render(spec)
+result = render_master(spec)
 with tempfile.TemporaryDirectory() as out:
     write_outputs(result, out)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

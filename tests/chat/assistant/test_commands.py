@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.assistant.evalcheck import check
+from tests.chat.assistant.evalcheck import check
 
 LINES = [
     {"id": "a", "text": "dark trap beat, 140 bpm, F minor"},

@@ -11,7 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generation.engine import GENRES, INSTRUMENTS, TRACK_NAMES, BeatSpec, default_spec, render
+from generation.engine import (
+    GENRES,
+    INSTRUMENTS,
+    TRACK_NAMES,
+    BeatSpec,
+    default_spec,
+    render_master,
+)
 from generation.engine.analysis import integrated_loudness, true_peak_dbfs
 from generation.engine.banks import (
     BANKS,
@@ -34,7 +41,7 @@ from .helpers import onset_times, pitched_key, tempo_error, tracked_tempo
 HERE = BankRegistry()
 # No banks at all, whatever this machine has installed: the "no banks" machine.
 NO_BANKS = BankRegistry(standard_paths=False)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 needs_banks = pytest.mark.skipif(
     not {"sonic-pi-samples", "fluidr3-gm"} <= set(HERE.installed),
     reason="sonic-pi-samples and fluid-soundfont-gm are not both installed here "
@@ -96,7 +103,7 @@ def test_spec_takes_sampled_instruments_and_validates_the_bank_record() -> None:
 def test_a_render_whose_bank_is_missing_fails_naming_it_before_any_audio() -> None:
     spec = default_spec("rnb", bars=1).with_changes(tracks={"chords": {"instrument": "rhodes"}})
     with pytest.raises(BankMissing) as caught:
-        render(spec, banks=NO_BANKS)
+        render_master(spec, banks=NO_BANKS)
     assert isinstance(caught.value, SpecError)
     message = str(caught.value)
     assert "'fluidr3-gm' is not installed (needed by 'rhodes')" in message
@@ -105,7 +112,7 @@ def test_a_render_whose_bank_is_missing_fails_naming_it_before_any_audio() -> No
         spec.with_banks(NO_BANKS)
     # The same spec with the track off renders from the synth palette alone.
     off = spec.with_changes(tracks={"chords": {"enabled": False}})
-    assert render(off, banks=NO_BANKS).spec.banks == {}
+    assert render_master(off, banks=NO_BANKS).spec.banks == {}
 
 
 def test_samples_txt_is_none_for_synth_beats_and_lists_each_bank_once() -> None:
@@ -156,10 +163,10 @@ def test_a_bank_at_another_version_than_recorded_is_refused() -> None:
     spec = default_spec("lo-fi", bars=1, banks=HERE)
     stale = replace(spec, banks={**spec.banks, "fluidr3-gm": "deb:0.1"})
     with pytest.raises(BankChanged, match=r"made with sound bank .fluidr3-gm. deb:0\.1"):
-        render(stale, banks=HERE)
+        render_master(stale, banks=HERE)
     # A spec that never recorded its banks gets them recorded by the render.
     bare = replace(spec, banks={})
-    assert render(bare, banks=HERE).spec.banks == spec.banks
+    assert render_master(bare, banks=HERE).spec.banks == spec.banks
 
 
 @needs_banks
@@ -169,7 +176,7 @@ def test_every_genre_renders_with_and_without_banks_at_exact_length_and_level(
     genre: str, banked: bool
 ) -> None:
     spec = default_spec(genre, bars=8, seed=3, banks=HERE if banked else NO_BANKS)
-    result = render(spec, banks=HERE if banked else NO_BANKS)
+    result = render_master(spec, banks=HERE if banked else NO_BANKS)
     music = round(spec.duration_s * SAMPLE_RATE)
     assert result.master.shape == (2, music + int(1.5 * SAMPLE_RATE))
     assert set(result.stems) == set(spec.enabled_tracks())
@@ -184,12 +191,12 @@ def test_every_genre_renders_with_and_without_banks_at_exact_length_and_level(
 @needs_banks
 def test_same_banked_spec_gives_byte_identical_audio_in_another_process() -> None:
     spec = default_spec("lo-fi", bars=4, seed=11, banks=HERE)
-    first = render(spec)
-    assert first.mix_wav() == render(spec).mix_wav()
+    first = render_master(spec)
+    assert first.mix_wav() == render_master(spec).mix_wav()
     digest = hashlib.sha256(first.mix_wav()).hexdigest()
     code = (
-        "import hashlib, sys; from generation.engine import BeatSpec, render; "
-        "print(hashlib.sha256(render(BeatSpec.from_json(sys.stdin.read())).mix_wav()).hexdigest())"
+        "import hashlib, sys; from generation.engine import BeatSpec, render_master; "
+        "print(hashlib.sha256(render_master(BeatSpec.from_json(sys.stdin.read())).mix_wav()).hexdigest())"
     )
     other = subprocess.run(
         [sys.executable, "-c", code],
@@ -216,8 +223,8 @@ def test_changing_one_sampled_track_leaves_every_other_stem_byte_identical(
     track: str, change: dict
 ) -> None:
     spec = default_spec("lo-fi", bars=8, seed=5, banks=HERE)
-    before = render(spec)
-    after = render(spec.with_changes(tracks={track: change}).with_banks(HERE))
+    before = render_master(spec)
+    after = render_master(spec.with_changes(tracks={track: change}).with_banks(HERE))
     for name, stem in before.stems.items():
         if name != track:
             assert stem.tobytes() == after.stems[name].tobytes(), f"{name} changed with {track}"
@@ -227,7 +234,7 @@ def test_changing_one_sampled_track_leaves_every_other_stem_byte_identical(
 @needs_banks
 def test_sampled_drums_sit_on_the_grid_and_no_two_hits_are_identical() -> None:
     spec = default_spec("boom-bap", bars=4, seed=2, banks=HERE).with_changes(swing=0.0)
-    result = render(spec, humanize=False)
+    result = render_master(spec, humanize=False)
     spb = 60.0 / spec.bpm * SAMPLE_RATE
     sixteenth = 60.0 / spec.bpm / 4
     grid = np.arange(0, spec.duration_s, sixteenth)
@@ -244,7 +251,7 @@ def test_sampled_drums_sit_on_the_grid_and_no_two_hits_are_identical() -> None:
         assert onsets.size >= 4 and np.median(errors) < 0.008, (name, np.median(errors))
     # The tempo, as the synth tests track it: 8 bars (4 are too few for the tracker).
     eight = default_spec("boom-bap", bars=8, seed=2, banks=HERE)
-    assert tempo_error(tracked_tempo(render(eight)), eight.bpm) < 0.02
+    assert tempo_error(tracked_tempo(render_master(eight)), eight.bpm) < 0.02
     # Hits of the same sample at the same written velocity still differ (per-hit variation).
     kick = result.stems["kick"]
     events = result.arrangement.tracks["kick"]
@@ -260,7 +267,7 @@ def test_sampled_kick_is_tuned_to_the_key_and_sampled_chords_are_in_it() -> None
         spec = default_spec("boom-bap", bars=8, seed=4, banks=HERE).with_changes(
             key={"tonic": tonic, "mode": "minor"}
         )
-        result = render(spec, humanize=False)
+        result = render_master(spec, humanize=False)
         first = round(result.arrangement.tracks["kick"][0].start_beat * 60 / spec.bpm * 44100)
         f = fundamental_hz(result.stems["kick"][first : first + 20000])
         pc = round(69 + 12 * np.log2(f / 440.0)) % 12
@@ -321,7 +328,7 @@ def test_midi_of_a_banked_beat_names_the_sampled_programs() -> None:
     import mido
 
     spec = default_spec("lo-fi", bars=2, banks=HERE)
-    midi = mido.MidiFile(file=_io.BytesIO(render(spec).midi()))
+    midi = mido.MidiFile(file=_io.BytesIO(render_master(spec).midi()))
     programs = {
         track.name.split(" ")[0]: msg.program
         for track in midi.tracks
@@ -336,9 +343,9 @@ def test_midi_of_a_banked_beat_names_the_sampled_programs() -> None:
 def test_written_outputs_carry_samples_txt_only_for_banked_beats(tmp_path: Path) -> None:
     from generation.engine import write_outputs
 
-    banked = write_outputs(render(default_spec("rnb", bars=2, banks=HERE)), tmp_path / "b")
+    banked = write_outputs(render_master(default_spec("rnb", bars=2, banks=HERE)), tmp_path / "b")
     assert "fluidr3-gm (fluid-soundfont-gm deb:" in banked["SAMPLES.txt"].read_text()
-    synth = write_outputs(render(default_spec("rnb", bars=2)), tmp_path / "s")
+    synth = write_outputs(render_master(default_spec("rnb", bars=2)), tmp_path / "s")
     assert "SAMPLES.txt" not in synth and not (tmp_path / "s" / "SAMPLES.txt").exists()
 
 
