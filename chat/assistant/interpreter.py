@@ -520,8 +520,20 @@ def _seconds_per_bar(bpm: float, meter: str) -> float:
     return count * 4 / unit * 60.0 / bpm
 
 
+# A length asked in time lands on whole phrases: 4-bar phrases when that stays within this
+# share of the time asked, else 2-bar ones, else the nearest bar (a count of bars asked for
+# is always kept exactly). 70, 93 or 105 bars is not how producers arrange.
+_PHRASE_TOLERANCE = 0.02
+
+
 def _bars_for(seconds: float, bpm: float, meter: str) -> int:
-    return max(1, round(seconds / _seconds_per_bar(bpm, meter)))
+    per_bar = _seconds_per_bar(bpm, meter)
+    exact = seconds / per_bar
+    for phrase in (4, 2):
+        bars = max(phrase, round(exact / phrase) * phrase)
+        if abs(bars * per_bar - seconds) <= _PHRASE_TOLERANCE * seconds:
+            return bars
+    return max(1, round(exact))
 
 
 def _apply_length(
@@ -536,7 +548,7 @@ def _apply_length(
     if found.length_scale:
         # "twice as long" means twice the time, even when the same turn changes the tempo.
         seconds = bars * per_bar if found.bars or found.duration_s else seconds_before
-        bars = max(1, round(seconds * found.length_scale / per_bar))
+        bars = _bars_for(seconds * found.length_scale, data["bpm"], data["meter"])
     if found.length_delta_bars:
         bars = max(1, bars + found.length_delta_bars)
     if found.length_delta_s:

@@ -28,7 +28,7 @@ def reply_to(user, text, conversation=None):
         ("trap beat 10000 bars", "10,000 bars is past the 15-minute limit (at most 525 bars", 32),
         ("trap beat -5 bars", "-5 bars is not a length, so it is 5 bars", 5),
         ("trap beat 0 bars", "0 bars is not a length, so it is 32 bars", 32),
-        ("trap beat, -3 minutes", "A length cannot be negative (-3 minutes), so it is 3:00", 105),
+        ("trap beat, -3 minutes", "A length cannot be negative (-3 minutes), so it is 2:58", 104),
     ],
 )
 def test_lengths_out_of_range_are_named_in_the_reply(user, settings, text, said, bars):
