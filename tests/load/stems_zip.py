@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from tests.stack.bench_stack import Stack, machine
+from tests.stack.stack import Stack, machine
 
 
 @dataclass
@@ -24,7 +24,7 @@ class StemsZipOptions:
 
 
 def run(options: StemsZipOptions) -> dict[str, Any]:
-    with Stack() as stack:
+    with Stack.for_bench() as stack:
         seeded = stack.seed(users=1, conversations_per_user=1)
         person = seeded["users"][0]
         rendered_at = time.perf_counter()
@@ -38,7 +38,7 @@ def run(options: StemsZipOptions) -> dict[str, Any]:
             },
         )
         render_s = time.perf_counter() - rendered_at
-        web, base = stack.start_web()
+        web, base = stack.web()
         time.sleep(1.0)  # let the process settle after start-up
         before = web.rss_mib()
         peak = [before]
