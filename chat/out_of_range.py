@@ -11,7 +11,7 @@ from typing import Any
 from generation.engine.presets import GENRES
 from generation.engine.spec import MAX_DURATION_S, BeatSpec
 
-from .assistant import vocabulary
+from .assistant import replies, vocabulary
 
 _BARS = re.compile(r"(?<![\w.])(-?\s?\d[\d,]*)\s*(?:bars?|measures?)\b", re.IGNORECASE)
 _NEGATIVE_LENGTH = re.compile(
@@ -173,25 +173,25 @@ def notes_for(text: str, spec: BeatSpec | None, reply: str) -> list[str]:
         if asked == spec.bars or (raw.lstrip("-") in reply and asked > 0):
             continue
         if asked <= 0:
-            notes.append(f"{raw} bars is not a length, so it is {spec.bars} bars.")
+            notes.append(replies.bars_not_a_length(raw, spec.bars))
         elif asked > longest:
             notes.append(
-                f"{asked:,} bars is past the {MAX_DURATION_S / 60:g}-minute limit (at most"
-                f" {longest} bars at {spec.bpm:g} BPM), so it is {spec.bars} bars."
+                replies.bars_past_limit(
+                    asked,
+                    minutes=MAX_DURATION_S / 60,
+                    longest=longest,
+                    bpm=spec.bpm,
+                    bars=spec.bars,
+                )
             )
     for match in _NEGATIVE_LENGTH.finditer(text):
-        notes.append(
-            f"A length cannot be negative ({match.group(1).replace(' ', '')} {match.group(2)}),"
-            f" so it is {_length(spec.duration_s)}."
-        )
+        asked = f"{match.group(1).replace(' ', '')} {match.group(2)}"
+        notes.append(replies.length_negative(asked, _length(spec.duration_s)))
     for match in _GENRE_SLOT.finditer(text.lower()):
         word = match.group(1)
         known = any(part in _KNOWN for part in word.split("-"))  # "k-pop", "hip-hop"
         if not known and word not in reply.lower():
-            notes.append(
-                f"I don't know “{word}” as a genre, so this is {spec.genre}; I make"
-                f" {', '.join(GENRES)}."
-            )
+            notes.append(replies.genre_unknown(word, spec.genre, GENRES))
             break
     return notes
 

@@ -162,13 +162,10 @@ def message_post(
     intent = _interpret(text, current_spec, _history(conversation))
     # Say what was clamped or refused ("10000 bars", "-5 bars", an unknown genre).
     out_of_range.annotate(text, intent, current_spec)
-    if intent.changes_spec:
-        try:
-            generation_services.jobs_limit_check(owner=author)
-        except generation_services.TooManyActiveJobs as exc:
-            raise ChatRejected(exc.code, str(exc), exc.retry_after) from exc
-        if intent.variations:
-            _fit_variations(intent, current_spec, generation_services.jobs_room(owner=author))
+    # The job limit itself is checked by beat_apply under the owner's lock (a refusal rolls
+    # the stored turn back); here only a variations request is trimmed to the room left.
+    if intent.changes_spec and intent.variations:
+        _fit_variations(intent, current_spec, generation_services.jobs_room(owner=author))
 
     events.chat_typing(conversation.id, typing=True)
     try:

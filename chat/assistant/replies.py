@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from generation.engine.arrange import plan_sections
 from generation.engine.presets import GENRE_DEFAULTS, GENRES, TRACK_NAMES
@@ -522,3 +522,23 @@ def bank_missing(instrument: str, bank: str, package: str, fallback: str, track:
         f"the {instrument} samples need the {bank} sound bank, which isn't installed here "
         f"(`make banks`, or apt-get install {package}), so I used the synth {fallback} {track}"
     )
+
+
+# --- what a turn asked for that the beat cannot be (chat.out_of_range) -------------------
+def bars_not_a_length(asked: str, bars: int) -> str:
+    return f"{asked} bars is not a length, so it is {bars} bars."
+
+
+def bars_past_limit(asked: int, *, minutes: float, longest: int, bpm: float, bars: int) -> str:
+    return (
+        f"{asked:,} bars is past the {minutes:g}-minute limit (at most {longest} bars at "
+        f"{bpm:g} BPM), so it is {bars} bars."
+    )
+
+
+def length_negative(asked: str, length: str) -> str:
+    return f"A length cannot be negative ({asked}), so it is {length}."
+
+
+def genre_unknown(word: str, genre: str, genres: Iterable[str]) -> str:
+    return f"I don't know “{word}” as a genre, so this is {genre}; I make {', '.join(genres)}."
