@@ -6,17 +6,17 @@ import hashlib
 import signal
 import time
 
-from tests.stack.drill_client import StudioClient
-from tests.stack.drill_stack import (
+from tests.faults.ledger import (
     Report,
     chat_post,
     job_row,
     ledger_check,
     owner_create,
-    stack,
     wait_jobs,
     wait_stage,
 )
+from tests.stack.clients import StudioClient
+from tests.stack.stack import drill_stack
 
 from .worker_faults import RECOVERY
 
@@ -67,7 +67,7 @@ def stem_cache(report: Report) -> None:
         "CELERY_TASK_SOFT_TIME_LIMIT": "25",
         "CELERY_TASK_TIME_LIMIT": "30",
     }
-    with stack("stem-cache", settings=settings) as s:
+    with drill_stack("stem-cache", settings=settings) as s:
         from django.core.files.storage import default_storage
 
         from generation.models import Asset, AssetKind, StoredStem
