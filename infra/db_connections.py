@@ -29,5 +29,9 @@ def for_server(database: dict[str, Any], *, pool_max_size: int) -> dict[str, Any
         options = dict(database.get("OPTIONS") or {})
         # timeout: a thread waits this long for a free connection, then the call fails.
         options["pool"] = {"min_size": 1, "max_size": pool_max_size, "timeout": 10}
+        # With the pool, CONN_HEALTH_CHECKS makes Django hand psycopg_pool its connection
+        # check: each connection is tried before use, so the ones a PostgreSQL restart broke
+        # are replaced instead of failing request after request.
+        database["CONN_HEALTH_CHECKS"] = True
         database["OPTIONS"] = options
     return database

@@ -129,7 +129,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 # daphne (ASGI): no persistent connections, and psycopg's pool of at most this many per
 # process on PostgreSQL (infra/db_connections.py); other processes keep CONN_MAX_AGE.
-DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=8)
+# 0 (the default): no pool, a connection per database call that is closed after it. The pool
+# (psycopg_pool) did not recover from a PostgreSQL restart in the postgres-restart drill:
+# readiness stayed 503 for over 60 s after the server was back.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
 DATABASES["default"] = db_connections.for_server(
     DATABASES["default"], pool_max_size=DATABASE_POOL_MAX_SIZE
 )

@@ -129,7 +129,6 @@ def run_embedded_stack(
         # Beat on its own (not `worker -B`): a worker killed with -9 cannot leave an orphan
         # scheduler behind, and Ctrl-C stops it like every other child.
         children["beat"] = _spawn(
-            "beat",
             [
                 python,
                 "-m",
@@ -138,13 +137,14 @@ def run_embedded_stack(
                 "dawg",
                 "beat",
                 "--loglevel",
-                "INFO",
+                env.get("BEAT_LOG_LEVEL", "INFO"),
                 "--schedule",
                 str(base_dir / "var" / "celerybeat-schedule"),
             ],
             env,
         )
         _forward(children["worker"])
+        _forward(children["beat"])
         children["web"] = _spawn(
             [python, "-m", "infra.realtime.web_server", "--host", host, "--port", str(port)],
             env,
@@ -178,7 +178,7 @@ def run_embedded_stack(
         say("Stopping: web, then worker, then Redis …")
         # In order: the web tells its sockets to reconnect and stops taking turns; the worker
         # finishes (or hands back) its job; Redis goes last, so nobody logs a lost connection.
-        for name in ("web", "worker"):
+        for name in ("web", "worker", "beat"):
             child = children.get(name)
             if child is None:
                 continue

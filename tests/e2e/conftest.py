@@ -33,7 +33,9 @@ def browser_stack(django_db_setup, django_db_blocker, browser_logs):
     """One web process and one worker for this folder's tests (a test may restart the web),
     stopped afterwards so no extra worker takes jobs meant for other folders' live stacks."""
     with django_db_blocker.unblock():
-        env = live.child_env()
+        # Every test signs a fresh user up from 127.0.0.1: lift the per-address sign-up limit
+        # (5 an hour; tested on its own in tests/security/test_login_throttle.py).
+        env = live.child_env(SIGNUPS_PER_HOUR="10000")
         worker = live.start_worker(browser_logs, env=env, name="browser-worker")
         web, base_url = live.start_web(browser_logs, env=env)
     stack = {"web": web, "worker": worker, "base_url": base_url, "env": env, "logs": browser_logs}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,7 +47,10 @@ def _fluidsynth():
     # Imported on first use: the module loads libfluidsynth at import, and the engine must
     # import (and render with the synth palette) on machines without it.
     try:
-        import fluidsynth
+        # pyfluidsynth prints where it found the library on import; stdout is our callers'
+        # (a CLI's JSON, a subprocess's answer), so the line is kept out of it.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import fluidsynth
     except (ImportError, OSError) as exc:
         raise SoundFontUnavailable(
             "FluidSynth is not installed (Debian/Ubuntu: apt-get install libfluidsynth3; "

@@ -131,6 +131,13 @@ def test_a_second_tab_on_another_instance_sees_the_same_events_in_order(
             await tab_a.send(chat("house beat 124 bpm, 8 bars"))
             done = lambda e: e["type"] == "generation.completed"  # noqa: E731
             await asyncio.gather(tab_a.until(done, 90), tab_b.until(done, 90))
+            # The turn's closing chat.typing can be published after a short render completes:
+            # let both tabs catch up to the last seq either has seen before comparing.
+            await asyncio.sleep(0.5)
+            last = max(e["seq"] for tab in (tab_a, tab_b) for e in tab.events)
+            for tab in (tab_a, tab_b):
+                if max(e["seq"] for e in tab.events) < last:
+                    await tab.until(lambda e: e["seq"] >= last, 10)
             await tab_a.close()
             await tab_b.close()
             return tab_a, tab_b
