@@ -29,10 +29,6 @@ class QueueConsumers:
     def unconsumed(self) -> list[str]:
         return [queue for queue, workers in self.consumers.items() if not workers]
 
-    @property
-    def healthy(self) -> bool:
-        return not self.error and not self.unconsumed
-
 
 _cache: QueueConsumers | None = None
 _lock = threading.Lock()
@@ -55,10 +51,7 @@ def queue_consumers(
         from celery import current_app as app
     with _lock:
         now = time.monotonic()
-        # A gap (or an unreachable broker) is asked again after a short while, so a worker
-        # that has just started shows up within seconds, not only after max_age.
-        fresh_for = max_age if _cache is not None and _cache.healthy else min(max_age, 2.0)
-        if _cache is not None and max_age > 0 and now - _cache.at < fresh_for:
+        if _cache is not None and max_age > 0 and now - _cache.at < max_age:
             return _cache
         names = declared_queues(app)
         try:
