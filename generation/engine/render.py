@@ -16,7 +16,6 @@ from .banks.licences import samples_txt
 from .banks.registry import BankRegistry
 from .encode import midi_bytes, mp3_bytes, peaks, wav_bytes, wav_chunks
 from .genres import GRAMMARS
-from .master import master
 from .mix import (
     CHUNK,
     fold_loop,
@@ -27,6 +26,7 @@ from .mix import (
     synthesize_track,
     upsample_chunk,
 )
+from .mix.master import master
 from .presets import DRUM_TRACKS
 from .spec import BeatSpec
 from .stemcache import StemCache, quantize_stem, stem_key

@@ -9,7 +9,7 @@ import pytest
 
 from generation.engine import default_spec, render_master
 from generation.engine.arrange import gm_drum_note
-from generation.engine.theory import scale_intervals
+from generation.engine.dsp.theory import scale_intervals
 
 GM_DRUM_NOTES = {35, 36, 37, 38, 39, 42, 44, 45, 46, 47, 49, 50, 51, 53, 56, 62, 63, 64, 70, 82}
 

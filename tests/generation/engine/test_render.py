@@ -16,7 +16,7 @@ from generation.engine import (
     render_preview,
     write_outputs,
 )
-from generation.engine.master import master
+from generation.engine.mix.master import master
 from generation.engine.voices import SAMPLE_RATE
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from generation.engine.theory import midi_to_hz
+from generation.engine.dsp.theory import midi_to_hz
 from generation.engine.voices import (
     DRUM_VOICES,
     PITCHED_VOICES,
