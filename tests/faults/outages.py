@@ -70,6 +70,11 @@ class ReadinessProbe:
     def first(self, status: int, after: float = 0.0) -> float | None:
         return next((t for t, s in self.changes if s == status and t >= after), None)
 
+    def back_to(self, status: int, after: float) -> float | None:
+        """When ``status`` came back after the first other status seen since ``after``."""
+        left = next((t for t, s in self.changes if s != status and t >= after), None)
+        return None if left is None else self.first(status, after=left)
+
 
 def _client_resync(report: Report, client: StudioClient, job_ids: list[str]) -> None:
     """Ask for a snapshot and check it holds every job finished and every seq up to now."""
@@ -212,7 +217,8 @@ def postgres_restart(report: Report) -> None:
         time.sleep(5)
         s.postgres.start()
         up_at = time.monotonic()
-        wait_until(lambda: probe.first(200, after=up_at), timeout=60, what="ready again")
+        # Since down_at, not up_at: the probe can see 200 before pg_ctl's -w returns.
+        wait_until(lambda: probe.back_to(200, after=down_at), timeout=60, what="ready again")
         from django.db import close_old_connections
 
         close_old_connections()
@@ -221,7 +227,7 @@ def postgres_restart(report: Report) -> None:
         report.figure("all jobs done after PostgreSQL came back (s)", time.monotonic() - up_at)
         probe.stop()
         unready = probe.first(503, after=down_at)
-        back = probe.first(200, after=up_at)
+        back = probe.back_to(200, after=down_at)
         report.figure("readiness statuses seen", str(probe.statuses()))
         report.check("/health/ready went 503 while PostgreSQL was down", unready is not None)
         report.check("/health/ready went 200 again", back is not None)
