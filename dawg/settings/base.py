@@ -315,16 +315,20 @@ def storages_for(backend: str, media_root: str | None = None) -> dict:
     }
 
 
+def csp_media_sources_for(backend: str) -> list[str]:
+    """CSP media-src: presigned links point at this origin (infra/storage/media_origin.py)."""
+    return media_sources(
+        backend,
+        AWS_S3_PUBLIC_ENDPOINT_URL,
+        AWS_S3_ENDPOINT_URL,
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        region=AWS_S3_REGION_NAME,
+        addressing_style=AWS_S3_ADDRESSING_STYLE,
+    )
+
+
 STORAGES = storages_for(STORAGE_BACKEND)
-# CSP media-src: presigned links point at this origin (infra/storage/media_origin.py).
-CSP_MEDIA_SOURCES = media_sources(
-    STORAGE_BACKEND,
-    AWS_S3_PUBLIC_ENDPOINT_URL,
-    AWS_S3_ENDPOINT_URL,
-    bucket=AWS_STORAGE_BUCKET_NAME,
-    region=AWS_S3_REGION_NAME,
-    addressing_style=AWS_S3_ADDRESSING_STYLE,
-)
+CSP_MEDIA_SOURCES = csp_media_sources_for(STORAGE_BACKEND)
 
 # ------------------------------------------------------------------------------------------
 # WebSocket and product limits

@@ -9,11 +9,6 @@ from infra.http.own_addresses import own_ip_addresses
 
 from .base import *
 from .base import (
-    AWS_S3_ADDRESSING_STYLE,
-    AWS_S3_ENDPOINT_URL,
-    AWS_S3_PUBLIC_ENDPOINT_URL,
-    AWS_S3_REGION_NAME,
-    AWS_STORAGE_BUCKET_NAME,
     DATABASE_POOL_MAX_SIZE,
     DATABASES,
     SITE_URL,
@@ -21,8 +16,8 @@ from .base import (
     celery_broker_url,
     celery_broker_use_ssl,
     channel_layer_host,
+    csp_media_sources_for,
     env,
-    media_sources,
     redis_connection_for,
     storages_for,
 )
@@ -68,14 +63,7 @@ if STORAGE_BACKEND == "filesystem" and not env.bool(
         "STORAGE_ALLOW_FILESYSTEM_IN_PRODUCTION=true if that is really meant."
     )
 STORAGES = storages_for(STORAGE_BACKEND)
-CSP_MEDIA_SOURCES = media_sources(
-    STORAGE_BACKEND,
-    AWS_S3_PUBLIC_ENDPOINT_URL,
-    AWS_S3_ENDPOINT_URL,
-    bucket=AWS_STORAGE_BUCKET_NAME,
-    region=AWS_S3_REGION_NAME,
-    addressing_style=AWS_S3_ADDRESSING_STYLE,
-)
+CSP_MEDIA_SOURCES = csp_media_sources_for(STORAGE_BACKEND)
 # Static files: collected into the image with hashed names, served by WhiteNoise from every
 # web instance (nginx may serve the same files first; see deploy/nginx/dawg.conf).
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
