@@ -162,16 +162,18 @@ def message_post(
     intent = _interpret(text, current_spec, _history(conversation))
     # Say what was clamped or refused ("10000 bars", "-5 bars", an unknown genre).
     out_of_range.annotate(text, intent, current_spec)
-    # The job limit itself is checked by beat_apply under the owner's lock (a refusal rolls
-    # the stored turn back); here only a variations request is trimmed to the room left.
-    if intent.changes_spec and intent.variations:
-        _fit_variations(intent, current_spec, generation_services.jobs_room(owner=author))
 
     events.chat_typing(conversation.id, typing=True)
     try:
         with transaction.atomic():
             generation_services.owner_lock(owner_id=author.pk)
             _rate_limit_check(author=author)
+            # Under the lock, so parallel turns see each other's jobs: a variations request
+            # is trimmed to the room left; the job limit itself is checked by beat_apply (a
+            # refusal rolls the stored turn back).
+            if intent.changes_spec and intent.variations:
+                room = generation_services.jobs_room(owner=author)
+                _fit_variations(intent, current_spec, room)
             return _apply_turn(conversation, author, text, client_msg_id, intent, beat)
     except generation_services.TooManyActiveJobs as exc:
         raise ChatRejected(exc.code, str(exc), exc.retry_after) from exc

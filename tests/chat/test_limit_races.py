@@ -78,3 +78,27 @@ def test_parallel_turns_never_pass_the_message_rate_limit(settings):
     stored = Message.objects.filter(conversation__owner=user, role="user").count()
     assert stored == 20, outcomes
     assert outcomes == Counter({"ok": 20, "rate_limited": PARALLEL - 20})
+
+
+def test_parallel_variation_turns_are_trimmed_to_the_room_the_others_left(settings):
+    """Three "give me 4 variations" turns at once with room for 5 renders: one gets its 4,
+    the next is trimmed to the 1 left (the room is counted under the owner's lock, after the
+    first committed), the last is refused; never more than 5."""
+    settings.CHAT_MESSAGES_PER_MINUTE = 1000
+    user = factories.user_create(username="varier")
+    conversations = [factories.conversation_create(owner=user) for _ in range(3)]
+    for conversation in conversations:
+        services.message_post(
+            conversation=conversation,
+            author=user,
+            text="dark trap beat, 140 bpm, F minor",
+            client_msg_id=uuid.uuid4(),
+        )
+    GenerationJob.objects.update(status="succeeded")
+    settings.GENERATION_MAX_ACTIVE_JOBS_PER_USER = 5
+
+    outcomes = _parallel_turns(user, conversations, "give me 4 variations")
+
+    active = GenerationJob.objects.filter(owner=user, status__in=ACTIVE_JOB_STATUSES).count()
+    assert active == 5, outcomes
+    assert outcomes == Counter({"ok": 2, "too_many_jobs": 1})
