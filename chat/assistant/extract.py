@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from .prefilter import accelerate_globals, runnable
+from .prefilter import WordLeads, accelerate_globals, gate_open, plan_for
 from .text import trie_alternation
 from .theory import INTERVAL, interval_semitones
 from .vocabulary import (
@@ -154,32 +154,156 @@ _MAX_MATCHES = 40
 
 
 class _Scanner:
-    """The working text; matched spans are blanked so later passes cannot read them twice."""
+    """The working text; matched spans are blanked so later passes cannot read them twice.
+
+    The text is split into words once (on first use); a pass whose matches must open with
+    one of a known set of words (``prefilter.word_leads``) is tried only where those
+    words are, instead of scanning the whole text. Blanking keeps that index a superset of
+    the words of the current text (a blank that cuts a word adds the pieces), so a match is
+    never missed; a start that no longer fits just fails to match.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = f" {text} "
+        self._index: dict[str, list[int]] | None = None
+        self._initials: dict[str, list[str]] | None = None
 
     def take(
         self, pattern: re.Pattern[str], handle: Callable[[re.Match[str]], bool | None]
     ) -> None:
         """Call ``handle`` on each match; blank the span unless it returns False."""
-        fast = runnable(pattern, self.text)
-        if fast is None:
+        plan = plan_for(pattern)
+        text = self.text
+        if not gate_open(plan, text):
             return
+        starts = self._starts(plan.leads)
+        fast = plan.fast
+        found = fast.finditer(text) if starts is None else _matches_at(fast, text, starts)
         # No real turn names one thing 40 times; stopping there keeps junk input cheap.
-        matches = itertools.islice(fast.finditer(self.text), _MAX_MATCHES)
+        matches = itertools.islice(found, _MAX_MATCHES)
         spans = [m.span() for m in matches if handle(m) is not False]
         if spans:
-            pieces, last = [], 0
-            for start, end in spans:
-                pieces += [self.text[last:start], " " * (end - start)]
-                last = end
-            pieces.append(self.text[last:])
-            self.text = "".join(pieces)
+            self.blank(spans)
 
     def has(self, pattern: re.Pattern[str]) -> bool:
-        fast = runnable(pattern, self.text)
-        return fast is not None and fast.search(self.text) is not None
+        plan = plan_for(pattern)
+        if not gate_open(plan, self.text):
+            return False
+        starts = self._starts(plan.leads)
+        if starts is None:
+            return plan.fast.search(self.text) is not None
+        return next(_matches_at(plan.fast, self.text, starts), None) is not None
+
+    def blank(self, spans: list[tuple[int, int]]) -> None:
+        """Blank non-overlapping ``spans`` (in order) with one copy of the text."""
+        pieces, last = [], 0
+        for start, end in spans:
+            pieces += [self.text[last:start], " " * (end - start)]
+            last = end
+        pieces.append(self.text[last:])
+        self.text = text = "".join(pieces)
+        if self._index is None:
+            return
+        # A blank that cuts a word leaves a shorter word before it and one after it.
+        for start, end in spans:
+            if end < len(text) and end > start and _is_word_char(text[end]):
+                after = _WORD_RUN.match(text, end)
+                self._add(after.group(0), end)  # type: ignore[union-attr]
+            if start > 0 and end > start and _is_word_char(text[start - 1]):
+                begin = start - 1
+                while begin > 0 and _is_word_char(text[begin - 1]):
+                    begin -= 1
+                self._add(text[begin:start], begin)
+
+    def _add(self, word: str, start: int) -> None:
+        index = self._index
+        assert index is not None
+        positions = index.get(word)
+        if positions is None:
+            index[word] = [start]
+            if self._initials is not None:
+                self._initials.setdefault(word[0], []).append(word)
+        else:
+            positions.append(start)
+
+    def _words(self) -> dict[str, list[int]]:
+        if self._index is None:
+            index: dict[str, list[int]] = {}
+            for match in _TEXT_WORDS.finditer(self.text):
+                word = match.group(0)
+                positions = index.get(word)
+                if positions is None:
+                    index[word] = [match.start()]
+                else:
+                    positions.append(match.start())
+            self._index = index
+        return self._index
+
+    def _starts(self, leads: WordLeads | None) -> list[int] | None:
+        """Where a match can start, in order; None to scan the whole text."""
+        if leads is None:
+            return None
+        index = self._words()
+        # Past this many starts one call per start costs more than re's own scan.
+        limit = len(self.text) // _CHARS_PER_START
+        found: list[int] = []
+        words = leads.words
+        if len(words) < len(index):
+            for word in words:
+                positions = index.get(word)
+                if positions is not None:
+                    found += positions
+        else:
+            for word, positions in index.items():
+                if word in words:
+                    found += positions
+        if len(found) > limit:
+            return None
+        if leads.prefixes or leads.digit:
+            if self._initials is None:
+                initials: dict[str, list[str]] = {}
+                for word in index:
+                    initials.setdefault(word[0], []).append(word)
+                self._initials = initials
+            for initial, prefixes in leads.by_initial.items():
+                for word in self._initials.get(initial, ()):
+                    if word.startswith(prefixes):
+                        found += index[word]
+            if leads.digit:
+                for initial, words_ in self._initials.items():
+                    if initial.isdecimal():
+                        for word in words_:
+                            found += index[word]
+            if len(found) > limit:
+                return None
+        if leads.at_start:
+            found.append(0)
+        found = sorted(set(found))
+        return found
+
+
+_TEXT_WORDS = re.compile(r"\w+|[^\w\s]")
+_WORD_RUN = re.compile(r"\w+")
+_CHARS_PER_START = 12
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _matches_at(
+    pattern: re.Pattern[str], text: str, starts: list[int]
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every match starts at one of ``starts`` (sorted): the
+    first match at or after the end of the one before, tried start by start."""
+    end = 0
+    match = pattern.match
+    for start in starts:
+        if start >= end:
+            found = match(text, start)
+            if found is not None:
+                end = found.end()
+                yield found
 
 
 def _alternation(words: object) -> str:
@@ -1701,19 +1825,13 @@ def _after(text: str, end: int) -> str:
 
 
 def _blank(scan: _Scanner, start: int, end: int) -> None:
-    scan.text = scan.text[:start] + " " * (end - start) + scan.text[end:]
+    scan.blank([(start, end)])
 
 
 def _blank_spans(scan: _Scanner, spans: list[tuple[int, int]]) -> None:
     """Blank non-overlapping ``spans`` (in order) with one copy of the text, not one each."""
-    if not spans:
-        return
-    pieces, last = [], 0
-    for start, end in spans:
-        pieces += [scan.text[last:start], " " * (end - start)]
-        last = end
-    pieces.append(scan.text[last:])
-    scan.text = "".join(pieces)
+    if spans:
+        scan.blank(spans)
 
 
 def _amount(
