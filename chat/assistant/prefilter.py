@@ -292,7 +292,7 @@ class WordLeads:
     __slots__ = ("at_start", "by_initial", "digit", "prefixes", "words")
 
     def __init__(self) -> None:
-        self.words: set[str] = set()
+        self.words: set[str] | frozenset[str] = set()
         self.prefixes: set[str] = set()
         self.digit = False
         self.at_start = False
@@ -512,6 +512,7 @@ def word_leads(pattern: re.Pattern[str]) -> WordLeads | None:
     if leads is not None and "" in leads.prefixes:
         leads = None
     if leads is not None:
+        leads.words = frozenset(leads.words)
         for prefix in sorted(leads.prefixes):
             leads.by_initial[prefix[0]] = (*leads.by_initial.get(prefix[0], ()), prefix)
     if len(_word_leads) < _MAX_CACHED:
