@@ -861,9 +861,11 @@ def extract(
     found = Mentions(words=text.split(), cased_keys=keys)
     scan = _Scanner(text)
     if edits_only:
+        index = scan.index  # the words of the text before the takes below blank any
         scan.take(_VERSION, lambda m: None)
         scan.take(_FORWARD_AGAIN, lambda m: None)
-        found.type_beat = bool(_TYPE_BEAT.search(text))  # artists named as everyday words
+        # Artists named as everyday words; read on the text as it came (one space in front).
+        found.type_beat = bool(index.search(_TYPE_BEAT, text, 1))
     else:
         _actions(scan, found)
     _artists_and_decades(scan, found)
