@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from .prefilter import accelerate_globals, runnable
+from .prefilter import WordLeads, accelerate_globals, gate_open, plan_for
 from .text import trie_alternation
 from .theory import INTERVAL, interval_semitones
 from .vocabulary import (
@@ -153,33 +153,209 @@ class Mentions:
 _MAX_MATCHES = 40
 
 
+class _Index:
+    """Where each word of a text starts (a word: a run of word characters, or one character
+    that is neither a word character nor a space), built once and kept a superset of the
+    words of the text as spans of it are blanked (a blank that cuts a word adds the pieces).
+
+    A pass whose matches must open with one of a known set of words
+    (``prefilter.word_leads``) is then tried only at those words instead of at every
+    character: one word lookup per pass instead of a scan of the whole turn.
+    """
+
+    __slots__ = ("digits", "initials", "positions", "size")
+
+    def __init__(self, text: str) -> None:
+        positions: dict[str, list[int]] = {}
+        digits: list[int] = []
+        at = 0
+        # Most words are whole space-separated chunks (the text is normalised); a chunk with
+        # punctuation or other characters in it is split by the pattern.
+        for chunk in text.split(" "):
+            if chunk:
+                if chunk.isalnum():
+                    found = positions.get(chunk)
+                    if found is None:
+                        positions[chunk] = [at]
+                    else:
+                        found.append(at)
+                    if chunk[0].isdecimal():
+                        digits.append(at)
+                else:
+                    for match in _TEXT_WORDS.finditer(chunk):
+                        word = match.group(0)
+                        start = at + match.start()
+                        found = positions.get(word)
+                        if found is None:
+                            positions[word] = [start]
+                        else:
+                            found.append(start)
+                        if word[0].isdecimal():
+                            digits.append(start)
+            at += len(chunk) + 1
+        self.positions = positions
+        self.digits = digits
+        self.initials: dict[str, list[str]] | None = None
+        self.size = len(text)
+
+    def add(self, word: str, start: int) -> None:
+        found = self.positions.get(word)
+        if found is None:
+            self.positions[word] = [start]
+            if self.initials is not None:
+                self.initials.setdefault(word[0], []).append(word)
+        else:
+            found.append(start)
+        if word[0].isdecimal():
+            self.digits.append(start)
+
+    def blanked(self, text: str, spans: list[tuple[int, int]]) -> None:
+        """``text`` is the text after ``spans`` were blanked: add the pieces of cut words."""
+        for start, end in spans:
+            if end < len(text) and end > start and _is_word_char(text[end]):
+                after = _WORD_RUN.match(text, end)
+                self.add(after.group(0), end)  # type: ignore[union-attr]
+            if start > 0 and end > start and _is_word_char(text[start - 1]):
+                begin = start - 1
+                while begin > 0 and _is_word_char(text[begin - 1]):
+                    begin -= 1
+                self.add(text[begin:start], begin)
+
+    def starts(self, leads: WordLeads | None, shift: int = 0) -> list[int] | None:
+        """Where a match can start, in order; None to scan the whole text instead.
+
+        ``shift``: the positions are for the indexed text with that many characters (spaces)
+        cut off its front."""
+        if leads is None:
+            return None
+        positions = self.positions
+        # Past this many starts one call per start costs more than re's own scan.
+        limit = self.size // _CHARS_PER_START
+        found: list[int] = []
+        for word in leads.words.intersection(positions):
+            found += positions[word]
+        if leads.by_initial:
+            initials = self.initials
+            if initials is None:
+                initials = {}
+                for word in positions:
+                    initials.setdefault(word[0], []).append(word)
+                self.initials = initials
+            for initial, prefixes in leads.by_initial.items():
+                for word in initials.get(initial, ()):
+                    if word.startswith(prefixes):
+                        found += positions[word]
+        if leads.digit:
+            found += self.digits
+        if len(found) > limit:
+            return None
+        if shift:
+            found = [start - shift for start in found if start >= shift]
+        if leads.at_start:
+            found.append(0)
+        return sorted(set(found))
+
+    def finditer(
+        self, pattern: re.Pattern[str], text: str, shift: int = 0
+    ) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``, tried only at its words (``text``: the one indexed,
+        or with ``shift`` spaces cut off its front)."""
+        plan = plan_for(pattern)
+        if not gate_open(plan, text):
+            return iter(())
+        starts = self.starts(plan.leads, shift)
+        if starts is None:
+            return plan.fast.finditer(text)
+        return _matches_at(plan.fast, text, starts)
+
+    def search(self, pattern: re.Pattern[str], text: str, shift: int = 0) -> re.Match[str] | None:
+        """``pattern.search(text)``, tried only at its words (``text`` as for :meth:`finditer`)."""
+        plan = plan_for(pattern)
+        if not gate_open(plan, text):
+            return None
+        starts = self.starts(plan.leads, shift)
+        if starts is None:
+            return plan.fast.search(text)
+        return next(_matches_at(plan.fast, text, starts), None)
+
+
 class _Scanner:
-    """The working text; matched spans are blanked so later passes cannot read them twice."""
+    """The working text; matched spans are blanked so later passes cannot read them twice.
+
+    Passes are run through a word :class:`_Index` of the text, built on first use.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = f" {text} "
+        self._words: _Index | None = None
+
+    @property
+    def index(self) -> _Index:
+        if self._words is None:
+            self._words = _Index(self.text)
+        return self._words
 
     def take(
         self, pattern: re.Pattern[str], handle: Callable[[re.Match[str]], bool | None]
     ) -> None:
         """Call ``handle`` on each match; blank the span unless it returns False."""
-        fast = runnable(pattern, self.text)
-        if fast is None:
+        plan = plan_for(pattern)
+        text = self.text
+        if not gate_open(plan, text):
             return
+        starts = self.index.starts(plan.leads)
+        fast = plan.fast
+        found = fast.finditer(text) if starts is None else _matches_at(fast, text, starts)
         # No real turn names one thing 40 times; stopping there keeps junk input cheap.
-        matches = itertools.islice(fast.finditer(self.text), _MAX_MATCHES)
+        matches = itertools.islice(found, _MAX_MATCHES)
         spans = [m.span() for m in matches if handle(m) is not False]
         if spans:
-            pieces, last = [], 0
-            for start, end in spans:
-                pieces += [self.text[last:start], " " * (end - start)]
-                last = end
-            pieces.append(self.text[last:])
-            self.text = "".join(pieces)
+            self.blank(spans)
 
     def has(self, pattern: re.Pattern[str]) -> bool:
-        fast = runnable(pattern, self.text)
-        return fast is not None and fast.search(self.text) is not None
+        return self.index.search(pattern, self.text) is not None
+
+    def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """``pattern.search(self.text)``."""
+        return self.index.search(pattern, self.text)
+
+    def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(self.text)`` (over the text as it is now)."""
+        return self.index.finditer(pattern, self.text)
+
+    def blank(self, spans: list[tuple[int, int]]) -> None:
+        """Blank non-overlapping ``spans`` (in order) with one copy of the text."""
+        pieces, last = [], 0
+        for start, end in spans:
+            pieces += [self.text[last:start], " " * (end - start)]
+            last = end
+        pieces.append(self.text[last:])
+        self.text = "".join(pieces)
+        if self._words is not None:
+            self._words.blanked(self.text, spans)
+
+
+_TEXT_WORDS = re.compile(r"\w+|[^\w\s]")
+_WORD_RUN = re.compile(r"\w+")
+_CHARS_PER_START = 24
+
+
+def _is_word_char(ch: str) -> bool:
+    # re's \w (and \b) for str patterns: alphanumeric or the underscore.
+    return ch.isalnum() or ch == "_"
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every match starts at one of ``starts`` (sorted): the
+    first match at or after the end of the one before, tried start by start."""
+    end = 0
+    match = pattern.match
+    for start in starts:
+        if start >= end:
+            found = match(text, start)
+            if found is not None:
+                end = found.end()
+                yield found
 
 
 def _alternation(words: object) -> str:
@@ -685,9 +861,11 @@ def extract(
     found = Mentions(words=text.split(), cased_keys=keys)
     scan = _Scanner(text)
     if edits_only:
+        index = scan.index  # the words of the text before the takes below blank any
         scan.take(_VERSION, lambda m: None)
         scan.take(_FORWARD_AGAIN, lambda m: None)
-        found.type_beat = bool(_TYPE_BEAT.search(text))  # artists named as everyday words
+        # Artists named as everyday words; read on the text as it came (one space in front).
+        found.type_beat = bool(index.search(_TYPE_BEAT, text, 1))
     else:
         _actions(scan, found)
     _artists_and_decades(scan, found)
@@ -855,10 +1033,10 @@ def _variation_count(scan: _Scanner, found: Mentions) -> None:
 
 def _mutes(scan: _Scanner, found: Mentions) -> None:
     # Read, not taken: the track pass still switches the tracks off.
-    for match in itertools.islice(_MUTE.finditer(scan.text), _MAX_MATCHES):
+    for match in itertools.islice(scan.finditer(_MUTE), _MAX_MATCHES):
         for track in _TRACK.finditer(match.group(0)):
             found.muted.update(TRACK_ALIASES.get(track.group(0), ()))
-    if _MUTE_ALL.search(scan.text):
+    if scan.search(_MUTE_ALL):
         found.muted.add(MUTE_ALL)  # "mute everything except the drums": whatever goes off
 
 
@@ -932,6 +1110,15 @@ def _theory(scan: _Scanner, found: Mentions) -> None:
 
 def _actions(scan: _Scanner, found: Mentions) -> None:
     text = scan.text.strip()
+    # The scanner's words, before the take below blanks any, are the words of ``text``
+    # (only spaces were cut off): each search below is tried at its opening words only.
+    index, shift = scan.index, len(scan.text) - len(scan.text.lstrip())
+
+    def search(pattern: re.Pattern[str]) -> re.Match[str] | None:
+        return index.search(pattern, text, shift)
+
+    def finditer(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        return index.finditer(pattern, text, shift)
 
     def version(match: re.Match[str]) -> None:
         if match.group(1):
@@ -942,11 +1129,11 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
             found.restore_version = 1
 
     scan.take(_VERSION, version)
-    undo_at = max((m.start() for m in _UNDO.finditer(text)), default=-1)
-    redo_at = max((m.start() for m in _REDO.finditer(text)), default=-1)
+    undo_at = max((m.start() for m in finditer(_UNDO)), default=-1)
+    redo_at = max((m.start() for m in finditer(_REDO)), default=-1)
     found.undo = undo_at >= 0 or bool(_NAH.match(text))
     found.redo = redo_at >= 0
-    steps = _UNDO_STEPS.search(text) if _UNDO_STEP_WORDS.search(text) else None
+    steps = search(_UNDO_STEPS) if _UNDO_STEP_WORDS.search(text) else None
     if steps is not None:
         # "go back two versions", "undo twice", "undo the last 3 changes", "3 steps back".
         count = next(g for g in steps.groups()[1:] if g)
@@ -960,28 +1147,28 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
     scan.take(_FORWARD_AGAIN, lambda m: None)
     # "never mind, redo" is a redo: when both appear, the later word decides.
     found.redo_last = redo_at > undo_at
-    formats = [EXPORT_FORMATS[m.group(0)] for m in _EXPORT_FORMAT.finditer(text)]
+    formats = [EXPORT_FORMATS[m.group(0)] for m in finditer(_EXPORT_FORMAT)]
     if formats:
         found.export = formats[0]
-    found.export_verb = bool(_EXPORT_VERB.search(text)) or text.endswith("?")
-    if not formats and _EXPORT_EVERYTHING.search(text):
+    found.export_verb = bool(search(_EXPORT_VERB)) or text.endswith("?")
+    if not formats and search(_EXPORT_EVERYTHING):
         found.export = "stems"
         found.export_verb = True
-    elif not formats and _EXPORT_BARE.search(text):
+    elif not formats and search(_EXPORT_BARE):
         found.export = "wav"
         found.export_verb = True
-    found.new_beat = bool(_NEW_BEAT.search(text))
-    found.create_words = bool(_CREATE.search(text))
-    found.type_beat = bool(_TYPE_BEAT.search(text))
-    found.modify_words = bool(_MODIFY.search(text))
+    found.new_beat = bool(search(_NEW_BEAT))
+    found.create_words = bool(search(_CREATE))
+    found.type_beat = bool(search(_TYPE_BEAT))
+    found.modify_words = bool(search(_MODIFY))
     # "yo what key we in", "ok so how long is it": fillers do not hide a question.
     opening = _FILLERS.sub("", text)
     found.question = bool(_QUESTION_START.search(opening)) and not _REQUEST_START.search(opening)
     if found.question or text.endswith("?"):
-        found.question_topics = [name for name, pattern in _QUESTION_TOPICS if pattern.search(text)]
+        found.question_topics = [name for name, pattern in _QUESTION_TOPICS if search(pattern)]
     found.help = bool(_HELP.search(opening))
-    found.greeting = bool(_GREETING.search(text))
-    found.thanks = bool(_THANKS.search(text))
+    found.greeting = bool(search(_GREETING))
+    found.thanks = bool(search(_THANKS))
 
 
 def _variations(scan: _Scanner, found: Mentions) -> None:
@@ -1004,7 +1191,7 @@ def _variations(scan: _Scanner, found: Mentions) -> None:
             found.from_group.update(tracks)
 
     scan.take(_NEW_PART, part)
-    if _VARIATION.search(scan.text):
+    if scan.search(_VARIATION):
         found.new_seed = True
         scan.take(_VARIATION, lambda m: None)
 
@@ -1058,7 +1245,7 @@ def _hats(scan: _Scanner, found: Mentions) -> None:
     scan.take(_TRIPLET, lambda m: setattr(found, "hats_triplet", True))
     # Most clauses of a long turn name no hats; a turn that names none has no clause to read,
     # and where the hat words are is read once for the whole turn (as in _track_verbs).
-    hat_words = [m.start() for m in _HATS_WORD.finditer(scan.text)]
+    hat_words = [m.start() for m in scan.finditer(_HATS_WORD)]
     for start, end in _clauses(scan.text) if hat_words else ():
         if not _within(hat_words, start, end):
             continue
@@ -1073,10 +1260,10 @@ def _hats(scan: _Scanner, found: Mentions) -> None:
         elif down:
             found.hats_step = -1
             _blank(scan, start + down.start(), start + down.end())
-    if not found.hats_step and _NO_ROLLS.search(scan.text):
+    if not found.hats_step and scan.search(_NO_ROLLS):
         found.hats_step = -1
         scan.take(_NO_ROLLS, lambda m: None)
-    if not found.hats_step and _ROLLS.search(scan.text):
+    if not found.hats_step and scan.search(_ROLLS):
         found.hats_step = 1
         found.tracks_on.add("hats")
         scan.take(_ROLLS, lambda m: None)
@@ -1231,7 +1418,7 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
     scan.take(_BPM_EXPLICIT, explicit)
     if found.bpm is None and found.bpm_delta is None:
         candidates = []
-        for match in _BARE_NUMBER.finditer(scan.text):
+        for match in scan.finditer(_BARE_NUMBER):
             value = float(match.group(1))
             before = _before(scan.text, match.start())
             if value in (808, 909, 303, 707, 606) or re.search(r"\btop\s*$", before):
@@ -1379,7 +1566,7 @@ def _genres(scan: _Scanner, found: Mentions) -> None:
     if chosen and not (found.artist and not specific):
         found.genre = chosen[1]
     if found.genre is None:
-        match = _OCCASION.search(scan.text)
+        match = scan.search(_OCCASION)
         if match and found.occasion_genre is None:
             found.occasion_genre = OCCASION_GENRES[match.group(0)]
 
@@ -1458,7 +1645,7 @@ def _tracks(scan: _Scanner, found: Mentions) -> None:
 
 
 def _track_verbs(scan: _Scanner, found: Mentions) -> None:
-    if _DRUMLESS.search(scan.text):
+    if scan.search(_DRUMLESS):
         found.tracks_off.update(DRUM_GROUP)
         scan.take(_DRUMLESS, lambda m: None)
     text = scan.text
@@ -1467,10 +1654,10 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     used_verbs: list[tuple[int, int]] = []
     # Where track words, "everything" and pronouns are, read once for the whole turn: most
     # clauses of a long turn have none, and those are passed over without a regex call.
-    track_spans = [m.span() for m in _TRACK.finditer(text)]
+    track_spans = [m.span() for m in scan.finditer(_TRACK)]
     named = [span[0] for span in track_spans]
-    whole = [m.start() for m in _EVERYTHING.finditer(text)]
-    pronouns = [m.start() for m in _PRONOUN.finditer(text)] if named else []
+    whole = [m.start() for m in scan.finditer(_EVERYTHING)]
+    pronouns = [m.start() for m in scan.finditer(_PRONOUN)] if named else []
     for start, end in _clauses(text):
         if not _within(named, start, end) and not _within(whole, start, end):
             carry_only = False
@@ -1570,7 +1757,7 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
     for span in used_verbs:
         _blank(scan, *span)
     if used_verbs:
-        track_spans = [match.span() for match in _TRACK.finditer(scan.text)]
+        track_spans = [match.span() for match in scan.finditer(_TRACK)]
     # Otherwise the text is as it was when the track words were found above.
     _blank_spans(scan, track_spans)
 
@@ -1701,19 +1888,13 @@ def _after(text: str, end: int) -> str:
 
 
 def _blank(scan: _Scanner, start: int, end: int) -> None:
-    scan.text = scan.text[:start] + " " * (end - start) + scan.text[end:]
+    scan.blank([(start, end)])
 
 
 def _blank_spans(scan: _Scanner, spans: list[tuple[int, int]]) -> None:
     """Blank non-overlapping ``spans`` (in order) with one copy of the text, not one each."""
-    if not spans:
-        return
-    pieces, last = [], 0
-    for start, end in spans:
-        pieces += [scan.text[last:start], " " * (end - start)]
-        last = end
-    pieces.append(scan.text[last:])
-    scan.text = "".join(pieces)
+    if spans:
+        scan.blank(spans)
 
 
 def _amount(

@@ -1,4 +1,5 @@
-"""The skip-ahead patterns find exactly what the plain ones find; the literal gate never hides one."""
+"""The skip-ahead patterns find exactly what the plain ones find; the literal gate and the word
+index never hide one."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from chat.assistant import bench, compose, interpreter, prefilter, text
+from chat.assistant import bench, compose, extract, interpreter, prefilter, text
 
 HERE = Path(__file__).parent
 
@@ -36,7 +37,8 @@ def patterns() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
     current = interpreter.fresh_spec("trap")
     for turn in TEXTS[:400]:
         interpreter.interpret(turn, current)
-    return [(re.compile(fast.pattern, fast.flags), fast) for fast in set(prefilter._fast.values())]
+    fasts = {id(fast): fast for _, fast in prefilter._fast.values()}
+    return [(re.compile(fast.pattern, fast.flags), fast) for fast in fasts.values()]
 
 
 def test_most_patterns_skip_ahead(patterns: list[tuple[re.Pattern[str], re.Pattern[str]]]) -> None:
@@ -120,3 +122,96 @@ def test_spelled_out_checks_agree_with_their_word_lists() -> None:
         lowered = sample.lower()
         owners = any(word in lowered for word in compose._OTHER_BEAT_OWNERS)
         assert compose._names_an_owner(lowered) == owners
+
+
+def _blanked(sample: str, rng: random.Random) -> tuple[str, list[tuple[int, int]]]:
+    """``sample`` with a few random spans blanked (cutting words anywhere), and the spans."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while at < len(sample) and len(spans) < 6:
+        start = at + rng.randint(0, 30)
+        end = min(len(sample), start + rng.randint(1, 8))
+        if start >= len(sample):
+            break
+        spans.append((start, end))
+        at = end + 1
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [sample[last:start], " " * (end - start)]
+        last = end
+    pieces.append(sample[last:])
+    return "".join(pieces), spans
+
+
+def test_most_patterns_have_opening_words(
+    patterns: list[tuple[re.Pattern[str], re.Pattern[str]]],
+) -> None:
+    with_leads = [p for p, _ in patterns if prefilter.word_leads(p) is not None]
+    assert len(with_leads) > 0.6 * len(patterns)
+
+
+def test_the_word_index_finds_every_match_the_scan_finds(
+    patterns: list[tuple[re.Pattern[str], re.Pattern[str]]],
+) -> None:
+    # Every match, on the texts as they are and after blanks that cut words (the scanner
+    # blanks what each pass reads), with the index kept up to date as the scanner keeps it.
+    rng = random.Random(11)
+    samples = [f" {t} " for t in TEXTS]
+    indexes = []
+    for sample in samples:
+        scanner = extract._Scanner(sample[1:-1])
+        scanner.index  # noqa: B018 (built before the blanks, as in a pass)
+        blanked, spans = _blanked(scanner.text, rng)
+        scanner.blank(spans)
+        assert scanner.text == blanked
+        indexes.append((sample, extract._Index(sample)))
+        indexes.append((scanner.text, scanner.index))
+    checked = 0
+    for plain, _ in patterns:
+        if prefilter.word_leads(plain) is None:
+            continue
+        for sample, index in indexes:
+            expected = [(m.span(), m.groups()) for m in plain.finditer(sample)]
+            starts = index.starts(prefilter.word_leads(plain))
+            if starts is not None:
+                checked += 1
+                found = extract._matches_at(prefilter.accelerated(plain), sample, starts)
+                assert [(m.span(), m.groups()) for m in found] == expected, (
+                    plain.pattern[:80],
+                    sample[:80],
+                )
+            assert [(m.span(), m.groups()) for m in index.finditer(plain, sample)] == expected
+    assert checked > 10_000
+
+
+def test_a_search_on_a_stripped_text_uses_the_padded_index() -> None:
+    scanner = extract._Scanner("  undo that and go back two versions ")
+    stripped = scanner.text.strip()
+    shift = len(scanner.text) - len(scanner.text.lstrip())
+    for pattern in (extract._UNDO, extract._UNDO_STEPS, extract._NAH, extract._GREETING):
+        expected = [m.span() for m in pattern.finditer(stripped)]
+        assert [m.span() for m in scanner.index.finditer(pattern, stripped, shift)] == expected
+    assert scanner.index.search(extract._NAH, "back", 0) is not None
+
+
+def test_word_leads() -> None:
+    leads = prefilter.word_leads(re.compile(r"\b(?:the\s+)?(?:kick|snare)s?\b"))
+    assert leads is not None
+    assert leads.words == {"the", "kick", "kicks", "snare", "snares"}
+    digits = prefilter.word_leads(re.compile(r"\b(\d{1,3})\s*bpm\b"))
+    assert digits is not None and digits.digit
+    punctuation = prefilter.word_leads(re.compile(r"(?:,|;|\bbut)\s*not\b|^\s*no\b"))
+    assert punctuation is not None and punctuation.at_start
+    assert punctuation.words == {
+        ",",
+        ";",
+        "but",
+        "butnot",
+    }  # "but" then "not": the spaces may be none
+    # A word that can run on ("ver" in "version2"): any word it opens.
+    assert "ver" in prefilter.word_leads(re.compile(r"\bver\s*\d")).prefixes  # type: ignore[union-attr]
+    # Can start inside a word, or anywhere: no leads, so the pattern is scanned.
+    assert prefilter.word_leads(re.compile(r"undo|redo")) is None
+    assert prefilter.word_leads(re.compile(r"\s*(?:to)\b")) is None
+    assert prefilter.word_leads(re.compile(r"(?:\bx)?")) is None
+    assert prefilter.word_leads(re.compile(r"\bkick", re.IGNORECASE)) is None
