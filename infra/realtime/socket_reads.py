@@ -34,12 +34,11 @@ T = TypeVar("T")
 IDLE_CLOSE_S = 2.0
 
 _Item = tuple[concurrent.futures.Future, Callable[..., Any], tuple[Any, ...], dict[str, Any]]
-_CLOSE = object()
 
 
 class _ReadThread:
     def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[_Item | object] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
@@ -55,9 +54,11 @@ class _ReadThread:
                     self._thread.start()
         return future
 
-    def close_connections(self) -> None:
-        """Ask the thread to close its connections now (tests, shutdown); returns at once."""
-        self._queue.put(_CLOSE)
+    def close_connections(self, timeout: float) -> None:
+        """Close the thread's connections once the calls queued before are done."""
+        if self._thread is None or not self._thread.is_alive():
+            return
+        self.submit(_close_all).result(timeout=timeout)
 
     def _serve(self) -> None:
         while True:
@@ -66,10 +67,7 @@ class _ReadThread:
             except queue.Empty:
                 _close_all()
                 item = self._queue.get()
-            if item is _CLOSE:
-                _close_all()
-                continue
-            future, fn, args, kwargs = item  # type: ignore[misc]
+            future, fn, args, kwargs = item
             if not future.set_running_or_notify_cancel():
                 continue
             try:
@@ -121,6 +119,7 @@ async def read(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.wrap_future(_reads.submit(fn, *args, **kwargs))
 
 
-def close_connections() -> None:
-    """Close the socket-reads thread's connections as soon as it is free (tests, shutdown)."""
-    _reads.close_connections()
+def close_connections(timeout: float = 10.0) -> None:
+    """Close the socket-reads thread's connections and wait for it (sync code: the end of a
+    test session, before its database is dropped)."""
+    _reads.close_connections(timeout)
