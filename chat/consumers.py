@@ -10,6 +10,7 @@ from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.http import Http404
@@ -108,6 +109,12 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         await self.accept()
         await self.close(code=code)
         metrics.ws_rejected(reason)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        # Channels' version also hops to the database thread to close old connections, which
+        # this consumer does not hold (see dispatch). It has no class-level ``groups``.
+        await self.disconnect(message["code"])
+        raise StopConsumer()
 
     async def disconnect(self, code: int) -> None:
         if self.group is None:
