@@ -93,9 +93,15 @@ def conversation_snapshot(*, conversation: Conversation, seq: int | None = None)
             versions[version.beat_id].append(version)
     beats = [beat_snapshot(b, versions=versions[b.id]) for b in beat_rows]
     beat_data = next((b for b in beats if beat is not None and b["id"] == str(beat.id)), None)
-    jobs = GenerationJob.objects.filter(version__beat__conversation=conversation).order_by(
-        "-queued_at"
-    )[:10]
+    # A job renders a version of one of these beats: with none (a new conversation) there is
+    # nothing to read.
+    jobs = (
+        GenerationJob.objects.filter(version__beat__conversation=conversation).order_by(
+            "-queued_at"
+        )[:10]
+        if beat_rows
+        else []
+    )
     return {
         "seq": seq,
         "conversation": conversation_to_dict(conversation, seq=seq, beat=beat),

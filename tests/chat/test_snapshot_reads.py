@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chat import presenters, selectors
-from generation.models import Beat
+from generation.models import Beat, GenerationJob
 from generation.presenters import beat_snapshot
 from generation.selectors import beat_for_conversation, beats_for_conversation
 from tests import factories
@@ -25,6 +25,7 @@ def _conversation_with_beats(beats: int):
         factories.asset_create(version=first)
         second = factories.version_create(beat=beat, genre="house")
         factories.asset_create(version=second, name="second.mid")
+        factories.job_create(version=second)
     return conversation
 
 
@@ -51,6 +52,9 @@ def test_the_snapshot_beats_and_title_match_the_one_beat_reads():
     ]
     assert snapshot["beat"] == beat_snapshot(editing)
     assert snapshot["conversation"]["title"] == presenters.conversation_title(conversation)
+    jobs = GenerationJob.objects.filter(version__beat__conversation=conversation)
+    assert sorted(j["id"] for j in snapshot["jobs"]) == sorted(str(j.id) for j in jobs)
+    assert len(snapshot["jobs"]) == 3
     # The current version carries its assets, the others none (as beat_snapshot says).
     versions = snapshot["beat"]["versions"]
     assert [("assets" in v) for v in versions] == [False, True]
@@ -59,5 +63,5 @@ def test_the_snapshot_beats_and_title_match_the_one_beat_reads():
 def test_an_empty_conversation_snapshot_has_no_beat():
     conversation = _conversation_with_beats(0)
     snapshot = selectors.conversation_snapshot(conversation=conversation, seq=0)
-    assert snapshot["beat"] is None and snapshot["beats"] == []
+    assert snapshot["beat"] is None and snapshot["beats"] == [] and snapshot["jobs"] == []
     assert snapshot["conversation"]["title"] == "New beat"
