@@ -1,5 +1,5 @@
-"""The sockets' hot reads (handshake user, ownership and seq, resume snapshots, pings) on two
-threads that keep their database connections while they are busy.
+"""The sockets' hot reads (handshake user, ownership and seq, resume snapshots, pings) on a
+read thread that keeps its database connection while it is busy.
 
 Under daphne every ``database_sync_to_async`` call opens a database connection and closes it
 after (CONN_MAX_AGE 0 under ASGI, infra/db_connections.py: a persistent connection would stay
@@ -115,8 +115,7 @@ def _close_all() -> None:
 
 
 class _ReadThreads:
-    """``READ_THREADS`` read threads, calls handed out in turn: on PostgreSQL a read mostly
-    waits for the server, and a second thread (and connection) overlaps those waits."""
+    """``READ_THREADS`` read threads, calls handed out in turn."""
 
     def __init__(self, count: int) -> None:
         self._threads = [_ReadThread() for _ in range(count)]
@@ -131,8 +130,10 @@ class _ReadThreads:
             thread.close_connections(timeout)
 
 
-# Threads (each with at most one connection per database alias) for the sockets' reads.
-READ_THREADS = 2
+# Threads (each with at most one connection per database alias) for the sockets' reads. One:
+# a second overlapped PostgreSQL's waits but cost more web CPU per reconnect than it saved
+# (GIL switches between the event loop and two threads; docs/performance.md).
+READ_THREADS = 1
 
 _reads = _ReadThreads(READ_THREADS)
 
