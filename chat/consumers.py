@@ -8,7 +8,9 @@ import time
 import uuid
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.http import Http404
@@ -17,7 +19,7 @@ from generation import selectors as generation_selectors
 from generation import services as generation_services
 from infra.http import json_limits
 from infra.observability import metrics, request_context
-from infra.realtime import events, live_sockets, sequence, session_groups
+from infra.realtime import events, live_sockets, sequence, session_groups, socket_reads
 from infra.realtime.frame_limit import TokenBucket
 
 from . import selectors, services
@@ -69,8 +71,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         # in the channel until connect returns and go out only once self.group is set.
         group = events.group_name(self.conversation_id)
         await self.channel_layer.group_add(group, self.channel_name)
-        seq = await database_sync_to_async(selectors.conversation_seq_for_owner)(
-            owner=user, conversation_id=self.conversation_id
+        seq = await socket_reads.read(
+            selectors.conversation_seq_for_owner, owner=user, conversation_id=self.conversation_id
         )  # ownership and seq in one query
         if seq is None:
             await self.channel_layer.group_discard(group, self.channel_name)
@@ -91,11 +93,28 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             )
         )
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' dispatch first hops to the database thread to close old connections, once
+        # per message (connect, every frame, every group event, disconnect). Here it had
+        # nothing to do: the reads go through socket_reads (its own thread and connection),
+        # and every database_sync_to_async call closes old connections before and after it
+        # runs; the hop only cost a thread round trip per message.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def _refuse(self, code: int, reason: str) -> None:
         # Accept first so the browser sees our close code instead of a bare handshake failure.
         await self.accept()
         await self.close(code=code)
         metrics.ws_rejected(reason)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        # Channels' version also hops to the database thread to close old connections, which
+        # this consumer does not hold (see dispatch). It has no class-level ``groups``.
+        await self.disconnect(message["code"])
+        raise StopConsumer()
 
     async def disconnect(self, code: int) -> None:
         if self.group is None:
@@ -125,7 +144,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     async def shutdown(self, code: int) -> None:
         """Called on SIGTERM: tell the client to reconnect elsewhere. The server then closes
         the socket with ``code`` (1012), which an ASGI close cannot send (infra.realtime.web_server)."""
-        seq = await database_sync_to_async(sequence.current_seq)(self.conversation_id)
+        seq = await socket_reads.read(sequence.current_seq, self.conversation_id)
         await self._send_event(
             events.build("system.reconnect", self.conversation_id, seq, reason="server_restart")
         )
@@ -304,7 +323,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         if isinstance(last_seq, bool) or not isinstance(last_seq, int) or last_seq < 0:
             await self._error("invalid_last_seq", "last_seq must be a whole number")
             return
-        snapshot = await database_sync_to_async(self._snapshot)()
+        snapshot = await socket_reads.read(self._snapshot)
         # No drop counting here: the client's word ("reason": "gap") could inflate it.
         # event_forward counts the gaps this socket really saw.
         await self._send_event(
@@ -326,7 +345,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         return selectors.conversation_snapshot(conversation=conversation, seq=conversation.seq)
 
     async def _on_ping(self, frame: dict[str, Any]) -> None:
-        seq = await database_sync_to_async(sequence.current_seq)(self.conversation_id)
+        seq = await socket_reads.read(sequence.current_seq, self.conversation_id)
         await self._send_event(events.build("pong", self.conversation_id, seq))
 
     FRAME_HANDLERS = {
@@ -365,7 +384,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     async def _error(self, code: str, message: str, *, chat: bool = False, **extra: Any) -> None:
         """``error`` (protocol problems) or ``chat.error`` (a refused chat turn), to this socket."""
-        seq = await database_sync_to_async(sequence.current_seq)(self.conversation_id)
+        seq = await socket_reads.read(sequence.current_seq, self.conversation_id)
         payload = {k: v for k, v in extra.items() if v is not None}
         await self._send_event(
             events.build(

@@ -22,22 +22,33 @@ def message_to_dict(message: Message) -> dict[str, Any]:
     }
 
 
-def conversation_title(conversation: Conversation) -> str:
-    """The user's title, else the name of the beat being edited, else "New beat"."""
+# "The beat being edited has not been read": conversation_title reads it.
+_UNREAD: Any = object()
+
+
+def conversation_title(conversation: Conversation, *, beat: Any = _UNREAD) -> str:
+    """The user's title, else the name of the beat being edited, else "New beat".
+
+    ``beat``: the beat being edited (or None) when the caller has just read it."""
     if conversation.title:
         return conversation.title
     from generation.presenters import beat_title
-    from generation.selectors import beat_for_conversation
 
-    beat = beat_for_conversation(conversation=conversation)
+    if beat is _UNREAD:
+        from generation.selectors import beat_for_conversation
+
+        beat = beat_for_conversation(conversation=conversation)
     return beat_title(beat) if beat is not None else "New beat"
 
 
-def conversation_to_dict(conversation: Conversation, *, seq: int | None = None) -> dict[str, Any]:
-    """``seq``: the conversation's last event number, read from the realtime layer if not given."""
+def conversation_to_dict(
+    conversation: Conversation, *, seq: int | None = None, beat: Any = _UNREAD
+) -> dict[str, Any]:
+    """``seq``: the conversation's last event number, read from the realtime layer if not given;
+    ``beat``: the beat being edited, if the caller has read it (see conversation_title)."""
     return {
         "id": str(conversation.id),
-        "title": conversation_title(conversation),
+        "title": conversation_title(conversation, beat=beat),
         "custom_title": conversation.title,
         "seq": sequence.current_seq(conversation.id) if seq is None else seq,
         "created_at": conversation.created_at.isoformat(),

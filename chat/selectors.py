@@ -70,22 +70,41 @@ def conversation_snapshot(*, conversation: Conversation, seq: int | None = None)
 
     ``seq``: given with a conversation just read with it (:func:`conversation_with_seq`),
     before anything else here; otherwise read now, and the title refreshed."""
-    from generation.models import GenerationJob
+    from generation.models import BeatVersion, GenerationJob
     from generation.presenters import beat_snapshot, job_to_dict
-    from generation.selectors import beat_for_conversation, beats_for_conversation
+    from generation.selectors import beats_for_conversation
 
     if seq is None:
         seq = sequence.current_seq(conversation.id)
         conversation.refresh_from_db(fields=["title"])
-    beat = beat_for_conversation(conversation=conversation)
-    beats = [beat_snapshot(b) for b in beats_for_conversation(conversation=conversation)]
+    # A fixed number of queries however many beats and versions (it ran two per beat, and
+    # read the beat being edited twice): beats, then all their versions, then the assets.
+    beat_rows = list(beats_for_conversation(conversation=conversation))
+    # The beat being edited, as generation.selectors.beat_for_conversation picks it.
+    beat = max(beat_rows, key=lambda b: (b.updated_at, b.created_at), default=None)
+    versions: dict[object, list[BeatVersion]] = {b.id: [] for b in beat_rows}
+    if beat_rows:
+        rows = (
+            BeatVersion.objects.filter(beat__in=[b.id for b in beat_rows])
+            .prefetch_related("assets")
+            .order_by("beat_id", "number")
+        )
+        for version in rows:
+            versions[version.beat_id].append(version)
+    beats = [beat_snapshot(b, versions=versions[b.id]) for b in beat_rows]
     beat_data = next((b for b in beats if beat is not None and b["id"] == str(beat.id)), None)
-    jobs = GenerationJob.objects.filter(version__beat__conversation=conversation).order_by(
-        "-queued_at"
-    )[:10]
+    # A job renders a version of one of these beats: with none (a new conversation) there is
+    # nothing to read.
+    jobs = (
+        GenerationJob.objects.filter(version__beat__conversation=conversation).order_by(
+            "-queued_at"
+        )[:10]
+        if beat_rows
+        else []
+    )
     return {
         "seq": seq,
-        "conversation": conversation_to_dict(conversation, seq=seq),
+        "conversation": conversation_to_dict(conversation, seq=seq, beat=beat),
         "messages": [
             message_to_dict(m) for m in message_list(conversation=conversation, limit=100)
         ],

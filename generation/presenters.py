@@ -121,10 +121,16 @@ def beat_title(beat: Beat) -> str:
     return beat.current_version.label if beat.current_version_id else "New beat"
 
 
-def beat_snapshot(beat: Beat, *, with_assets_of: object = None) -> dict[str, Any]:
-    """A beat and all its versions for the studio (assets of the current version only)."""
+def beat_snapshot(
+    beat: Beat, *, with_assets_of: object = None, versions: list[BeatVersion] | None = None
+) -> dict[str, Any]:
+    """A beat and all its versions for the studio (assets of the current version only).
+
+    ``versions``: the beat's versions by number, with their assets prefetched, when the
+    caller read them for several beats at once (chat.selectors.conversation_snapshot)."""
     with_assets_of = with_assets_of or beat.current_version_id
-    versions = list(beat.versions.prefetch_related("assets").order_by("number"))
+    if versions is None:
+        versions = list(beat.versions.prefetch_related("assets").order_by("number"))
     return {
         "id": str(beat.id),
         "title": beat.title,

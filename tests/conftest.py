@@ -40,6 +40,17 @@ def collected_static(tmp_path_factory) -> dict[str, str]:
     return {"DJANGO_STATIC_ROOT": env["DJANGO_STATIC_ROOT"]}
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test database, and before it is dropped, the socket-reads thread's
+    connection closed (it is kept a while after the last read; PostgreSQL refuses to drop a
+    database that a session still uses)."""
+    yield django_db_setup
+    from infra.realtime import socket_reads
+
+    socket_reads.close_connections()
+
+
 @pytest.fixture(autouse=True)
 def _queue_consumers_forgotten():
     """/health/ready and /metrics cache which queues have workers: no test sees another's."""

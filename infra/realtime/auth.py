@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from channels.auth import AuthMiddleware
-from channels.db import database_sync_to_async
 from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+
+from infra.realtime import socket_reads
 
 # Session keys remembered per process; each entry is a few hundred bytes.
 DECODED_SESSIONS_LIMIT = 50_000
@@ -150,10 +151,11 @@ def _resolve_uncached(session: Any) -> Any:
 
 
 class CachedSessionAuthMiddleware(AuthMiddleware):
-    """Channels' AuthMiddleware with :func:`resolve_user` (one hop to the database thread)."""
+    """Channels' AuthMiddleware with :func:`resolve_user`, run on the socket-reads thread
+    (infra/realtime/socket_reads.py: no connect and close per handshake)."""
 
     async def resolve_scope(self, scope: dict[str, Any]) -> None:
-        scope["user"]._wrapped = await database_sync_to_async(resolve_user)(scope["session"])
+        scope["user"]._wrapped = await socket_reads.read(resolve_user, scope["session"])
 
 
 def CachedSessionAuthMiddlewareStack(inner: Any) -> Any:
