@@ -33,9 +33,18 @@ def asset_to_dict(asset: Asset) -> dict[str, Any]:
     }
 
 
+def version_wav_url(version_id: object) -> str:
+    """The version's WAV download: stored on its first request (generation.jobs.mixwav)."""
+    return reverse("generation:version-media", kwargs={"version_id": version_id, "kind": "wav"})
+
+
 def asset_links(assets: list[Asset]) -> dict[str, str]:
-    """kind → URL for the single assets, ``stem:<track>`` for stems."""
+    """kind → URL for the single assets, ``stem:<track>`` for stems. A rendered version
+    without a stored WAV links the download that makes it."""
     links: dict[str, str] = {}
+    kinds = {asset.kind for asset in assets}
+    if AssetKind.MIX_MP3 in kinds and AssetKind.MIX_WAV not in kinds:
+        links[AssetKind.MIX_WAV] = version_wav_url(assets[0].version_id)
     for asset in assets:
         if asset.kind == AssetKind.STEM:
             links[f"stem:{stem_track(asset)}"] = asset_url(asset)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,6 +12,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,9 +21,10 @@ from infra.realtime import events
 
 from . import presenters
 from .engine.spec import BeatSpec
-from .jobs.queue import render_enqueue
+from .jobs.queue import render_enqueue, wav_build_send
 from .models import (
     ACTIVE_JOB_STATUSES,
+    Asset,
     AssetKind,
     Beat,
     BeatVersion,
@@ -260,6 +263,48 @@ def beat_delete(*, beat: Beat) -> None:
 
 def version_rendered(version: BeatVersion) -> bool:
     return version.assets.filter(kind=AssetKind.MIX_MP3).exists()
+
+
+# The first WAV download of a version waits this long for a worker to mix and master it from
+# its stems (~0.5 s of CPU for 3 minutes; a queue of renders ahead of it adds their time).
+WAV_WAIT_S = 30.0
+WAV_POLL_S = 0.1
+_WAV_BUILD_LOCK_S = 60  # one build request per version in flight
+
+
+class WavPending(Exception):
+    """The version's WAV is being made and was not ready within the wait: ask again."""
+
+    retry_after = 2
+
+
+def version_wav_get(*, version: BeatVersion, wait_s: float = WAV_WAIT_S) -> Asset | None:
+    """The version's WAV asset, made from its stems on first request (never a partial file).
+
+    None when the version is not rendered (no MP3, or no stored stems: nothing to make a WAV
+    from). Else the
+    stored WAV, or a build is put on the render queue (once per version at a time) and its
+    asset awaited up to ``wait_s``: an asset row exists only after its upload completed, so
+    what is returned is always the whole file. WavPending if the wait ran out.
+    """
+
+    def stored() -> Asset | None:
+        return version.assets.filter(kind=AssetKind.MIX_WAV).order_by("-created_at").first()
+
+    asset = stored()
+    if asset is not None or not version_rendered(version):
+        return asset
+    if not version.assets.filter(kind=AssetKind.STEM, stem__isnull=False).exists():
+        return None  # no stored stems to make it from
+    if cache.add(f"generation:wav-build:{version.id}", 1, timeout=_WAV_BUILD_LOCK_S):
+        wav_build_send(str(version.id))
+    deadline = time.monotonic() + wait_s
+    while (asset := stored()) is None:
+        if time.monotonic() >= deadline:
+            cache.delete(f"generation:wav-build:{version.id}")  # the next ask sends again
+            raise WavPending(str(version.id))
+        time.sleep(WAV_POLL_S)
+    return asset
 
 
 def job_cancelled_announce(*, job: GenerationJob) -> BeatVersion | None:

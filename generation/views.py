@@ -26,7 +26,7 @@ from .assets import media as version_media_reads
 from .assets.bundle import samples_txt_or_none, stems_bundle_for, stems_zip_stream
 from .assets.store import asset_download_name
 from .assets.urls import asset_download_url_or_none
-from .models import Asset, AssetKind
+from .models import Asset, AssetKind, BeatVersion
 
 
 @login_required
@@ -129,12 +129,32 @@ async def _async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
             yield chunk
 
 
+def _media_response(request: HttpRequest, version: BeatVersion, kind: str) -> HttpResponse:
+    """The version's file of ``kind``. The WAV is made from the stems on its first request
+    (the request waits for it); if that takes too long, 503 with Retry-After, never a 404
+    or part of a file."""
+    if kind != "wav":
+        return asset_response(
+            request, version_media_reads.version_asset_get(version=version, kind=kind)
+        )
+    try:
+        asset = services.version_wav_get(version=version)
+    except services.WavPending as exc:
+        response = HttpResponse(
+            "the WAV is being made; try again in a moment", status=503, content_type="text/plain"
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    if asset is None:
+        raise Http404("not rendered yet")
+    return asset_response(request, asset)
+
+
 @login_required
 def version_media(request: HttpRequest, version_id: str, kind: str) -> HttpResponse:
     """A version's MP3, WAV, MIDI or preview by kind (``?inline=1`` streams for the player)."""
     version = selectors.version_get(owner=request.user, version_id=version_id)
-    asset = version_media_reads.version_asset_get(version=version, kind=kind)
-    return asset_response(request, asset)
+    return _media_response(request, version, kind)
 
 
 @login_required
@@ -241,8 +261,7 @@ def share_media(request: HttpRequest, token: str, kind: str) -> HttpResponse:
         raise Http404("not shared")
     if kind == "wav" and not share.allow_download:
         raise Http404("not shared")
-    asset = version_media_reads.version_asset_get(version=share.version, kind=kind)
-    return asset_response(request, asset)
+    return _media_response(request, share.version, kind)
 
 
 def share_peaks(request: HttpRequest, token: str) -> HttpResponse:
