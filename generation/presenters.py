@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from .assets.media import stem_track, version_stems
+from .assets.media import reverb_missing, stem_track, version_stems
 from .assets.urls import asset_download_url_or_none
 from .models import Asset, AssetKind, Beat, BeatVersion, GenerationJob
 
@@ -56,8 +56,9 @@ def asset_links(assets: list[Asset]) -> dict[str, str]:
 
 
 def stem_list(version: BeatVersion) -> list[dict[str, Any]]:
-    """The version's stems for the mixer: track, one URL to stream it, its format and size."""
-    return [
+    """The version's stems for the mixer: track, one URL to stream it, its format and size.
+    A reverb return not made yet is listed too: its URL makes it (``bytes`` None)."""
+    listed = [
         {
             "track": stem_track(asset),
             "url": reverse(
@@ -70,6 +71,19 @@ def stem_list(version: BeatVersion) -> list[dict[str, Any]]:
         }
         for asset in version_stems(version=version)
     ]
+    if reverb_missing(version=version):
+        url = reverse(
+            "generation:version-stem", kwargs={"version_id": version.id, "track": "reverb"}
+        )
+        listed.append(
+            {
+                "track": "reverb",
+                "url": f"{url}?inline=1",
+                "content_type": "audio/flac",
+                "bytes": None,
+            }
+        )
+    return listed
 
 
 def spec_summary(version: BeatVersion) -> str:

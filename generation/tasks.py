@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
-from .jobs import mixwav, reaper, run
+from .jobs import lossless, reaper, run
 from .jobs.claim import heartbeat_stale_s
 from .jobs.queue import render_enqueue
 from .models import JobStatus
@@ -43,7 +43,7 @@ def reap_stuck_jobs() -> int:
     return reaper.reap_stuck_jobs()
 
 
-@shared_task(name="generation.build_mix_wav", acks_late=True, ignore_result=True)
-def build_mix_wav(version_id: str) -> bool:
-    """Store a rendered version's WAV (mixed and mastered again from its stems); idempotent."""
-    return mixwav.version_wav_build(version_id) is not None
+@shared_task(name="generation.build_lossless", acks_late=True, ignore_result=True)
+def build_lossless(version_id: str) -> bool:
+    """Store a rendered version's WAV and reverb return (mixed again from its stems); idempotent."""
+    return lossless.version_lossless_build(version_id) is not None

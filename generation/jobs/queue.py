@@ -19,7 +19,7 @@ from django.db import close_old_connections, connection, transaction
 logger = logging.getLogger(__name__)
 
 RENDER_TASK = "generation.render_job"
-WAV_TASK = "generation.build_mix_wav"
+LOSSLESS_TASK = "generation.build_lossless"
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 5.0
 RETRY_GIVE_UP_S = 900.0  # then the reaper's re-send is the only one
@@ -35,12 +35,12 @@ def render_enqueue(job_id: object, delay_s: float = 0.0, *, recheck: int = 0) ->
     transaction.on_commit(partial(render_send, str(job_id), delay_s, recheck))
 
 
-def wav_build_send(version_id: str) -> None:
-    """Ask a render worker to store a version's WAV (``generation.build_mix_wav``), now.
+def lossless_build_send(version_id: str) -> None:
+    """Ask a render worker to store a version's WAV and reverb (``generation.build_lossless``) now.
 
     A broker error propagates: the download that asked answers with an error, not a hang.
     """
-    current_app.send_task(WAV_TASK, args=[version_id])
+    current_app.send_task(LOSSLESS_TASK, args=[version_id])
 
 
 def _publish(job_id: str, delay_s: float, recheck: int) -> None:

@@ -1,8 +1,9 @@
-"""The mix WAV is not stored by the job: its first download mixes and masters it from the stems."""
+"""The job stores no WAV or reverb return: their first download mixes and masters them from the stems."""
 
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 import soundfile
@@ -11,11 +12,12 @@ from django.urls import reverse
 
 from generation import presenters, services
 from generation.assets import stems as stem_store
+from generation.assets.store import asset_read
 from generation.engine.jobfiles import render_job_files
 from generation.engine.spec import default_spec
 from generation.jobs import run
 from generation.models import AssetKind
-from generation.tasks import build_mix_wav
+from generation.tasks import build_lossless
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +33,9 @@ def worker_inline(monkeypatch):
 
     def send(version_id: str) -> None:
         sent.append(version_id)
-        build_mix_wav(version_id)
+        build_lossless(version_id)
 
-    monkeypatch.setattr(services, "wav_build_send", send)
+    monkeypatch.setattr(services, "lossless_build_send", send)
     stem_store.stem_memory_clear()  # a worker that has decoded nothing: stems come from storage
     yield sent
     stem_store.stem_memory_clear()
@@ -64,7 +66,10 @@ def test_the_job_stores_no_wav_and_the_first_download_makes_the_same_bytes(
     assert response.status_code == 200
     data = body(response)
     # What a job that still wrote the WAV writes, byte for byte (same master as the MP3's).
-    assert data == render_job_files(SPEC, mix_wav=True).files["mix.wav"]
+    job = render_job_files(SPEC, mix_wav=True, reverb=True)
+    assert data == job.files["mix.wav"]
+    reverb = version.assets.get(name="stems-reverb.flac")  # made with it, in one go
+    assert asset_read(reverb) == job.files["stems/reverb.flac"]
     info = soundfile.info(io.BytesIO(data))
     assert (info.samplerate, info.channels, info.subtype) == (44100, 2, "PCM_16")
     stored = version.assets.get(kind=AssetKind.MIX_WAV)
@@ -89,11 +94,11 @@ def test_a_wav_still_being_made_answers_503_with_retry_after_not_404(
     user, user_client, monkeypatch
 ):
     version = rendered(user)
-    monkeypatch.setattr(services, "WAV_WAIT_S", 0.3)
-    cache.set(f"generation:wav-build:{version.id}", 1, 60)  # a build in flight elsewhere
+    monkeypatch.setattr(services, "LOSSLESS_WAIT_S", 0.3)
+    cache.set(f"generation:lossless-build:{version.id}", 1, 60)  # a build in flight elsewhere
     response = user_client.get(wav_url(version))
     assert response.status_code == 503
-    assert response["Retry-After"] == str(services.WavPending.retry_after)
+    assert response["Retry-After"] == str(services.LosslessPending.retry_after)
     assert not version.assets.filter(kind=AssetKind.MIX_WAV).exists()
 
 
@@ -108,3 +113,23 @@ def test_links_of_a_rendered_version_point_at_the_wav_download(user):
     links = presenters.asset_links(list(version.assets.all()))
     assert links[AssetKind.MIX_WAV] == wav_url(version)
     assert AssetKind.MIX_MP3 in links
+
+
+def test_the_stems_zip_and_the_mixer_get_the_reverb_return_made_on_request(
+    user, user_client, worker_inline
+):
+    version = rendered(user)
+    assert not version.assets.filter(name="stems-reverb.flac").exists()
+    listing = user_client.get(reverse("generation:version-stems", args=[version.id])).json()
+    reverb = next(s for s in listing["stems"] if s["track"] == "reverb")
+    assert worker_inline == []  # listing makes nothing
+    streamed = user_client.get(reverb["url"])
+    assert streamed.status_code == 200 and body(streamed)[:4] == b"fLaC"
+    assert worker_inline == [str(version.id)]
+    response = user_client.get(reverse("generation:version-stems-zip", args=[version.id]))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = [n.rsplit("/", 1)[-1] for n in archive.namelist()]
+    assert any(n.endswith("reverb.wav") for n in names), names
+    assert len([n for n in names if n.endswith(".wav")]) == len(SPEC.enabled_tracks()) + 1
+    assert worker_inline == [str(version.id)]  # made once for the mixer, the ZIP and the WAV
