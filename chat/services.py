@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from generation import presenters as generation_presenters
 from generation import selectors as generation_selectors
 from generation import services as generation_services
 from generation.engine.spec import BeatSpec
@@ -313,6 +314,8 @@ def _export_reply(beat: Any, intent: Any, reply_text: str) -> str:
         elif kind in assets:
             url = reverse("generation:asset-download", kwargs={"asset_id": assets[kind].id})
             links.append((AssetKind(kind).label, url))
+        elif kind == AssetKind.MIX_WAV:  # made from the stems when first downloaded
+            links.append((AssetKind(kind).label, generation_presenters.version_wav_url(version.id)))
     return replies.export_links(reply_text, links)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from .assets.media import stem_track, version_stems
+from .assets.media import reverb_missing, stem_track, version_stems
 from .assets.urls import asset_download_url_or_none
 from .models import Asset, AssetKind, Beat, BeatVersion, GenerationJob
 
@@ -33,9 +33,18 @@ def asset_to_dict(asset: Asset) -> dict[str, Any]:
     }
 
 
+def version_wav_url(version_id: object) -> str:
+    """The version's WAV download: stored on its first request (generation.jobs.mixwav)."""
+    return reverse("generation:version-media", kwargs={"version_id": version_id, "kind": "wav"})
+
+
 def asset_links(assets: list[Asset]) -> dict[str, str]:
-    """kind → URL for the single assets, ``stem:<track>`` for stems."""
+    """kind → URL for the single assets, ``stem:<track>`` for stems. A rendered version
+    without a stored WAV links the download that makes it."""
     links: dict[str, str] = {}
+    kinds = {asset.kind for asset in assets}
+    if AssetKind.MIX_MP3 in kinds and AssetKind.MIX_WAV not in kinds:
+        links[AssetKind.MIX_WAV] = version_wav_url(assets[0].version_id)
     for asset in assets:
         if asset.kind == AssetKind.STEM:
             links[f"stem:{stem_track(asset)}"] = asset_url(asset)
@@ -47,8 +56,9 @@ def asset_links(assets: list[Asset]) -> dict[str, str]:
 
 
 def stem_list(version: BeatVersion) -> list[dict[str, Any]]:
-    """The version's stems for the mixer: track, one URL to stream it, its format and size."""
-    return [
+    """The version's stems for the mixer: track, one URL to stream it, its format and size.
+    A reverb return not made yet is listed too: its URL makes it (``bytes`` None)."""
+    listed = [
         {
             "track": stem_track(asset),
             "url": reverse(
@@ -61,6 +71,19 @@ def stem_list(version: BeatVersion) -> list[dict[str, Any]]:
         }
         for asset in version_stems(version=version)
     ]
+    if reverb_missing(version=version):
+        url = reverse(
+            "generation:version-stem", kwargs={"version_id": version.id, "track": "reverb"}
+        )
+        listed.append(
+            {
+                "track": "reverb",
+                "url": f"{url}?inline=1",
+                "content_type": "audio/flac",
+                "bytes": None,
+            }
+        )
+    return listed
 
 
 def spec_summary(version: BeatVersion) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,6 +12,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,9 +21,10 @@ from infra.realtime import events
 
 from . import presenters
 from .engine.spec import BeatSpec
-from .jobs.queue import render_enqueue
+from .jobs.queue import lossless_build_send, render_enqueue
 from .models import (
     ACTIVE_JOB_STATUSES,
+    Asset,
     AssetKind,
     Beat,
     BeatVersion,
@@ -260,6 +263,51 @@ def beat_delete(*, beat: Beat) -> None:
 
 def version_rendered(version: BeatVersion) -> bool:
     return version.assets.filter(kind=AssetKind.MIX_MP3).exists()
+
+
+# The first WAV download, stems ZIP or mixer load of a version waits this long for a worker
+# to mix and master it again from its stems (~0.5 s of CPU for 3 minutes; renders queued
+# ahead of it add their time).
+LOSSLESS_WAIT_S = 30.0
+LOSSLESS_POLL_S = 0.1
+_LOSSLESS_LOCK_S = 60  # one build request per version in flight
+
+
+class LosslessPending(Exception):
+    """The version's lossless files are being made and were not ready within the wait."""
+
+    retry_after = 2
+
+
+def version_lossless_get(*, version: BeatVersion, wait_s: float | None = None) -> Asset | None:
+    """The version's WAV asset, its lossless files (WAV, reverb return) made from its stems
+    on first request; never a partial file.
+
+    None when the version is not rendered (no MP3, or no stored stems: nothing to make them
+    from). Else the stored WAV, or a build is put on the render queue (once per version at a
+    time) and awaited up to ``wait_s`` (default LOSSLESS_WAIT_S): rows exist only after
+    their uploads completed, and the WAV's row is written with the reverb's, so a WAV
+    returned means both are whole. LosslessPending if the wait ran out.
+    """
+
+    def stored() -> Asset | None:
+        return version.assets.filter(kind=AssetKind.MIX_WAV).order_by("-created_at").first()
+
+    asset = stored()
+    if asset is not None or not version_rendered(version):
+        return asset
+    if not version.assets.filter(kind=AssetKind.STEM, stem__isnull=False).exists():
+        return None  # no stored stems to make them from
+    lock = f"generation:lossless-build:{version.id}"
+    if cache.add(lock, 1, timeout=_LOSSLESS_LOCK_S):
+        lossless_build_send(str(version.id))
+    deadline = time.monotonic() + (LOSSLESS_WAIT_S if wait_s is None else wait_s)
+    while (asset := stored()) is None:
+        if time.monotonic() >= deadline:
+            cache.delete(lock)  # the next ask sends again
+            raise LosslessPending(str(version.id))
+        time.sleep(LOSSLESS_POLL_S)
+    return asset
 
 
 def job_cancelled_announce(*, job: GenerationJob) -> BeatVersion | None:

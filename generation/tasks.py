@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
-from .jobs import reaper, run
+from .jobs import lossless, reaper, run
 from .jobs.claim import heartbeat_stale_s
 from .jobs.queue import render_enqueue
 from .models import JobStatus
@@ -41,3 +41,9 @@ def render_job(self: Task, job_id: str, recheck: int = 0) -> str:
 def reap_stuck_jobs() -> int:
     """Re-queue jobs whose worker stopped beating; fail them after the attempt cap."""
     return reaper.reap_stuck_jobs()
+
+
+@shared_task(name="generation.build_lossless", acks_late=True, ignore_result=True)
+def build_lossless(version_id: str) -> bool:
+    """Store a rendered version's WAV and reverb return (mixed again from its stems); idempotent."""
+    return lossless.version_lossless_build(version_id) is not None

@@ -26,7 +26,7 @@ from .assets import media as version_media_reads
 from .assets.bundle import samples_txt_or_none, stems_bundle_for, stems_zip_stream
 from .assets.store import asset_download_name
 from .assets.urls import asset_download_url_or_none
-from .models import Asset, AssetKind
+from .models import Asset, AssetKind, BeatVersion
 
 
 @login_required
@@ -111,6 +111,10 @@ def version_stems_zip(request: HttpRequest, version_id: str) -> HttpResponse:
     version = selectors.version_get(owner=request.user, version_id=version_id)
     if not version.assets.filter(kind__in=[AssetKind.STEM, AssetKind.MIDI]).exists():
         raise Http404("this version has no stems yet")
+    try:
+        _reverb_ensure(version)  # the ZIP holds the reverb return, made on first request
+    except services.LosslessPending as exc:
+        return _pending(exc)
     bundle = stems_bundle_for(version)
     chunks = stems_zip_stream(bundle, samples_txt=samples_txt_or_none(version))
     # Under ASGI a sync iterator would be drained into a list first: hand daphne an async one.
@@ -129,12 +133,43 @@ async def _async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
             yield chunk
 
 
+def _pending(exc: services.LosslessPending) -> HttpResponse:
+    response = HttpResponse(
+        "this file is being made; try again in a moment", status=503, content_type="text/plain"
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _media_response(request: HttpRequest, version: BeatVersion, kind: str) -> HttpResponse:
+    """The version's file of ``kind``. The WAV is made from the stems on its first request
+    (the request waits for it); if that takes too long, 503 with Retry-After, never a 404
+    or part of a file."""
+    if kind != "wav":
+        return asset_response(
+            request, version_media_reads.version_asset_get(version=version, kind=kind)
+        )
+    try:
+        asset = services.version_lossless_get(version=version)
+    except services.LosslessPending as exc:
+        return _pending(exc)
+    if asset is None:
+        raise Http404("not rendered yet")
+    return asset_response(request, asset)
+
+
+def _reverb_ensure(version: BeatVersion) -> None:
+    """A version whose mix has a reverb return gets it stored (with the WAV) before its
+    stems are listed, zipped or streamed; LosslessPending if that is still going on."""
+    if version_media_reads.reverb_missing(version=version):
+        services.version_lossless_get(version=version)
+
+
 @login_required
 def version_media(request: HttpRequest, version_id: str, kind: str) -> HttpResponse:
     """A version's MP3, WAV, MIDI or preview by kind (``?inline=1`` streams for the player)."""
     version = selectors.version_get(owner=request.user, version_id=version_id)
-    asset = version_media_reads.version_asset_get(version=version, kind=kind)
-    return asset_response(request, asset)
+    return _media_response(request, version, kind)
 
 
 @login_required
@@ -149,6 +184,11 @@ def version_stems(request: HttpRequest, version_id: str) -> JsonResponse:
 def version_stem(request: HttpRequest, version_id: str, track: str) -> HttpResponse:
     """One stem of a version by track name (Range-capable, like the mix)."""
     version = selectors.version_get(owner=request.user, version_id=version_id)
+    if track == "reverb":
+        try:
+            _reverb_ensure(version)
+        except services.LosslessPending as exc:
+            return _pending(exc)
     return asset_response(
         request, version_media_reads.version_stem_get(version=version, track=track)
     )
@@ -241,8 +281,7 @@ def share_media(request: HttpRequest, token: str, kind: str) -> HttpResponse:
         raise Http404("not shared")
     if kind == "wav" and not share.allow_download:
         raise Http404("not shared")
-    asset = version_media_reads.version_asset_get(version=share.version, kind=kind)
-    return asset_response(request, asset)
+    return _media_response(request, share.version, kind)
 
 
 def share_peaks(request: HttpRequest, token: str) -> HttpResponse:

@@ -196,6 +196,7 @@ CELERY_TASK_QUEUES = tuple(
 )
 CELERY_TASK_ROUTES = {
     "generation.render_job": {"queue": "generation"},
+    "generation.build_lossless": {"queue": "generation"},
     "generation.reap_stuck_jobs": {"queue": "default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

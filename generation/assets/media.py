@@ -10,9 +10,11 @@ from django.http import Http404
 
 from generation.assets.store import asset_read
 from generation.engine.arrange import arrange
+from generation.engine.jobfiles import spec_has_reverb
 from generation.models import MEDIA_KINDS, Asset, AssetKind, BeatVersion
 
 PATTERN_MAX_BARS = 4
+REVERB_NAME = "stems-reverb.flac"  # made on request with the WAV (generation.jobs.lossless)
 PEAKS_MAX_BINS = 1500
 
 
@@ -37,6 +39,16 @@ def version_stems(*, version: BeatVersion) -> list[Asset]:
     for asset in version.assets.filter(kind=AssetKind.STEM).order_by("created_at"):
         by_track[stem_track(asset)] = asset
     return [by_track[track] for track in sorted(by_track)]
+
+
+def reverb_missing(*, version: BeatVersion) -> bool:
+    """A rendered version whose mix has a reverb return that is not stored yet (it is made
+    with the WAV on first request: generation.jobs.lossless)."""
+    if not version.assets.filter(kind=AssetKind.STEM, stem__isnull=False).exists():
+        return False
+    if version.assets.filter(kind=AssetKind.STEM, name=REVERB_NAME).exists():
+        return False
+    return spec_has_reverb(version.beat_spec())
 
 
 def version_stem_get(*, version: BeatVersion, track: str) -> Asset:

@@ -37,7 +37,7 @@ _FULL_SCALE = float(2 ** (STEM_BITS - 1))
 _CHUNK = 1 << 18
 # Files of the engine whose code cannot change a stem's samples (benches, reports, CLI,
 # the mix's encoders); everything else, this module's rounding included, is in the digest.
-_NOT_SOUND = {"bench.py", "cli.py", "encode.py", "jobfiles.py"}
+_NOT_SOUND = {"bench.py", "cli.py", "encode.py", "jobfiles.py", "mp3proc.py"}
 # Libraries whose numerics end up in a stem.
 _SOUND_LIBRARIES = ("numpy", "scipy", "pedalboard", "pyloudnorm", "soundfile")
 

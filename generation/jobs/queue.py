@@ -1,4 +1,4 @@
-"""The one place that sends the render task: by name, once the current transaction commits.
+"""The one place that sends the render tasks: by name, once the current transaction commits.
 
 A send that fails (broker down) never fails the request that stored the job: the job is
 marked ``send_pending`` and a background thread of this process retries with a short
@@ -19,6 +19,7 @@ from django.db import close_old_connections, connection, transaction
 logger = logging.getLogger(__name__)
 
 RENDER_TASK = "generation.render_job"
+LOSSLESS_TASK = "generation.build_lossless"
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 5.0
 RETRY_GIVE_UP_S = 900.0  # then the reaper's re-send is the only one
@@ -32,6 +33,14 @@ def render_enqueue(job_id: object, delay_s: float = 0.0, *, recheck: int = 0) ->
     """Send ``generation.render_job`` for ``job_id`` after commit (at once outside a
     transaction), ``delay_s`` from now; ``recheck`` counts looks at a job alive elsewhere."""
     transaction.on_commit(partial(render_send, str(job_id), delay_s, recheck))
+
+
+def lossless_build_send(version_id: str) -> None:
+    """Ask a render worker to store a version's WAV and reverb (``generation.build_lossless``) now.
+
+    A broker error propagates: the download that asked answers with an error, not a hang.
+    """
+    current_app.send_task(LOSSLESS_TASK, args=[version_id])
 
 
 def _publish(job_id: str, delay_s: float, recheck: int) -> None:

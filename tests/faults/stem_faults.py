@@ -121,7 +121,7 @@ def stem_cache(report: Report) -> None:
         _entries_intact(report, "after the repair")
         report.check("the corrupt object is gone", not default_storage.exists(bad_name), bad_name)
         mixes = [
-            a.sha256 for a in (first["mix.wav"], second["mix.wav"]) if a.kind == AssetKind.MIX_WAV
+            a.sha256 for a in (first["mix.mp3"], second["mix.mp3"]) if a.kind == AssetKind.MIX_MP3
         ]
         report.check("both mixes are byte-identical", len(set(mixes)) == 1, mixes)
         client.stop()

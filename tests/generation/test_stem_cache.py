@@ -112,7 +112,7 @@ def test_a_cached_stem_failing_its_checksum_is_rendered_again_and_repaired(
     assert not default_storage.exists(bass.file.name)  # the corrupt object is gone
     bass.refresh_from_db()
     assert bass.file.name == entry.file  # the first version now points at the good copy
-    assert second.assets.get(name="mix.wav").sha256 == first.assets.get(name="mix.wav").sha256
+    assert second.assets.get(name="mix.mp3").sha256 == first.assets.get(name="mix.mp3").sha256
 
 
 def test_an_uploaded_stem_without_its_row_is_never_used(user, monkeypatch):

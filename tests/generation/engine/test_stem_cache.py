@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from generation.engine import default_spec, render_master
-from generation.engine.jobfiles import render_job_files
+from generation.engine.jobfiles import render_job_files, render_lossless
 from generation.engine.stemcache import stem_flac, stem_from_flac
 
 
@@ -39,7 +39,12 @@ def test_a_render_from_cached_stems_is_byte_identical_to_a_fresh_one(genre, loop
     again = render_job_files(spec, stems=cache, sink=cache.keep)
     assert set(again.reused) == set(spec.enabled_tracks()) and again.stems == {}
     assert again.result.master.tobytes() == fresh.result.master.tobytes()
-    assert again.files["mix.wav"] == fresh.files["mix.wav"]
+    assert again.files["mix.mp3"] == fresh.files["mix.mp3"]
+    assert "mix.wav" not in fresh.files  # made on request, from the stems
+    assert "stems/reverb.flac" not in fresh.files
+    lossless = render_lossless(spec, stems=cache)
+    full = render_job_files(spec, mix_wav=True, reverb=True)  # what a job used to store
+    assert lossless == {name: full.files[name] for name in ("mix.wav", "stems/reverb.flac")}
     reference = render_master(spec)  # no cache, stems kept
     assert reference.master.tobytes() == fresh.result.master.tobytes()
     for name in spec.enabled_tracks():

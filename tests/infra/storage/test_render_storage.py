@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from generation.assets import stems as stem_store
 from generation.assets.store import asset_read
+from generation.engine.jobfiles import render_job_files
 from generation.engine.spec import default_spec
-from generation.jobs import outcomes, run
+from generation.jobs import lossless, outcomes, run
 from generation.models import Asset, AssetKind, GenerationJob, JobStatus
 from generation.services import version_create
 from infra.redis.embedded import free_port
@@ -37,7 +39,8 @@ def test_a_worker_render_stores_every_asset_encrypted_in_the_bucket(s3_storage, 
     assert outcome.status == "succeeded", outcome
     assets = list(Asset.objects.filter(version=job.version))
     kinds = {asset.kind for asset in assets}
-    assert {AssetKind.MIX_WAV, AssetKind.MIX_MP3, AssetKind.MIDI, AssetKind.STEM} <= kinds
+    assert {AssetKind.MIX_MP3, AssetKind.MIDI, AssetKind.STEM} <= kinds
+    assert AssetKind.MIX_WAV not in kinds  # made on its first download
     for asset in assets:
         head = s3.head_object(Bucket=s3_storage, Key=asset.file.name)
         assert head["ServerSideEncryption"] == "AES256", asset.name
@@ -50,6 +53,15 @@ def test_a_worker_render_stores_every_asset_encrypted_in_the_bucket(s3_storage, 
     listed = s3.list_objects_v2(Bucket=s3_storage, Prefix=f"beats/{beat.id}/")["KeyCount"]
     assert listed == sum(1 for a in assets if not a.stem_id)
     assert sum(1 for a in assets if a.stem_id) == len(job.version.beat_spec().enabled_tracks())
+    # The WAV made on request reads its stems back from the bucket and lands beside the rest.
+    stem_store.stem_memory_clear()
+    wav = lossless.version_lossless_build(str(job.version_id))
+    assert wav is not None and wav.file.name.startswith(f"beats/{beat.id}/{job.version_id}/")
+    head = s3.head_object(Bucket=s3_storage, Key=wav.file.name)
+    assert head["ServerSideEncryption"] == "AES256" and head["ContentLength"] == wav.bytes
+    full = render_job_files(job.version.beat_spec(), mix_wav=True)
+    assert asset_read(wav) == full.files["mix.wav"]
+    assert job.version.assets.filter(name="stems-reverb.flac").exists()
 
 
 def test_storage_down_retries_then_fails_cleanly_leaving_earlier_versions(
@@ -96,6 +108,7 @@ def test_the_stems_zip_of_a_render_on_s3_streams_wavs_decoded_by_ranged_reads(
     beat = factories.beat_create(owner=user)
     job, outcome = render(beat, bars=8)
     assert outcome.status == "succeeded"
+    lossless.version_lossless_build(str(job.version_id))  # the reverb return, made on request
     data = b"".join(bundle.stems_zip_stream(bundle.stems_bundle_for(job.version)))
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert archive.testzip() is None
