@@ -35,7 +35,13 @@ HIP_HOP: dict[str, GenreGrammar] = {
                 "........x.g...g.",
                 "......g.x....g..",
             ),
-            clap=(_HALF, ".......gx.......", "......g.x......."),
+            clap=(
+                _HALF,
+                ".......gx.......",
+                "......g.x.......",
+                "........x.....g.",
+                "........x..g...g",
+            ),
             perc=("......x.......x.",),
             hats_open="..............o.",
             hats_open_pool=(
@@ -45,6 +51,7 @@ HIP_HOP: dict[str, GenreGrammar] = {
                 "......o.........",
             ),
             hat_feels=("straight", "triplet", "sextuplet"),
+            hat_runs=True,
             bar_fills=("hat-roll",),
             phrase_fills=("hat-roll", "kick-drop"),
         ),
@@ -196,7 +203,7 @@ HIP_HOP: dict[str, GenreGrammar] = {
             ),
             bars_per_chord_choices=(1, 2),
         ),
-        MelodyGrammar(("x.......x.x.....", "x..x......x....."), center=72),
+        MelodyGrammar(("x.......x.x.....", "x..x......x....."), center=72, counter=False),
         MixGrammar(
             glue_ratio=2.0,
             family=_DUSTY,

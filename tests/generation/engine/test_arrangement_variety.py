@@ -36,9 +36,10 @@ def _groups(tracks: dict) -> dict[str, list[str]]:
 
 
 # Reggaeton is left out: its identity is the dembow over a four-on-the-floor kick, and
-# every hat variation tried over it (open hats, a shaker feel, a tresillo grid) made
-# librosa's beat tracker read 4/3 of the tempo, so its hats stay plain and its seeds share
-# about 75 % of their drum notes (docs/engine.md).
+# every hat grid tried over it (open hats, shaker 16ths, a tresillo grid, pedal-hat 8ths)
+# made librosa's beat tracker read 4/3 of the tempo, so its hats keep the plain 8ths (on
+# a closed hat or a shaker) and its seeds share about 60 % of their drum notes
+# (docs/engine.md; at most 60 % for seeds 1 and 2, test_reggaeton_seeds_differ_in_hat_voice).
 @pytest.mark.parametrize("genre", [g for g in GENRES if g != "reggaeton"])
 def test_two_seeds_of_a_spec_share_few_notes(genre):
     shares: dict[str, list[float]] = {"drums": [], "bass": [], "chords": []}
@@ -56,6 +57,21 @@ def test_two_seeds_of_a_spec_share_few_notes(genre):
     assert statistics.mean(shares["drums"]) <= 0.6, shares["drums"]
     assert statistics.mean(shares["bass"]) <= 0.45, shares["bass"]
     assert statistics.mean(shares["chords"]) <= 0.45, shares["chords"]
+
+
+def test_reggaeton_seeds_differ_in_hat_voice_and_share_under_two_thirds():
+    shares = []
+    for a, b in SEED_PAIRS:
+        first, second = _three_minutes("reggaeton", a), _three_minutes("reggaeton", b)
+        spec = first.spec
+        grid = OnsetGrid(spec.bars * spec.beats_per_bar, spec.swing)
+        names = _groups(first.tracks)["drums"]
+        shares.append(
+            overlap(note_keys(first.tracks, names, grid), note_keys(second.tracks, names, grid))
+        )
+        voices = {n.voice for n in first.tracks["hats"]} | {n.voice for n in second.tracks["hats"]}
+        assert "shaker" in voices  # some section of either seed plays the 8ths on a shaker
+    assert shares[0] <= 0.6 and max(shares) <= 2 / 3, shares
 
 
 @pytest.mark.parametrize("genre", GENRES)
