@@ -18,6 +18,7 @@ COUNTER_SECTIONS = ("hook", "drop")  # the hook adds the counter-melody; the ver
 # The counter sits below the lead: its range in semitones under the lead's centre.
 _BELOW = (16, 2)
 _VELOCITY = 0.52
+_LENGTHS = (4, 8, 16)  # the counter's note lengths, in 16ths
 
 
 def _onsets(ctx: _Context, lead: Sequence[Written], whole: bool) -> list[int]:
@@ -122,11 +123,15 @@ def counter_melody(
             if lead_now is not None:
                 last_lead = lead_now
             previous = pitch
+            # Held to the next counter note, in one of a few lengths (each distinct
+            # pitch and length is synthesised once: fewer lengths, less render time).
+            gap = end - step
+            length = max((n for n in _LENGTHS if n <= gap), default=gap)
             velocity = human.velocity(_VELOCITY * (1.08 if step == 0 else 1.0))
             events.append(
                 NoteEvent(
                     human.time(ctx.beat(bar, step)),
-                    (end - step) / 4.0 * 0.95,
+                    length / 4.0 * 0.95,
                     pitch,
                     velocity,
                     COUNTER_VOICE,

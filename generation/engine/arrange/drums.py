@@ -239,14 +239,20 @@ def _section_feels(ctx: _Context) -> list[str]:
     return feels
 
 
-def _triplet_positions(ctx: _Context, bar: int, run: int = 0) -> list[float]:
+def _triplet_positions(ctx: _Context, bar: int, run: int = 0, switch: bool = False) -> list[float]:
     """8th-note triplets (the trap and drill "triplet flow"), back to 16ths on one beat
     of every second bar: the last beat, or the second where the seed's ``run`` is odd
-    (``run // 2`` picks which bars)."""
+    (``run // 2`` picks which bars). With ``switch`` (trap's hat runs) the flow switches
+    every beat instead: 16ths on beats 2 and 4, or on 1 and 3, per the seed's ``run``."""
     beats = ctx.steps // 4
     positions = [b * 4 + k * 4 / 3 for b in range(beats) for k in range(3)]
-    if bar % 2 == (1 + run // 2) % 2:
-        beat = beats - 1 if run % 2 == 0 else 1
+    if switch:
+        sixteenths = [b for b in range(beats) if b % 2 == (1 + run) % 2]
+    elif bar % 2 == (1 + run // 2) % 2:
+        sixteenths = [beats - 1 if run % 2 == 0 else 1]
+    else:
+        sixteenths = []
+    for beat in sixteenths:
         positions = [p for p in positions if not beat * 4 <= p < beat * 4 + 4] + [
             float(beat * 4 + i) for i in range(4)
         ]
@@ -299,7 +305,7 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
         ride: set[float] = set()
         run = runs[section_index] if runs else 0
         if feel == "triplet":
-            bar_positions = _triplet_positions(ctx, bar, run)
+            bar_positions = _triplet_positions(ctx, bar, run, drums.hat_runs)
         elif feel == "sextuplet":
             # 8ths, and 16th-triplet runs on the backbeat beats (trap flow); seeds with
             # hat runs pick other run beats.
