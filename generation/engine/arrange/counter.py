@@ -54,9 +54,16 @@ def _lead_pitch_at(lead: Sequence[Written], step: int) -> int | None:
     return min(later)[1] if later else None
 
 
-def _choose(candidates: Sequence[int], previous: int, lead_now: int | None, lead_move: int) -> int:
+def _choose(
+    candidates: Sequence[int],
+    previous: int,
+    lead_now: int | None,
+    lead_move: int,
+    held: frozenset[int] = frozenset(),
+) -> int:
     """The chord tone that moves least (but moves), against the lead's direction
-    (contrary motion), never in unison or octaves with it and not above it."""
+    (contrary motion), not in unison or octaves with the lead (``lead_now``, and the pitch
+    classes ``held`` of every lead note it sounds under) and not above it."""
 
     def cost(pitch: int) -> tuple[float, int]:
         move = pitch - previous
@@ -64,6 +71,8 @@ def _choose(candidates: Sequence[int], previous: int, lead_now: int | None, lead
         score = abs(move) if move else 4.5
         if lead_move and move and np.sign(move) == np.sign(lead_move):
             score += 6.0  # parallel motion with the lead
+        if pitch % 12 in held:
+            score += 8.0  # in octaves with a lead note it sounds under
         if lead_now is not None:
             if (pitch - lead_now) % 12 == 0:
                 score += 10.0  # doubles the lead
@@ -117,16 +126,21 @@ def counter_melody(
             continue
         for index, step in enumerate(onsets):
             end = onsets[index + 1] if index + 1 < len(onsets) else ctx.steps
-            lead_now = _lead_pitch_at(notes, step)
-            lead_move = 0 if lead_now is None or last_lead is None else lead_now - last_lead
-            pitch = _choose(candidates, previous, lead_now, lead_move)
-            if lead_now is not None:
-                last_lead = lead_now
-            previous = pitch
             # Held to the next counter note, in one of a few lengths (each distinct
             # pitch and length is synthesised once: fewer lengths, less render time).
             gap = end - step
             length = max((n for n in _LENGTHS if n <= gap), default=gap)
+            # Never the pitch of a lead note sounding while it is held: no unison, and
+            # no overlapping notes of one pitch on the melody's MIDI channel.
+            held = {p for _, start, n, p in notes if start < step + length and start + n > step}
+            free = [p for p in candidates if p not in held] or candidates
+            lead_now = _lead_pitch_at(notes, step)
+            lead_move = 0 if lead_now is None or last_lead is None else lead_now - last_lead
+            classes = frozenset(p % 12 for p in held)
+            pitch = _choose(free, previous, lead_now, lead_move, classes)
+            if lead_now is not None:
+                last_lead = lead_now
+            previous = pitch
             velocity = human.velocity(_VELOCITY * (1.08 if step == 0 else 1.0))
             events.append(
                 NoteEvent(

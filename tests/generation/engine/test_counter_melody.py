@@ -91,6 +91,20 @@ def test_the_counter_melody_is_a_line_of_its_own_under_the_lead(genre, seed):
     assert sum(1 for m in moves if m) >= len(moves) / 3  # oblique motion holds a tone
 
 
+@pytest.mark.parametrize("genre", WITH_COUNTER)
+def test_no_counter_note_shares_a_pitch_with_a_lead_note_it_overlaps(genre):
+    # One MIDI channel carries both lines: two overlapping notes of one pitch would cut
+    # each other short in a player, and would be a unison to the ear.
+    lead, counter = _split(_beat(genre, 11))
+    for note in counter:
+        end = note.start_beat + note.length_beats
+        for other in lead:
+            overlapping = other.start_beat < end and other.start_beat + other.length_beats > (
+                note.start_beat
+            )
+            assert not (overlapping and other.pitch == note.pitch), (genre, note, other)
+
+
 @pytest.mark.parametrize("genre", ["trap", "pop", "lo-fi"])
 def test_the_lead_is_the_same_without_the_counter_melody(genre, monkeypatch):
     lead, counter = _split(_beat(genre))
