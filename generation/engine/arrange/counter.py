@@ -17,7 +17,7 @@ COUNTER_VOICE = "counter"  # NoteEvent.voice of the counter-melody's notes
 COUNTER_SECTIONS = ("hook", "drop")  # the hook adds the counter-melody; the verse holds back
 # The counter sits below the lead: its range in semitones under the lead's centre.
 _BELOW = (16, 2)
-_VELOCITY = 0.52
+_VELOCITY = 0.6  # about 5 LU under the lead in the melody stem: heard, behind it
 _LENGTHS = (4, 8, 16)  # the counter's note lengths, in 16ths
 
 
