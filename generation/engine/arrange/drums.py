@@ -187,9 +187,10 @@ def _hat_bar(
     section = ctx.section(bar)
     name = section.name
     mask_index = ctx.palette.get("hats_hook" if name in ("hook", "drop") else "hats_verse", 0)
-    # Each return of a section moves on to the next mask: the second hook is not a copy
-    # of the first.
-    mask_index += sum(1 for s in ctx.sections if s.name == name and s.start_bar < section.start_bar)
+    # Each return of a section moves on by its own seeded step (never zero): the second
+    # hook is not a copy of the first, and two seeds that start on one mask part after
+    # the first section instead of stepping through the pool together.
+    mask_index += ctx.section_step("hat-mask", section, len(HAT_MASKS))
     phrase = (bar - ctx.section(bar).start_bar) % 4
     if phrase == 2:
         mask_index += 1

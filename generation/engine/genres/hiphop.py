@@ -172,7 +172,7 @@ HIP_HOP: dict[str, GenreGrammar] = {
                 "................",
                 "..o.............."[:16],
             ),
-            hat_feels=("straight", "ride", "triplet"),
+            hat_feels=("straight", "ride", "triplet", "pedal-eighths"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(("kick",), legato=0.7, jumps=0.15, register=(33, 45)),

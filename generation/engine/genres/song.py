@@ -190,7 +190,7 @@ SONG: dict[str, GenreGrammar] = {
                 "......o.........",
                 "..........o.....",
             ),
-            hat_feels=("straight", "triplet", "ride", "sextuplet"),
+            hat_feels=("straight", "triplet", "ride", "sextuplet", "pedal-eighths"),
             bar_fills=("hat-roll",),
             phrase_fills=("snare-roll",),
         ),
@@ -257,7 +257,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..o...o...o...o.",
                 "................",
             ),
-            hat_feels=("straight", "ride", "shaker"),
+            hat_feels=("straight", "ride", "shaker", "pedal-eighths"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
@@ -319,7 +319,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..............o.",
                 "......o.......o.",
             ),
-            hat_feels=("straight", "ride", "shaker"),
+            hat_feels=("straight", "ride", "shaker", "pedal-eighths"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
