@@ -59,6 +59,22 @@ class _Context:
             self._leads[key] = tuple(leads)
         return self._leads[key]
 
+    def section_step(self, kind: str, section: Section, count: int) -> int:
+        """How far ``kind`` has moved through a pool of ``count`` by ``section``: the sum
+        of a seeded step in 1..count-1 per earlier section of the same name (0 for the
+        first). Two seeds that draw one starting choice still part on the returns."""
+        if count < 2:
+            return 0
+        rng = np.random.default_rng((self.spec.seed, zlib.crc32(kind.encode()), 1))
+        steps = rng.integers(1, count, size=len(self.sections))
+        return int(
+            sum(
+                int(step)
+                for s, step in zip(self.sections, steps, strict=True)
+                if s.name == section.name and s.start_bar < section.start_bar
+            )
+        )
+
     def returns(self, section: Section) -> int:
         """How many sections of the same name came before ``section``."""
         return sum(

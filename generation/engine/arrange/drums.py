@@ -187,9 +187,10 @@ def _hat_bar(
     section = ctx.section(bar)
     name = section.name
     mask_index = ctx.palette.get("hats_hook" if name in ("hook", "drop") else "hats_verse", 0)
-    # Each return of a section moves on to the next mask: the second hook is not a copy
-    # of the first.
-    mask_index += sum(1 for s in ctx.sections if s.name == name and s.start_bar < section.start_bar)
+    # Each return of a section moves on by its own seeded step (never zero): the second
+    # hook is not a copy of the first, and two seeds that start on one mask part after
+    # the first section instead of stepping through the pool together.
+    mask_index += ctx.section_step("hat-mask", section, len(HAT_MASKS))
     phrase = (bar - ctx.section(bar).start_bar) % 4
     if phrase == 2:
         mask_index += 1
@@ -211,6 +212,15 @@ def _hat_bar(
     return steps, opens
 
 
+# Feels played by another hat voice: "shaker" and "pedal" with their own grids,
+# "shaker-eighths" and "pedal-eighths" on the rate's own grid (reggaeton's 8ths, whose
+# grid stays plain so the beat tracker keeps the dembow's pulse).
+_VOICED_FEELS = {
+    "shaker": "shaker",
+    "pedal": "pedal",
+    "shaker-eighths": "shaker",
+    "pedal-eighths": "pedal",
+}
 # The ride feel: the ride on the beats and on each "a", the open hats on the "and"s.
 _RIDE_STEPS = (0.0, 3.0, 4.0, 7.0, 8.0, 11.0, 12.0, 15.0)
 RISER_S = 1.5  # the riser's length (voices.hats): it ends on the hook's downbeat
@@ -230,16 +240,29 @@ def _section_feels(ctx: _Context) -> list[str]:
     return feels
 
 
-def _triplet_positions(ctx: _Context, bar: int) -> list[float]:
-    """8th-note triplets (the trap and drill "triplet flow"), back to 16ths on the last
-    beat of every second bar."""
+def _triplet_positions(ctx: _Context, bar: int, run: int = 0, switch: bool = False) -> list[float]:
+    """8th-note triplets (the trap and drill "triplet flow"), back to 16ths on one beat
+    of every second bar: the last beat, or the second where the seed's ``run`` is odd
+    (``run // 2`` picks which bars). With ``switch`` (trap's hat runs) the flow switches
+    every beat instead: 16ths on beats 2 and 4, or on 1 and 3, per the seed's ``run``."""
     beats = ctx.steps // 4
     positions = [b * 4 + k * 4 / 3 for b in range(beats) for k in range(3)]
-    if bar % 2 == 1:
-        positions = [p for p in positions if p < ctx.steps - 4] + [
-            float(ctx.steps - 4 + i) for i in range(4)
+    if switch:
+        sixteenths = [b for b in range(beats) if b % 2 == (1 + run) % 2]
+    elif bar % 2 == (1 + run // 2) % 2:
+        sixteenths = [beats - 1 if run % 2 == 0 else 1]
+    else:
+        sixteenths = []
+    for beat in sixteenths:
+        positions = [p for p in positions if not beat * 4 <= p < beat * 4 + 4] + [
+            float(beat * 4 + i) for i in range(4)
         ]
-    return positions
+    return sorted(positions)
+
+
+# The beats that carry the sextuplet feel's 16th-triplet runs, per the seed's ``run``: never
+# nested choices (8ths are a subset of a run), so two seeds share only the 8ths.
+_SEXTUPLET_BEATS = ((1, 3), (0, 2), (1, 3), (0, 2))
 
 
 def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
@@ -262,6 +285,8 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     # Short beats and loops are the genre's core hook: they keep its first feel.
     long_beat = spec.bars >= 16 and not spec.loop
     feels = _section_feels(ctx) if at_default and ctx.steps == 16 and long_beat else []
+    run_rng = np.random.default_rng((ctx.palette.get("hats_feel", 0), 7))
+    runs = [int(run_rng.integers(4)) for _ in ctx.sections] if feels else []
     opens_pool = (drums.hats_open_pool or (drums.hats_open,)) if long_beat else (drums.hats_open,)
     events: list[NoteEvent] = []
     for bar in range(spec.bars):
@@ -279,14 +304,17 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             ctx, rng, bar, positions, at_default and not drums.hats_grid
         )
         ride: set[float] = set()
+        run = runs[section_index] if runs else 0
         if feel == "triplet":
-            bar_positions = _triplet_positions(ctx, bar)
+            bar_positions = _triplet_positions(ctx, bar, run, drums.hat_runs)
         elif feel == "sextuplet":
-            # 8ths on beats 1 and 3, 16th-triplet runs on the backbeat beats (trap flow).
+            # 8ths, and 16th-triplet runs on the backbeat beats (trap flow); seeds with
+            # hat runs pick other run beats.
+            run_beats = _SEXTUPLET_BEATS[run if drums.hat_runs else 0]
             bar_positions = [
-                b * 4 + (k * 2 / 3 if b % 2 else k * 2.0)
+                b * 4 + (k * 2 / 3 if b in run_beats else k * 2.0)
                 for b in range(ctx.steps // 4)
-                for k in range(6 if b % 2 else 2)
+                for k in range(6 if b in run_beats else 2)
             ]
         elif feel == "ride":
             ride = set(_RIDE_STEPS)
@@ -306,6 +334,20 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
         elif feel == "shaker":
             # A shaker plays the 16ths (accenting the "and"s), the open hats stay.
             bar_positions = [float(i) for i in range(ctx.steps)]
+        elif feel == "bounce":
+            # Each beat: its 8ths, then a 16th-triplet pair closing the second 8th (trap's
+            # skipping hats between the plain 16ths and the triplet flow).
+            bar_positions = [
+                b * 4 + k for b in range(ctx.steps // 4) for k in (0.0, 2.0, 8 / 3, 10 / 3)
+            ]
+        if feel == "straight" and drums.hat_runs and runs:
+            # One beat of the bar becomes a 16th-triplet run; the last bar of each four
+            # moves it on a beat.
+            beat = (run + ((bar - section.start_bar) % 4 == 3)) % (ctx.steps // 4)
+            run = [beat * 4 + k * 2 / 3 for k in range(1, 6)]
+            bar_positions = sorted(
+                [p for p in bar_positions if not beat * 4 < p < beat * 4 + 4] + run
+            )
         if (
             bar == section.start_bar
             and bar > 0
@@ -346,8 +388,9 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             is_ride = step in ride and not is_open
             accent = 1.0 if on_beat else (0.62 if integral and step % 2 == 0 else 0.42)
             voice = "open" if is_open else ("ride" if is_ride else "closed")
-            if feel in ("shaker", "pedal") and not is_open:
-                voice = feel
+            voiced = _VOICED_FEELS.get(feel, "")
+            if voiced and not is_open:
+                voice = voiced
                 accent = 0.85 if on_beat else (0.6 if integral and step % 4 == 2 else 0.45)
             pitch = opened if voice == "open" else _HAT_EXTRAS.get(voice, closed)
             events.append(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..dsp.theory import degree_to_midi, nearest_in_range, voice_chord
@@ -110,6 +112,25 @@ def _chords(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     return events
 
 
+# The pad's figure per section: held through each chord, re-struck every bar or every half
+# bar, and placed on the bar line, pushed an 8th early (anticipation) or laid an 8th late.
+_PAD_STRIKES = ("span", "bar", "half")
+_PAD_OFFSETS = (0.0, -0.5, 0.5)
+
+
+def _pad_figures(ctx: _Context) -> list[tuple[str, float]]:
+    """(strike, offset in beats) per section, drawn from the seed: two seeds of one
+    progression differ section by section in when the pad sounds, not just in register."""
+    rng = _rng(ctx.spec.seed, "pad-figure")
+    return [
+        (
+            _PAD_STRIKES[int(rng.integers(len(_PAD_STRIKES)))],
+            _PAD_OFFSETS[int(rng.integers(len(_PAD_OFFSETS)))],
+        )
+        for _ in ctx.sections
+    ]
+
+
 def _pad(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     spec = ctx.spec
     harmony = ctx.grammar.harmony
@@ -119,16 +140,42 @@ def _pad(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     # The seed moves the pad's register a few semitones (another inversion), so two seeds
     # of one progression voice it differently.
     center = harmony.pad_center + ctx.palette.get("pad_shift", 0)
-    # Half the seeds push each chord change an 8th early (anticipation), from the second
-    # span on: the pad leans into the next bar's harmony.
-    push = 0.5 if ctx.palette.get("pad_rhythm", 0) % 2 else 0.0
+    # Short beats and loops hold each chord from its bar line (a seamless loop, the core).
+    figures = _pad_figures(ctx) if spec.bars >= 16 and not spec.loop else None
+    per_bar = spec.beats_per_bar
     for index, (first, bars, root) in enumerate(_chord_spans(ctx, "pad")):
         voicing = voice_chord(spec.key, root, harmony.pad_tones, center=center, previous=voicing)
-        start = ctx.beat(first, 0)
-        length = bars * spec.beats_per_bar
-        if push and index > 0:
-            start, length = start - push, length
+        strike, offset = ("span", 0.0)
+        if figures is not None:
+            strike, offset = figures[ctx.sections.index(ctx.section(first))]
+        span = bars * per_bar
+        step = {"span": span, "bar": per_bar, "half": per_bar / 2}[strike]
+        onsets = [k * step for k in range(max(1, round(span / step)))]
         velocity = human.velocity(0.7)
-        for pitch in _with_pedal(spec, voicing, center - 12, center):
-            events.append(NoteEvent(start, length - push, pitch, velocity))
-    return events
+        pitches = _with_pedal(spec, voicing, center - 12, center)
+        for number, onset in enumerate(onsets):
+            end = onsets[number + 1] if number + 1 < len(onsets) else span
+            # The very first pad note cannot lean in before the beat starts.
+            shift = 0.0 if (index == 0 and number == 0 and offset < 0) else offset
+            start = ctx.beat(first, 0) + onset + shift
+            # A late note ends on the grid, an early one an 8th early: never past the span.
+            length = end - onset - max(shift, 0.0)
+            for pitch in pitches:
+                events.append(NoteEvent(start, length, pitch, velocity))
+    return _no_overlaps(events)
+
+
+def _no_overlaps(events: list[NoteEvent]) -> list[NoteEvent]:
+    """Each note cut where the next note of its pitch starts (a pushed chord over a held
+    common tone): one MIDI channel never holds two notes of one pitch."""
+    ordered = sorted(events, key=lambda e: (e.start_beat, e.pitch))
+    last: dict[int, int] = {}
+    for position, event in enumerate(ordered):
+        before = last.get(event.pitch)
+        if before is not None:
+            previous = ordered[before]
+            room = event.start_beat - previous.start_beat
+            if previous.length_beats > room:
+                ordered[before] = replace(previous, length_beats=room)
+        last[event.pitch] = position
+    return ordered

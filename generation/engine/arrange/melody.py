@@ -1,4 +1,5 @@
-"""Melody: a one-bar motif played A A A' B per phrase, resolving to the tonic."""
+"""Melody: a one-bar motif played A A A' B per phrase, resolving to the tonic, and a
+counter-melody under it in hooks."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import numpy as np
 from ..dsp.theory import degree_to_midi, nearest_in_range
 from ..genres import SECTION_MELODY
 from .context import _Context, _Humanizer
-from .model import NoteEvent
+from .counter import Written, counter_melody
+from .model import NoteEvent, _rng
 
 
 @dataclass
@@ -50,6 +52,7 @@ def _melody(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     octave = grammar.center // 12 - 1
     low, high = grammar.center - 8, grammar.center + 10
     events: list[NoteEvent] = []
+    written: list[Written] = []
     degree = 0
     for bar in range(spec.bars):
         if not ctx.active("melody", bar):
@@ -104,4 +107,8 @@ def _melody(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             events.append(
                 NoteEvent(human.time(ctx.beat(bar, step)), length / 4.0 * 0.95, pitch, velocity)
             )
+            written.append((bar, step, length, pitch))
+    if grammar.counter:
+        # Its own RNG stream: the lead's notes do not depend on the counter-melody.
+        events.extend(counter_melody(ctx, _rng(spec.seed, "melody:counter"), written))
     return events

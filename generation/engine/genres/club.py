@@ -74,7 +74,7 @@ CLUB: dict[str, GenreGrammar] = {
             bars_per_chord_choices=(1, 2),
             chord_center=64,
         ),
-        MelodyGrammar(("x..x..x.........", "..x..x..x..x...."), center=72),
+        MelodyGrammar(("x..x..x.........", "..x..x..x..x...."), center=72, counter=False),
         MixGrammar(
             glue_ratio=2.0,
             family=_CLUB,
@@ -143,7 +143,7 @@ CLUB: dict[str, GenreGrammar] = {
             pad_center=62,
             pad_tones=2,
         ),
-        MelodyGrammar(("x..x..x..x..x..x",), center=69),
+        MelodyGrammar(("x..x..x..x..x..x",), center=69, counter=False),
         MixGrammar(
             glue_ratio=2.0,
             family=_CLUB,
@@ -226,7 +226,7 @@ CLUB: dict[str, GenreGrammar] = {
             bars_per_chord_choices=(2, 1),
             chord_rhythm=("x---------------",),
         ),
-        MelodyGrammar(("x-------x---x---",), center=74),
+        MelodyGrammar(("x-------x---x---",), center=74, counter=False),
         MixGrammar(
             glue_ratio=1.8,
             family=_DRIVE,

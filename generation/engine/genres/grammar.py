@@ -31,10 +31,15 @@ class DrumGrammar:
     # Hat feels the seed draws from, per section: "straight" (16th masks), "triplet"
     # (8th-note triplets, hip-hop), "sextuplet" (16th-triplet runs on the backbeat beats),
     # "eighths" (8ths and a pickup), "alt" (hats_alt_grid), "ride" (ride on the beats and the "a", club peaks), "shaker"
-    # (shaker 16ths), "pedal" (pedal hats on the "e" and "a").
+    # (shaker 16ths), "pedal" (pedal hats on the "e" and "a"), "bounce" (8ths and a
+    # 16th-triplet pair per beat), "shaker-eighths"/"pedal-eighths" (the rate's grid on the
+    # shaker or pedal hat).
     hat_feels: tuple[str, ...] = ("straight",)
     # Open-hat grids the seed picks from (hats_open leads when empty).
     hats_open_pool: tuple[str, ...] = ()
+    # Straight 16th hats break one beat per bar into a 16th-triplet run, on a beat the
+    # seed picks per section (trap): two seeds' plain 16ths then differ bar by bar.
+    hat_runs: bool = False
     hats_alt_grid: str = ""  # the "alt" feel: another closed-hat grid (drill's 3-3-2 bounce)
     # The build into a hook: "snare" (a 16th snare/clap roll over the last bar rising in
     # velocity), "riser" (a noise sweep on the hats track), both, or neither.
@@ -77,6 +82,9 @@ class MelodyGrammar:
     center: int = 72
     harmonic_minor: bool = False  # raise the 7th on the way back to the tonic
     leap: float = 0.25  # probability of a leap instead of a step
+    # A counter-melody under the lead in hooks (arrange/counter.py); off where the genre
+    # keeps to one hypnotic or sampled line (house, techno, boom-bap, drum-and-bass).
+    counter: bool = True
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,23 @@ SONG: dict[str, GenreGrammar] = {
         DrumGrammar(
             # The dembow is the identity: kick four on the floor, the snare's dembow kept
             # in every variant with ghosts around it.
-            kick=(_FOUR, "x...x...x...x..g", "x..gx...x...x..."),
-            snare=("...x..x....x..x.", "...x..x....x..xg", "...x..x.g..x..x.", "...x..xg...x..x."),
+            kick=(
+                _FOUR,
+                "x...x...x...x..g",
+                "x..gx...x...x...",
+                "x...x..gx...x...",
+                "x...x...x.g.x...",
+                "x.g.x...x...x.g.",
+            ),
+            snare=(
+                "...x..x....x..x.",
+                "...x..x....x..xg",
+                "...x..x.g..x..x.",
+                "...x..xg...x..x.",
+                "g..x..x....x..x.",
+                "...x..x...gx..x.",
+                "...x.gx....x.gx.",
+            ),
             clap=("...x..x....x..x.", "...x..x....x...."),
             perc=(
                 "x.xxx.xxx.xxx.xx",
@@ -28,8 +43,10 @@ SONG: dict[str, GenreGrammar] = {
                 "x.x.xxx.x.x.xxx.",
                 ".x.xx.x..x.xx.xg",
             ),
-            # Plain 8th hats: open hats, a shaker feel or a tresillo hat grid over the dembow make
-            # beat trackers read 4/3 of the tempo, so reggaeton varies its perc instead.
+            # Plain 8th hats: open hats, a shaker 16th feel, a tresillo hat grid or pedal-hat
+            # 8ths over the dembow make beat trackers read 4/3 of the tempo, so reggaeton's
+            # sections vary the 8ths' voice (closed hat or shaker), its perc and ghosts.
+            hat_feels=("straight", "shaker-eighths"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
@@ -173,7 +190,7 @@ SONG: dict[str, GenreGrammar] = {
                 "......o.........",
                 "..........o.....",
             ),
-            hat_feels=("straight", "triplet", "ride", "sextuplet"),
+            hat_feels=("straight", "triplet", "ride", "sextuplet", "pedal-eighths"),
             bar_fills=("hat-roll",),
             phrase_fills=("snare-roll",),
         ),
@@ -240,7 +257,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..o...o...o...o.",
                 "................",
             ),
-            hat_feels=("straight", "ride", "shaker"),
+            hat_feels=("straight", "ride", "shaker", "pedal-eighths"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
@@ -302,7 +319,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..............o.",
                 "......o.......o.",
             ),
-            hat_feels=("straight", "ride", "shaker"),
+            hat_feels=("straight", "ride", "shaker", "pedal-eighths"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
