@@ -86,6 +86,11 @@ class BeatVersion(models.Model):
         # from_dict takes ``bars`` over it, so old and new rows read the same.
         return BeatSpec.from_dict(self.spec)
 
+    def newest_asset(self, kind: str) -> Asset | None:
+        """The newest stored asset of ``kind`` (an AssetKind), or None: a re-render or a
+        build on request may have stored a second one."""
+        return self.assets.filter(kind=kind).order_by("-created_at").first()
+
     @property
     def label(self) -> str:
         return beat_label(key=self.key, genre=self.genre, bpm=self.bpm)

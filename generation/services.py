@@ -290,10 +290,7 @@ def version_lossless_get(*, version: BeatVersion, wait_s: float | None = None) -
     returned means both are whole. LosslessPending if the wait ran out.
     """
 
-    def stored() -> Asset | None:
-        return version.assets.filter(kind=AssetKind.MIX_WAV).order_by("-created_at").first()
-
-    asset = stored()
+    asset = version.newest_asset(AssetKind.MIX_WAV)
     if asset is not None or not version_rendered(version):
         return asset
     if not version.assets.filter(kind=AssetKind.STEM, stem__isnull=False).exists():
@@ -302,7 +299,7 @@ def version_lossless_get(*, version: BeatVersion, wait_s: float | None = None) -
     if cache.add(lock, 1, timeout=_LOSSLESS_LOCK_S):
         lossless_build_send(str(version.id))
     deadline = time.monotonic() + (LOSSLESS_WAIT_S if wait_s is None else wait_s)
-    while (asset := stored()) is None:
+    while (asset := version.newest_asset(AssetKind.MIX_WAV)) is None:
         if time.monotonic() >= deadline:
             cache.delete(lock)  # the next ask sends again
             raise LosslessPending(str(version.id))

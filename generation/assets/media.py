@@ -22,7 +22,7 @@ def version_asset_get(*, version: BeatVersion, kind: str) -> Asset:
     """The version's newest asset of ``kind`` (a MEDIA_KINDS key), or Http404."""
     if kind not in MEDIA_KINDS:
         raise Http404("unknown kind")
-    asset = version.assets.filter(kind=MEDIA_KINDS[kind]).order_by("-created_at").first()
+    asset = version.newest_asset(MEDIA_KINDS[kind])
     if asset is None:
         raise Http404("not rendered yet")
     return asset
@@ -77,7 +77,7 @@ def downsample_peaks(peaks: dict[str, Any], bins: int) -> dict[str, Any]:
 
 def version_peaks(*, version: BeatVersion, bins: int = PEAKS_MAX_BINS) -> dict[str, Any]:
     """The version's waveform overview (the ``peaks`` asset), cached per asset and size."""
-    asset = version.assets.filter(kind=AssetKind.PEAKS).order_by("-created_at").first()
+    asset = version.newest_asset(AssetKind.PEAKS)
     if asset is None:
         raise Http404("not rendered yet")
     bins = max(1, min(bins, PEAKS_MAX_BINS))

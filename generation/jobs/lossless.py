@@ -35,7 +35,7 @@ def version_lossless_build(version_id: str) -> Asset | None:
     version = BeatVersion.objects.select_related("beat").filter(id=version_id).first()
     if version is None:
         return None
-    stored = version.assets.filter(kind=AssetKind.MIX_WAV).order_by("-created_at").first()
+    stored = version.newest_asset(AssetKind.MIX_WAV)
     if stored is not None:
         return stored
     if not version.assets.filter(kind=AssetKind.MIX_MP3).exists():
