@@ -5,11 +5,10 @@ Under daphne every ``database_sync_to_async`` call opens a database connection a
 after (CONN_MAX_AGE 0 under ASGI, infra/db_connections.py: a persistent connection would stay
 open per socket). In a reconnect storm that connect/close was the largest single cost of a
 handshake (about a quarter of the web process's CPU on SQLite, a TCP connect and a login on
-PostgreSQL without the pool). Read-only calls go here instead: ``READ_THREADS`` threads
-(calls handed out in turn, each thread first in first out; a socket's own reads are awaited
-one after the other, so they stay in order), each with a connection of its own that it keeps
-until it has been idle for
-``IDLE_CLOSE_S`` (so a quiet process holds none, and a test database can be dropped). A
+PostgreSQL without the pool). Read-only calls go here instead: one thread, first in first
+out (a socket's own reads are awaited one after the other, so they stay in order), with a
+connection of its own that it keeps until it has been idle for ``IDLE_CLOSE_S`` (so a quiet
+process holds none, and a test database can be dropped). A
 connection that reported an error is checked before the next call and replaced when broken
 (a database restart), and a read that fails on a broken connection is retried once on a new
 one. Writes stay on ``database_sync_to_async`` (their transactions, their connection rules).
@@ -19,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import itertools
 import logging
 import queue
 import threading
@@ -114,36 +112,18 @@ def _close_all() -> None:
             logger.warning("closing an idle socket-reads connection failed", exc_info=True)
 
 
-class _ReadThreads:
-    """``READ_THREADS`` read threads, calls handed out in turn."""
-
-    def __init__(self, count: int) -> None:
-        self._threads = [_ReadThread() for _ in range(count)]
-        self._turn = itertools.count()
-
-    def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> concurrent.futures.Future:
-        thread = self._threads[next(self._turn) % len(self._threads)]
-        return thread.submit(fn, *args, **kwargs)
-
-    def close_connections(self, timeout: float) -> None:
-        for thread in self._threads:
-            thread.close_connections(timeout)
-
-
-# Threads (each with at most one connection per database alias) for the sockets' reads. One:
-# a second overlapped PostgreSQL's waits but cost more web CPU per reconnect than it saved
-# (GIL switches between the event loop and two threads; docs/performance.md).
-READ_THREADS = 1
-
-_reads = _ReadThreads(READ_THREADS)
+# One thread (with at most one connection per database alias) for the sockets' reads: a
+# second overlapped PostgreSQL's waits but cost more web CPU per reconnect than it saved (GIL
+# switches between the event loop and two threads; docs/performance.md).
+_reads = _ReadThread()
 
 
 async def read(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run the read-only ``fn(*args, **kwargs)`` on a socket-reads thread and await it."""
+    """Run the read-only ``fn(*args, **kwargs)`` on the socket-reads thread and await it."""
     return await asyncio.wrap_future(_reads.submit(fn, *args, **kwargs))
 
 
 def close_connections(timeout: float = 10.0) -> None:
-    """Close the socket-reads threads' connections and wait for them (sync code: the end of a
+    """Close the socket-reads thread's connections and wait for it (sync code: the end of a
     test session, before its database is dropped)."""
     _reads.close_connections(timeout)

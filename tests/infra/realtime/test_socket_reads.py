@@ -23,8 +23,8 @@ def test_consecutive_reads_share_one_connection_that_sees_new_rows():
     async def reads():
         return [await socket_reads.read(_connection_id) for _ in range(10)]
 
-    # No connect and close per call: one connection per read thread, kept.
-    assert len(set(asyncio.run(reads()))) == socket_reads.READ_THREADS
+    # No connect and close per call: the read thread's one connection, kept.
+    assert len(set(asyncio.run(reads()))) == 1
     user = factories.user_create(username="seen-by-reads")  # committed on this thread
     found = asyncio.run(
         socket_reads.read(lambda: type(user).objects.filter(username="seen-by-reads").exists())
@@ -43,17 +43,17 @@ def test_a_read_on_a_connection_the_server_ended_runs_again_on_a_new_one():
             return int(cursor.fetchone()[0])
 
     async def pids() -> set[int]:
-        return {await socket_reads.read(backend_pid) for _ in range(socket_reads.READ_THREADS)}
+        return {await socket_reads.read(backend_pid)}
 
     first = asyncio.run(pids())
-    assert len(first) == socket_reads.READ_THREADS
+    assert len(first) == 1
     # What a database restart does to the kept connections: the server ends them.
     with connection.cursor() as cursor:
         for pid in first:
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     time.sleep(0.2)
-    second = asyncio.run(pids())  # each thread's first read fails, and runs again
-    assert len(second) == socket_reads.READ_THREADS and not second & first
+    second = asyncio.run(pids())  # the thread's first read fails, and runs again
+    assert len(second) == 1 and not second & first
 
 
 def test_an_error_that_is_not_the_connection_is_raised_once():
@@ -72,8 +72,7 @@ def test_the_thread_closes_its_connection_when_idle(monkeypatch):
     def is_open() -> bool:
         return any(c.connection is not None for c in connections.all(initialized_only=True))
 
-    for _ in range(2 * socket_reads.READ_THREADS):  # every thread opens its connection
-        asyncio.run(socket_reads.read(_connection_id))
+    asyncio.run(socket_reads.read(_connection_id))  # the thread opens its connection
     assert asyncio.run(socket_reads.read(is_open))
     time.sleep(socket_reads.IDLE_CLOSE_S + 0.5)
     # The check itself runs first thing after the idle close, before it opens anything.
