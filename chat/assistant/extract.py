@@ -50,6 +50,8 @@ class Mentions:
     bpm: float | None = None
     bpm_scale: float | None = None
     bpm_delta: float | None = None
+    # "make it 8 bpm": a step with no direction (no beat runs at 8 BPM); the reply asks which way.
+    bpm_unclear: float | None = None
     tonic: str | None = None
     mode: str | None = None
     transpose: int = 0
@@ -121,6 +123,7 @@ class Mentions:
             or self.bpm is not None
             or self.bpm_scale
             or self.bpm_delta
+            or self.bpm_unclear
             or self.tonic
             or self.mode
             or self.transpose
@@ -404,7 +407,8 @@ _UNDO = re.compile(
     r"|i\s+liked\s+the\s+(?:previous|last|old|other|earlier)|before\s+was\s+better|the\s+old\s+one"
     r"|change\s+it\s+back|(?:put|set|make)\s+it\s+back\s+(?:how|the\s+way|to\s+how|like)|back\s+how\s+it\s+was"
     r"|(?:one\s+)?step\s+back|undo\s+(?:the\s+)?last|(?:didn'?t|don'?t|do\s+not)\s+like\s+(?:that|the\s+last|this|the|your)\s+(?:change|edit|tweak|version|one)|didn'?t\s+like\s+that"
-    r"|restore|rewind|reverse\s+that|cancel\s+that|oops|(?:scrap|ditch|lose|drop|kill|forget)\s+(?:that|the\s+last|this|my\s+last)\s+(?:change|edit|tweak))\b"
+    r"|restore|rewind|reverse\s+that|cancel\s+that|oops|scrap\s+that(?!\s+(?:and|&)\s+(?:start|make|do|give))"
+    r"|(?:scrap|ditch|lose|drop|kill|forget|bin|toss)\s+(?:that|the|this|my)\s+(?:(?:last|latest|previous|recent)\s+)?(?:change|edit|tweak))\b"
 )
 # A bare "nah" right after a change means "not that": take it back.
 _NAH = re.compile(
@@ -417,7 +421,9 @@ _REDO = re.compile(
     r"|no\s+wait\s*,?\s*(?:bring|put)\s+it\s+back|reapply|re\s+apply|undo\s+undo"
     r"|(?:bring|put|get|give\s+me|want|need)\s+(?:back\s+)?(?:the\s+|that\s+|my\s+)?(?:last\s+|latest\s+|previous\s+)?(?:change|edit|tweak)s?(?:\s+back)?"
     r"|(?:redo|reapply|re\s+apply|restore)\s+(?:the\s+|that\s+|my\s+)?(?:last\s+)?(?:change|edit|tweak)"
-    r"|(?:change|edit|tweak)\s+back\s+(?:on|in)|forward\s+(?:one|a\s+step)|(?:un\s*undo|undo\s+the\s+undo))\b"
+    r"|(?:change|edit|tweak)\s+back\s+(?:on|in)|forward\s+(?:one|a\s+step)|(?:un\s*undo|undo\s+the\s+undo)"
+    r"|(?:(?:the|that|my)\s+)?(?:change|edit|tweak)s?\s+(?:that\s+)?i\s+(?:just\s+)?(?:undid|undone|reverted)"
+    r"|what\s+i\s+(?:just\s+)?(?:undid|reverted)|(?:the\s+)?undone\s+(?:change|edit|tweak|version))\b"
 )
 _STEP_NUMBER = (
     r"\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|a\s+couple(?:\s+of)?|couple(?:\s+of)?"
@@ -572,6 +578,9 @@ _COUNTED_NOUN = re.compile(
 )
 _CURRENT_BEFORE = re.compile(r"\b(?:already|currently)\s+(?:at\s+)?$")
 _SLOWEST_TARGET = 40
+_STATED = re.compile(r"\b(?:tempo|bpm)\s+is\b|\bis\s+(?:at\s+)?\d")
+# At or under this, a tempo with no direction is a step someone forgot to say the way of.
+_STEP_NOT_TEMPO = 20
 # "faster like 128", "slower maybe 70": a number a tempo could be, after a comparative and a
 # hedge but no "by", is where to go; "faster by 10", "up like 6" stay steps.
 _TARGET_NOT_STEP = re.compile(
@@ -696,10 +705,10 @@ _RATE_WORDS = {
 }
 _TRIPLET = re.compile(r"\b(?:triplets?|trips|triplet\s+feel|tresillo)\b")
 _HAT_UP = re.compile(
-    r"\b(?:faster|quicker|busier|double(?:\s*time|d)?|rolling|rolls?|speed\s+up|more\s+rolls|skippier|more\s+active|crazier|twice\s+as\s+fast|too\s+slow|not\s+busy\s+enough|more\s+quick|more\s+fast|quick|fast)\b"
+    r"\b(?:faster|quicker|busier|double(?:\s*time|d)?|rolling|rolls?|speed\s+up|more\s+rolls|skippier|more\s+active|crazier|twice\s+as\s+fast|too\s+slow|not\s+busy\s+enough|more\s+quick|more\s+fast|quick|fast|go\s+(?:crazy|wild|nuts|off)|wild(?:er)?|crazy|nuts)\b"
 )
 _HAT_DOWN = re.compile(
-    r"\b(?:slower|half(?:\s*time)?|halve|sparser|less\s+busy|simpler|calmer|fewer|too\s+busy|too\s+fast|chill(?:er)?|no\s+(?:more\s+)?rolls|less\s+rolls)\b"
+    r"\b(?:slower|half(?:\s*time)?|halve|sparser|less\s+busy|simpler|calmer|fewer|too\s+busy|too\s+fast|too\s+(?:crazy|wild|much)|chill(?:er)?|no\s+(?:more\s+)?rolls|less\s+rolls)\b"
 )
 _NO_ROLLS = re.compile(
     r"\b(?:no|no\s+more|less|without|fewer|lose\s+the|remove\s+the|drop\s+the)\s+(?:hat\s+)?rolls\b"
@@ -1129,8 +1138,17 @@ def _actions(scan: _Scanner, found: Mentions) -> None:
             found.restore_version = 1
 
     scan.take(_VERSION, version)
-    undo_at = max((m.start() for m in finditer(_UNDO)), default=-1)
-    redo_at = max((m.start() for m in finditer(_REDO)), default=-1)
+    redo_spans = [m.span() for m in finditer(_REDO)]
+    # "un-undo", "restore the change i just undid": an undo word inside a redo phrase is not one.
+    undo_at = max(
+        (
+            m.start()
+            for m in finditer(_UNDO)
+            if not any(a <= m.start() and m.end() <= b for a, b in redo_spans)
+        ),
+        default=-1,
+    )
+    redo_at = max((a for a, _ in redo_spans), default=-1)
     found.undo = undo_at >= 0 or bool(_NAH.match(text))
     found.redo = redo_at >= 0
     steps = search(_UNDO_STEPS) if _UNDO_STEP_WORDS.search(text) else None
@@ -1402,6 +1420,8 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
         if _ARROW_AFTER.match(scan.text, match.end()):
             return False  # "tempo 150 -> 144": the bare-number pass takes the target
         value = float(match.group(1) or match.group(2))
+        if found.bpm_delta is not None and _STATED.search(match.group(0)):
+            return True  # "the tempo is 150 right? make it 8 less": where it is, then the step
         if value < _SLOWEST_TARGET:
             # "push it up, say 6 bpm": no beat is 6 BPM, so a number this small with a
             # direction near it is a step, never the tempo (which would clamp to the floor).
@@ -1411,6 +1431,9 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
                 return True
             if _STEP_UP_BEFORE.search(before):
                 found.bpm_delta = value
+                return True
+            if value <= _STEP_NOT_TEMPO:
+                found.bpm_unclear = value
                 return True
         found.bpm = value
         return True
@@ -1427,6 +1450,10 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
                 continue  # "99 problems", "3 songs": a count of something, not a tempo
             if _CURRENT_BEFORE.search(before):
                 continue  # "it's already 150, then 155": where it is, not where to go
+            if _BPM_CONTEXT.search(before) and 1 <= value <= _STEP_NOT_TEMPO:
+                found.bpm_unclear = value  # "tempo 12": a step without its direction
+                _blank(scan, *match.span())
+                continue
             if 40 <= value <= 220 or (_BPM_CONTEXT.search(before) and 10 <= value < 1000):
                 candidates.append((bool(_BPM_TARGET.search(before)), match))
         if candidates:
@@ -1447,6 +1474,10 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
 
         scan.take(_FASTER, faster)
         scan.take(_SLOWER, slower)
+    if found.bpm_unclear is not None and found.bpm_scale not in (None, 0.5, 2.0):
+        # "8 bpm, faster": the direction came after the number, so it is a step after all.
+        sign = 1 if found.bpm_scale > 1 else -1
+        found.bpm_delta, found.bpm_scale, found.bpm_unclear = sign * found.bpm_unclear, None, None
 
 
 def _keys(scan: _Scanner, found: Mentions) -> None:

@@ -249,6 +249,8 @@ def _create(
         return _refused(exc)
     if current is None and found.modify_words and not found.genre and not chose_defaults:
         notes.insert(0, "no beat yet, so I started one")
+    if found.bpm_unclear is not None:
+        notes.append(replies.step_which_way_note(found.bpm_unclear, spec.bpm))
     intent = created(spec, notes=notes, chose_defaults=chose_defaults)
     if found.variation_count > 1:
         count = min(found.variation_count, _MAX_VARIATIONS)
@@ -267,6 +269,13 @@ def _modify(found: Mentions, current: BeatSpec) -> Intent:
         return _refused(exc)
     if found.solo:
         notes.append(replies.solo_note([n for n in TRACK_NAMES if n in found.solo]))
+    if found.bpm_unclear is not None:
+        if spec == current:
+            # "make it 8 bpm": nothing else to do, so ask rather than clamp to the floor.
+            return Intent(
+                action="help", reply=replies.step_which_way(found.bpm_unclear, current.bpm)
+            )
+        notes.append(replies.step_which_way_note(found.bpm_unclear, current.bpm))
     intent = modified(current, spec, notes=notes)
     if not intent.changes and found.spared and found.tracks_on - found.spared:
         # "the kick, not the bass" with no verb: ask what to do rather than guess.

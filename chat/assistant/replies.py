@@ -23,6 +23,8 @@ __all__ = [
     "modify",
     "redo",
     "spec_changes",
+    "step_which_way",
+    "step_which_way_note",
     "track_label",
     "undo",
 ]
@@ -289,6 +291,20 @@ def which_way(named: Sequence[str], spared: Sequence[str], spec: BeatSpec) -> st
         f"The {these}, not the {others} — louder, quieter or out? "
         f'(e.g. "{track_label(spec, named[0])} louder")'
     )
+
+
+def step_which_way(step: float, bpm: float) -> str:
+    """The short question for "make it 8 bpm": no beat runs that slow, so it is a step."""
+    amount, now = f"{step:g}", f"{bpm:g}"
+    return (
+        f"{amount} BPM is too slow for a beat — did you mean {amount} faster or slower? "
+        f'We\'re at {now} BPM (e.g. "{amount} bpm faster" or "tempo {now}").'
+    )
+
+
+def step_which_way_note(step: float, bpm: float) -> str:
+    """The same question as a note when the turn changed something else."""
+    return f"tempo kept at {bpm:g} — {step:g} BPM faster or slower?"
 
 
 def reference_note(artist: str) -> str:

@@ -12,6 +12,8 @@ from .prefilter import accelerate_globals, accelerated, could_match
 from .vocabulary import (
     ARTIST_GENRES,
     EXPORT_FORMATS,
+    FOREIGN_DIRECTIONS,
+    FOREIGN_STEP_VERBS,
     FOREIGN_WORDS,
     FUZZY_STOPWORDS,
     FUZZY_TARGETS,
@@ -270,11 +272,59 @@ def normalize(text: str) -> str:
     if any(triple in text for triple in _TRIPLES):
         text = _ELONGATED.sub(_shorten, text)
     text = foreign_numbers_to_digits(text)
+    # Most turns are English: the direction pass runs only when one of its words is there.
+    if any(word in text for word in _FOREIGN_DIRECTION_WORDS):
+        text = _foreign_directions(text)
     text = _TYPO_PATTERN.sub(lambda m: TYPOS[m.group(1)], text)
     text = _fuzzy_fix(text)
     text = _NUMBER_WORD.sub(_number_word_to_digits, text)
     text = lone_numbers_to_digits(text)
     return " ".join(text.split())
+
+
+_FOREIGN_DIRECTION = re.compile(
+    r"(?<![\w'&])(" + trie_alternation(FOREIGN_DIRECTIONS) + r")(?![\w'&])"
+)
+_FOREIGN_STEP = re.compile(r"(?<![\w'&])(" + trie_alternation(FOREIGN_STEP_VERBS) + r")(?=\s+\d)")
+# A substring every phrase above contains, for the cheap test in normalize.
+_FOREIGN_DIRECTION_WORDS = (
+    "rápid",
+    "rapid",
+    "lent",
+    "despacio",
+    "devagar",
+    "vite",
+    "schnell",
+    "langsam",
+    "veloce",
+    "mehr",
+    "weniger",
+    "plus",
+    "moins",
+    "menos",
+    "más",
+    "mais",
+    "più",
+    "meno",
+    "quit",
+    "quít",
+    "saca",
+    "resta",
+    "ésta",
+    "baja",
+    "bája",
+    "sube",
+    "súbe",
+    "aumenta",
+    "tir",
+    "enl",
+)
+
+
+def _foreign_directions(text: str) -> str:
+    """Spanish/Portuguese/French/German/Italian tempo directions and step verbs in English."""
+    text = _FOREIGN_DIRECTION.sub(lambda m: FOREIGN_DIRECTIONS[m.group(1)], text)
+    return _FOREIGN_STEP.sub(lambda m: FOREIGN_STEP_VERBS[m.group(1)], text)
 
 
 # "undoooo", "go baaack", "sooo good": a letter held for emphasis. Three or more of a letter

@@ -590,6 +590,38 @@ FOREIGN_WORDS: frozenset[str] = frozenset({
     "een", "maak", "het", "niet", "och", "jag", "vill", "göra", "lütfen", "bir",
 })
 
+# Tempo and amount directions in Spanish, Portuguese, French, German and Italian, as the English
+# words the parser reads ("más rápido" -> "faster"); "10 de plus" -> "10 more".
+FOREIGN_DIRECTIONS: dict[str, str] = {
+    "más rápido": "faster", "mas rapido": "faster", "más rapido": "faster",
+    "mas rápido": "faster", "más lento": "slower", "mas lento": "slower",
+    "más despacio": "slower", "mas despacio": "slower", "más lenta": "slower",
+    "más rápida": "faster", "mais rápido": "faster", "mais rapido": "faster",
+    "mais devagar": "slower", "mais lento": "slower", "plus vite": "faster",
+    "plus rapide": "faster", "plus lent": "slower", "plus lente": "slower",
+    "plus lentement": "slower", "schneller": "faster", "langsamer": "slower",
+    "più veloce": "faster", "piu veloce": "faster", "più lento": "slower",
+    "piu lento": "slower", "più rapido": "faster", "piu rapido": "faster",
+    "mehr": "more", "weniger": "less", "de plus": "more", "de moins": "less",
+    "en plus": "more", "en moins": "less", "a menos": "less", "de menos": "less",
+    "a más": "more", "de más": "more", "a mais": "more", "in più": "more", "in meno": "less",
+    "quita el": "drop the", "quita la": "drop the", "quita los": "drop the",
+    "quita las": "drop the", "quítale el": "drop the", "quítale la": "drop the",
+    "saca el": "drop the", "saca la": "drop the", "saca los": "drop the",
+    "enlève le": "drop the", "enlève la": "drop the", "enlève les": "drop the",
+    "tira o": "drop the", "tira a": "drop the", "tira os": "drop the",
+    "sube el tempo": "up the tempo", "súbele el tempo": "up the tempo",
+    "baja el tempo": "down the tempo", "bájale el tempo": "down the tempo",
+    "sube el bpm": "up the tempo", "baja el bpm": "down the tempo",
+}
+# Spanish step verbs before a number ("quita 10", "sube 5 bpm"): the English step words.
+FOREIGN_STEP_VERBS: dict[str, str] = {
+    "quita": "minus", "quítale": "minus", "quitale": "minus", "resta": "minus",
+    "réstale": "minus", "restale": "minus", "baja": "down", "bájale": "down",
+    "bajale": "down", "sube": "up", "súbele": "up", "subele": "up", "aumenta": "up",
+    "tira": "minus", "enlève": "minus", "enleve": "minus",
+}
+
 # --- action phrases ------------------------------------------------------------------------
 EXPORT_FORMATS: dict[str, str] = {
     "stems": "stems", "stem": "stems", "stem files": "stems", "multitrack": "stems",

@@ -64,12 +64,27 @@ def test_non_string_input_never_raises(raw):
     assert intent.action in ("create", "help")
 
 
-@pytest.mark.parametrize("text", ["make it 300 bpm", "10 bpm", "tempo 9999", "make it 5 bpm"])
+@pytest.mark.parametrize("text", ["make it 300 bpm", "tempo 30", "tempo 9999", "make it 35 bpm"])
 def test_out_of_range_tempo_is_clamped_and_explained(text):
     intent = interpret(text, TRAP)
     assert intent.action == "modify"
     assert 40 <= intent.spec.bpm <= 220
     assert intent.notes and ("ceiling" in intent.reply or "floor" in intent.reply)
+
+
+@pytest.mark.parametrize("text", ["10 bpm", "make it 5 bpm", "tempo 12"])
+def test_a_tempo_no_beat_has_is_asked_about_not_clamped(text):
+    intent = interpret(text, TRAP)
+    assert intent.action == "help" and intent.spec is None
+    assert "faster or slower" in intent.reply and "140" in intent.reply
+
+
+def test_a_directionless_step_beside_another_edit_keeps_the_tempo_and_says_so():
+    intent = interpret("tempo 12 and add a flute melody", TRAP)
+    assert intent.action == "modify"
+    assert intent.spec.bpm == TRAP.bpm
+    assert intent.spec.tracks["melody"].instrument == "flute"
+    assert any("faster or slower" in note for note in intent.notes)
 
 
 def test_overlong_beat_is_capped_at_fifteen_minutes():
