@@ -100,7 +100,10 @@ _MONEY = re.compile(
     r"\$\s*\d+|\b\d+\s*(?:bucks|dollars|usd|eur|euros?|quid|k\s+streams|streams|plays|followers|views)\b"
 )
 _AGO = re.compile(r"\b\d{1,4}\s*(?:years?|months?|weeks?|days?|hours?|yrs?)\b(?:\s+ago)?")
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+# A number of versions back ("how it was 2 versions ago") is this beat's history: never blanked.
+_DIGITS = re.compile(
+    r"\d+(?:\.\d+)?(?!\d|\.\d|\s*(?:versions?|edits?|changes?|steps?|revisions?)\s+(?:ago|back|earlier)\b)"
+)
 
 # "8 more bars", "30 extra seconds", "two more minutes": an addition, whatever verb comes first.
 _MORE_UNITS = re.compile(
