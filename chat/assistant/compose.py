@@ -20,7 +20,7 @@ __all__ = ["FAMILIES", "clauses", "merge_mentions", "understand"]
 
 # Fields that move together: a correction that names one of them replaces the whole family.
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "tempo": ("bpm", "bpm_scale", "bpm_delta", "bpm_unclear"),
+    "tempo": ("bpm", "bpm_scale", "bpm_delta", "bpm_unclear", "keep_tempo"),
     "key": ("tonic", "mode", "transpose", "key_relation", "transpose_options"),
     "length": ("duration_s", "bars", "length_scale", "length_delta_s", "length_delta_bars"),
     "genre": ("genre", "artist", "occasion_genre", "style_reference"),

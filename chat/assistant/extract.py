@@ -52,6 +52,8 @@ class Mentions:
     bpm_delta: float | None = None
     # "make it 8 bpm": a step with no direction (no beat runs at 8 BPM); the reply asks which way.
     bpm_unclear: float | None = None
+    # "make it techno but keep the bpm": a genre switch that keeps this beat's tempo.
+    keep_tempo: bool = False
     tonic: str | None = None
     mode: str | None = None
     transpose: int = 0
@@ -578,6 +580,11 @@ _COUNTED_NOUN = re.compile(
 )
 _CURRENT_BEFORE = re.compile(r"\b(?:already|currently)\s+(?:at\s+)?$")
 _SLOWEST_TARGET = 40
+_KEEP_TEMPO = re.compile(
+    r"\b(?:(?:keep|hold|leave)\s+(?:the\s+|my\s+|this\s+)?(?:tempo|bpm|speed)(?:\s+(?:the\s+same|as\s+is|where\s+it\s+is))?"
+    r"|same\s+(?:tempo|bpm|speed)|(?:tempo|bpm|speed)\s+(?:stays?|the\s+same|unchanged|as\s+is)"
+    r"|(?:don'?t|do\s+not|dont)\s+(?:change|touch)\s+the\s+(?:tempo|bpm|speed))\b(?!\s*(?:at|to|@|on)?\s*\d)"
+)
 _STATED = re.compile(r"\b(?:tempo|bpm)\s+is\b|\bis\s+(?:at\s+)?\d")
 # At or under this, a tempo with no direction is a step someone forgot to say the way of.
 _STEP_NOT_TEMPO = 20
@@ -1388,6 +1395,19 @@ def _meter(scan: _Scanner, found: Mentions) -> None:
 
 
 def _tempo(scan: _Scanner, found: Mentions) -> None:
+    text = scan.text
+    if ("tempo" in text or "bpm" in text or "speed" in text) and (
+        "same" in text
+        or "keep" in text
+        or "stay" in text
+        or "hold" in text
+        or "leave" in text
+        or "change" in text
+        or "touch" in text
+        or "as is" in text
+    ):
+        scan.take(_KEEP_TEMPO, lambda m: setattr(found, "keep_tempo", True))
+
     def delta(match: re.Match[str]) -> bool:
         if match.group(3) and not match.group(4):
             # "808 more punch", "1 more thing": a bare amount is a tempo step only when small

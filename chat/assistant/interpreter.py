@@ -440,7 +440,7 @@ def apply_mentions(
     reference = bool(found.artist or found.style_reference) and not creating
     if switching:
         data = _switch_genre(data, found.genre, seconds_before)
-        if reference:
+        if reference or found.keep_tempo:
             data["bpm"] = base.bpm
     if reference and found.artist:
         notes.append(replies.reference_note(found.artist))
