@@ -850,7 +850,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "sections": ("intro", "outro", "hook", "chorus", "verse", "bridge", "break", "drop"),
     "theory": ("relative", "parallel", "semi", "tone", "step", "second", "third", "fourth",
                "fifth", "sixth", "seventh", "octave", "tritone", "2nd", "3rd", "4th", "5th",
-               "6th", "7th", "transpose", " st", "same root", "same tonic", "of the same"),
+               "6th", "7th", "transpose", " st", "same root", "same tonic", "of the same", "key"),
     "variation_count": ("variation", "version", "take", "alt", "option", "variant", "idea",
                         "flip"),
 }  # fmt: skip
@@ -966,6 +966,10 @@ _TRANSPOSE_EXTRA = re.compile(
     r"|\btranspose\s+(?:it\s+)?(?P<dir>up|down|[+-])\s*(?:by\s+)?(?P<count3>\d{1,2})\b(?!\s*(?:bpm|bars?|%))"
     r"|\b(?:(?P<verb4>drop|lower|raise|bump|shift|move|pitch|transpose|take)\s+(?:the\s+key|it|everything|the\s+whole\s+thing)\s+(?:(?P<dir5>up|down)\s+)?|(?P<dir4>up|down)\s+)"
     r"(?:by\s+)?(?P<count4>a|an|one|\d{1,2})\s+(?P<unit4>whole\s+tones?|semi\s*tones?|half\s*steps?|whole\s*steps?|tones?|steps?)\b"
+    # "drop the key by 2", "key down 3", "key +2": a count with no unit, on the key, is semitones.
+    r"|\b(?:(?P<verb6>drop|lower|raise|bump|shift|move|take|put|pitch|transpose)\s+(?:the\s+)?key\s+(?:(?P<dir7>up|down)\s+)?"
+    r"|key\s+(?P<dir6>up|down|[+-])\s*)(?:by\s+)?(?P<count6>\d{1,2})\b"
+    r"(?!\s*(?:bpm|bars?|%|seconds?|secs?|minutes?|mins?|semi|half|whole|tones?|steps?|octaves?))"
 )
 _SECTION = r"(?P<section>intro|outro|hook|chorus|verse|bridge|breakdown|drop)"
 _SECTION_NAMES = {"chorus": "hook", "breakdown": "break"}
@@ -1108,11 +1112,17 @@ def _theory(scan: _Scanner, found: Mentions) -> None:
     def shift(match: re.Match[str]) -> None:
         groups = match.groupdict()
         direction = next(
-            (groups[g] for g in ("sign", "dir", "dir2", "dir4", "dir5", "verb4") if groups[g]), ""
+            (
+                groups[g]
+                for g in ("sign", "dir", "dir2", "dir4", "dir5", "verb4", "dir6", "dir7", "verb6")
+                if groups[g]
+            ),
+            "",
         )
         sign = -1 if direction in ("-", "down", "lower", "drop") else 1
         count_word = next(
-            (groups[g] for g in ("count", "count2", "count3", "count4") if groups[g]), ""
+            (groups[g] for g in ("count", "count2", "count3", "count4", "count6") if groups[g]),
+            "",
         )
         count = int(count_word) if count_word.strip().isdigit() else 1
         unit = next((groups[g] for g in ("unit", "unit2", "unit4") if groups[g]), "semitone")
