@@ -159,8 +159,10 @@ def _screen_clause(clause: str) -> str:
         # "my old beat was 170 and that was too fast": all of it is about another beat, its
         # "too fast" as much as its 170.
         return " " * len(clause)
-    if _OTHER_TOPIC.search(clause) and (
-        not _THIS_BEAT.search(clause) or _WAS_AT_NUMBER.search(clause)
+    if (
+        _OTHER_TOPIC.search(clause)
+        and (not _THIS_BEAT.search(clause) or _WAS_AT_NUMBER.search(clause))
+        and not _BETTER_AT.search(clause)
     ):
         return _blank_numbers(clause)
     return clause
@@ -179,6 +181,10 @@ def _names_an_owner(clause: str) -> bool:
     )
 
 
+# "the bpm was better at 90": this beat's past, said to go back to it.
+_BETTER_AT = re.compile(
+    r"\b(?:was|sounded|felt)\s+(?:(?:way|much|a\s+lot)\s+)?(?:better|nicer)\s+(?:at|around)\s+\d"
+)
 _WAS_AT_NUMBER = re.compile(
     r"\b(?:were|was|used\s+to\s+be|is)\s+(?:at\s+|around\s+|like\s+|in\s+)?\d"
 )

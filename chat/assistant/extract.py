@@ -1497,10 +1497,10 @@ def _tempo(scan: _Scanner, found: Mentions) -> None:
     if found.bpm_scale is None:
 
         def faster(match: re.Match[str]) -> None:
-            found.bpm_scale = _amount(match.group(0), 1.04, 1.08, 1.15)
+            found.bpm_scale = _amount(_with_hedge(scan.text, match), 1.04, 1.08, 1.15)
 
         def slower(match: re.Match[str]) -> None:
-            found.bpm_scale = _amount(match.group(0), 0.96, 0.92, 0.85)
+            found.bpm_scale = _amount(_with_hedge(scan.text, match), 0.96, 0.92, 0.85)
 
         scan.take(_FASTER, faster)
         scan.take(_SLOWER, slower)
@@ -1946,6 +1946,18 @@ def _before(text: str, start: int) -> str:
 
 def _after(text: str, end: int) -> str:
     return text[end : end + _CONTEXT_CHARS]
+
+
+# "speed up just a hair", "slower by a lot": an amount right after the direction, in its clause.
+_HEDGE_AFTER = re.compile(
+    r"\s*(?:just\s+|by\s+|only\s+)?(?:a\s+)?(?:tiny\s+|little\s+)?(?:bit|tad|touch|hair|smidge|little|lot|ton)\b"
+)
+
+
+def _with_hedge(text: str, match: re.Match[str]) -> str:
+    """The matched phrase and the amount word that follows it, if one does."""
+    hedge = _HEDGE_AFTER.match(text, match.end())
+    return match.group(0) + hedge.group(0) if hedge else match.group(0)
 
 
 def _blank(scan: _Scanner, start: int, end: int) -> None:
