@@ -63,7 +63,11 @@ def test_changing_one_track_leaves_every_other_stem_byte_identical(track, change
 @pytest.mark.parametrize("genre", ["trap", "house", "lo-fi"])
 @pytest.mark.parametrize("loop", [False, True])
 def test_stem_files_sum_to_the_premaster_mix_that_was_mastered(genre, loop):
-    result = render_master(default_spec(genre, bars=8, seed=9).with_changes(loop=loop))
+    # A fader off 0 dB: the stems are pre-fader, the stem files and the premaster have it.
+    spec = default_spec(genre, bars=8, seed=9).with_changes(
+        loop=loop, tracks={"kick": {"gain_db": -4.0}}
+    )
+    result = render_master(spec)
     premaster = result.premaster
     mix = _mix(genre)
     remastered, _ = master(
