@@ -209,7 +209,10 @@ class StoredStem(models.Model):
     hash of everything that shapes the stem. The row is the commit: its object is uploaded
     under a fresh name first, and only a committed row makes it visible to renders, so a
     worker killed mid-upload leaves an unreferenced object, never a half-written entry.
-    ``sha256`` is checked on every read; a mismatch re-renders the stem.
+    ``sha256`` is checked on every read; a mismatch re-renders the stem. ``prefader``: the
+    stem is stored before its track's fader (every stem rendered since stems became
+    pre-fader), so whatever plays it (the mix, the stems ZIP, the mixer) multiplies it by
+    the version's ``gain_db``; older stems have the fader in them.
     """
 
     key = models.CharField(max_length=64, primary_key=True)
@@ -217,6 +220,7 @@ class StoredStem(models.Model):
     bytes = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
     samples = models.BigIntegerField()
+    prefader = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(auto_now=True)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from .assets.media import reverb_missing, stem_track, version_stems
+from .assets.media import reverb_missing, stem_fader_db, stem_track, version_stems
 from .assets.urls import asset_download_url_or_none
 from .models import Asset, AssetKind, Beat, BeatVersion, GenerationJob
 
@@ -56,8 +56,11 @@ def asset_links(assets: list[Asset]) -> dict[str, str]:
 
 
 def stem_list(version: BeatVersion) -> list[dict[str, Any]]:
-    """The version's stems for the mixer: track, one URL to stream it, its format and size.
-    A reverb return not made yet is listed too: its URL makes it (``bytes`` None)."""
+    """The version's stems for the mixer: track, one URL to stream it, its format and size,
+    and ``fader_db``, the level to play it at (a pre-fader stem's track ``gain_db``; 0 for
+    stems with their fader in them). A reverb return not made yet is listed too: its URL
+    makes it (``bytes`` None)."""
+    spec = version.beat_spec()
     listed = [
         {
             "track": stem_track(asset),
@@ -68,6 +71,7 @@ def stem_list(version: BeatVersion) -> list[dict[str, Any]]:
             + "?inline=1",
             "content_type": asset.content_type,
             "bytes": asset.bytes,
+            "fader_db": stem_fader_db(asset, spec),
         }
         for asset in version_stems(version=version)
     ]
@@ -81,6 +85,7 @@ def stem_list(version: BeatVersion) -> list[dict[str, Any]]:
                 "url": f"{url}?inline=1",
                 "content_type": "audio/flac",
                 "bytes": None,
+                "fader_db": 0.0,
             }
         )
     return listed

@@ -175,7 +175,8 @@ def version_media(request: HttpRequest, version_id: str, kind: str) -> HttpRespo
 @login_required
 def version_stems(request: HttpRequest, version_id: str) -> JsonResponse:
     """What stems a version has, each with one URL to stream it (the mixer decodes whatever
-    format it is in): ``{"stems": [{"track", "url", "content_type", "bytes"}]}``."""
+    format it is in) and the fader to play it at: ``{"stems": [{"track", "url",
+    "content_type", "bytes", "fader_db"}]}``."""
     version = selectors.version_get(owner=request.user, version_id=version_id)
     return JsonResponse({"stems": presenters.stem_list(version)})
 

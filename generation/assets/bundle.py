@@ -8,17 +8,18 @@ import logging
 import time
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Any
 
 import soundfile
 from django.core.files.storage import FileSystemStorage, default_storage
 
+from generation.assets.media import stem_fader_db
 from generation.assets.store import asset_download_name, version_download_name
 from generation.engine.banks import samples_txt
 from generation.engine.encode import CHUNK_FRAMES, wav_chunks
-from generation.engine.mix import stereo_gains
+from generation.engine.mix import fader, stereo_gains
 from generation.engine.stemcache import reverb_stereo_chunks, stereo_stem_chunks
 from generation.engine.voices import SAMPLE_RATE
 from generation.models import Asset, AssetKind, BeatVersion
@@ -41,6 +42,7 @@ class StemsBundle:
     loop: bool
     frames: int | None  # samples of a stem at 44.1 kHz (the reverb return is half that)
     entries: tuple[tuple[str, Asset], ...]  # (name inside the ZIP, asset)
+    faders: dict[str, float] = field(default_factory=dict)  # asset name -> linear fader
 
 
 def stems_bundle_for(version: BeatVersion) -> StemsBundle:
@@ -61,7 +63,9 @@ def stems_bundle_for(version: BeatVersion) -> StemsBundle:
             name = str(PurePosixPath(name).with_suffix(".wav"))
         entries.append((f"{folder}/{name}", asset))
     spec = version.beat_spec()
-    return StemsBundle(folder, spec.genre, spec.loop, frames, tuple(entries))
+    # A pre-fader stem is multiplied by its track's fader, as in the mix; older stems have it.
+    faders = {a.name: fader(stem_fader_db(a, spec)) for a in assets if a.kind == AssetKind.STEM}
+    return StemsBundle(folder, spec.genre, spec.loop, frames, tuple(entries), faders)
 
 
 def samples_txt_or_none(version: BeatVersion) -> str | None:
@@ -169,6 +173,8 @@ def _stem_wav(asset: Asset, bundle: StemsBundle, frames: int | None) -> Iterator
         else:
             total = source.frames
             left, right, delay = stereo_gains(track, bundle.genre)
+            level = bundle.faders.get(asset.name, 1.0)
+            left, right = left * level, right * level
             pieces = stereo_stem_chunks(
                 source, left=left, right=right, delay=delay, loop=bundle.loop, chunk=CHUNK_FRAMES
             )

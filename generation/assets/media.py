@@ -11,6 +11,7 @@ from django.http import Http404
 from generation.assets.store import asset_read
 from generation.engine.arrange import arrange
 from generation.engine.jobfiles import spec_has_reverb
+from generation.engine.spec import BeatSpec
 from generation.models import MEDIA_KINDS, Asset, AssetKind, BeatVersion
 
 PATTERN_MAX_BARS = 4
@@ -33,10 +34,21 @@ def stem_track(asset: Asset) -> str:
     return asset.name.removeprefix("stems-").rsplit(".", 1)[0]
 
 
+def stem_fader_db(asset: Asset, spec: BeatSpec) -> float:
+    """The fader (dB) to apply to a stem asset of a version with ``spec`` when playing it:
+    the track's ``gain_db`` for a pre-fader stem, 0 for an older stem that has it in it
+    (and for the reverb return, made after the faders)."""
+    track = stem_track(asset)
+    if asset.stem is None or not asset.stem.prefader or track not in spec.tracks:
+        return 0.0
+    return float(spec.tracks[track].gain_db)
+
+
 def version_stems(*, version: BeatVersion) -> list[Asset]:
     """The version's stem assets, one per track (the newest if a re-render stored two)."""
     by_track: dict[str, Asset] = {}
-    for asset in version.assets.filter(kind=AssetKind.STEM).order_by("created_at"):
+    stems = version.assets.filter(kind=AssetKind.STEM).select_related("stem")
+    for asset in stems.order_by("created_at"):
         by_track[stem_track(asset)] = asset
     return [by_track[track] for track in sorted(by_track)]
 

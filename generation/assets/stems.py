@@ -192,6 +192,7 @@ def version_stems_attach(
                     "bytes": upload.bytes,
                     "sha256": upload.sha256,
                     "samples": samples,
+                    "prefader": True,  # every key the engine makes now is a pre-fader stem
                 },
             )
             if not created and upload.key in rejected:

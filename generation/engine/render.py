@@ -18,6 +18,7 @@ from .encode import midi_bytes, mp3_bytes, peaks, wav_bytes, wav_chunks
 from .genres import GRAMMARS
 from .mix import (
     CHUNK,
+    fader,
     fold_loop,
     layout,
     reverb_return,
@@ -39,6 +40,7 @@ __all__ = [
     "StemReady",
     "encode",
     "iter_files",
+    "mix_gains",
     "render_master",
     "render_preview",
     "write_outputs",
@@ -68,7 +70,8 @@ class RenderResult:
         float32, shape (2, samples): the mastered stereo mix.
     stems : dict[str, np.ndarray]
         One float32 mono array (samples,) per enabled track: the dry track after its
-        level, gain_db and sidechain, before pan, on the 24-bit grid stems are stored at.
+        level and sidechain, before its fader (``gain_db``) and pan, on the 24-bit grid
+        stems are stored at (pre-fader, so a level edit reuses the stem).
         ``stem_audio(name)`` gives it in stereo as it sits in the mix. Empty when rendered
         with ``keep_stems=False``.
     reverb_half : np.ndarray or None
@@ -115,12 +118,12 @@ class RenderResult:
     def stem_chunk(self, name: str, start: int, stop: int) -> np.ndarray:
         """Samples ``start:stop`` of a stem in stereo as it enters the mix, float32 (2, k).
 
-        Track stems get their pan and Haas width; ``"reverb"`` is the reverb return.
+        Track stems get their fader, pan and Haas width; ``"reverb"`` is the reverb return.
         """
         if name == "reverb" and self.reverb_half is not None:
             return upsample_chunk(self.reverb_half, start, stop, loop=self.loop)
         mono = self.stems[name]
-        left, right, delay = stereo_gains(name, self.spec.genre)
+        left, right, delay = mix_gains(name, self.spec)
         out = np.empty((2, stop - start), dtype=np.float32)
         np.multiply(mono[start:stop], left, out=out[0])
         if delay:
@@ -153,7 +156,7 @@ class RenderResult:
         """
         mix = np.zeros((2, self.samples), dtype=np.float32)
         for name, stem in self.stems.items():
-            _mix_in(mix, None, stem, name, self.spec.genre, loop=self.loop)
+            _mix_in(mix, None, stem, name, self.spec, loop=self.loop)
         _add_reverb(mix, self.reverb_half, loop=self.loop)
         return mix
 
@@ -279,7 +282,7 @@ def render_master(
             quantize_stem(stem)
         if on_stem is not None:
             on_stem(name, key, stem, cached is not None)
-        _mix_in(mix, send, stem, name, spec.genre, loop=geometry.loop, send=send_levels[name])
+        _mix_in(mix, send, stem, name, spec, loop=geometry.loop, send=send_levels[name])
         if keep_stems:
             stem_audio[name] = stem
         del stem, cached
@@ -326,18 +329,20 @@ def _mix_in(
     send_bus: np.ndarray | None,
     stem: np.ndarray,
     name: str,
-    genre: str,
+    spec: BeatSpec,
     *,
     loop: bool,
     send: float = 0.0,
 ) -> None:
-    """Add one mono stem to the stereo mix (pan, Haas delay) and to the reverb send, in place.
+    """Add one mono pre-fader stem to the stereo mix (fader, pan, Haas delay) and to the
+    reverb send (after the fader), in place.
 
     The same per-track sum as ``mix.mix_down`` (one stem at a time, in track order, a
     chunk at a time), so no full-length temporaries; ``premaster`` uses it too, which
     keeps it bit-identical to what was mastered.
     """
-    left, right, delay = stereo_gains(name, genre)
+    left, right, delay = mix_gains(name, spec)
+    send *= fader(spec.tracks[name].gain_db)
     n = stem.size
     scratch = np.empty(min(n, CHUNK), dtype=np.float32)
     for start in range(0, n, CHUNK):
@@ -359,6 +364,14 @@ def _mix_in(
             mix[1, start:stop] += part
         if loop:
             mix[1, :delay] += np.float32(right) * stem[n - delay :]
+
+
+def mix_gains(name: str, spec: BeatSpec) -> tuple[float, float, int]:
+    """A pre-fader stem's left and right gains in the mix (its fader times its pan) and its
+    Haas delay: what the mix, ``stem_chunk`` and the stems ZIP all multiply it by."""
+    left, right, delay = stereo_gains(name, spec.genre)
+    level = fader(spec.tracks[name].gain_db)
+    return left * level, right * level, delay
 
 
 def _add_reverb(mix: np.ndarray, reverb_half: np.ndarray | None, *, loop: bool) -> None:

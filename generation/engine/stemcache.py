@@ -80,7 +80,9 @@ def stem_key(arrangement: Arrangement, name: str, *, work: int, total: int) -> s
     every track shares (genre, tempo, key, meter, bars, sections, the seed the track's
     hits draw from, the render geometry, the sidechain grid it ducks to) and the engine
     version. Other tracks' settings are left out on purpose: editing one track keeps
-    every other track's key, so their stored stems are reused.
+    every other track's key, so their stored stems are reused. So is the track's own
+    fader (``gain_db``): stems are stored pre-fader and the mix applies it, so a level
+    edit reuses the stem too and writes none.
     """
     spec = arrangement.spec
     sidechained = name in GRAMMARS[spec.genre].mix.sidechain_tracks
@@ -101,9 +103,11 @@ def stem_key(arrangement: Arrangement, name: str, *, work: int, total: int) -> s
         "steps_per_bar": arrangement.steps_per_bar,
         "humanized": arrangement.humanized,
         "track": name,
+        "fader": "pre",
         "setting": {
             k: float(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
             for k, v in asdict(spec.tracks[name]).items()
+            if k != "gain_db"
         },
         "notes": [
             [

@@ -1,6 +1,6 @@
 """Mixing: stems from notes, sidechain, the reverb send, pan/width/sum, and the master bus."""
 
-from .bus import mix_down, stereo_gains
+from .bus import fader, mix_down, stereo_gains
 from .layout import CHUNK, LOOP_TAIL_S, SR, TAIL_S, Layout, fold_loop, layout
 from .sends import REVERB_SPREAD_S, reverb_return, upsample_chunk
 from .sidechain import sidechain_curve
@@ -14,6 +14,7 @@ __all__ = [
     "SR",
     "TAIL_S",
     "Layout",
+    "fader",
     "fold_loop",
     "layout",
     "mix_down",

@@ -20,6 +20,11 @@ def stereo_gains(track: str, genre: str) -> tuple[float, float, int]:
     )
 
 
+def fader(gain_db: float) -> float:
+    """A track's fader as a linear gain: what a pre-fader stem is multiplied by in the mix."""
+    return float(10.0 ** (float(gain_db) / 20.0))
+
+
 def mix_down(
     stems: np.ndarray,
     names: list[str],

@@ -75,7 +75,9 @@ def synthesize_track(
 
     One-shots and notes are synthesised once per distinct sound, shaped by the track's
     channel strip and added by slice. The fader is set so that the stem's loudness hits
-    the genre's balance against the kick (plus ``gain_db``): the loudness is estimated
+    the genre's balance against the kick; the track's fader (``gain_db``) is not in the
+    stem but applied where it is mixed (``bus.fader``), so a level edit reuses the stem.
+    The loudness is estimated
     from the K-weighted energy of each sound times its gain over the bars the track plays,
     so it reads nothing but this track's own notes. A sampled instrument (``banks``
     catalogue) takes its sounds from ``banks`` instead and is levelled the same way.
@@ -140,7 +142,7 @@ def synthesize_track(
     loudness = _stem_loudness(placed, cache, geometry.work)
     if loudness <= -70.0:
         return
-    target = REFERENCE_LUFS + grammar.mix.level_db(name) + setting.gain_db
+    target = REFERENCE_LUFS + grammar.mix.level_db(name)
     level = 10.0 ** ((target - loudness) / 20.0)
     for start, key, velocity in placed:
         _add(out, start, cache[key], velocity * level)

@@ -39,17 +39,19 @@ export function createMixer({ versionsUrl, audio, onBake }) {
     const decoded = await Promise.all(
       listing.stems.map(async (stem) => {
         const bytes = await fetch(stem.url, { credentials: "same-origin" }).then((r) => r.arrayBuffer());
-        return [stem.track, await ctx.decodeAudioData(bytes)];
+        return [stem.track, await ctx.decodeAudioData(bytes), stem.fader_db || 0];
       }),
     );
     if (mixer.versionId !== versionId) return;
-    for (const [track, buffer] of decoded) {
+    for (const [track, buffer, fader_db] of decoded) {
       const gain = ctx.createGain();
       const analyser = ctx.createAnalyser();
       analyser.fftSize = 2048;
       gain.connect(analyser);
       analyser.connect(mixer.master);
-      mixer.tracks.set(track, { buffer, gain, analyser, source: null, mute: false, solo: false, level_db: 0 });
+      // fader_db: the version's own level for a pre-fader stem (0 if the stem has it in it);
+      // level_db is the mixer's change on top of it.
+      mixer.tracks.set(track, { buffer, gain, analyser, source: null, mute: false, solo: false, level_db: 0, fader_db });
     }
     apply();
     render();
@@ -91,7 +93,7 @@ export function createMixer({ versionsUrl, audio, onBake }) {
     const soloing = [...mixer.tracks.values()].some((t) => t.solo);
     for (const t of mixer.tracks.values()) {
       const audible = soloing ? t.solo : !t.mute;
-      const value = audible ? 10 ** (t.level_db / 20) : 0;
+      const value = audible ? 10 ** ((t.level_db + t.fader_db) / 20) : 0;
       if (mixer.ctx) t.gain.gain.setTargetAtTime(value, mixer.ctx.currentTime, 0.01);
     }
   }

@@ -53,14 +53,21 @@ def test_changing_one_track_leaves_every_other_stem_byte_identical(track, change
         if name == track:
             continue
         assert stem.tobytes() == after.stems[name].tobytes(), f"{name} changed when {track} did"
-    if change.get("enabled", True):
+    if "gain_db" in change:  # a fader move: the same pre-fader stem, mixed at another level
+        assert before.stems[track].tobytes() == after.stems[track].tobytes()
+        assert before.stem_audio(track).tobytes() != after.stem_audio(track).tobytes()
+    elif change.get("enabled", True):
         assert before.stems[track].tobytes() != after.stems[track].tobytes()
 
 
 @pytest.mark.parametrize("genre", ["trap", "house", "lo-fi"])
 @pytest.mark.parametrize("loop", [False, True])
 def test_stem_files_sum_to_the_premaster_mix_that_was_mastered(genre, loop):
-    result = render_master(default_spec(genre, bars=8, seed=9).with_changes(loop=loop))
+    # A fader off 0 dB: the stems are pre-fader, the stem files and the premaster have it.
+    spec = default_spec(genre, bars=8, seed=9).with_changes(
+        loop=loop, tracks={"kick": {"gain_db": -4.0}}
+    )
+    result = render_master(spec)
     premaster = result.premaster
     mix = _mix(genre)
     remastered, _ = master(

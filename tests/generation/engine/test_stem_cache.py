@@ -54,7 +54,7 @@ def test_a_render_from_cached_stems_is_byte_identical_to_a_fresh_one(genre, loop
 
 @pytest.mark.parametrize(
     ("track", "change"),
-    [("hats", {"density": 0.9}), ("bass", {"gain_db": -3.0}), ("melody", {"enabled": False})],
+    [("hats", {"density": 0.9}), ("bass", {"instrument": "reese"}), ("melody", {"enabled": False})],
 )
 def test_a_one_track_edit_changes_only_that_tracks_key(track, change):
     before = default_spec("trap", bars=4, seed=5)
@@ -78,6 +78,27 @@ def test_an_edit_synthesises_only_the_changed_track_and_mixes_the_rest_from_the_
     assert set(edit.reused) == set(after.enabled_tracks()) - {"hats"}
     uncached = render_master(after)
     assert edit.result.master.tobytes() == uncached.master.tobytes()
+
+
+def test_a_level_edit_reuses_every_stem_and_writes_none():
+    before = default_spec("trap", bars=4, seed=5)
+    after = before.with_changes(tracks={"bass": {"gain_db": -3.0}})
+    cache = DictCache()
+    first = render_job_files(before, stems=cache, sink=cache.keep)
+    edit = render_job_files(after, stems=cache, sink=cache.keep)
+    assert edit.stems == {} and set(edit.reused) == set(after.enabled_tracks())
+    assert not any(name.startswith("stems/") for name in edit.sizes)
+    uncached = render_master(after)
+    assert edit.result.master.tobytes() == uncached.master.tobytes()
+    assert edit.result.master.tobytes() != first.result.master.tobytes()
+    # The stored stem is pre-fader; the stem as mixed is 3 dB down.
+    assert uncached.stems["bass"].tobytes() == render_master(before).stems["bass"].tobytes()
+    np.testing.assert_allclose(
+        uncached.stem_audio("bass"),
+        render_master(before).stem_audio("bass") * 10 ** (-3 / 20),
+        rtol=1e-6,
+        atol=1e-9,
+    )
 
 
 def test_keys_change_with_tempo_seed_and_engine_context():
