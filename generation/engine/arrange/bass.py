@@ -49,6 +49,10 @@ def _bass(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
                 # fifths, the same way in every bar, so the line is the seed's own.
                 turn = (ctx.palette.get("bass_contour", 0) >> (2 * (index % 8))) & 3
                 char = {2: "o", 3: "f"}.get(turn, char)
+            # The seed's bars (of each eight) whose "1" is the octave up.
+            up = (ctx.palette.get("bass_downbeats", 0) >> (bar % 8)) & 1
+            if index == 0 and char == "r" and grammar.downbeat_octaves and up:
+                char = "o"
             pitch = {"r": root, "f": fifth, "o": root + 12}[char]
             if index > 0 and grammar.jumps and rng.random() < grammar.jumps:
                 pitch = root + 12 if rng.random() < 0.6 else fifth

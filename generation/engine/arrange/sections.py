@@ -132,6 +132,7 @@ def _plan_palette(spec: BeatSpec) -> dict[str, int]:
         pad_rhythm=int(rng.integers(3)),
         harmonic_rhythm=int(rng.integers(8)),
     )
+    palette.update(bass_downbeats=int(rng.integers(1 << 8)))
     return palette
 
 

@@ -25,6 +25,8 @@ SONG: dict[str, GenreGrammar] = {
                 "x...x..gx...x...",
                 "x...x...x.g.x...",
                 "x.g.x...x...x.g.",
+                "x...x.g.x...x..g",
+                "x..gx...x.g.x...",
             ),
             snare=(
                 "...x..x....x..x.",
@@ -34,6 +36,8 @@ SONG: dict[str, GenreGrammar] = {
                 "g..x..x....x..x.",
                 "...x..x...gx..x.",
                 "...x.gx....x.gx.",
+                ".g.x..x..g.x..x.",
+                "...x..x.g..x.gx.",
             ),
             clap=("...x..x....x..x.", "...x..x....x...."),
             perc=(
@@ -117,7 +121,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..o.......o.....",
                 "..............o.",
             ),
-            hat_feels=("straight", "shaker", "triplet"),
+            hat_feels=("straight", "shaker", "triplet", "split"),
             phrase_fills=("perc-roll",),
         ),
         BassGrammar(
@@ -130,6 +134,7 @@ SONG: dict[str, GenreGrammar] = {
             ),
             legato=0.7,
             register=(36, 48),
+            downbeat_octaves=True,
         ),
         HarmonyGrammar(
             minor=(
@@ -190,7 +195,7 @@ SONG: dict[str, GenreGrammar] = {
                 "......o.........",
                 "..........o.....",
             ),
-            hat_feels=("straight", "triplet", "ride", "sextuplet", "pedal-eighths"),
+            hat_feels=("straight", "triplet", "ride", "sextuplet", "pedal-eighths", "split"),
             bar_fills=("hat-roll",),
             phrase_fills=("snare-roll",),
         ),
@@ -257,7 +262,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..o...o...o...o.",
                 "................",
             ),
-            hat_feels=("straight", "ride", "shaker", "pedal-eighths"),
+            hat_feels=("straight", "ride", "shaker", "pedal-eighths", "split"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
@@ -319,7 +324,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..............o.",
                 "......o.......o.",
             ),
-            hat_feels=("straight", "ride", "shaker", "pedal-eighths"),
+            hat_feels=("straight", "ride", "shaker", "pedal-eighths", "split"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
