@@ -197,6 +197,7 @@ def _hat_bar(
     # hook is not a copy of the first, and two seeds that start on one mask part after
     # the first section instead of stepping through the pool together.
     mask_index += ctx.section_step("hat-mask", section, len(HAT_MASKS))
+    mask_index += ctx.block_step("hat-mask", bar, len(HAT_MASKS))
     phrase = (bar - ctx.section(bar).start_bar) % 4
     if phrase == 2:
         mask_index += 1
@@ -237,8 +238,14 @@ _VOICED_FEELS = {
     "shaker-eighths": "shaker",
     "pedal-eighths": "pedal",
 }
-# The ride feel: the ride on the beats and on each "a", the open hats on the "and"s.
-_RIDE_STEPS = (0.0, 3.0, 4.0, 7.0, 8.0, 11.0, 12.0, 15.0)
+# The ride feel's patterns, one per 8-bar block as the seed's run picks: the beats and
+# each "a"; the 8ths; the jazz "ding, ding-a-ding" (the "a" of 2 and 4). The open hats
+# stay on their "and"s.
+_RIDE_STEPS = (
+    (0.0, 3.0, 4.0, 7.0, 8.0, 11.0, 12.0, 15.0),
+    (0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0),
+    (0.0, 4.0, 7.0, 8.0, 12.0, 15.0),
+)
 RISER_S = 1.5  # the riser's length (voices.hats): it ends on the hook's downbeat
 
 
@@ -325,6 +332,7 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
                 (
                     ctx.palette.get("hats_open", 0)
                     + ctx.section_step("hat-open", section, len(opens_pool))
+                    + ctx.block_step("hat-open", bar, len(opens_pool))
                 )
                 % len(opens_pool)
             ]
@@ -348,7 +356,8 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
                 for k in range(6 if b in run_beats else 2)
             ]
         elif feel == "ride":
-            ride = set(_RIDE_STEPS)
+            block = (bar - section.start_bar) // 8
+            ride = set(_RIDE_STEPS[(run + block) % len(_RIDE_STEPS)])
             bar_positions = sorted(ride | {float(i) for i, c in enumerate(open_grid) if c == "o"})
         elif feel == "eighths":
             # Sparse 8ths with a 16th pickup into the next bar (trap verses).

@@ -19,7 +19,14 @@ CLUB: dict[str, GenreGrammar] = {
             # Four on the floor always; the variants add a ghost kick on an off 16th.
             kick=(_FOUR, "x...x...x...x..g", "x...x...x.g.x...", "x...x..gx...x..."),
             snare=(_BACKBEAT,),
-            clap=(_BACKBEAT, "....x.......x..g", "....x..g....x...", "....x.......x.g."),
+            clap=(
+                _BACKBEAT,
+                "....x.......x..g",
+                "....x..g....x...",
+                "....x.......x.g.",
+                "...gx.......x...",
+                "....x.....g.x...",
+            ),
             perc=(
                 "g.x.g.x.g.x.g.xg",
                 "g.x.g.x.g.xgg.x.",

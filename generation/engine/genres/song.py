@@ -106,7 +106,14 @@ SONG: dict[str, GenreGrammar] = {
                 "x.....x...x..x..",
                 "x..x..x.x.x..x..",
             ),
-            snare=("....x..x....x...", "....x..x....x..x", "....x..x..g.x...", ".g..x..x....x..."),
+            snare=(
+                "....x..x....x...",
+                "....x..x....x..x",
+                "....x..x..g.x...",
+                ".g..x..x....x...",
+                "....x..x....x.g.",
+                "..g.x..x.g..x...",
+            ),
             clap=(_BACKBEAT, "....x.......x..g"),
             perc=(
                 "x..x..x...x.x...",
@@ -186,6 +193,8 @@ SONG: dict[str, GenreGrammar] = {
                 "....x.g.....x...",
                 "....x.....g.x..g",
                 ".g..x......gx...",
+                "....x..g.g..x...",
+                "...gx.......x.g.",
             ),
             clap=(_BACKBEAT,),
             perc=("..g.........g...",),
@@ -252,8 +261,21 @@ SONG: dict[str, GenreGrammar] = {
                 "x.....x.x.......",
                 "x.......x..x..x.",
             ),
-            snare=(_BACKBEAT, "....x.......x..g", "....x..g....x..."),
-            clap=(_BACKBEAT, "....x.......x.x."),
+            snare=(
+                _BACKBEAT,
+                "....x.......x..g",
+                "....x..g....x...",
+                ".g..x.......x.g.",
+                "....x.g.....x..g",
+            ),
+            # The clap doubles the backbeat, or plays the 4 alone, or answers it.
+            clap=(
+                _BACKBEAT,
+                "....x.......x.x.",
+                "............x...",
+                "....x.......x..g",
+                ".......g....x...",
+            ),
             perc=("....x.......x...",),
             hats_open="..............o.",
             hats_open_pool=(
