@@ -227,7 +227,7 @@ CLUB: dict[str, GenreGrammar] = {
             legato=1.0,
             glide=0.15,
             register=(33, 45),
-            downbeat_octaves=True,
+            downbeat_octaves=0.25,  # the reese stays mostly on the sub
         ),
         HarmonyGrammar(
             minor=(

@@ -59,9 +59,10 @@ class BassGrammar:
     # Away from the tonic chord, the bar's last note (of three or more) falls back to the
     # tonic: the bass keeps naming the key, as 808 bounces and house walk-downs do.
     tonic_return: bool = True
-    # The bar's first note may be the root's octave on the bars the seed picks (afrobeats'
-    # melodic bass, a reese jumping up): two seeds on one progression part on the "1".
-    downbeat_octaves: bool = False
+    # Share of bars (of each eight, picked per seed) whose first note is the root's octave
+    # (afrobeats' melodic bass, a reese jumping up): two seeds on one progression part on
+    # the "1". 0 keeps every bar's "1" on the root.
+    downbeat_octaves: float = 0.0
 
 
 @dataclass(frozen=True)

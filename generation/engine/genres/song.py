@@ -141,7 +141,7 @@ SONG: dict[str, GenreGrammar] = {
             ),
             legato=0.7,
             register=(36, 48),
-            downbeat_octaves=True,
+            downbeat_octaves=0.5,
         ),
         HarmonyGrammar(
             minor=(
