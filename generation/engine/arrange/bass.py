@@ -20,6 +20,9 @@ def _bass(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
     human = _Humanizer(rng, ctx, 0.5)
     events: list[NoteEvent] = []
     previous: int | None = None
+    # The seed's bars (of each eight) whose "1" is the octave up.
+    ups = np.random.default_rng(ctx.palette.get("bass_downbeats", 0)).random(8)
+    ups = ups < grammar.downbeat_octaves
     for bar in range(spec.bars):
         if not ctx.active("bass", bar):
             previous = None
@@ -49,6 +52,8 @@ def _bass(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
                 # fifths, the same way in every bar, so the line is the seed's own.
                 turn = (ctx.palette.get("bass_contour", 0) >> (2 * (index % 8))) & 3
                 char = {2: "o", 3: "f"}.get(turn, char)
+            if index == 0 and char == "r" and ups[bar % 8]:
+                char = "o"
             pitch = {"r": root, "f": fifth, "o": root + 12}[char]
             if index > 0 and grammar.jumps and rng.random() < grammar.jumps:
                 pitch = root + 12 if rng.random() < 0.6 else fifth

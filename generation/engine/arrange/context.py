@@ -75,6 +75,18 @@ class _Context:
             )
         )
 
+    def block_step(self, kind: str, bar: int, count: int) -> int:
+        """A seeded offset in 0..count-1 for the 8-bar block of its section that ``bar``
+        falls in (0 in a section's first block): a long hook's second 8 bars move on by
+        the seed's own step, so two seeds that meet in one block part in the next."""
+        section = self.section(bar)
+        block = (bar - section.start_bar) // 8
+        if block == 0 or count < 2:
+            return 0
+        index = self.sections.index(section)
+        rng = np.random.default_rng((self.spec.seed, zlib.crc32(kind.encode()), 2, index, block))
+        return int(rng.integers(1, count))
+
     def returns(self, section: Section) -> int:
         """How many sections of the same name came before ``section``."""
         return sum(

@@ -15,6 +15,9 @@ _GM = {
     ("clap", ""): 39,
     ("hats", "closed"): 42,
     ("hats", "open"): 46,
+    # The "closed" instrument's open voice is still the open hat (the lookup would
+    # otherwise stop at the instrument's own name and write 42).
+    ("hats", "closed:open"): 46,
     ("hats", "shaker:closed"): 70,
     ("hats", "shaker:open"): 70,
     ("hats", "ride:closed"): 51,
@@ -171,6 +174,9 @@ HAT_MASKS: tuple[str, ...] = (
     "xxx.xxx.xxx.xx+x",  # skip on the "a"
     "x.x+x.x.x.x+x.x.",  # eighths with doubled "and"s
     "x.x.xxx.x.x.xxx.",  # eighths with a 16th run into beats 2 and 4
+    "xx.xxx.xxx.xxx.x",  # the "and"s left out: "1 e . a" per beat
+    "x..xx..xx..xx..x",  # the beat and its "a" (a shuffle under the open hats)
+    "xxx.x.xxxxx.x.xx",  # 16ths on beats 1 and 3, 8ths on 2 and 4
 )
 
 
@@ -191,6 +197,7 @@ def _hat_bar(
     # hook is not a copy of the first, and two seeds that start on one mask part after
     # the first section instead of stepping through the pool together.
     mask_index += ctx.section_step("hat-mask", section, len(HAT_MASKS))
+    mask_index += ctx.block_step("hat-mask", bar, len(HAT_MASKS))
     phrase = (bar - ctx.section(bar).start_bar) % 4
     if phrase == 2:
         mask_index += 1
@@ -198,7 +205,17 @@ def _hat_bar(
     opens: set[float] = set()
     if masked:
         mask = ctx.fit(HAT_MASKS[mask_index % len(HAT_MASKS)])
-        kept = [p for p in steps if not float(p).is_integer() or p % 4 == 0 or mask[int(p)] != "."]
+        # A mask drops an "and" only under 16ths: 8th hats (boom-bap, reggaeton, pop)
+        # keep their 8ths, which is what the beat trackers lock to.
+        sixteenths = any(float(p).is_integer() and p % 2 == 1 for p in steps)
+        kept = [
+            p
+            for p in steps
+            if not float(p).is_integer()
+            or p % 4 == 0
+            or mask[int(p)] != "."
+            or (p % 2 == 0 and not sixteenths)
+        ]
         added = [float(i) for i, c in enumerate(mask) if c == "+" and float(i) not in kept]
         steps = sorted(kept + added)
     if phrase == 1:
@@ -221,22 +238,36 @@ _VOICED_FEELS = {
     "shaker-eighths": "shaker",
     "pedal-eighths": "pedal",
 }
-# The ride feel: the ride on the beats and on each "a", the open hats on the "and"s.
-_RIDE_STEPS = (0.0, 3.0, 4.0, 7.0, 8.0, 11.0, 12.0, 15.0)
+# The ride feel's patterns, one per 8-bar block as the seed's run picks: the beats and
+# each "a"; the 8ths; the jazz "ding, ding-a-ding" (the "a" of 2 and 4). The open hats
+# stay on their "and"s.
+_RIDE_STEPS = (
+    (0.0, 3.0, 4.0, 7.0, 8.0, 11.0, 12.0, 15.0),
+    (0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0),
+    (0.0, 4.0, 7.0, 8.0, 12.0, 15.0),
+)
 RISER_S = 1.5  # the riser's length (voices.hats): it ends on the hook's downbeat
 
 
-def _section_feels(ctx: _Context) -> list[str]:
-    """The hat feel of each section, drawn per seed from the genre's pool. A hook never
-    repeats the feel of the verse before it when the pool has another one."""
+def _section_feels(ctx: _Context) -> list[tuple[str, ...]]:
+    """The hat feel of each 8-bar block of each section, drawn per seed from the genre's
+    pool. A hook never opens on the feel of the block before it, and a section's second
+    8 bars change feel, when the pool has another one: every 8 bars something bigger
+    changes, and two seeds that meet on one feel part again 8 bars later."""
     pool = ctx.grammar.drums.hat_feels
     rng = np.random.default_rng(ctx.palette.get("hats_feel", 0))
-    feels: list[str] = []
+    feels: list[tuple[str, ...]] = []
+    previous = ""
     for section in ctx.sections:
-        feel = pool[int(rng.integers(len(pool)))]
-        if section.name in ("hook", "drop") and feels and feels[-1] == feel and len(set(pool)) > 1:
-            feel = next(f for f in pool if f != feel)
-        feels.append(feel)
+        blocks: list[str] = []
+        for block in range((section.bars + 7) // 8):
+            feel = pool[int(rng.integers(len(pool)))]
+            fresh = block == 0 and section.name in ("hook", "drop")
+            if fresh and previous == feel and len(set(pool)) > 1:
+                feel = next(f for f in pool if f != feel)
+            blocks.append(feel)
+            previous = feel
+        feels.append(tuple(blocks))
     return feels
 
 
@@ -294,9 +325,17 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             continue
         section = ctx.section(bar)
         section_index = ctx.sections.index(section)
-        feel = feels[section_index] if feels else "straight"
+        blocks = feels[section_index] if feels else ("straight",)
+        feel = blocks[min((bar - section.start_bar) // 8, len(blocks) - 1)]
         open_grid = ctx.fit(
-            opens_pool[(ctx.palette.get("hats_open", 0) + ctx.returns(section)) % len(opens_pool)]
+            opens_pool[
+                (
+                    ctx.palette.get("hats_open", 0)
+                    + ctx.section_step("hat-open", section, len(opens_pool))
+                    + ctx.block_step("hat-open", bar, len(opens_pool))
+                )
+                % len(opens_pool)
+            ]
         )
         rolling = "hat-roll" in ctx.fills[bar]
         roll_start = ctx.steps - (4 if rng.random() < 0.6 else 2)
@@ -317,7 +356,8 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
                 for k in range(6 if b in run_beats else 2)
             ]
         elif feel == "ride":
-            ride = set(_RIDE_STEPS)
+            block = (bar - section.start_bar) // 8
+            ride = set(_RIDE_STEPS[(run + block) % len(_RIDE_STEPS)])
             bar_positions = sorted(ride | {float(i) for i, c in enumerate(open_grid) if c == "o"})
         elif feel == "eighths":
             # Sparse 8ths with a 16th pickup into the next bar (trap verses).
@@ -340,7 +380,7 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             bar_positions = [
                 b * 4 + k for b in range(ctx.steps // 4) for k in (0.0, 2.0, 8 / 3, 10 / 3)
             ]
-        if feel == "straight" and drums.hat_runs and runs:
+        if feel in ("straight", "split") and drums.hat_runs and runs:
             # One beat of the bar becomes a 16th-triplet run; the last bar of each four
             # moves it on a beat.
             beat = (run + ((bar - section.start_bar) % 4 == 3)) % (ctx.steps // 4)
@@ -377,6 +417,10 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
                     "riser",
                 )
             )
+        # The split feel: the straight grid with the notes between the pulse (the "e" and
+        # "a" under 16ths, the "and"s under 8ths) on the pedal hat, as a drummer's stick
+        # moves between tip and shoulder.
+        pulse = 2 if any(float(p).is_integer() and p % 2 == 1 for p in bar_positions) else 4
         for step in bar_positions:
             if rolling and step >= roll_start:
                 continue
@@ -388,6 +432,8 @@ def _hats(ctx: _Context, rng: np.random.Generator) -> list[NoteEvent]:
             is_ride = step in ride and not is_open
             accent = 1.0 if on_beat else (0.62 if integral and step % 2 == 0 else 0.42)
             voice = "open" if is_open else ("ride" if is_ride else "closed")
+            if feel == "split" and voice == "closed" and not (integral and step % pulse == 0):
+                voice = "pedal"
             voiced = _VOICED_FEELS.get(feel, "")
             if voiced and not is_open:
                 voice = voiced

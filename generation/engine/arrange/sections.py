@@ -132,11 +132,19 @@ def _plan_palette(spec: BeatSpec) -> dict[str, int]:
         pad_rhythm=int(rng.integers(3)),
         harmonic_rhythm=int(rng.integers(8)),
     )
+    palette.update(bass_downbeats=int(rng.integers(1 << 8)))
     return palette
 
 
 def _plan_fills(spec: BeatSpec, sections: tuple[Section, ...]) -> tuple[frozenset[str], ...]:
+    """The fills at the end of each bar: the genre's phrase fills every 8th bar and at a
+    section's end, its bar fills every 4th, a build and a kick drop before a hook. Long
+    beats add a small fill (a bar fill, never a kick drop) on the second bar of some
+    phrases, where the seed chooses, so two seeds' fills fall on different bars."""
     grammar = GRAMMARS[spec.genre].drums
+    rng = _rng(spec.seed, "fills")
+    extra = tuple(f for f in grammar.bar_fills or grammar.phrase_fills if f != "kick-drop")
+    seeded = spec.bars >= 16 and not spec.loop and not spec.sections
     fills: list[frozenset[str]] = []
     for index, section in enumerate(sections):
         following = sections[index + 1].name if index + 1 < len(sections) else ""
@@ -148,6 +156,8 @@ def _plan_fills(spec: BeatSpec, sections: tuple[Section, ...]) -> tuple[frozense
                 kinds.update(grammar.phrase_fills)
             elif section.bars >= 4 and count % 4 == 0:
                 kinds.update(grammar.bar_fills)
+            elif seeded and section.bars >= 8 and count % 4 == 2 and rng.random() < 0.4:
+                kinds.update(extra)
             if last and following in ("hook", "drop"):
                 kinds.add("kick-drop")
                 if section.bars >= 2:

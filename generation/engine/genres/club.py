@@ -19,7 +19,14 @@ CLUB: dict[str, GenreGrammar] = {
             # Four on the floor always; the variants add a ghost kick on an off 16th.
             kick=(_FOUR, "x...x...x...x..g", "x...x...x.g.x...", "x...x..gx...x..."),
             snare=(_BACKBEAT,),
-            clap=(_BACKBEAT, "....x.......x..g", "....x..g....x...", "....x.......x.g."),
+            clap=(
+                _BACKBEAT,
+                "....x.......x..g",
+                "....x..g....x...",
+                "....x.......x.g.",
+                "...gx.......x...",
+                "....x.....g.x...",
+            ),
             perc=(
                 "g.x.g.x.g.x.g.xg",
                 "g.x.g.x.g.xgg.x.",
@@ -29,7 +36,15 @@ CLUB: dict[str, GenreGrammar] = {
                 ".g.x.g.x.g.x.gxx",
             ),
             hats_open="..o...o...o...o.",
-            hat_feels=("straight", "ride", "shaker", "pedal"),
+            # The open hat on every "and" leads; sections may keep it to the "and"s of
+            # 2 and 4, or add a closing one on the last "a".
+            hats_open_pool=(
+                "..o...o...o...o.",
+                "......o.......o.",
+                "..o...o...o...oo",
+                "..o.......o...o.",
+            ),
+            hat_feels=("straight", "ride", "shaker", "pedal", "split"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
@@ -106,7 +121,13 @@ CLUB: dict[str, GenreGrammar] = {
                 ".xx..x.gxx..x..x",
             ),
             hats_open="..o...o...o...o.",
-            hat_feels=("straight", "ride", "pedal", "shaker"),
+            hats_open_pool=(
+                "..o...o...o...o.",
+                "......o.......o.",
+                "..o.......o.....",
+                "..o...o...o...o.",
+            ),
+            hat_feels=("straight", "ride", "pedal", "shaker", "split"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
@@ -174,12 +195,15 @@ CLUB: dict[str, GenreGrammar] = {
                 "....x....g..x.g.",
             ),
             clap=(_BACKBEAT,),
+            # Shaker loops that mostly part from each other (not one 16th run that
+            # holds every other loop).
             perc=(
-                "xgxgxgxgxgxgxgxg",
+                "x.g.x.gxx.g.x.gx",
                 ".x.x.x.x.x.x.x.x",
-                "x.gxx.gxx.gxx.gx",
-                ".xgx.xgx.xgx.xxg",
-                "gx.xgx.xgx.xgxxx",
+                "x.gx..gxx.gx..gx",
+                ".xg..xg..xg..xxg",
+                "gx..gx.xg..xgx.x",
+                "..xg..x...xg..xx",
             ),
             hats_open="..o.............",
             hats_open_pool=(
@@ -188,7 +212,7 @@ CLUB: dict[str, GenreGrammar] = {
                 "..o.......o.....",
                 "..............o.",
             ),
-            hat_feels=("straight", "ride", "straight"),
+            hat_feels=("straight", "ride", "split"),
             bar_fills=("snare-roll",),
             phrase_fills=("snare-roll",),
         ),
@@ -203,6 +227,7 @@ CLUB: dict[str, GenreGrammar] = {
             legato=1.0,
             glide=0.15,
             register=(33, 45),
+            downbeat_octaves=0.25,  # the reese stays mostly on the sub
         ),
         HarmonyGrammar(
             minor=(

@@ -33,7 +33,8 @@ class DrumGrammar:
     # "eighths" (8ths and a pickup), "alt" (hats_alt_grid), "ride" (ride on the beats and the "a", club peaks), "shaker"
     # (shaker 16ths), "pedal" (pedal hats on the "e" and "a"), "bounce" (8ths and a
     # 16th-triplet pair per beat), "shaker-eighths"/"pedal-eighths" (the rate's grid on the
-    # shaker or pedal hat).
+    # shaker or pedal hat), "split" (the straight grid with the notes between the pulse
+    # on the pedal hat). Each 8-bar block of a section draws its own.
     hat_feels: tuple[str, ...] = ("straight",)
     # Open-hat grids the seed picks from (hats_open leads when empty).
     hats_open_pool: tuple[str, ...] = ()
@@ -58,6 +59,10 @@ class BassGrammar:
     # Away from the tonic chord, the bar's last note (of three or more) falls back to the
     # tonic: the bass keeps naming the key, as 808 bounces and house walk-downs do.
     tonic_return: bool = True
+    # Share of bars (of each eight, picked per seed) whose first note is the root's octave
+    # (afrobeats' melodic bass, a reese jumping up): two seeds on one progression part on
+    # the "1". 0 keeps every bar's "1" on the root.
+    downbeat_octaves: float = 0.0
 
 
 @dataclass(frozen=True)

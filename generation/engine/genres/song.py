@@ -25,6 +25,8 @@ SONG: dict[str, GenreGrammar] = {
                 "x...x..gx...x...",
                 "x...x...x.g.x...",
                 "x.g.x...x...x.g.",
+                "x...x.g.x...x..g",
+                "x..gx...x.g.x...",
             ),
             snare=(
                 "...x..x....x..x.",
@@ -34,6 +36,8 @@ SONG: dict[str, GenreGrammar] = {
                 "g..x..x....x..x.",
                 "...x..x...gx..x.",
                 "...x.gx....x.gx.",
+                ".g.x..x..g.x..x.",
+                "...x..x.g..x.gx.",
             ),
             clap=("...x..x....x..x.", "...x..x....x...."),
             perc=(
@@ -102,7 +106,14 @@ SONG: dict[str, GenreGrammar] = {
                 "x.....x...x..x..",
                 "x..x..x.x.x..x..",
             ),
-            snare=("....x..x....x...", "....x..x....x..x", "....x..x..g.x...", ".g..x..x....x..."),
+            snare=(
+                "....x..x....x...",
+                "....x..x....x..x",
+                "....x..x..g.x...",
+                ".g..x..x....x...",
+                "....x..x....x.g.",
+                "..g.x..x.g..x...",
+            ),
             clap=(_BACKBEAT, "....x.......x..g"),
             perc=(
                 "x..x..x...x.x...",
@@ -117,7 +128,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..o.......o.....",
                 "..............o.",
             ),
-            hat_feels=("straight", "shaker", "triplet"),
+            hat_feels=("straight", "shaker", "triplet", "split"),
             phrase_fills=("perc-roll",),
         ),
         BassGrammar(
@@ -130,6 +141,7 @@ SONG: dict[str, GenreGrammar] = {
             ),
             legato=0.7,
             register=(36, 48),
+            downbeat_octaves=0.5,
         ),
         HarmonyGrammar(
             minor=(
@@ -181,6 +193,8 @@ SONG: dict[str, GenreGrammar] = {
                 "....x.g.....x...",
                 "....x.....g.x..g",
                 ".g..x......gx...",
+                "....x..g.g..x...",
+                "...gx.......x.g.",
             ),
             clap=(_BACKBEAT,),
             perc=("..g.........g...",),
@@ -190,7 +204,7 @@ SONG: dict[str, GenreGrammar] = {
                 "......o.........",
                 "..........o.....",
             ),
-            hat_feels=("straight", "triplet", "ride", "sextuplet", "pedal-eighths"),
+            hat_feels=("straight", "triplet", "ride", "sextuplet", "pedal-eighths", "split"),
             bar_fills=("hat-roll",),
             phrase_fills=("snare-roll",),
         ),
@@ -247,8 +261,21 @@ SONG: dict[str, GenreGrammar] = {
                 "x.....x.x.......",
                 "x.......x..x..x.",
             ),
-            snare=(_BACKBEAT, "....x.......x..g", "....x..g....x..."),
-            clap=(_BACKBEAT, "....x.......x.x."),
+            snare=(
+                _BACKBEAT,
+                "....x.......x..g",
+                "....x..g....x...",
+                ".g..x.......x.g.",
+                "....x.g.....x..g",
+            ),
+            # The clap doubles the backbeat, or plays the 4 alone, or answers it.
+            clap=(
+                _BACKBEAT,
+                "....x.......x.x.",
+                "............x...",
+                "....x.......x..g",
+                ".......g....x...",
+            ),
             perc=("....x.......x...",),
             hats_open="..............o.",
             hats_open_pool=(
@@ -257,7 +284,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..o...o...o...o.",
                 "................",
             ),
-            hat_feels=("straight", "ride", "shaker", "pedal-eighths"),
+            hat_feels=("straight", "ride", "shaker", "pedal-eighths", "split"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(
@@ -319,7 +346,7 @@ SONG: dict[str, GenreGrammar] = {
                 "..............o.",
                 "......o.......o.",
             ),
-            hat_feels=("straight", "ride", "shaker", "pedal-eighths"),
+            hat_feels=("straight", "ride", "shaker", "pedal-eighths", "split"),
             phrase_fills=("snare-roll",),
         ),
         BassGrammar(

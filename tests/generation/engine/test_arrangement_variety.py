@@ -167,6 +167,44 @@ def test_long_beats_change_hat_feel_between_sections(genre):
         assert triplets > 0
 
 
+def test_split_hats_put_the_notes_between_the_pulse_on_the_pedal_hat():
+    # House hats are 16ths: a split bar plays closed hats on the 8ths and pedal hats on
+    # the "e" and "a" (the pedal feel has no closed hat at all).
+    split_bars = 0
+    for seed in range(1, 5):
+        arrangement = arrange(default_spec("house", bars=96, seed=seed), humanize=False)
+        steps = arrangement.steps_per_bar
+        by_bar: dict[int, list] = {}
+        for event in arrangement.tracks["hats"]:
+            if event.voice in ("closed", "pedal") and event.step >= 0:
+                by_bar.setdefault(event.step // steps, []).append(event)
+        for events in by_bar.values():
+            if {e.voice for e in events} != {"closed", "pedal"}:
+                continue
+            split_bars += 1
+            assert all(e.step % 2 == 1 for e in events if e.voice == "pedal")
+    assert split_bars >= 8
+
+
+@pytest.mark.parametrize("genre", ["drum-and-bass", "afrobeats", "house"])
+def test_downbeat_octaves_lift_the_first_bass_note_only_where_the_genre_has_them(genre):
+    share = GRAMMARS[genre].bass.downbeat_octaves
+    top = GRAMMARS[genre].bass.register[1]
+    lifted = bars = 0
+    for seed in range(1, 4):
+        arrangement = arrange(default_spec(genre, bars=64, seed=seed), humanize=False)
+        per_bar = arrangement.beats_per_bar
+        firsts: dict[int, int] = {}
+        for note in arrangement.tracks["bass"]:
+            firsts.setdefault(int(note.start_beat // per_bar), note.pitch)
+        bars += len(firsts)
+        lifted += sum(pitch > top for pitch in firsts.values())
+    if share:
+        assert 0.1 * bars <= lifted <= 0.8 * bars
+    else:
+        assert lifted == 0
+
+
 @pytest.mark.parametrize("genre", GENRES)
 def test_short_beats_and_loops_keep_the_genres_core_grids(genre):
     drums = GRAMMARS[genre].drums

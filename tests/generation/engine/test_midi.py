@@ -54,6 +54,7 @@ def test_gm_notes_follow_the_general_midi_percussion_map():
     assert gm_drum_note("clap", "classic", "") == 39
     assert gm_drum_note("hats", "closed", "closed") == 42
     assert gm_drum_note("hats", "808", "open") == 46
+    assert gm_drum_note("hats", "closed", "open") == 46  # not the instrument's own 42
     assert gm_drum_note("perc", "cowbell", "low") == 56
 
 
