@@ -132,7 +132,11 @@ def _set_aside(text: str) -> str:
     pieces: list[str] = []
     last = 0
     for match in _CLAUSE_BREAK.finditer(text):
-        pieces += [_screen_clause(text[last : match.start()]), text[match.start() : match.end()]]
+        clause = _screen_clause(text[last : match.start()])
+        if _HEARSAY.search(clause) and not _THIS_BEAT.search(clause):
+            # "my boy said 160 but i think 145": someone else's number, with the user's after it.
+            clause = _blank_numbers(clause)
+        pieces += [clause, text[match.start() : match.end()]]
         last = match.end()
     pieces.append(_screen_clause(text[last:]))
     return "".join(pieces)
@@ -285,7 +289,9 @@ def understand(normalized: str, original: str = "") -> Mentions:
                     edits.gains.pop(name, None)
                 segment = segment[revert.end() :]
             later = extract(_carry_unit(previous, segment), edits_only=True, cased_keys=keys)
-            if _NEGATED.search(previous[-16:]) and not _ADDITIVE.search(segment):
+            if (
+                _NEGATED.search(previous[-16:]) or _INSTEAD.search(segment)
+            ) and not _ADDITIVE.search(segment):
                 # "kill the clap. actually no, kill the snare": the clap edit is withdrawn.
                 named = later.tracks_on | later.tracks_off
                 if named:
@@ -307,6 +313,11 @@ _ACTION_FIELDS = frozenset(
 )  # fmt: skip
 _EDIT_FIELDS = tuple(f.name for f in fields(Mentions) if f.name not in _ACTION_FIELDS)
 _NEGATED = re.compile(r"\b(?:no|nah|nope|not\s+that|scratch\s+that|no\s+wait)\W*$")
+_HEARSAY = re.compile(
+    r"(?<!\bi\s)(?<!\bi'd\s)\b(?:said|says|told\s+me|suggested|reckons|recommended)\b"
+)
+# "mute the hats, actually mute the clap instead": the later tracks replace the earlier ones.
+_INSTEAD = re.compile(r"\b(?:instead|rather)\b")
 _ADDITIVE = re.compile(r"\b(?:too|also|as\s+well|and\s+also|plus)\b")
 _KEEP_IT = re.compile(
     r"^[\s,.;!-]*(?:keep|leave)\s+(?:it|that|them|those)(?:\s+in)?\b(?=\s*[,.;]\s*\S)"

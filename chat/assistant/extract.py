@@ -998,7 +998,7 @@ _SECTION_EDITS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "add",
         re.compile(
-            r"\b(?:add|put\s+in|throw\s+in|insert|needs?|wants?|give\s+it)\s+(?:a|an|some)\s+(?:\w+\s+)?(?P<section>intro|outro|breakdown|bridge)\b"
+            r"\b(?:add|put(?:\s+in)?|throw\s+in|insert|needs?|wants?|give\s+it)\s+(?:a|an|some)\s+(?:\w+\s+)?(?P<section>intro|outro|breakdown|bridge)\b"
         ),
     ),
     (
