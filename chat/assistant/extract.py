@@ -802,6 +802,7 @@ _DECADE = re.compile(
 _DECADE_AS_SECONDS_BEFORE = re.compile(
     r"(?:\bto|\babout|\baround|\bonly|\bjust|\broughly|\bunder|\bover|\bbe|\bmax|\bfor|~|\bexactly)\s*$"
 )
+_DECADE_AS_STYLE_BEFORE = re.compile(r"\b(?:more|make\s+it|go|sound|feel|bit|touch|little)\s+$")
 _DECADE_AS_SECONDS_AFTER = re.compile(
     r"^\s*(?:long|loop|clip|max|version|in\s+length|of\s+(?:audio|music))\b"
 )
@@ -1256,6 +1257,10 @@ def _artists_and_decades(scan: _Scanner, found: Mentions) -> None:
         key = digits or match.group(2)
         if found.occasion_genre is None:
             found.occasion_genre = DECADE_GENRES[key]
+        if _STYLE_AFTER.match(scan.text, match.end()) or _DECADE_AS_STYLE_BEFORE.search(before):
+            # "more 80s", "80s vibes": the decade's genre as a flavour of this beat.
+            found.genre = found.genre or DECADE_GENRES[key]
+            found.style_reference = True
         return True
 
     scan.take(_DECADE, decade)

@@ -48,7 +48,7 @@ GENRE_ALIASES: dict[str, str] = {
     "drum 'n' bass": "drum-and-bass", "drum n' bass": "drum-and-bass", "dnb": "drum-and-bass",
     "d&b": "drum-and-bass", "d n b": "drum-and-bass", "d'n'b": "drum-and-bass", "jungle": "drum-and-bass",
     "liquid": "drum-and-bass", "liquid dnb": "drum-and-bass", "neurofunk": "drum-and-bass",
-    "neuro": "drum-and-bass", "jump up": "drum-and-bass", "breakbeat": "drum-and-bass",
+    "neuro": "drum-and-bass", "jump up": "drum-and-bass", "breakbeat": "drum-and-bass", "amen break": "drum-and-bass", "amen breaks": "drum-and-bass",
     "breakcore": "drum-and-bass", "drumstep": "drum-and-bass", "dubstep": "drum-and-bass",
     "bass music": "drum-and-bass", "halftime dnb": "drum-and-bass",
     # reggaeton
