@@ -645,11 +645,11 @@ _SECONDS = re.compile(
 )
 _BARS = re.compile(r"\b(\d{1,3})\s*(?:bars?|measures?)\b(\s+loop)?")
 _LENGTH_ADD_BEFORE = re.compile(
-    r"(?:\badd|\bextra|\banother|\bextend(?:\s+it)?\s+by|\bplus|\+|\blengthen\s+(?:it\s+)?by)\s*$"
+    r"(?:\badd|\bextra|\banother|\b(?:extend|lengthen|stretch)(?:\s+(?:it|this|the\s+beat))?(?:\s+out)?(?:\s+by)?|\bplus|\+)\s*$"
 )
 _LENGTH_ADD_AFTER = re.compile(r"^\s*(?:more|longer|extra|on\s+top)\b")
 _LENGTH_SUB_BEFORE = re.compile(
-    r"(?:\bcut|\btrim|\bremove|\btake(?:\s+off|\s+away|\s+out)?|\bminus|\bshorten(?:\s+it)?\s+by|\blose|\bdrop)\s*(?:(?:it|the\s+length)\s+)?(?:by\s+)?$"
+    r"(?:\bcut|\btrim|\bremove|\btake(?:\s+off|\s+away|\s+out)?|\bminus|\bshorten(?:\s+it)?(?:\s+by)?|\blose|\bdrop)\s*(?:(?:it|the\s+length)\s+)?(?:by\s+)?$"
 )
 _LENGTH_SUB_AFTER = re.compile(r"^\s*(?:shorter|less|fewer|off|away)\b")
 _LENGTH_RELATIVE: tuple[tuple[re.Pattern[str], float], ...] = (
@@ -800,7 +800,8 @@ _DECADE = re.compile(
     r"\b(?:(?:19)?([5-9])0\s*'?\s*s|(fifties|sixties|seventies|eighties|nineties))\b"
 )
 _DECADE_AS_SECONDS_BEFORE = re.compile(
-    r"(?:\bto|\babout|\baround|\bonly|\bjust|\broughly|\bunder|\bover|\bbe|\bmax|\bfor|~|\bexactly)\s*$"
+    r"(?:\bto|\babout|\baround|\bonly|\bjust|\broughly|\bunder|\bover|\bbe|\bmax|\bfor|~|\bexactly"
+    r"|\blength|\bduration|\bruntime|\blong)\s*(?::|=|of|is)?\s*$"
 )
 _DECADE_AS_STYLE_BEFORE = re.compile(r"\b(?:more|make\s+it|go|sound|feel|bit|touch|little)\s+$")
 _DECADE_AS_SECONDS_AFTER = re.compile(
