@@ -612,24 +612,26 @@ _FASTER = re.compile(
     + _SMALL
     + r"|"
     + _BIG
-    + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:faster|speed\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*up|quicker|"
+    + r"|even|more|lot|bit|tad|touch|little|lil)\s+)?(?:faster|speed\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*up|quicker|"
     r"pick\s+up\s+the\s+pace|pick\s+it\s+up|up\s+the\s+tempo|raise\s+the\s+tempo|tempo\s+up|increase\s+the\s+(?:tempo|bpm|speed)|"
     r"higher\s+(?:bpm|tempo)|more\s+tempo|up\s*tempo|speedier|bump\s+(?:it|the\s+tempo|the\s+bpm)\s+up|(?:it'?s\s+)?(?<!not\s)too\s+slow|make\s+it\s+(?:fast|quick)|"
     r"push\s+the\s+tempo|crank\s+the\s+tempo|more\s+uptempo|turn\s+up\s+the\s+tempo|not\s+fast\s+enough|more\s+speed|"
-    r"more\s+fast|more\s+quick|(?:tempo|bpm|speed)\s+(?:more\s+)?high(?:er)?|increase\s+(?:the\s+)?speed|up\s+the\s+speed)\b"
+    r"more\s+fast|more\s+quick|(?:tempo|bpm|speed)\s+(?:more\s+)?high(?:er)?|increase\s+(?:the\s+)?speed|up\s+the\s+speed|"
+    r"(?:it\s+|it'?s\s+|the\s+(?:beat|tempo|groove)\s+(?:is\s+)?|this\s+|tempo\s+)(?:drags|dragging|sluggish|feels?\s+sluggish))\b"
 )
 _SLOWER = re.compile(
     r"\b(?:(?:"
     + _SMALL
     + r"|"
     + _BIG
-    + r"|even|more|lot|bit|tad|touch|little)\s+)?(?:slower|slow\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*down|"
+    + r"|even|more|lot|bit|tad|touch|little|lil)\s+)?(?:slower|slow\s+(?:it|this|things|the\s+tempo|the\s+beat)?\s*down|"
     r"lower\s+the\s+(?:tempo|bpm)|tempo\s+down|decrease\s+the\s+(?:tempo|bpm|speed)|lower\s+(?:bpm|tempo)|down\s*tempo|"
     r"reduce\s+the\s+(?:tempo|bpm|speed)|less\s+fast|not\s+so\s+fast|(?:it'?s\s+)?(?<!not\s)too\s+fast|bring\s+the\s+tempo\s+down|"
     r"take\s+the\s+tempo\s+down|drop\s+the\s+(?:tempo|bpm)|more\s+laid\s+back\s+tempo|slow\s+down|slow\s+it|"
-    r"more\s+slow|(?:tempo|bpm|speed)\s+(?:more\s+)?low(?:er)?|decrease\s+(?:the\s+)?speed)\b"
+    r"more\s+slow|(?:tempo|bpm|speed)\s+(?:more\s+)?low(?:er)?|decrease\s+(?:the\s+)?speed|"
+    r"(?:it'?s\s+|it\s+|the\s+(?:beat|tempo|groove)\s+(?:is\s+)?|this\s+)(?:rushing|rushed|rushes|feels?\s+rushed))\b"
 )
-_SMALL_RE = re.compile(r"\b" + _SMALL + r"\b|\b(?:bit|tad|touch|little|hair|smidge)\b")
+_SMALL_RE = re.compile(r"\b" + _SMALL + r"\b|\b(?:bit|tad|touch|little|lil|hair|smidge)\b")
 _BIG_RE = re.compile(r"\b" + _BIG + r"\b")
 
 # --- length -----------------------------------------------------------------------------------
@@ -802,6 +804,9 @@ _DECADE = re.compile(
 _DECADE_AS_SECONDS_BEFORE = re.compile(
     r"(?:\bto|\babout|\baround|\bonly|\bjust|\broughly|\bunder|\bover|\bbe|\bmax|\bfor|~|\bexactly"
     r"|\blength|\bduration|\bruntime|\blong)\s*(?::|=|of|is)?\s*$"
+)
+_GENRE_TARGET_BEFORE = re.compile(
+    r"\b(?:make\s+it(?:\s+a)?|turn\s+it\s+into(?:\s+a)?|switch(?:\s+it)?\s+to|change\s+(?:it\s+)?to|go)\s+$"
 )
 _DECADE_AS_STYLE_BEFORE = re.compile(r"\b(?:more|make\s+it|go|sound|feel|bit|touch|little)\s+$")
 _DECADE_AS_SECONDS_AFTER = re.compile(
@@ -1626,9 +1631,14 @@ def _genres(scan: _Scanner, found: Mentions) -> None:
             generic.append((word, GENRE_ALIASES[word]))
         else:
             specific.append((word, GENRE_ALIASES[word]))
+            if _GENRE_TARGET_BEFORE.search(before):
+                targeted.append((word, GENRE_ALIASES[word]))
         return True
 
+    targeted: list[tuple[str, str]] = []
     scan.take(_GENRE, genre)
+    # "lofi but make it boom bap": the genre a verb points at wins over one only named.
+    specific = targeted[:1] + specific if len(specific) > 1 and targeted else specific
     chosen = specific[0] if specific else (generic[0] if generic else None)
     if chosen and not (found.artist and not specific):
         found.genre = chosen[1]
@@ -1746,6 +1756,18 @@ def _track_verbs(scan: _Scanner, found: Mentions) -> None:
                 _set_tracks(found, last_tracks, kinds[-1])
             continue
         verbs = _verbs(clause)
+        if last_tracks and mentions:
+            # "the melody clashes, lose it and add a pad": "it" before this clause's own tracks
+            # is still the track named before.
+            pronoun = _PRONOUN.search(clause, 0, mentions[0].start())
+            if pronoun is not None:
+                kinds = [v for v in verbs if v[0] < pronoun.start()]
+                if (
+                    kinds
+                    and kinds[-1][2] in ("off", "louder", "quieter")
+                    and pronoun.start() - kinds[-1][1] <= 1
+                ):
+                    _set_tracks(found, last_tracks, kinds[-1][2])
         if everything and not mentions:
             kinds = {kind for _, _, kind in verbs}
             if "on" in kinds:
