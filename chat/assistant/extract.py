@@ -553,8 +553,8 @@ _THANKS = re.compile(
 
 # --- tempo ------------------------------------------------------------------------------------
 _BPM_DELTA = re.compile(
-    r"(?:\b(?:up|raise|increase|bump|push|plus|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|\+(?<!\S\+)\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
-    r"|(?:\b(?:down|lower|decrease|drop|reduce|minus|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|-(?<!\S-)(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?))"
+    r"(?:\b(?:up|raise|increase|bump|push|plus|lift|speed(?:\s+it)?\s+up|faster)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:up\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|\+(?<!\S\+)\s?(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semi\s*tones?|steps?|keys?|tones?|octaves?|half\s*steps?|whole\s+(?:tones?|steps?)|notes?))"
+    r"|(?:\b(?:down|lower|decrease|drop|reduce|minus|slow(?:\s+it)?\s+down|slower)\s+(?:it\s+|the\s+(?:tempo|bpm|speed)\s+)?(?:down\s+)?(?:by\s+)?(?:(?:like|about|around|roughly|maybe|say|just|only|another)\s+)?|-(?<!\S-)(?=\d))(\d{1,3})\s*(?:bpm|%|percent)?(?=\s|$)(?!\s*(?:bars?|seconds?|minutes?|semi\s*tones?|steps?|keys?|tones?|octaves?|half\s*steps?|whole\s+(?:tones?|steps?)|notes?))"
     r"|\b(\d{1,3})\s*(bpm|%|percent|)\s*(faster|slower|higher|lower|more|less|up|down|quicker)\b(?!\s*(?:bars?|seconds?|minutes?|semitones?|steps?|hats?))"
     r"|\b(?:(?:knock|shave)\s+(?:it\s+)?(?:down\s+)?(?:off\s+)?|(?:take|chop|drop|cut)\s+(?:it\s+)?(?:down\s+)?(?=\d{1,3}\s*(?:bpm|%|percent|)\s*(?:off|down|from)\b))(\d{1,3})\s*(bpm|%|percent|)\s*(?:off|down|from\s+the\s+(?:tempo|bpm))?(?=\s|$)"
 )
@@ -804,6 +804,10 @@ _DECADE = re.compile(
 _DECADE_AS_SECONDS_BEFORE = re.compile(
     r"(?:\bto|\babout|\baround|\bonly|\bjust|\broughly|\bunder|\bover|\bbe|\bmax|\bfor|~|\bexactly"
     r"|\blength|\bduration|\bruntime|\blong)\s*(?::|=|of|is)?\s*$"
+)
+_NO_SLIDES = re.compile(
+    r"\b(?:(?:no|without|lose|remove|kill|drop|cut|less)\s+(?:the\s+)?(?:808\s+|bass\s+)?(?:slides|glides|sliding|gliding)"
+    r"|(?:808\s+|bass\s+)?(?:slides|glides)\s+(?:off|out|gone))\b"
 )
 _GENRE_TARGET_BEFORE = re.compile(
     r"\b(?:make\s+it(?:\s+a)?|turn\s+it\s+into(?:\s+a)?|switch(?:\s+it)?\s+to|change\s+(?:it\s+)?to|go)\s+$"
@@ -1702,6 +1706,10 @@ _TRACK_AT_END = re.compile(r"(?<![\w#&$])(?:" + _TRACK_WORDS + r")\s*$")
 
 
 def _tracks(scan: _Scanner, found: Mentions) -> None:
+    if "slide" in scan.text or "glide" in scan.text:
+        # "no 808 slides": only the 808 glides, so the bass stays and plays a sub instead.
+        scan.take(_NO_SLIDES, lambda m: found.instruments.__setitem__("bass", "sub"))
+
     def spare(match: re.Match[str]) -> bool:
         if match.group("after") and not _TRACK_AT_END.search(_before(scan.text, match.start())):
             return False
