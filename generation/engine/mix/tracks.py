@@ -32,11 +32,16 @@ HIT_CENTS = 25.0
 KICK_CENTS = 6.0  # a kick stays within a few cents of the key
 
 
-def _add(buffer: np.ndarray, start: int, sound: np.ndarray, gain: float) -> None:
-    """``buffer[start:] += gain * sound``, cut at the buffer's end."""
+def _add(
+    buffer: np.ndarray, start: int, sound: np.ndarray, gain: float, scratch: np.ndarray
+) -> None:
+    """``buffer[start:] += gain * sound``, cut at the buffer's end; ``scratch`` (float32,
+    at least the sound's length) holds the product, so no temporary is allocated."""
     end = min(buffer.size, start + sound.size)
     if end > start:
-        buffer[start:end] += np.float32(gain) * sound[: end - start]
+        part = scratch[: end - start]
+        np.multiply(sound[: end - start], np.float32(gain), out=part)
+        buffer[start:end] += part
 
 
 def _stem_loudness(
@@ -142,8 +147,9 @@ def synthesize_track(
         return
     target = REFERENCE_LUFS + grammar.mix.level_db(name) + setting.gain_db
     level = 10.0 ** ((target - loudness) / 20.0)
+    scratch = np.empty(max((s.size for s in cache.values()), default=0), dtype=np.float32)
     for start, key, velocity in placed:
-        _add(out, start, cache[key], velocity * level)
+        _add(out, start, cache[key], velocity * level, scratch)
 
 
 def _sampled(
