@@ -47,5 +47,22 @@ def _flute(freq: float, n: int) -> np.ndarray:
     t = _time(m)
     f = freq * 2 ** (0.1 / 12 * np.sin(2 * np.pi * 5.0 * t))
     y = _sine(f, m) + 0.2 * _sine(2 * f, m) + 0.08 * _sine(3 * f, m)
-    y += 0.06 * _bandpass(_noise(m, 83), 1500, 6000)
+    y += 0.06 * _breath(m)
     return y * _envelope(n, 0.06, 1.0, 0.85, 0.1)
+
+
+# The longest breath made so far: band-passed noise from one constant seed. Uniform draws
+# come one after the other and the filter is causal, so the first m samples of a longer
+# breath are exactly the breath of m: one is filtered, and every note copies its head.
+_BREATH: list[np.ndarray] = []
+_BREATH_MAX = 12 * SR  # longer notes filter their own breath
+
+
+def _breath(m: int) -> np.ndarray:
+    """The flute's breath noise for a note of ``m`` samples, float64 (a fresh array)."""
+    if _BREATH and _BREATH[0].size >= m:
+        return _BREATH[0][:m].copy()
+    breath = _bandpass(_noise(m, 83), 1500, 6000)
+    if m <= _BREATH_MAX:
+        _BREATH[:] = [breath.copy()]
+    return breath
