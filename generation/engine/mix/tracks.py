@@ -8,6 +8,7 @@ from ..arrange.model import Arrangement, track_seed
 from ..banks.catalog import is_sampled
 from ..banks.parts import sampled_part
 from ..banks.registry import BankRegistry
+from ..dsp.held import shared_bodies
 from ..dsp.loudness import BIN, energy_bins, gated_loudness
 from ..dsp.texture import tape
 from ..dsp.theory import midi_to_hz
@@ -106,6 +107,33 @@ def synthesize_track(
     if sampled:
         placed = _sampled(arrangement, name, geometry, cache, banks or BankRegistry())
         events = ()
+
+    def note(key: tuple) -> np.ndarray:
+        pitch, length, glide_from = key
+        sound = shape(
+            name,
+            pitched_note(
+                name,
+                setting.instrument,
+                pitch,
+                length,
+                glide_from=glide_from,
+                glide_s=grammar.bass.glide_beats * 60.0 / spec.bpm,
+                drive=grammar.mix.drive,
+            ),
+        )
+        if name in texture.tape_tracks:
+            # Each note starts at its own point of the wow cycle.
+            sound = tape(sound, texture, (pitch * 0.618 + length * 1e-4) % 1.0)
+        return sound
+
+    if name not in DRUM_TRACKS and events:
+        # Longest first, so the notes of a pitch cut their bodies from one (held_body);
+        # every sound is a function of its key alone, so the order changes no sample.
+        keys = {(e.pitch, round(e.length_beats * spb), e.glide_from): None for e in events}
+        with shared_bodies():
+            for key in sorted(keys, key=lambda k: -k[1]):
+                cache[key] = note(key)
     for index, event in enumerate(events):
         if name in DRUM_TRACKS:
             soft = event.velocity < SOFT_VELOCITY
@@ -124,23 +152,7 @@ def synthesize_track(
                 )
                 cache[key] = shape(name, sound)
         else:
-            length = round(event.length_beats * spb)
-            key = (event.pitch, length, event.glide_from)
-            if key not in cache:
-                sound = pitched_note(
-                    name,
-                    setting.instrument,
-                    event.pitch,
-                    length,
-                    glide_from=event.glide_from,
-                    glide_s=grammar.bass.glide_beats * 60.0 / spec.bpm,
-                    drive=grammar.mix.drive,
-                )
-                cache[key] = shape(name, sound)
-                if name in texture.tape_tracks:
-                    # Each note starts at its own point of the wow cycle.
-                    phase = (event.pitch * 0.618 + length * 1e-4) % 1.0
-                    cache[key] = tape(cache[key], texture, phase)
+            key = (event.pitch, round(event.length_beats * spb), event.glide_from)
         placed.append((round(event.start_beat * spb), key, event.velocity))
     loudness = _stem_loudness(placed, cache, geometry.work)
     if loudness <= -70.0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..dsp.filters import _envelope, _filter_sweep, _lowpass, _saturate
+from ..dsp.held import held_body
 from ..dsp.osc import SR, _saw, _sine, _square, _time
 from ..dsp.synth import _pluck
 from ..dsp.theory import midi_to_hz
@@ -61,7 +62,9 @@ def _sub(freq: float, n: int) -> np.ndarray:
 
 def _round(freq: float, n: int) -> np.ndarray:
     m = n + int(0.08 * SR)
-    y = _saturate(_sine(freq, m), 1.8) + 0.08 * _sine(3 * freq, m)
+    y = held_body(
+        ("round", freq), m, lambda k: _saturate(_sine(freq, k), 1.8) + 0.08 * _sine(3 * freq, k)
+    )
     return y * _envelope(n, 0.004, 0.6, 0.5, 0.08)
 
 
@@ -75,9 +78,13 @@ def _reese(freq: float, n: int) -> np.ndarray:
 
 def _synth_bass(freq: float, n: int) -> np.ndarray:
     m = n + int(0.05 * SR)
-    osc = _saw(freq, m) + 0.5 * _square(freq, m)
-    y = _filter_sweep(osc, 1800, 350, 0.12) + 0.5 * _sine(freq, m)
+    y = held_body(("synth", freq), m, lambda k: _synth_bass_body(freq, k))
     return y * _envelope(n, 0.003, 0.3, 0.6, 0.05)
+
+
+def _synth_bass_body(freq: float, m: int) -> np.ndarray:
+    osc = _saw(freq, m) + 0.5 * _square(freq, m)
+    return _filter_sweep(osc, 1800, 350, 0.12) + 0.5 * _sine(freq, m)
 
 
 def _bass_pluck(freq: float, n: int) -> np.ndarray:

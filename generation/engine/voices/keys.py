@@ -7,6 +7,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..dsp.filters import _decay, _envelope, _filter_sweep, _lowpass
+from ..dsp.held import held_body
 from ..dsp.osc import SR, _noise, _saw, _sine, _square, _time
 from ..dsp.synth import _fm, _pluck, _supersaw
 
@@ -14,7 +15,7 @@ from ..dsp.synth import _fm, _pluck, _supersaw
 def _epiano(freq: float, n: int) -> np.ndarray:
     m = n + int(0.25 * SR)
     y = _fm(freq, n, 1.0, 1.8, 0.25, 0.25, 1.2, 0.15)
-    tine = 0.12 * _sine(freq * 7.0, m) * _decay(m, 0.04)
+    tine = held_body(("tine", freq), m, lambda k: 0.12 * _sine(freq * 7.0, k) * _decay(k, 0.04))
     return y + tine
 
 
@@ -23,6 +24,11 @@ def _piano(freq: float, n: int) -> np.ndarray:
     hammer thump. Each partial is a sine at a fixed frequency, so float32 phase is exact
     enough (phase = sample index times cycles per sample, wrapped before the sine)."""
     m = n + int(0.2 * SR)
+    y = held_body(("piano", freq), m, lambda k: _piano_body(freq, k))
+    return y * _envelope(n, 0.002, 10.0, 1.0, 0.2)
+
+
+def _piano_body(freq: float, m: int) -> np.ndarray:
     index = np.arange(m, dtype=np.float64)
     index32 = index.astype(np.float32)
     cycles = np.empty(m, dtype=np.float64)
@@ -41,7 +47,7 @@ def _piano(freq: float, n: int) -> np.ndarray:
     thump = _hammer_thump()
     head = min(m, thump.size)
     y[:head] += thump[:head]
-    return y * _envelope(n, 0.002, 10.0, 1.0, 0.2)
+    return y
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..dsp.filters import _bandpass, _envelope, _lowpass
+from ..dsp.held import held_body
 from ..dsp.osc import SR, _noise, _saw, _sine, _square, _time
 from ..dsp.synth import _fm, _pluck
 
@@ -24,11 +25,16 @@ def _melody_pluck(freq: float, n: int) -> np.ndarray:
 
 def _lead(freq: float, n: int) -> np.ndarray:
     m = n + int(0.12 * SR)
+    y = held_body(("lead", freq), m, lambda k: _lead_body(freq, k))
+    return y * _envelope(n, 0.01, 0.5, 0.8, 0.12)
+
+
+def _lead_body(freq: float, m: int) -> np.ndarray:
     t = _time(m)
     depth = 0.15 * np.clip((t - 0.15) / 0.2, 0.0, 1.0)
     f = freq * 2 ** (depth / 12 * np.sin(2 * np.pi * 5.5 * t))
     osc = _saw(f, m) + 0.4 * _square(f, m)
-    return _lowpass(osc, 3500) * _envelope(n, 0.01, 0.5, 0.8, 0.12)
+    return _lowpass(osc, 3500)
 
 
 def _marimba(freq: float, n: int) -> np.ndarray:
