@@ -16,7 +16,8 @@ def _bell(freq: float, n: int) -> np.ndarray:
     # one note (an octave layer made trackers hear a second pitch above it).
     m = n + int(0.3 * SR)
     strike = _fm(freq, n, 3.5, 1.2, 0.06, 0.3, 0.9)
-    return 0.6 * strike + 0.7 * _sine(freq, m) * _envelope(n, 0.002, 1.0, 0.0, 0.3)
+    tone = held_body(("sine", freq), m, lambda k: _sine(freq, k))
+    return 0.6 * strike + 0.7 * tone * _envelope(n, 0.002, 1.0, 0.0, 0.3)
 
 
 def _melody_pluck(freq: float, n: int) -> np.ndarray:
