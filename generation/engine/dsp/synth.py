@@ -5,16 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from .filters import _envelope, _filter_sweep, _lowpass
-from .osc import SR, _cycles, _saw, _sine, _square, _time
+from .held import held_body
+from .osc import SR, _saw, _sine, _square, _time, _wrapped
 
 
 def _pluck(
     freq: float, n: int, bright: float = 4000.0, dark: float = 600.0, tau: float = 0.4
 ) -> np.ndarray:
     m = n + int(0.1 * SR)
-    osc = _saw(freq, m) + 0.4 * _square(2 * freq, m)
-    y = _filter_sweep(osc, bright, dark, 0.1)
+    y = held_body(("pluck", freq, bright, dark), m, lambda k: _pluck_body(freq, k, bright, dark))
     return y * _envelope(n, 0.002, tau, 0.0, 0.1)
+
+
+def _pluck_body(freq: float, m: int, bright: float, dark: float) -> np.ndarray:
+    osc = _saw(freq, m) + 0.4 * _square(2 * freq, m)
+    return _filter_sweep(osc, bright, dark, 0.1)
 
 
 def _fm(
@@ -28,16 +33,35 @@ def _fm(
     sustain: float = 0.0,
 ) -> np.ndarray:
     m = n + int(release * SR)
+    carrier = held_body(
+        ("fm", freq, ratio, index, index_tau),
+        m,
+        lambda k: _fm_carrier(freq, k, ratio, index, index_tau),
+    )
+    return carrier * _envelope(n, 0.002, amp_tau, sustain, release)
+
+
+def _fm_carrier(freq: float, m: int, ratio: float, index: float, index_tau: float) -> np.ndarray:
     t = _time(m)
     modulator = (index * np.exp(-t / index_tau) + 0.2) * _sine(freq * ratio, m)
-    carrier = np.sin(2 * np.pi * _cycles(freq, m) + modulator)
-    return carrier * _envelope(n, 0.002, amp_tau, sustain, release)
+    # float32 sine of the wrapped carrier phase plus the modulation (as _sine does): the
+    # float64 sine of the unwrapped phase cost ten times as much for ~1e-7 rad of accuracy.
+    return np.sin(np.float32(2 * np.pi) * _wrapped(freq, m, 0.0) + modulator.astype(np.float32))
 
 
 def _supersaw(
     freq: float, n: int, cents: tuple[float, ...], cutoff: float, vibrato: float = 0.0
 ) -> np.ndarray:
-    m = n
+    return held_body(
+        ("supersaw", freq, cents, cutoff, vibrato),
+        n,
+        lambda m: _supersaw_body(freq, m, cents, cutoff, vibrato),
+    )
+
+
+def _supersaw_body(
+    freq: float, m: int, cents: tuple[float, ...], cutoff: float, vibrato: float
+) -> np.ndarray:
     f: float | np.ndarray = freq
     if vibrato:
         f = freq * 2 ** (vibrato / 12 * np.sin(2 * np.pi * 5.3 * _time(m)))

@@ -36,6 +36,13 @@ class Texture:
 CLEAN = Texture()
 
 
+def _sine_of_cycles(cycles: np.ndarray) -> np.ndarray:
+    """sin(2 pi cycles) as float32 of the wrapped phase: SIMD-fast, and ~1e-7 of a cycle
+    off the float64 sine, a read-head error of under 1e-4 samples."""
+    cycles -= np.floor(cycles)
+    return np.sin(np.float32(2 * np.pi) * cycles.astype(np.float32))
+
+
 def tape(sound: np.ndarray, texture: Texture, phase: float) -> np.ndarray:
     """``sound`` (float32 mono) read off a wobbly tape and saturated, same length.
 
@@ -43,14 +50,15 @@ def tape(sound: np.ndarray, texture: Texture, phase: float) -> np.ndarray:
     ``phase`` (0-1) sets where in the wow cycle the note starts, so notes drift apart.
     """
     n = sound.size
-    t = np.arange(n, dtype=np.float64) / SR
+    index = np.arange(n, dtype=np.float64)
+    t = index / SR
     # A delay d(t) = A sin(2 pi f t) detunes by about 1731 * 2 pi f A cents.
     wow = texture.wow_cents / (1731.0 * 2 * np.pi * 0.55)
     flutter = texture.flutter_cents / (1731.0 * 2 * np.pi * 6.5)
-    delay = wow * (1.0 + np.sin(2 * np.pi * (0.55 * t + phase)))
-    delay += flutter * (1.0 + np.sin(2 * np.pi * (6.5 * t + 3.1 * phase)))
-    read = np.arange(n, dtype=np.float64) - delay * SR
-    y = np.interp(read, np.arange(n, dtype=np.float64), sound, left=0.0, right=0.0)
+    delay = wow * (1.0 + _sine_of_cycles(0.55 * t + phase))
+    delay += flutter * (1.0 + _sine_of_cycles(6.5 * t + 3.1 * phase))
+    read = index - delay * SR
+    y = np.interp(read, index, sound, left=0.0, right=0.0)
     if texture.tape_drive > 1.0:
         y = np.tanh(texture.tape_drive * y) / np.tanh(texture.tape_drive)
     return y.astype(np.float32)

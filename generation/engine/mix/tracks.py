@@ -8,6 +8,7 @@ from ..arrange.model import Arrangement, track_seed
 from ..banks.catalog import is_sampled
 from ..banks.parts import sampled_part
 from ..banks.registry import BankRegistry
+from ..dsp.held import shared_bodies
 from ..dsp.loudness import BIN, energy_bins, gated_loudness
 from ..dsp.texture import tape
 from ..dsp.theory import midi_to_hz
@@ -32,11 +33,16 @@ HIT_CENTS = 25.0
 KICK_CENTS = 6.0  # a kick stays within a few cents of the key
 
 
-def _add(buffer: np.ndarray, start: int, sound: np.ndarray, gain: float) -> None:
-    """``buffer[start:] += gain * sound``, cut at the buffer's end."""
+def _add(
+    buffer: np.ndarray, start: int, sound: np.ndarray, gain: float, scratch: np.ndarray
+) -> None:
+    """``buffer[start:] += gain * sound``, cut at the buffer's end; ``scratch`` (float32,
+    at least the sound's length) holds the product, so no temporary is allocated."""
     end = min(buffer.size, start + sound.size)
     if end > start:
-        buffer[start:end] += np.float32(gain) * sound[: end - start]
+        part = scratch[: end - start]
+        np.multiply(sound[: end - start], np.float32(gain), out=part)
+        buffer[start:end] += part
 
 
 def _stem_loudness(
@@ -103,6 +109,33 @@ def synthesize_track(
     if sampled:
         placed = _sampled(arrangement, name, geometry, cache, banks or BankRegistry())
         events = ()
+
+    def note(key: tuple) -> np.ndarray:
+        pitch, length, glide_from = key
+        sound = shape(
+            name,
+            pitched_note(
+                name,
+                setting.instrument,
+                pitch,
+                length,
+                glide_from=glide_from,
+                glide_s=grammar.bass.glide_beats * 60.0 / spec.bpm,
+                drive=grammar.mix.drive,
+            ),
+        )
+        if name in texture.tape_tracks:
+            # Each note starts at its own point of the wow cycle.
+            sound = tape(sound, texture, (pitch * 0.618 + length * 1e-4) % 1.0)
+        return sound
+
+    if name not in DRUM_TRACKS and events:
+        # Longest first, so the notes of a pitch cut their bodies from one (held_body);
+        # every sound is a function of its key alone, so the order changes no sample.
+        keys = {(e.pitch, round(e.length_beats * spb), e.glide_from): None for e in events}
+        with shared_bodies():
+            for key in sorted(keys, key=lambda k: -k[1]):
+                cache[key] = note(key)
     for index, event in enumerate(events):
         if name in DRUM_TRACKS:
             soft = event.velocity < SOFT_VELOCITY
@@ -121,31 +154,16 @@ def synthesize_track(
                 )
                 cache[key] = shape(name, sound)
         else:
-            length = round(event.length_beats * spb)
-            key = (event.pitch, length, event.glide_from)
-            if key not in cache:
-                sound = pitched_note(
-                    name,
-                    setting.instrument,
-                    event.pitch,
-                    length,
-                    glide_from=event.glide_from,
-                    glide_s=grammar.bass.glide_beats * 60.0 / spec.bpm,
-                    drive=grammar.mix.drive,
-                )
-                cache[key] = shape(name, sound)
-                if name in texture.tape_tracks:
-                    # Each note starts at its own point of the wow cycle.
-                    phase = (event.pitch * 0.618 + length * 1e-4) % 1.0
-                    cache[key] = tape(cache[key], texture, phase)
+            key = (event.pitch, round(event.length_beats * spb), event.glide_from)
         placed.append((round(event.start_beat * spb), key, event.velocity))
     loudness = _stem_loudness(placed, cache, geometry.work)
     if loudness <= -70.0:
         return
     target = REFERENCE_LUFS + grammar.mix.level_db(name)
     level = 10.0 ** ((target - loudness) / 20.0)
+    scratch = np.empty(max((s.size for s in cache.values()), default=0), dtype=np.float32)
     for start, key, velocity in placed:
-        _add(out, start, cache[key], velocity * level)
+        _add(out, start, cache[key], velocity * level, scratch)
 
 
 def _sampled(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..dsp.filters import _envelope, _filter_sweep, _lowpass, _saturate
+from ..dsp.held import held_body
 from ..dsp.osc import SR, _saw, _sine, _square, _time
 from ..dsp.synth import _pluck
 from ..dsp.theory import midi_to_hz
@@ -40,16 +41,26 @@ def _root_harmonics(s: np.ndarray, amounts: tuple[float, float, float, float, fl
 
 def _808(pitch: int, n: int, glide_from: int | None, glide_s: float, drive: float) -> np.ndarray:
     total = n + int(0.04 * SR)
-    freq = _glide_freq(pitch, total, glide_from, glide_s)
-    t = _time(total)
-    knock = 1.0 + 0.8 * np.exp(-t / 0.008)
-    y = _sine(np.asarray(freq) * knock, total)
     env = _envelope(n, 0.002, 1.6, 0.0, 0.04)
     # Audible on phones through a distorted layer of octaves and fifths up to the 8th
     # harmonic (250-450 Hz for a 40-55 Hz note); more drive, more of it. The tanh glues.
     amount = float(np.clip(0.4 + 0.4 * (drive - 1.0), 0.0, 1.0))
+    make = lambda k: _808_body(pitch, k, glide_from, glide_s, amount)  # noqa: E731
+    # A glide's ramp depends on the note's length when the note is shorter than the glide,
+    # so only unglided notes share a body.
+    body = make(total) if glide_from is not None else held_body(("808", pitch, amount), total, make)
+    return _saturate(env * body, min(drive, 1.4))
+
+
+def _808_body(
+    pitch: int, total: int, glide_from: int | None, glide_s: float, amount: float
+) -> np.ndarray:
+    freq = _glide_freq(pitch, total, glide_from, glide_s)
+    t = _time(total)
+    knock = 1.0 + 0.8 * np.exp(-t / 0.008)
+    y = _sine(np.asarray(freq) * knock, total)
     layer = _root_harmonics(y, (0.5, 0.4, 0.3, 0.22, 0.14))
-    return _saturate(env * (y + amount * layer), min(drive, 1.4))
+    return y + amount * layer
 
 
 def _sub(freq: float, n: int) -> np.ndarray:
@@ -61,7 +72,9 @@ def _sub(freq: float, n: int) -> np.ndarray:
 
 def _round(freq: float, n: int) -> np.ndarray:
     m = n + int(0.08 * SR)
-    y = _saturate(_sine(freq, m), 1.8) + 0.08 * _sine(3 * freq, m)
+    y = held_body(
+        ("round", freq), m, lambda k: _saturate(_sine(freq, k), 1.8) + 0.08 * _sine(3 * freq, k)
+    )
     return y * _envelope(n, 0.004, 0.6, 0.5, 0.08)
 
 
@@ -75,9 +88,13 @@ def _reese(freq: float, n: int) -> np.ndarray:
 
 def _synth_bass(freq: float, n: int) -> np.ndarray:
     m = n + int(0.05 * SR)
-    osc = _saw(freq, m) + 0.5 * _square(freq, m)
-    y = _filter_sweep(osc, 1800, 350, 0.12) + 0.5 * _sine(freq, m)
+    y = held_body(("synth", freq), m, lambda k: _synth_bass_body(freq, k))
     return y * _envelope(n, 0.003, 0.3, 0.6, 0.05)
+
+
+def _synth_bass_body(freq: float, m: int) -> np.ndarray:
+    osc = _saw(freq, m) + 0.5 * _square(freq, m)
+    return _filter_sweep(osc, 1800, 350, 0.12) + 0.5 * _sine(freq, m)
 
 
 def _bass_pluck(freq: float, n: int) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..dsp.filters import _bandpass, _envelope, _lowpass
+from ..dsp.held import held_body
 from ..dsp.osc import SR, _sine
 from ..dsp.synth import _supersaw
 
@@ -16,7 +17,9 @@ def _pad_warm(freq: float, n: int) -> np.ndarray:
 
 def _pad_dark(freq: float, n: int) -> np.ndarray:
     m = n + int(0.8 * SR)
-    y = _supersaw(freq, m, (-8, 8), 1100) + 0.3 * _sine(freq, m)
+    y = held_body(
+        ("dark", freq), m, lambda k: _supersaw(freq, k, (-8, 8), 1100) + 0.3 * _sine(freq, k)
+    )
     return y * _envelope(n, 0.5, 0.5, 0.9, 0.8)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from generation.engine.dsp.held import shared_bodies
 from generation.engine.dsp.theory import midi_to_hz
 from generation.engine.voices import (
     DRUM_VOICES,
@@ -102,3 +103,17 @@ def test_kicks_settle_on_the_tonic_of_any_key(instrument, tonic):
     tail = kick[int(0.06 * SAMPLE_RATE) :]  # after the sweep, the body rings at its pitch
     found = _peak_hz(tail, 25.0, 200.0)
     assert abs(_cents(found, hz)) < 60, f"{instrument} in pc {tonic}: {found:.1f} vs {hz:.1f}"
+
+
+@pytest.mark.parametrize(("track", "name"), PITCHED)
+def test_notes_sharing_a_body_are_byte_identical_to_notes_rendered_alone(track, name):
+    # Inside shared_bodies each note of the pitch is cut from the longest body made so far
+    # (a longer note makes a new one): every note must come out exactly as alone.
+    pitch = WRITTEN[track]
+    lengths = (4_410, 30_000, 17_001)
+    alone = [pitched_note(track, name, pitch, n) for n in lengths]
+    with shared_bodies():
+        shared = [pitched_note(track, name, pitch, n) for n in lengths]
+    for one, other in zip(alone, shared, strict=True):
+        assert one.dtype == other.dtype
+        assert np.array_equal(one, other)
