@@ -35,7 +35,7 @@ from .vocabulary import (
     WEAK_TRACK_WORDS,
 )
 
-__all__ = ["MUTE_ALL", "Mentions", "extract", "extract_actions"]
+__all__ = ["MUTE_ALL", "Mentions", "TurnWords", "extract", "extract_actions", "turn_words"]
 
 MUTE_ALL = "*"
 
@@ -153,17 +153,16 @@ class Mentions:
 _MAX_MATCHES = 40
 
 
-class _Index:
+class TurnWords:
     """Where each word of a text starts (a word: a run of word characters, or one character
-    that is neither a word character nor a space), built once and kept a superset of the
-    words of the text as spans of it are blanked (a blank that cuts a word adds the pieces).
-
-    A pass whose matches must open with one of a known set of words
-    (``prefilter.word_leads``) is then tried only at those words instead of at every
-    character: one word lookup per pass instead of a scan of the whole turn.
+    that is neither a word character nor a space), built once per turn and kept a superset of
+    the words of the text as spans of it are blanked (a blank that cuts a word adds the
+    pieces). The turn's segments read it through windows (:class:`_Index`) instead of each
+    building its own: a word of a segment is a word of the turn at the segment's offset,
+    since segments are cut where a word ends.
     """
 
-    __slots__ = ("digits", "initials", "positions", "size")
+    __slots__ = ("digits", "initials", "keys", "positions")
 
     def __init__(self, text: str) -> None:
         positions: dict[str, list[int]] = {}
@@ -194,14 +193,17 @@ class _Index:
                             digits.append(start)
             at += len(chunk) + 1
         self.positions = positions
+        # The words as a set: a set intersected with a set walks the smaller one (most lead
+        # sets have a dozen words, a long turn a few hundred), with a dict it walks the dict.
+        self.keys = set(positions)
         self.digits = digits
         self.initials: dict[str, list[str]] | None = None
-        self.size = len(text)
 
     def add(self, word: str, start: int) -> None:
         found = self.positions.get(word)
         if found is None:
             self.positions[word] = [start]
+            self.keys.add(word)
             if self.initials is not None:
                 self.initials.setdefault(word[0], []).append(word)
         else:
@@ -209,17 +211,47 @@ class _Index:
         if word[0].isdecimal():
             self.digits.append(start)
 
+
+def turn_words(text: str) -> TurnWords:
+    """The word index of a whole normalised turn, for :func:`extract_actions` and for
+    :func:`extract` on stretches of it (``words=``, ``at=``)."""
+    return TurnWords(f" {text} ")
+
+
+class _Index:
+    """The words of one scanner's text: a window of a :class:`TurnWords` (the scanner's
+    position ``p`` is the turn's ``p + offset``).
+
+    A pass whose matches must open with one of a known set of words
+    (``prefilter.word_leads``) is then tried only at those words instead of at every
+    character: one word lookup per pass instead of a scan of the whole turn.
+    """
+
+    __slots__ = ("offset", "size", "window", "words")
+
+    def __init__(self, words: TurnWords, offset: int, size: int, *, window: bool) -> None:
+        self.words = words
+        self.offset = offset
+        self.size = size
+        self.window = window
+
+    @classmethod
+    def of(cls, text: str) -> _Index:
+        """The index of ``text`` on its own (no turn around it)."""
+        return cls(TurnWords(text), 0, len(text), window=False)
+
     def blanked(self, text: str, spans: list[tuple[int, int]]) -> None:
         """``text`` is the text after ``spans`` were blanked: add the pieces of cut words."""
+        offset = self.offset
         for start, end in spans:
             if end < len(text) and end > start and _is_word_char(text[end]):
                 after = _WORD_RUN.match(text, end)
-                self.add(after.group(0), end)  # type: ignore[union-attr]
+                self.words.add(after.group(0), end + offset)  # type: ignore[union-attr]
             if start > 0 and end > start and _is_word_char(text[start - 1]):
                 begin = start - 1
                 while begin > 0 and _is_word_char(text[begin - 1]):
                     begin -= 1
-                self.add(text[begin:start], begin)
+                self.words.add(text[begin:start], begin + offset)
 
     def starts(self, leads: WordLeads | None, shift: int = 0) -> list[int] | None:
         """Where a match can start, in order; None to scan the whole text instead.
@@ -228,26 +260,32 @@ class _Index:
         cut off its front."""
         if leads is None:
             return None
-        positions = self.positions
-        # Past this many starts one call per start costs more than re's own scan.
-        limit = self.size // _CHARS_PER_START
+        words = self.words
+        positions = words.positions
         found: list[int] = []
-        for word in leads.words.intersection(positions):
+        for word in leads.words & words.keys:
             found += positions[word]
         if leads.by_initial:
-            initials = self.initials
+            initials = words.initials
             if initials is None:
                 initials = {}
                 for word in positions:
                     initials.setdefault(word[0], []).append(word)
-                self.initials = initials
+                words.initials = initials
             for initial, prefixes in leads.by_initial.items():
                 for word in initials.get(initial, ()):
                     if word.startswith(prefixes):
                         found += positions[word]
         if leads.digit:
-            found += self.digits
-        if len(found) > limit:
+            found += words.digits
+        if self.window:
+            # The turn's words in this stretch (between its padding spaces), in the
+            # scanner's positions.
+            offset = self.offset
+            low, high = offset + 1, offset + self.size - 1
+            found = [start - offset for start in found if low <= start < high]
+        # Past this many starts one call per start costs more than re's own scan.
+        if len(found) > self.size // _CHARS_PER_START:
             return None
         if shift:
             found = [start - shift for start in found if start >= shift]
@@ -282,17 +320,21 @@ class _Index:
 class _Scanner:
     """The working text; matched spans are blanked so later passes cannot read them twice.
 
-    Passes are run through a word :class:`_Index` of the text, built on first use.
+    Passes are run through a word :class:`_Index` of the text: a window of the turn's
+    ``words`` at ``at`` when given (the text is ``turn[at : at + len(text)]``), else one
+    built on first use.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, words: TurnWords | None = None, at: int = 0) -> None:
         self.text = f" {text} "
-        self._words: _Index | None = None
+        self._words: _Index | None = (
+            None if words is None else _Index(words, at, len(self.text), window=True)
+        )
 
     @property
     def index(self) -> _Index:
         if self._words is None:
-            self._words = _Index(self.text)
+            self._words = _Index.of(self.text)
         return self._words
 
     def take(
@@ -850,16 +892,20 @@ def extract(
     *,
     cased_keys: set[str] | None = None,
     edits_only: bool = False,
+    words: TurnWords | None = None,
+    at: int = 0,
 ) -> Mentions:
     """Read a normalised turn (see :func:`text.normalize`) into :class:`Mentions`.
 
     ``original`` is the turn as typed; capital letters there tell "Am" (A minor) from "am"
     (``cased_keys``, when given, is that reading done already). ``edits_only`` skips the action
     words (the caller read them from the whole turn) but still sets aside version numbers.
+    ``words``: the :func:`turn_words` of a turn of which ``text`` is the stretch starting at
+    ``at``, cut where a word ends (read instead of indexing ``text`` again).
     """
     keys = cased_keys if cased_keys is not None else _cased_keys(original)
     found = Mentions(words=text.split(), cased_keys=keys)
-    scan = _Scanner(text)
+    scan = _Scanner(text, words, at)
     if edits_only:
         index = scan.index  # the words of the text before the takes below blank any
         scan.take(_VERSION, lambda m: None)
@@ -893,10 +939,11 @@ def extract(
     return found
 
 
-def extract_actions(text: str, original: str = "") -> Mentions:
-    """Only the action signals of a turn (undo, redo, export, question, help, ...)."""
+def extract_actions(text: str, original: str = "", *, words: TurnWords | None = None) -> Mentions:
+    """Only the action signals of a turn (undo, redo, export, question, help, ...);
+    ``words``, when given, is its :func:`turn_words`."""
     found = Mentions(words=text.split(), cased_keys=_cased_keys(original))
-    _actions(_Scanner(text), found)
+    _actions(_Scanner(text, words), found)
     return found
 
 
