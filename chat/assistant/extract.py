@@ -280,10 +280,12 @@ class _Index:
             found += words.digits
         if self.window:
             # The turn's words in this stretch (between its padding spaces), in the
-            # scanner's positions.
+            # scanner's positions: sorted (in C), so only the stretch's own are read.
             offset = self.offset
-            low, high = offset + 1, offset + self.size - 1
-            found = [start - offset for start in found if low <= start < high]
+            found.sort()
+            low = bisect.bisect_left(found, offset + 1)
+            high = bisect.bisect_left(found, offset + self.size - 1, low)
+            found = [start - offset for start in found[low:high]]
         # Past this many starts one call per start costs more than re's own scan.
         if len(found) > self.size // _CHARS_PER_START:
             return None
@@ -299,9 +301,11 @@ class _Index:
         """``pattern.finditer(text)``, tried only at its words (``text``: the one indexed,
         or with ``shift`` spaces cut off its front)."""
         plan = plan_for(pattern)
-        if not gate_open(plan, text):
-            return iter(())
+        # The word lookup first: when no word a match opens with is there, the substring
+        # gate (a search of the text per literal) need not run.
         starts = self.starts(plan.leads, shift)
+        if starts == [] or not gate_open(plan, text):
+            return iter(())
         if starts is None:
             return plan.fast.finditer(text)
         return _matches_at(plan.fast, text, starts)
@@ -309,9 +313,9 @@ class _Index:
     def search(self, pattern: re.Pattern[str], text: str, shift: int = 0) -> re.Match[str] | None:
         """``pattern.search(text)``, tried only at its words (``text`` as for :meth:`finditer`)."""
         plan = plan_for(pattern)
-        if not gate_open(plan, text):
+        starts = self.starts(plan.leads, shift)  # first, as in finditer
+        if starts == [] or not gate_open(plan, text):
             return None
-        starts = self.starts(plan.leads, shift)
         if starts is None:
             return plan.fast.search(text)
         return next(_matches_at(plan.fast, text, starts), None)
@@ -343,9 +347,9 @@ class _Scanner:
         """Call ``handle`` on each match; blank the span unless it returns False."""
         plan = plan_for(pattern)
         text = self.text
-        if not gate_open(plan, text):
+        starts = self.index.starts(plan.leads)  # first, as in _Index.finditer
+        if starts == [] or not gate_open(plan, text):
             return
-        starts = self.index.starts(plan.leads)
         fast = plan.fast
         found = fast.finditer(text) if starts is None else _matches_at(fast, text, starts)
         # No real turn names one thing 40 times; stopping there keeps junk input cheap.
