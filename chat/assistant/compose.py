@@ -13,7 +13,7 @@ import re
 from dataclasses import fields
 from itertools import pairwise
 
-from .extract import Mentions, extract, extract_actions, turn_words
+from .extract import Mentions, extract, extract_actions
 from .prefilter import accelerate_globals
 
 __all__ = ["FAMILIES", "clauses", "merge_mentions", "understand"]
@@ -258,44 +258,29 @@ def understand(normalized: str, original: str = "") -> Mentions:
         found = extract(text, original)
         found.words = normalized.split()
         return found
-    # One word index for the whole turn: the action words read it, and each segment reads
-    # its own stretch of it (segments are cut where a word ends).
-    words = turn_words(text)
-    found = extract_actions(text, original, words=words)
+    found = extract_actions(text, original)
     keys = found.cased_keys
     found.words = normalized.split()
-    starts = [0]
-    for segment in segments[:-1]:
-        starts.append(starts[-1] + len(segment))
     if len(segments) > 1:
         # The edits are read segment by segment (the first, then each correction merged in);
         # the action words (export, undo, question, ...) come from the whole turn.
-        edits = extract(segments[0], edits_only=True, cased_keys=keys, words=words)
-        for (previous_at, previous), (at, segment) in pairwise(zip(starts, segments, strict=True)):
+        edits = extract(segments[0], edits_only=True, cased_keys=keys)
+        for previous, segment in pairwise(segments):
             revert = _KEEP_IT.match(segment)
             if revert:
                 # "drop the melody, no wait keep it, ...": the edit before is taken back.
-                undone = extract(
-                    previous, edits_only=True, cased_keys=keys, words=words, at=previous_at
-                )
+                undone = extract(previous, edits_only=True, cased_keys=keys)
                 for name in undone.tracks_on | undone.tracks_off | set(undone.gains):
                     edits.tracks_on.discard(name)
                     edits.tracks_off.discard(name)
                     edits.gains.pop(name, None)
                 segment = segment[revert.end() :]
-                at += revert.end()
-            carried = _carry_unit(previous, segment)
-            if carried is segment:
-                later = extract(segment, edits_only=True, cased_keys=keys, words=words, at=at)
-            else:  # a rewritten text has words of its own
-                later = extract(carried, edits_only=True, cased_keys=keys)
+            later = extract(_carry_unit(previous, segment), edits_only=True, cased_keys=keys)
             if _NEGATED.search(previous[-16:]) and not _ADDITIVE.search(segment):
                 # "kill the clap. actually no, kill the snare": the clap edit is withdrawn.
                 named = later.tracks_on | later.tracks_off
                 if named:
-                    withdrawn = extract(
-                        previous, edits_only=True, cased_keys=keys, words=words, at=previous_at
-                    )
+                    withdrawn = extract(previous, edits_only=True, cased_keys=keys)
                     for name in (withdrawn.tracks_on | withdrawn.tracks_off) - named:
                         edits.tracks_on.discard(name)
                         edits.tracks_off.discard(name)

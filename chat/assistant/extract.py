@@ -35,7 +35,7 @@ from .vocabulary import (
     WEAK_TRACK_WORDS,
 )
 
-__all__ = ["MUTE_ALL", "Mentions", "TurnWords", "extract", "extract_actions", "turn_words"]
+__all__ = ["MUTE_ALL", "Mentions", "extract", "extract_actions"]
 
 MUTE_ALL = "*"
 
@@ -153,16 +153,17 @@ class Mentions:
 _MAX_MATCHES = 40
 
 
-class TurnWords:
+class _Index:
     """Where each word of a text starts (a word: a run of word characters, or one character
-    that is neither a word character nor a space), built once per turn and kept a superset of
-    the words of the text as spans of it are blanked (a blank that cuts a word adds the
-    pieces). The turn's segments read it through windows (:class:`_Index`) instead of each
-    building its own: a word of a segment is a word of the turn at the segment's offset,
-    since segments are cut where a word ends.
+    that is neither a word character nor a space), built once and kept a superset of the
+    words of the text as spans of it are blanked (a blank that cuts a word adds the pieces).
+
+    A pass whose matches must open with one of a known set of words
+    (``prefilter.word_leads``) is then tried only at those words instead of at every
+    character: one word lookup per pass instead of a scan of the whole turn.
     """
 
-    __slots__ = ("digits", "initials", "keys", "positions")
+    __slots__ = ("digits", "initials", "keys", "positions", "size")
 
     def __init__(self, text: str) -> None:
         positions: dict[str, list[int]] = {}
@@ -198,6 +199,7 @@ class TurnWords:
         self.keys = set(positions)
         self.digits = digits
         self.initials: dict[str, list[str]] | None = None
+        self.size = len(text)
 
     def add(self, word: str, start: int) -> None:
         found = self.positions.get(word)
@@ -211,47 +213,17 @@ class TurnWords:
         if word[0].isdecimal():
             self.digits.append(start)
 
-
-def turn_words(text: str) -> TurnWords:
-    """The word index of a whole normalised turn, for :func:`extract_actions` and for
-    :func:`extract` on stretches of it (``words=``, ``at=``)."""
-    return TurnWords(f" {text} ")
-
-
-class _Index:
-    """The words of one scanner's text: a window of a :class:`TurnWords` (the scanner's
-    position ``p`` is the turn's ``p + offset``).
-
-    A pass whose matches must open with one of a known set of words
-    (``prefilter.word_leads``) is then tried only at those words instead of at every
-    character: one word lookup per pass instead of a scan of the whole turn.
-    """
-
-    __slots__ = ("offset", "size", "window", "words")
-
-    def __init__(self, words: TurnWords, offset: int, size: int, *, window: bool) -> None:
-        self.words = words
-        self.offset = offset
-        self.size = size
-        self.window = window
-
-    @classmethod
-    def of(cls, text: str) -> _Index:
-        """The index of ``text`` on its own (no turn around it)."""
-        return cls(TurnWords(text), 0, len(text), window=False)
-
     def blanked(self, text: str, spans: list[tuple[int, int]]) -> None:
         """``text`` is the text after ``spans`` were blanked: add the pieces of cut words."""
-        offset = self.offset
         for start, end in spans:
             if end < len(text) and end > start and _is_word_char(text[end]):
                 after = _WORD_RUN.match(text, end)
-                self.words.add(after.group(0), end + offset)  # type: ignore[union-attr]
+                self.add(after.group(0), end)  # type: ignore[union-attr]
             if start > 0 and end > start and _is_word_char(text[start - 1]):
                 begin = start - 1
                 while begin > 0 and _is_word_char(text[begin - 1]):
                     begin -= 1
-                self.words.add(text[begin:start], begin + offset)
+                self.add(text[begin:start], begin)
 
     def starts(self, leads: WordLeads | None, shift: int = 0) -> list[int] | None:
         """Where a match can start, in order; None to scan the whole text instead.
@@ -260,34 +232,26 @@ class _Index:
         cut off its front."""
         if leads is None:
             return None
-        words = self.words
-        positions = words.positions
+        positions = self.positions
+        # Past this many starts one call per start costs more than re's own scan.
+        limit = self.size // _CHARS_PER_START
         found: list[int] = []
-        for word in leads.words & words.keys:
+        for word in leads.words & self.keys:
             found += positions[word]
         if leads.by_initial:
-            initials = words.initials
+            initials = self.initials
             if initials is None:
                 initials = {}
                 for word in positions:
                     initials.setdefault(word[0], []).append(word)
-                words.initials = initials
+                self.initials = initials
             for initial, prefixes in leads.by_initial.items():
                 for word in initials.get(initial, ()):
                     if word.startswith(prefixes):
                         found += positions[word]
         if leads.digit:
-            found += words.digits
-        if self.window:
-            # The turn's words in this stretch (between its padding spaces), in the
-            # scanner's positions: sorted (in C), so only the stretch's own are read.
-            offset = self.offset
-            found.sort()
-            low = bisect.bisect_left(found, offset + 1)
-            high = bisect.bisect_left(found, offset + self.size - 1, low)
-            found = [start - offset for start in found[low:high]]
-        # Past this many starts one call per start costs more than re's own scan.
-        if len(found) > self.size // _CHARS_PER_START:
+            found += self.digits
+        if len(found) > limit:
             return None
         if shift:
             found = [start - shift for start in found if start >= shift]
@@ -301,11 +265,9 @@ class _Index:
         """``pattern.finditer(text)``, tried only at its words (``text``: the one indexed,
         or with ``shift`` spaces cut off its front)."""
         plan = plan_for(pattern)
-        # The word lookup first: when no word a match opens with is there, the substring
-        # gate (a search of the text per literal) need not run.
-        starts = self.starts(plan.leads, shift)
-        if starts == [] or not gate_open(plan, text):
+        if not gate_open(plan, text):
             return iter(())
+        starts = self.starts(plan.leads, shift)
         if starts is None:
             return plan.fast.finditer(text)
         return _matches_at(plan.fast, text, starts)
@@ -313,9 +275,9 @@ class _Index:
     def search(self, pattern: re.Pattern[str], text: str, shift: int = 0) -> re.Match[str] | None:
         """``pattern.search(text)``, tried only at its words (``text`` as for :meth:`finditer`)."""
         plan = plan_for(pattern)
-        starts = self.starts(plan.leads, shift)  # first, as in finditer
-        if starts == [] or not gate_open(plan, text):
+        if not gate_open(plan, text):
             return None
+        starts = self.starts(plan.leads, shift)
         if starts is None:
             return plan.fast.search(text)
         return next(_matches_at(plan.fast, text, starts), None)
@@ -324,21 +286,17 @@ class _Index:
 class _Scanner:
     """The working text; matched spans are blanked so later passes cannot read them twice.
 
-    Passes are run through a word :class:`_Index` of the text: a window of the turn's
-    ``words`` at ``at`` when given (the text is ``turn[at : at + len(text)]``), else one
-    built on first use.
+    Passes are run through a word :class:`_Index` of the text, built on first use.
     """
 
-    def __init__(self, text: str, words: TurnWords | None = None, at: int = 0) -> None:
+    def __init__(self, text: str) -> None:
         self.text = f" {text} "
-        self._words: _Index | None = (
-            None if words is None else _Index(words, at, len(self.text), window=True)
-        )
+        self._words: _Index | None = None
 
     @property
     def index(self) -> _Index:
         if self._words is None:
-            self._words = _Index.of(self.text)
+            self._words = _Index(self.text)
         return self._words
 
     def take(
@@ -347,9 +305,9 @@ class _Scanner:
         """Call ``handle`` on each match; blank the span unless it returns False."""
         plan = plan_for(pattern)
         text = self.text
-        starts = self.index.starts(plan.leads)  # first, as in _Index.finditer
-        if starts == [] or not gate_open(plan, text):
+        if not gate_open(plan, text):
             return
+        starts = self.index.starts(plan.leads)
         fast = plan.fast
         found = fast.finditer(text) if starts is None else _matches_at(fast, text, starts)
         # No real turn names one thing 40 times; stopping there keeps junk input cheap.
@@ -896,20 +854,16 @@ def extract(
     *,
     cased_keys: set[str] | None = None,
     edits_only: bool = False,
-    words: TurnWords | None = None,
-    at: int = 0,
 ) -> Mentions:
     """Read a normalised turn (see :func:`text.normalize`) into :class:`Mentions`.
 
     ``original`` is the turn as typed; capital letters there tell "Am" (A minor) from "am"
     (``cased_keys``, when given, is that reading done already). ``edits_only`` skips the action
     words (the caller read them from the whole turn) but still sets aside version numbers.
-    ``words``: the :func:`turn_words` of a turn of which ``text`` is the stretch starting at
-    ``at``, cut where a word ends (read instead of indexing ``text`` again).
     """
     keys = cased_keys if cased_keys is not None else _cased_keys(original)
     found = Mentions(words=text.split(), cased_keys=keys)
-    scan = _Scanner(text, words, at)
+    scan = _Scanner(text)
     if edits_only:
         index = scan.index  # the words of the text before the takes below blank any
         scan.take(_VERSION, lambda m: None)
@@ -943,11 +897,10 @@ def extract(
     return found
 
 
-def extract_actions(text: str, original: str = "", *, words: TurnWords | None = None) -> Mentions:
-    """Only the action signals of a turn (undo, redo, export, question, help, ...);
-    ``words``, when given, is its :func:`turn_words`."""
+def extract_actions(text: str, original: str = "") -> Mentions:
+    """Only the action signals of a turn (undo, redo, export, question, help, ...)."""
     found = Mentions(words=text.split(), cased_keys=_cased_keys(original))
-    _actions(_Scanner(text, words), found)
+    _actions(_Scanner(text), found)
     return found
 
 

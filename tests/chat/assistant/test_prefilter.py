@@ -164,7 +164,7 @@ def test_the_word_index_finds_every_match_the_scan_finds(
         blanked, spans = _blanked(scanner.text, rng)
         scanner.blank(spans)
         assert scanner.text == blanked
-        indexes.append((sample, extract._Index.of(sample)))
+        indexes.append((sample, extract._Index(sample)))
         indexes.append((scanner.text, scanner.index))
     checked = 0
     for plain, _ in patterns:
@@ -182,49 +182,6 @@ def test_the_word_index_finds_every_match_the_scan_finds(
                 )
             assert [(m.span(), m.groups()) for m in index.finditer(plain, sample)] == expected
     assert checked > 10_000
-
-
-def test_a_segment_reads_the_turns_word_index_as_its_own(
-    patterns: list[tuple[re.Pattern[str], re.Pattern[str]]],
-) -> None:
-    # A turn cut at its corrections: each segment's window of the turn's index (kept up to
-    # date through blanks, as the scanner keeps it) finds every match an index of its own
-    # finds, and a cut never falls inside a word.
-    rng = random.Random(13)
-    windows = []
-    for turn in TEXTS:
-        segments = compose._segments(turn)
-        if len(segments) < 2:
-            continue
-        words = extract.turn_words(turn)
-        at = 0
-        for segment in segments:
-            if at:
-                assert not (extract._is_word_char(turn[at - 1]) and extract._is_word_char(turn[at]))
-            scanner = extract._Scanner(segment, words, at)
-            windows.append((scanner.text, scanner.index))
-            blanked = extract._Scanner(segment, words, at)
-            blanked.blank(_blanked(blanked.text, rng)[1])
-            windows.append((blanked.text, blanked.index))
-            at += len(segment)
-    assert len(windows) > 100
-    checked = 0
-    for plain, _ in patterns:
-        leads = prefilter.word_leads(plain)
-        if leads is None:
-            continue
-        for sample, index in windows:
-            expected = [(m.span(), m.groups()) for m in plain.finditer(sample)]
-            starts = index.starts(leads)
-            if starts is not None:
-                checked += 1
-                found = extract._matches_at(prefilter.accelerated(plain), sample, starts)
-                assert [(m.span(), m.groups()) for m in found] == expected, (
-                    plain.pattern[:80],
-                    sample[:80],
-                )
-            assert [(m.span(), m.groups()) for m in index.finditer(plain, sample)] == expected
-    assert checked > 5_000
 
 
 def test_a_search_on_a_stripped_text_uses_the_padded_index() -> None:
