@@ -168,7 +168,7 @@ class _Index:
     character: one word lookup per pass instead of a scan of the whole turn.
     """
 
-    __slots__ = ("digits", "initials", "positions", "size")
+    __slots__ = ("digits", "initials", "keys", "positions", "size")
 
     def __init__(self, text: str) -> None:
         positions: dict[str, list[int]] = {}
@@ -199,6 +199,9 @@ class _Index:
                             digits.append(start)
             at += len(chunk) + 1
         self.positions = positions
+        # The words as a set: a set intersected with a set walks the smaller one (most lead
+        # sets have a dozen words, a long turn a few hundred), with a dict it walks the dict.
+        self.keys = set(positions)
         self.digits = digits
         self.initials: dict[str, list[str]] | None = None
         self.size = len(text)
@@ -207,6 +210,7 @@ class _Index:
         found = self.positions.get(word)
         if found is None:
             self.positions[word] = [start]
+            self.keys.add(word)
             if self.initials is not None:
                 self.initials.setdefault(word[0], []).append(word)
         else:
@@ -237,7 +241,7 @@ class _Index:
         # Past this many starts one call per start costs more than re's own scan.
         limit = self.size // _CHARS_PER_START
         found: list[int] = []
-        for word in leads.words.intersection(positions):
+        for word in leads.words & self.keys:
             found += positions[word]
         if leads.by_initial:
             initials = self.initials

@@ -444,7 +444,12 @@ def _fuzzy_word(word: str) -> str:
 
 def _fuzzy_fix(text: str) -> str:
     """Correct one-letter slips ("melodi", "fsater") in the vocabulary's distinctive words."""
-    return _FUZZY_CANDIDATE.sub(lambda m: _fuzzy_word(m.group(0)), text)
+    # Most turns have no slip: their distinct words are checked once each (long turns repeat
+    # words) and the text is rewritten, one call per word, only when one of them changes.
+    for word in set(_FUZZY_CANDIDATE.findall(text)):
+        if _fuzzy_word(word) != word:
+            return _FUZZY_CANDIDATE.sub(lambda m: _fuzzy_word(m.group(0)), text)
+    return text
 
 
 def words_of(text: str) -> list[str]:
