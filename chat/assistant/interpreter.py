@@ -383,7 +383,14 @@ def _is_create_request(found: Mentions, normalized: str) -> bool:
         return bool(_CREATE_PHRASE.search(normalized) or found.new_beat)
     if not (found.genre or found.occasion_genre):
         return False
+    if _GENRE_AS_VERB.match(normalized):
+        return False  # "slow jam it, like 65", "trap it out": the genre as a verb on this beat
     return bool(_CREATE_PHRASE.search(normalized) or _BEAT_NOUN.search(normalized))
+
+
+_GENRE_AS_VERB = re.compile(
+    r"^\s*(?!make\b|give\b|do\b)[a-z&' -]{2,20}?\s+it(?:\s+(?:up|out))?\s*(?:[,.!;]|$)"
+)
 
 
 # --- spec building -------------------------------------------------------------------------

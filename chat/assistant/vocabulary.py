@@ -243,7 +243,7 @@ TRACK_ALIASES: dict[str, tuple[str, ...]] = {
     "rim": ("perc",), "rims": ("perc",), "woodblock": ("perc",), "timbales": ("perc",),
     "bass": ("bass",), "bassline": ("bass",), "bass line": ("bass",), "basslines": ("bass",),
     "808": ("bass",), "808s": ("bass",), "sub": ("bass",), "subs": ("bass",),
-    "sub bass": ("bass",), "low end": ("bass",), "reese": ("bass",), "reese bass": ("bass",),
+    "sub bass": ("bass",), "low end": ("bass",), "bottom end": ("bass",), "reese": ("bass",), "reese bass": ("bass",),
     "synth bass": ("bass",), "bass guitar": ("bass",), "slides": ("bass",), "808 slides": ("bass",),
     "chords": ("chords",), "chord": ("chords",), "keys": ("chords",), "piano": ("chords",),
     "pianos": ("chords",), "rhodes": ("chords",), "epiano": ("chords",), "e piano": ("chords",),
