@@ -780,7 +780,8 @@ _SWING_UP = re.compile(
 _ENERGY_UP = re.compile(
     r"\b(?:more\s+(?:energy|energetic|hype|intense|aggressive|punch|power|life|drive|aggression|impact)|hype\s+it\s+up|turn\s+it\s+up|(?:hit|hits|go|make\s+it)\s+harder|harder"
     r"|punchier|bigger|go\s+crazy|crank\s+it(?:\s+up)?|amp\s+it\s+up|spice\s+it\s+up|liven\s+it\s+up|fuller|busier|more\s+going\s+on"
-    r"|higher\s+energy|energy\s+up|louder|add\s+energy|pump\s+it\s+up|too\s+(?:chill|boring|calm|soft|mellow|empty|sleepy)|boring|livelier|more\s+lively|heat\s+it\s+up|go\s+hard)\b"
+    r"|higher\s+energy|energy\s+up|louder|add\s+energy|pump\s+it\s+up|too\s+(?:chill|boring|calm|soft|mellow|empty|sleepy)|boring|livelier|more\s+lively|heat\s+it\s+up|go\s+hard"
+    r"|(?:make\s+it\s+|more\s+of\s+)?(?:a\s+)?banger|bang\s+harder|more\s+bang(?:ing)?|slap\s+harder)\b"
 )
 _ENERGY_DOWN = re.compile(
     r"\b(?:less\s+(?:energy|energetic|intense|aggressive|hype|busy|going\s+on)|chill\s+(?:it|this|things)?\s*out|chill\s+it|calmer|calm\s+(?:it|this|things)\s+down|mellow\s+(?:it\s+)?out"
