@@ -746,6 +746,8 @@ _KEY_TONIC = re.compile(r"(?<![\w#])(?P<l>[a-g])" + _ACC + r"(?![\w#])")
 _KEY_TONIC_FOLLOW = re.compile(
     r"^\s*(?:$|[.,!?;]|please|now|instead|then|and|key|maybe|thanks|with|at|for|but|so|pls|\d)"
 )
+# "minor to major", "from major into minor": the mode after the arrow word is the one asked.
+_MODE_SWITCH = re.compile(r"\b(?:from\s+)?(?:minor|major)\s+(?:to|into|->|=>)\s+(major|minor)\b")
 _MODE_ONLY = re.compile(
     r"\b(?:(?:in\s+)?(?:a\s+)?(minor|major)(?:\s+key|\s+scale|\s+mode|\s+tonality)?|(minor|major)\s+key)\b"
 )
@@ -1588,6 +1590,7 @@ def _keys(scan: _Scanner, found: Mentions) -> None:
         if not found.mode:
             found.mode = match.group(1) or match.group(2)
 
+    scan.take(_MODE_SWITCH, lambda m: setattr(found, "mode", m.group(1)))
     scan.take(_MODE_ONLY, mode_only)
 
     def transpose(match: re.Match[str]) -> None:

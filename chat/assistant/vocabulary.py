@@ -613,6 +613,14 @@ FOREIGN_DIRECTIONS: dict[str, str] = {
     "sube el tempo": "up the tempo", "súbele el tempo": "up the tempo",
     "baja el tempo": "down the tempo", "bájale el tempo": "down the tempo",
     "sube el bpm": "up the tempo", "baja el bpm": "down the tempo",
+    # The tracks most named in other languages.
+    "melodía": "melody", "melodia": "melody", "mélodie": "melody", "melodie": "melody",
+    "batería": "drums", "bateria": "drums", "batterie": "drums", "schlagzeug": "drums",
+    "basse": "bass", "acordes": "chords", "accords": "chords", "akkorde": "chords",
+    "sin melodía": "no melody", "sin melodia": "no melody", "sin batería": "no drums",
+    "sin bateria": "no drums", "sem melodia": "no melody", "sem bateria": "no drums",
+    "sans mélodie": "no melody", "sans melodie": "no melody", "sans batterie": "no drums",
+    "ohne melodie": "no melody", "ohne schlagzeug": "no drums", "plus de basse": "more bass",
 }
 # Spanish step verbs before a number ("quita 10", "sube 5 bpm"): the English step words.
 FOREIGN_STEP_VERBS: dict[str, str] = {
