@@ -413,7 +413,8 @@ _UNDO = re.compile(
     r"|i\s+liked\s+the\s+(?:previous|last|old|other|earlier)|before\s+was\s+better|the\s+old\s+one"
     r"|change\s+it\s+back|(?:put|set|make)\s+it\s+back\s+(?:how|the\s+way|to\s+how|like)|back\s+how\s+it\s+was"
     r"|(?:one\s+)?step\s+back|undo\s+(?:the\s+)?last|(?:didn'?t|don'?t|do\s+not)\s+like\s+(?:that|the\s+last|this|the|your)\s+(?:change|edit|tweak|version|one)|didn'?t\s+like\s+that"
-    r"|restore|rewind|reverse\s+that|cancel\s+that|oops|scrap\s+that(?!\s+(?:and|&)\s+(?:start|make|do|give))"
+    r"|restore|rewind|reverse\s+that|cancel\s+that|oops|better\s+before|i\s+(?:hate|don'?t\s+like)\s+(?:it|this|that)(?:\s+(?:one|version|change))?\s*[.!]*$"
+    r"|(?:that|it|this)(?:'?s|\s+is|\s+sounds|\s+got)\s+(?:way\s+|much\s+)?worse|scrap\s+that(?!\s+(?:and|&)\s+(?:start|make|do|give))"
     r"|(?:scrap|ditch|lose|drop|kill|forget|bin|toss)\s+(?:that|the|this|my)\s+(?:(?:last|latest|previous|recent)\s+)?(?:change|edit|tweak))\b"
 )
 # A bare "nah" right after a change means "not that": take it back.
