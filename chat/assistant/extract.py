@@ -817,6 +817,8 @@ _NO_SLIDES = re.compile(
     r"\b(?:(?:no|without|lose|remove|kill|drop|cut|less)\s+(?:the\s+)?(?:808\s+|bass\s+)?(?:slides|glides|sliding|gliding)"
     r"|(?:808\s+|bass\s+)?(?:slides|glides)\s+(?:off|out|gone))\b"
 )
+# "drop the key by 2", "key +2": the theory pass's unit-less key steps, for its gate.
+_KEY_STEP_GATE = re.compile(r"\bkey\s+(?:(?:up|down)\s+)?(?:by\s+)?[+-]?\s*\d")
 _GENRE_TARGET_BEFORE = re.compile(
     r"\b(?:make\s+it(?:\s+a)?|turn\s+it\s+into(?:\s+a)?|switch(?:\s+it)?\s+to|change\s+(?:it\s+)?to|go)\s+$"
 )
@@ -869,7 +871,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "sections": ("intro", "outro", "hook", "chorus", "verse", "bridge", "break", "drop"),
     "theory": ("relative", "parallel", "semi", "tone", "step", "second", "third", "fourth",
                "fifth", "sixth", "seventh", "octave", "tritone", "2nd", "3rd", "4th", "5th",
-               "6th", "7th", "transpose", " st", "same root", "same tonic", "of the same", "key"),
+               "6th", "7th", "transpose", " st", "same root", "same tonic", "of the same"),
     "variation_count": ("variation", "version", "take", "alt", "option", "variant", "idea",
                         "flip"),
 }  # fmt: skip
@@ -913,7 +915,7 @@ def extract(
         _mutes(scan, found)
     if _gate(text, "sections"):
         _sections(scan, found)
-    if _gate(text, "theory"):
+    if _gate(text, "theory") or ("key" in text and _KEY_STEP_GATE.search(text)):
         _theory(scan, found)
     _hats(scan, found)
     _length(scan, found)
