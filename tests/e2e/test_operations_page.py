@@ -9,10 +9,11 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from generation.models import GenerationJob, JobStatus
+from generation.models import ACTIVE_JOB_STATUSES, GenerationJob, JobStatus
 from tests import factories
 from tests.e2e.conftest import DESKTOP
 from tests.stack import live
+from tests.stack.processes import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -59,3 +60,14 @@ def test_staff_see_operations_and_retry_a_failure(new_page, browser_stack, scree
     page.get_by_test_id("ops-failures").get_by_role("button", name="Retry").click()
     expect(page.locator(".messagelist")).to_contain_text("Re-queued")
     assert GenerationJob.objects.filter(version=version).exclude(id=failed.id).count() == 3
+    # The stack's worker takes the re-queued job at once; the test ends only when it is done,
+    # so the database flush after the test never races the worker's row locks (a deadlock).
+    wait_until(
+        lambda: (
+            not GenerationJob.objects.filter(
+                version=version, status__in=ACTIVE_JOB_STATUSES
+            ).exists()
+        ),
+        timeout=120,
+        what="the re-queued job to finish",
+    )
