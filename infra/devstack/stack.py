@@ -183,7 +183,13 @@ def run_embedded_stack(
             if child is None:
                 continue
             if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
+                if name == "worker":
+                    # Celery's own warm shutdown: the main process lets the pool finish its
+                    # task, then stops it. A SIGTERM to the whole group killed a pool child
+                    # mid-task (a beat task at Ctrl-C logged WorkerLostError).
+                    child.send_signal(signal.SIGTERM)
+                else:
+                    os.killpg(child.pid, signal.SIGTERM)
             try:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
